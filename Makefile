@@ -1,0 +1,78 @@
+# portward: see README.md. `make`, `make check`, `make demo`, `make install`.
+PREFIX	?= /usr/local
+DESTDIR	?=
+CFLAGS	?= -O2 -g
+B	:= build
+
+PKGS	:= libnftnl libmnl jansson yaml-0.1 miniupnpc
+WARN	:= -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Werror
+SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+# Recursive (=) on purpose: pkg-config may only exist once deps ran.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lnatpmp
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
+	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+
+LIB_SRCS := log errbuf fileio jsonpos jsonval profile profile_livekit conf plan
+PROGS	 := portwardd portwardctl
+UNITS	 := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+
+LIB_OBJS  := $(LIB_SRCS:%=$(B)/obj/%.o)
+ASAN_OBJS := $(LIB_SRCS:%=$(B)/asan/obj/%.o)
+UNIT_BINS := $(UNITS:%=$(B)/tests/%)
+ASAN_UNIT_BINS := $(UNITS:%=$(B)/asan/tests/%)
+
+.PHONY: all deps deps-build check units demo install clean
+all: $(PROGS:%=$(B)/%)
+
+# The one dependency step: apt-get on Debian 12, a no-op when all is there.
+deps-build:
+	@sh packaging/deps.sh build
+deps:
+	@sh packaging/deps.sh all
+
+$(B)/obj/%.o: src/%.c | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/asan/obj/%.o: src/%.c | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+
+$(B)/%: $(B)/obj/%.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -Itests/unit -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lcmocka
+
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJS) | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -DSRCDIR='"$(CURDIR)"' -Itests/unit -o $@ $< $(ASAN_OBJS) \
+	    $(PKG_LIBS) -lcmocka
+
+units: $(UNIT_BINS) $(ASAN_UNIT_BINS)
+
+# Every test: cmocka units, the same under ASan+UBSan, golden files and
+# the integration tests in network namespaces. Ends with "N passed, N failed".
+check: deps all units
+	@sh tests/run.sh
+
+# The lab demo: a throwaway set of network namespaces, nothing on the host.
+demo: deps all
+	@sh tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/portward
+	install -m 755 $(B)/portwardd $(DESTDIR)$(PREFIX)/sbin/portwardd
+	install -m 755 $(B)/portwardctl $(DESTDIR)$(PREFIX)/bin/portwardctl
+	install -m 644 rules/*.json $(DESTDIR)$(PREFIX)/share/portward/
+
+clean:
+	rm -rf $(B)
+
+.SECONDARY:
+-include $(B)/obj/*.d $(B)/asan/obj/*.d $(B)/tests/*.d $(B)/asan/tests/*.d

@@ -1,0 +1,94 @@
+/*
+ * conf.h: portward's configuration (JSON, DESIGN.md's schema), validated
+ * whole before anything acts on it. Unknown keys are errors.
+ */
+#ifndef PORTWARD_CONF_H
+#define PORTWARD_CONF_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "errbuf.h"
+#include "profile.h"
+
+#define CONF_MAX_METHODS	2
+#define CONF_MAX_ARGS		32
+#define CONF_ARG_MAX		256
+#define CONF_MAX_ENV		16
+#define CONF_MAX_REFLECTORS	8
+#define CONF_NAME_MAX		64
+
+#ifndef PW_DATADIR
+#define PW_DATADIR		"/usr/local/share/portward"
+#endif
+#define CONF_DEFAULT_SOCKET	"/run/portward/control.sock"
+
+enum conf_mode { CONF_MODE_HOST, CONF_MODE_ROUTER };
+enum conf_method { CONF_METHOD_NATPMP, CONF_METHOD_UPNP };
+
+struct conf_attach {
+	int	present;
+	char	family[8];		/* inet, ip or ip6 */
+	char	table[CONF_NAME_MAX];
+	char	chain[CONF_NAME_MAX];
+};
+
+struct conf {
+	char			file[PATH_MAX];
+	enum conf_mode		mode;
+	/* The profile: exactly one of these, resolved to a path. */
+	enum prof_source	profile_kind;
+	char			profile_path[PATH_MAX];
+	int			profile_default;	/* neither key given */
+	unsigned		families;
+
+	char			nft_table[CONF_NAME_MAX];
+	int			nft_keep_on_exit;
+	struct conf_attach	attach;
+
+	int			router_present;
+	char			wan_if[IF_NAMESIZE];
+	int			has_lan4, has_lan6;
+	struct in_addr		lan4;
+	struct in6_addr		lan6;
+
+	size_t			nmethods;
+	enum conf_method	methods[CONF_MAX_METHODS];
+	long			lease_seconds;
+	int			has_gateway;
+	struct in_addr		gateway;
+	char			igd_url[256];
+	char			mapper_user[CONF_NAME_MAX];
+
+	int			supervise;
+	size_t			argc;
+	char			argv[CONF_MAX_ARGS][CONF_ARG_MAX];
+	char			run_user[CONF_NAME_MAX];
+	size_t			nenv;
+	char			env[CONF_MAX_ENV][CONF_ARG_MAX]; /* NAME=value */
+	char			workdir[PATH_MAX];
+	long			ready_timeout;
+	long			stop_timeout;
+
+	long			probe_interval;
+	size_t			nreflectors;
+	struct sockaddr_storage	reflectors[CONF_MAX_REFLECTORS];
+
+	char			control_socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char			metrics_file[PATH_MAX];
+};
+
+/* Read and validate the configuration file; 0, or -1 with eb set. */
+int	conf_load(const char *file, struct conf *c, struct errbuf *eb);
+/* Load the profile the configuration names, and check it against it. */
+int	conf_profile(const struct conf *c, struct profile *p,
+	    struct errbuf *eb);
+/* Where the shipped reference profile is (installed, or in the tree). */
+const char *conf_default_profile(char *buf, size_t len);
+/* "natpmp" or "upnp". */
+const char *conf_method_name(enum conf_method m);
+
+#endif

@@ -1,0 +1,605 @@
+/*
+ * conf.c: the configuration file. Every key is checked here, with the
+ * file, key, line and column in the message, so that nothing downstream
+ * meets a value it did not expect.
+ */
+#include <arpa/inet.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "jsonval.h"
+
+const char *
+conf_method_name(enum conf_method m)
+{
+	return m == CONF_METHOD_NATPMP ? "natpmp" : "upnp";
+}
+
+const char *
+conf_default_profile(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	int w;
+
+	w = snprintf(buf, len, "%s/livekit.json", PW_DATADIR);
+	if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
+		return buf;
+	/* Not installed: build/portwardd finds ../rules/livekit.json. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		w = snprintf(buf, len, "%s/../rules/livekit.json",
+		    dirname(exe));
+		if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
+			return buf;
+	}
+	w = snprintf(buf, len, "%s/livekit.json", PW_DATADIR);
+	return (w > 0 && (size_t)w < len) ? buf : "livekit.json";
+}
+
+/* A relative path in the configuration is relative to its directory. */
+static int
+resolve_path(const struct jv_doc *d, const char *key, const char *in,
+    char *out, size_t outsz)
+{
+	char dir[PATH_MAX];
+	int n;
+
+	if (in[0] == '/')
+		n = snprintf(out, outsz, "%s", in);
+	else {
+		n = snprintf(dir, sizeof(dir), "%s", d->file);
+		if (n < 0 || (size_t)n >= sizeof(dir))
+			return jv_err(d, key, "path too long");
+		n = snprintf(out, outsz, "%s/%s", dirname(dir), in);
+	}
+	if (n < 0 || (size_t)n >= outsz)
+		return jv_err(d, key, "path too long");
+	return 0;
+}
+
+static int
+abs_path(const struct jv_doc *d, const char *key, json_t *v, char *out,
+    size_t outsz)
+{
+	if (jv_string(d, key, v, out, outsz) == -1)
+		return -1;
+	if (out[0] != '/')
+		return jv_err(d, key, "\"%s\" must be an absolute path", out);
+	return 0;
+}
+
+static int
+valid_ident(const char *s, const char *extra)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
+			return 0;
+	return 1;
+}
+
+static int
+parse_nft(const struct jv_doc *d, json_t *v, struct conf *c)
+{
+	static const char *const keys[] = { "table", "attach", "keep_on_exit",
+	    NULL };
+	static const char *const akeys[] = { "family", "table", "chain", NULL };
+	json_t *x, *a;
+
+	if (jv_object(d, "nft", v) == -1 ||
+	    jv_known_keys(d, "nft", v, keys) == -1)
+		return -1;
+	if ((x = json_object_get(v, "table")) != NULL) {
+		if (jv_string(d, "nft.table", x, c->nft_table,
+		    sizeof(c->nft_table)) == -1)
+			return -1;
+		if (!valid_ident(c->nft_table, "_-"))
+			return jv_err(d, "nft.table", "\"%s\": use letters, "
+			    "digits, '_' or '-'", c->nft_table);
+	}
+	if ((x = json_object_get(v, "keep_on_exit")) != NULL &&
+	    jv_bool(d, "nft.keep_on_exit", x, &c->nft_keep_on_exit) == -1)
+		return -1;
+	if ((a = json_object_get(v, "attach")) == NULL || json_is_null(a))
+		return 0;
+	if (jv_object(d, "nft.attach", a) == -1 ||
+	    jv_known_keys(d, "nft.attach", a, akeys) == -1)
+		return -1;
+	c->attach.present = 1;
+	if ((x = json_object_get(a, "family")) == NULL)
+		return jv_err(d, "nft.attach", "missing key \"family\"");
+	if (jv_string(d, "nft.attach.family", x, c->attach.family,
+	    sizeof(c->attach.family)) == -1)
+		return -1;
+	if (strcmp(c->attach.family, "inet") != 0 &&
+	    strcmp(c->attach.family, "ip") != 0 &&
+	    strcmp(c->attach.family, "ip6") != 0)
+		return jv_err(d, "nft.attach.family", "\"%s\" is not inet, ip "
+		    "or ip6", c->attach.family);
+	if ((x = json_object_get(a, "table")) == NULL)
+		return jv_err(d, "nft.attach", "missing key \"table\"");
+	if (jv_string(d, "nft.attach.table", x, c->attach.table,
+	    sizeof(c->attach.table)) == -1)
+		return -1;
+	if ((x = json_object_get(a, "chain")) == NULL)
+		return jv_err(d, "nft.attach", "missing key \"chain\"");
+	if (jv_string(d, "nft.attach.chain", x, c->attach.chain,
+	    sizeof(c->attach.chain)) == -1)
+		return -1;
+	if (!valid_ident(c->attach.table, "_-") ||
+	    !valid_ident(c->attach.chain, "_-"))
+		return jv_err(d, "nft.attach", "table and chain names are "
+		    "letters, digits, '_' or '-'");
+	if (strcmp(c->attach.table, c->nft_table) == 0)
+		return jv_err(d, "nft.attach.table", "\"%s\" is portward's own "
+		    "table (nft.table)", c->attach.table);
+	return 0;
+}
+
+static int
+parse_router(const struct jv_doc *d, json_t *v, struct conf *c)
+{
+	static const char *const keys[] = { "wan_interface", "lan_host_ipv4",
+	    "lan_host_ipv6", NULL };
+	char buf[INET6_ADDRSTRLEN + 1];
+	json_t *x;
+
+	if (jv_object(d, "router", v) == -1 ||
+	    jv_known_keys(d, "router", v, keys) == -1)
+		return -1;
+	c->router_present = 1;
+	if ((x = json_object_get(v, "wan_interface")) == NULL)
+		return jv_err(d, "router", "missing key \"wan_interface\"");
+	if (jv_string(d, "router.wan_interface", x, c->wan_if,
+	    sizeof(c->wan_if)) == -1)
+		return -1;
+	if (!valid_ident(c->wan_if, "_-.@:"))
+		return jv_err(d, "router.wan_interface", "\"%s\" is not an "
+		    "interface name", c->wan_if);
+	if ((x = json_object_get(v, "lan_host_ipv4")) != NULL &&
+	    !json_is_null(x)) {
+		if (jv_string(d, "router.lan_host_ipv4", x, buf,
+		    sizeof(buf)) == -1)
+			return -1;
+		if (inet_pton(AF_INET, buf, &c->lan4) != 1)
+			return jv_err(d, "router.lan_host_ipv4", "\"%s\" is not "
+			    "an IPv4 address", buf);
+		if (c->lan4.s_addr == INADDR_ANY ||
+		    IN_MULTICAST(ntohl(c->lan4.s_addr)))
+			return jv_err(d, "router.lan_host_ipv4", "\"%s\" is not "
+			    "a host address", buf);
+		c->has_lan4 = 1;
+	}
+	if ((x = json_object_get(v, "lan_host_ipv6")) != NULL &&
+	    !json_is_null(x)) {
+		if (jv_string(d, "router.lan_host_ipv6", x, buf,
+		    sizeof(buf)) == -1)
+			return -1;
+		if (inet_pton(AF_INET6, buf, &c->lan6) != 1)
+			return jv_err(d, "router.lan_host_ipv6", "\"%s\" is not "
+			    "an IPv6 address", buf);
+		if (IN6_IS_ADDR_UNSPECIFIED(&c->lan6) ||
+		    IN6_IS_ADDR_MULTICAST(&c->lan6) ||
+		    IN6_IS_ADDR_LINKLOCAL(&c->lan6))
+			return jv_err(d, "router.lan_host_ipv6", "\"%s\" is not "
+			    "a routable host address", buf);
+		c->has_lan6 = 1;
+	}
+	return 0;
+}
+
+static int
+parse_mapping(const struct jv_doc *d, json_t *v, struct conf *c)
+{
+	static const char *const keys[] = { "methods", "lease_seconds",
+	    "gateway", "igd_url", "user", NULL };
+	char sub[64], buf[INET_ADDRSTRLEN + 1];
+	json_t *x, *m;
+	size_t i, j;
+
+	if (jv_object(d, "mapping", v) == -1 ||
+	    jv_known_keys(d, "mapping", v, keys) == -1)
+		return -1;
+	if ((x = json_object_get(v, "methods")) != NULL) {
+		if (jv_array(d, "mapping.methods", x) == -1)
+			return -1;
+		c->nmethods = 0;
+		json_array_foreach(x, i, m) {
+			enum conf_method meth;
+
+			if (jv_path_index(sub, sizeof(sub), "mapping.methods",
+			    i) == -1)
+				return -1;
+			if (!json_is_string(m))
+				return jv_err(d, sub, "expected \"natpmp\" or "
+				    "\"upnp\", got %s", jv_type_name(m));
+			if (strcmp(json_string_value(m), "natpmp") == 0)
+				meth = CONF_METHOD_NATPMP;
+			else if (strcmp(json_string_value(m), "upnp") == 0)
+				meth = CONF_METHOD_UPNP;
+			else
+				return jv_err(d, sub, "unknown method \"%s\" "
+				    "(natpmp or upnp)", json_string_value(m));
+			for (j = 0; j < c->nmethods; j++)
+				if (c->methods[j] == meth)
+					return jv_err(d, sub, "%s is listed "
+					    "twice", json_string_value(m));
+			c->methods[c->nmethods++] = meth;
+		}
+		if (c->mode == CONF_MODE_ROUTER && c->nmethods > 0)
+			return jv_err(d, "mapping.methods", "in router mode this "
+			    "machine is the router: there is no upstream router "
+			    "to ask; use []");
+	}
+	if ((x = json_object_get(v, "lease_seconds")) != NULL &&
+	    jv_int(d, "mapping.lease_seconds", x, 60, 604800,
+	    &c->lease_seconds) == -1)
+		return -1;
+	if ((x = json_object_get(v, "gateway")) != NULL && !json_is_null(x)) {
+		if (jv_string(d, "mapping.gateway", x, buf, sizeof(buf)) == -1)
+			return -1;
+		if (inet_pton(AF_INET, buf, &c->gateway) != 1)
+			return jv_err(d, "mapping.gateway", "\"%s\" is not an "
+			    "IPv4 address", buf);
+		c->has_gateway = 1;
+	}
+	if ((x = json_object_get(v, "igd_url")) != NULL && !json_is_null(x)) {
+		if (jv_string(d, "mapping.igd_url", x, c->igd_url,
+		    sizeof(c->igd_url)) == -1)
+			return -1;
+		if (strncmp(c->igd_url, "http://", 7) != 0)
+			return jv_err(d, "mapping.igd_url", "\"%s\" is not an "
+			    "http:// URL (the IGD's rootDesc.xml)", c->igd_url);
+	}
+	if ((x = json_object_get(v, "user")) != NULL &&
+	    jv_string(d, "mapping.user", x, c->mapper_user,
+	    sizeof(c->mapper_user)) == -1)
+		return -1;
+	return 0;
+}
+
+/* command[0] as execvp() would find it; -1 when nothing is there. */
+static int
+find_in_path(const char *cmd)
+{
+	char buf[PATH_MAX];
+	const char *path, *p, *colon;
+	int n;
+
+	if (strchr(cmd, '/') != NULL)
+		return access(cmd, X_OK);
+	if ((path = getenv("PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; *p != '\0'; p = *colon ? colon + 1 : colon) {
+		colon = strchrnul(p, ':');
+		n = snprintf(buf, sizeof(buf), "%.*s/%s", (int)(colon - p), p,
+		    cmd);
+		if (n > 0 && (size_t)n < sizeof(buf) && access(buf, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int
+parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
+{
+	static const char *const keys[] = { "command", "user", "env",
+	    "working_directory", "ready_timeout_seconds",
+	    "stop_timeout_seconds", NULL };
+	char sub[64];
+	const char *name;
+	json_t *x, *a;
+	size_t i;
+	int n;
+
+	if (jv_object(d, "supervise", v) == -1 ||
+	    jv_known_keys(d, "supervise", v, keys) == -1)
+		return -1;
+	c->supervise = 1;
+	if ((x = json_object_get(v, "command")) == NULL)
+		return jv_err(d, "supervise", "missing key \"command\"");
+	if (jv_array(d, "supervise.command", x) == -1)
+		return -1;
+	if (json_array_size(x) == 0)
+		return jv_err(d, "supervise.command", "must name a program");
+	if (json_array_size(x) > CONF_MAX_ARGS)
+		return jv_err(d, "supervise.command", "more than %d arguments",
+		    CONF_MAX_ARGS);
+	json_array_foreach(x, i, a) {
+		if (jv_path_index(sub, sizeof(sub), "supervise.command", i) ==
+		    -1 || jv_string(d, sub, a, c->argv[i], CONF_ARG_MAX) == -1)
+			return -1;
+	}
+	c->argc = json_array_size(x);
+	if (find_in_path(c->argv[0]) == -1)
+		return jv_err(d, "supervise.command[0]", "\"%s\" is not an "
+		    "executable program (looked up in PATH)", c->argv[0]);
+	if ((x = json_object_get(v, "user")) != NULL) {
+		if (jv_string(d, "supervise.user", x, c->run_user,
+		    sizeof(c->run_user)) == -1)
+			return -1;
+		if (getpwnam(c->run_user) == NULL)
+			return jv_err(d, "supervise.user", "no such user \"%s\"",
+			    c->run_user);
+	}
+	if ((x = json_object_get(v, "env")) != NULL) {
+		if (jv_object(d, "supervise.env", x) == -1)
+			return -1;
+		if (json_object_size(x) > CONF_MAX_ENV)
+			return jv_err(d, "supervise.env", "more than %d "
+			    "variables", CONF_MAX_ENV);
+		json_object_foreach(x, name, a) {
+			if (jv_path_key(sub, sizeof(sub), "supervise.env",
+			    name) == -1)
+				return jv_err(d, "supervise.env", "name too long");
+			if (name[0] == '\0' || (name[0] >= '0' && name[0] <= '9') ||
+			    !valid_ident(name, "_"))
+				return jv_err(d, sub, "\"%s\" is not a variable "
+				    "name", name);
+			if (!json_is_string(a))
+				return jv_err(d, sub, "expected a string, got %s",
+				    jv_type_name(a));
+			n = snprintf(c->env[c->nenv], CONF_ARG_MAX, "%s=%s", name,
+			    json_string_value(a));
+			if (n < 0 || n >= CONF_ARG_MAX)
+				return jv_err(d, sub, "longer than %d characters",
+				    CONF_ARG_MAX - 1);
+			c->nenv++;
+		}
+	}
+	if ((x = json_object_get(v, "working_directory")) != NULL &&
+	    abs_path(d, "supervise.working_directory", x, c->workdir,
+	    sizeof(c->workdir)) == -1)
+		return -1;
+	if ((x = json_object_get(v, "ready_timeout_seconds")) != NULL &&
+	    jv_int(d, "supervise.ready_timeout_seconds", x, 1, 3600,
+	    &c->ready_timeout) == -1)
+		return -1;
+	if ((x = json_object_get(v, "stop_timeout_seconds")) != NULL &&
+	    jv_int(d, "supervise.stop_timeout_seconds", x, 1, 600,
+	    &c->stop_timeout) == -1)
+		return -1;
+	return 0;
+}
+
+/* "192.0.2.1:7900" or "[2001:db8::1]:7900". */
+static int
+parse_hostport(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	char host[INET6_ADDRSTRLEN + 1], *end;
+	const char *colon;
+	long port;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		if ((colon = strstr(s, "]:")) == NULL)
+			return -1;
+		n = (size_t)(colon - s - 1);
+		colon++;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return -1;
+		n = (size_t)(colon - s);
+	}
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	memcpy(host, s[0] == '[' ? s + 1 : s, n);
+	host[n] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
+		return -1;
+	if (s[0] != '[' && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (s[0] == '[' && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+parse_probe(const struct jv_doc *d, json_t *v, struct conf *c)
+{
+	static const char *const keys[] = { "interval_seconds", "reflectors",
+	    NULL };
+	char sub[64];
+	json_t *x, *r;
+	size_t i;
+
+	if (jv_object(d, "probe", v) == -1 ||
+	    jv_known_keys(d, "probe", v, keys) == -1)
+		return -1;
+	if ((x = json_object_get(v, "interval_seconds")) != NULL &&
+	    jv_int(d, "probe.interval_seconds", x, 10, 86400,
+	    &c->probe_interval) == -1)
+		return -1;
+	if ((x = json_object_get(v, "reflectors")) == NULL)
+		return 0;
+	if (jv_array(d, "probe.reflectors", x) == -1)
+		return -1;
+	if (json_array_size(x) > CONF_MAX_REFLECTORS)
+		return jv_err(d, "probe.reflectors", "more than %d reflectors",
+		    CONF_MAX_REFLECTORS);
+	json_array_foreach(x, i, r) {
+		if (jv_path_index(sub, sizeof(sub), "probe.reflectors", i) == -1)
+			return -1;
+		if (!json_is_string(r))
+			return jv_err(d, sub, "expected \"ADDR:PORT\", got %s",
+			    jv_type_name(r));
+		if (parse_hostport(json_string_value(r),
+		    &c->reflectors[c->nreflectors]) == -1)
+			return jv_err(d, sub, "\"%s\" is not ADDR:PORT or "
+			    "[ADDR6]:PORT", json_string_value(r));
+		c->nreflectors++;
+	}
+	return 0;
+}
+
+static int
+parse_profile_keys(const struct jv_doc *d, struct conf *c)
+{
+	json_t *lk = json_object_get(d->root, "livekit_config");
+	json_t *pr = json_object_get(d->root, "profile");
+	char buf[PATH_MAX];
+
+	if (lk != NULL && json_is_null(lk))
+		lk = NULL;
+	if (pr != NULL && json_is_null(pr))
+		pr = NULL;
+	if (lk != NULL && pr != NULL)
+		return jv_err(d, "profile", "give either livekit_config or "
+		    "profile, not both: they are two sources for the same ports");
+	if (lk != NULL) {
+		c->profile_kind = PROF_SRC_LIVEKIT;
+		return jv_string(d, "livekit_config", lk, buf, sizeof(buf)) ==
+		    -1 ? -1 : resolve_path(d, "livekit_config", buf,
+		    c->profile_path, sizeof(c->profile_path));
+	}
+	c->profile_kind = PROF_SRC_JSON;
+	if (pr != NULL)
+		return jv_string(d, "profile", pr, buf, sizeof(buf)) == -1 ? -1 :
+		    resolve_path(d, "profile", buf, c->profile_path,
+		    sizeof(c->profile_path));
+	c->profile_default = 1;
+	conf_default_profile(c->profile_path, sizeof(c->profile_path));
+	return 0;
+}
+
+static void
+defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->families = FAM_ALL;
+	(void)snprintf(c->nft_table, sizeof(c->nft_table), "portward");
+	c->lease_seconds = 3600;
+	(void)snprintf(c->mapper_user, sizeof(c->mapper_user), "nobody");
+	c->ready_timeout = 30;
+	c->stop_timeout = 10;
+	c->probe_interval = 300;
+	(void)snprintf(c->control_socket, sizeof(c->control_socket), "%s",
+	    CONF_DEFAULT_SOCKET);
+}
+
+static int
+parse(const struct jv_doc *d, struct conf *c)
+{
+	static const char *const keys[] = { "mode", "livekit_config",
+	    "profile", "families", "nft", "router", "mapping", "supervise",
+	    "probe", "control_socket", "metrics_file", NULL };
+	char mode[16];
+	json_t *r = d->root, *x;
+
+	if (jv_object(d, "", r) == -1 || jv_known_keys(d, "", r, keys) == -1)
+		return -1;
+	if ((x = json_object_get(r, "mode")) == NULL)
+		return jv_err(d, "", "missing key \"mode\" (\"host\" or "
+		    "\"router\")");
+	if (jv_string(d, "mode", x, mode, sizeof(mode)) == -1)
+		return -1;
+	if (strcmp(mode, "host") == 0) {
+		c->mode = CONF_MODE_HOST;
+		c->methods[0] = CONF_METHOD_NATPMP;
+		c->methods[1] = CONF_METHOD_UPNP;
+		c->nmethods = 2;
+	} else if (strcmp(mode, "router") == 0)
+		c->mode = CONF_MODE_ROUTER;
+	else
+		return jv_err(d, "mode", "\"%s\" is not \"host\" or \"router\"",
+		    mode);
+	if (parse_profile_keys(d, c) == -1)
+		return -1;
+	if ((x = json_object_get(r, "families")) != NULL &&
+	    jv_families(d, "families", x, &c->families) == -1)
+		return -1;
+	if ((x = json_object_get(r, "nft")) != NULL && parse_nft(d, x, c) == -1)
+		return -1;
+	if ((x = json_object_get(r, "router")) != NULL && !json_is_null(x)) {
+		if (c->mode != CONF_MODE_ROUTER)
+			return jv_err(d, "router", "only used with \"mode\": "
+			    "\"router\"");
+		if (parse_router(d, x, c) == -1)
+			return -1;
+	}
+	if ((x = json_object_get(r, "mapping")) != NULL &&
+	    parse_mapping(d, x, c) == -1)
+		return -1;
+	if ((x = json_object_get(r, "supervise")) != NULL && !json_is_null(x) &&
+	    parse_supervise(d, x, c) == -1)
+		return -1;
+	if ((x = json_object_get(r, "probe")) != NULL &&
+	    parse_probe(d, x, c) == -1)
+		return -1;
+	if ((x = json_object_get(r, "control_socket")) != NULL &&
+	    abs_path(d, "control_socket", x, c->control_socket,
+	    sizeof(c->control_socket)) == -1)
+		return -1;
+	if ((x = json_object_get(r, "metrics_file")) != NULL &&
+	    !json_is_null(x) && abs_path(d, "metrics_file", x, c->metrics_file,
+	    sizeof(c->metrics_file)) == -1)
+		return -1;
+
+	if (c->mode == CONF_MODE_ROUTER) {
+		if (!c->router_present)
+			return jv_err(d, "mode", "router mode needs a \"router\" "
+			    "section (wan_interface, lan_host_ipv4, "
+			    "lan_host_ipv6)");
+		if ((c->families & FAM_IPV4) && !c->has_lan4)
+			return jv_err(d, "router", "lan_host_ipv4 is required "
+			    "while families includes ipv4");
+		if ((c->families & FAM_IPV6) && !c->has_lan6)
+			return jv_err(d, "router", "lan_host_ipv6 is required "
+			    "while families includes ipv6 (or set families to "
+			    "[\"ipv4\"])");
+	}
+	return 0;
+}
+
+int
+conf_load(const char *file, struct conf *c, struct errbuf *eb)
+{
+	struct jv_doc d;
+	int rc;
+
+	defaults(c);
+	if (snprintf(c->file, sizeof(c->file), "%s", file) >=
+	    (int)sizeof(c->file))
+		return eb_set(eb, file, 0, 0, NULL, "path too long");
+	if (jv_open(&d, file, eb) == -1)
+		return -1;
+	rc = parse(&d, c);
+	jv_close(&d);
+	return rc;
+}
+
+int
+conf_profile(const struct conf *c, struct profile *p, struct errbuf *eb)
+{
+	size_t i;
+
+	if (c->profile_kind == PROF_SRC_LIVEKIT) {
+		if (prof_load_livekit(c->profile_path, p, eb) == -1)
+			return -1;
+	} else if (prof_load_json(c->profile_path, p, eb) == -1)
+		return -1;
+	for (i = 0; i < p->n; i++)
+		if ((p->ep[i].families & c->families) != 0)
+			return 0;
+	return eb_set(eb, c->file, 0, 0, "families", "no endpoint of %s is "
+	    "served on the configured families", p->source);
+}

@@ -1,0 +1,42 @@
+/* fileio.c: bounded whole-file reads with errors that name the file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+int
+fio_read(const char *path, char **out, size_t *outlen, struct errbuf *eb)
+{
+	FILE *f;
+	char *buf;
+	size_t n;
+	int e;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return eb_set(eb, path, 0, 0, NULL, "cannot open: %s",
+		    strerror(errno));
+	if ((buf = malloc(FIO_MAX_FILE + 1)) == NULL) {
+		fclose(f);
+		return eb_set(eb, path, 0, 0, NULL, "out of memory");
+	}
+	n = fread(buf, 1, FIO_MAX_FILE + 1, f);
+	if (ferror(f)) {
+		e = errno;
+		fclose(f);
+		free(buf);
+		return eb_set(eb, path, 0, 0, NULL, "cannot read: %s",
+		    strerror(e));
+	}
+	fclose(f);
+	if (n > FIO_MAX_FILE) {
+		free(buf);
+		return eb_set(eb, path, 0, 0, NULL, "larger than %d bytes: not "
+		    "a configuration", FIO_MAX_FILE);
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*outlen = n;
+	return 0;
+}

@@ -1,0 +1,155 @@
+/* plan.c: what portwardd would do, in words, for -n. */
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "plan.h"
+
+unsigned
+plan_families(const struct conf *c, const struct prof_endpoint *e)
+{
+	return c->families & e->families;
+}
+
+static const char *
+fam_str(unsigned fam)
+{
+	switch (fam & FAM_ALL) {
+	case FAM_ALL: return "ipv4+ipv6";
+	case FAM_IPV4: return "ipv4";
+	case FAM_IPV6: return "ipv6";
+	}
+	return "none";
+}
+
+static void
+print_endpoints(FILE *f, const struct conf *c, const struct profile *p)
+{
+	char ports[16];
+	size_t i;
+
+	fprintf(f, "endpoints (profile %s, %s):\n", p->source,
+	    p->kind == PROF_SRC_LIVEKIT ? "LiveKit configuration" :
+	    c->profile_default ? "shipped reference profile" :
+	    "portward profile");
+	for (i = 0; i < p->n; i++) {
+		const struct prof_endpoint *e = &p->ep[i];
+		unsigned fam = plan_families(c, e);
+
+		fprintf(f, "  %-10s %5s/%s  %-9s", e->name,
+		    prof_ports_str(e, ports, sizeof(ports)),
+		    prof_proto_name(e->proto), fam_str(fam));
+		if ((e->families & FAM_IPV6) == 0)
+			fprintf(f, "  (the SFU serves it over IPv4 only)");
+		else if (fam != e->families)
+			fprintf(f, "  (families leaves out %s)",
+			    fam_str(e->families & ~fam));
+		fprintf(f, "\n");
+	}
+	for (i = 0; i < p->nnotes; i++)
+		fprintf(f, "  note: %s\n", p->notes[i]);
+}
+
+static void
+print_firewall(FILE *f, const struct conf *c)
+{
+	char a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+
+	if (c->mode == CONF_MODE_HOST)
+		fprintf(f, "firewall: table inet %s, input: accept each endpoint "
+		    "on the families above\n", c->nft_table);
+	else {
+		fprintf(f, "firewall: table inet %s, from %s:\n", c->nft_table,
+		    c->wan_if);
+		if (c->has_lan4 && (c->families & FAM_IPV4))
+			fprintf(f, "  ipv4: DNAT to %s, same port; forward "
+			    "accept\n", inet_ntop(AF_INET, &c->lan4, a4,
+			    sizeof(a4)));
+		if (c->has_lan6 && (c->families & FAM_IPV6))
+			fprintf(f, "  ipv6: forward accept to %s (no NAT)\n",
+			    inet_ntop(AF_INET6, &c->lan6, a6, sizeof(a6)));
+	}
+	if (c->attach.present)
+		fprintf(f, "  attached to %s %s, chain %s: one jump at its top\n",
+		    c->attach.family, c->attach.table, c->attach.chain);
+	fprintf(f, "  on exit: %s\n", c->nft_keep_on_exit ? "rules kept" :
+	    "rules removed");
+}
+
+static void
+print_forwards(FILE *f, const struct conf *c, const struct profile *p)
+{
+	char ports[16], gw[INET_ADDRSTRLEN];
+	size_t i;
+
+	if (c->mode == CONF_MODE_ROUTER) {
+		fprintf(f, "forwards: none asked for (this machine is the "
+		    "router)\n");
+		return;
+	}
+	if (c->nmethods == 0) {
+		fprintf(f, "forwards: off (mapping.methods is [])\n");
+		return;
+	}
+	fprintf(f, "forwards: ask the upstream router with");
+	for (i = 0; i < c->nmethods; i++)
+		fprintf(f, "%s%s", i ? ", then " : " ",
+		    conf_method_name(c->methods[i]));
+	fprintf(f, "; lease %lds, renewed at half life", c->lease_seconds);
+	if (c->has_gateway)
+		fprintf(f, "; gateway %s", inet_ntop(AF_INET, &c->gateway, gw,
+		    sizeof(gw)));
+	if (c->igd_url[0] != '\0')
+		fprintf(f, "; IGD %s", c->igd_url);
+	fprintf(f, "; mapper runs as %s\n", c->mapper_user);
+	for (i = 0; i < p->n; i++) {
+		const struct prof_endpoint *e = &p->ep[i];
+		unsigned fam = plan_families(c, e);
+
+		fprintf(f, "  %-10s %5s/%s  ", e->name,
+		    prof_ports_str(e, ports, sizeof(ports)),
+		    prof_proto_name(e->proto));
+		if (e->port != e->port_end)
+			fprintf(f, "not forwarded: a range cannot be mapped "
+			    "port by port; run portward in router mode on the "
+			    "router, or use a single UDP mux port\n");
+		else
+			fprintf(f, "%s%s%s\n",
+			    (fam & FAM_IPV4) ? "ipv4 port mapping, same port" : "",
+			    fam == FAM_ALL ? "; " : "",
+			    (fam & FAM_IPV6) ? "ipv6 pinhole" : "");
+	}
+}
+
+void
+plan_print(FILE *f, const struct conf *c, const struct profile *p)
+{
+	size_t i;
+
+	fprintf(f, "configuration %s: valid\n", c->file);
+	fprintf(f, "mode: %s\n", c->mode == CONF_MODE_HOST ?
+	    "host (open the ports on this host, ask the upstream router for "
+	    "forwards)" : "router (DNAT and forward to the LiveKit host)");
+	fprintf(f, "families: %s\n", fam_str(c->families));
+	print_endpoints(f, c, p);
+	print_firewall(f, c);
+	print_forwards(f, c, p);
+	if (c->supervise) {
+		fprintf(f, "supervise:");
+		for (i = 0; i < c->argc; i++)
+			fprintf(f, " %s", c->argv[i]);
+		fprintf(f, "\n  as %s; started after the rules, ready when its "
+		    "listeners are seen (timeout %lds), stopped with SIGTERM "
+		    "(SIGKILL after %lds)\n", c->run_user[0] ? c->run_user :
+		    "the daemon's user", c->ready_timeout, c->stop_timeout);
+	} else
+		fprintf(f, "supervise: nothing started; ready once the rules "
+		    "are in place\n");
+	fprintf(f, "probe: every %lds, %zu reflector%s\n", c->probe_interval,
+	    c->nreflectors, c->nreflectors == 1 ? "" : "s");
+	fprintf(f, "control socket: %s\n", c->control_socket);
+	if (c->metrics_file[0] != '\0')
+		fprintf(f, "metrics: %s\n", c->metrics_file);
+	fprintf(f, "never opened: LiveKit's signal port (7880/tcp by default; "
+	    "API and WebSocket) and its Prometheus port: they belong behind "
+	    "your reverse proxy or inside\n");
+}

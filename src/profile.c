@@ -1,0 +1,290 @@
+/*
+ * profile.c: portward's own JSON port profiles, the checks every profile
+ * passes whatever its source, and the two renderings (table and JSON).
+ */
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jsonval.h"
+#include "profile.h"
+
+const char *
+prof_proto_name(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" :
+	    "?";
+}
+
+const char *
+prof_ports_str(const struct prof_endpoint *e, char *buf, size_t len)
+{
+	int n;
+
+	if (e->port == e->port_end)
+		n = snprintf(buf, len, "%u", e->port);
+	else
+		n = snprintf(buf, len, "%u-%u", e->port, e->port_end);
+	if (n < 0 || (size_t)n >= len)
+		buf[0] = '\0';
+	return buf;
+}
+
+void
+prof_note(struct profile *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->nnotes >= PROF_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(p->notes[p->nnotes], PROF_NOTE_MAX, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		p->nnotes++;
+}
+
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+int
+prof_validate(const struct profile *p, struct errbuf *eb)
+{
+	const struct prof_endpoint *a, *b;
+	char pa[16], pb[16];
+	size_t i, j;
+
+	if (p->n == 0)
+		return eb_set(eb, p->source, 0, 0, "endpoints",
+		    "the profile has no endpoints: nothing to open");
+	for (i = 0; i < p->n; i++) {
+		a = &p->ep[i];
+		if (!valid_name(a->name))
+			return eb_set(eb, p->source, a->line, a->col, a->origin,
+			    "endpoint name \"%s\" must be lower-case letters, "
+			    "digits, '-' or '_'", a->name);
+		if (a->proto != IPPROTO_TCP && a->proto != IPPROTO_UDP)
+			return eb_set(eb, p->source, a->line, a->col, a->origin,
+			    "protocol must be tcp or udp");
+		if (a->port == 0 || a->port_end == 0)
+			return eb_set(eb, p->source, a->line, a->col, a->origin,
+			    "port 0 is not a port (1-65535)");
+		if (a->port > a->port_end)
+			return eb_set(eb, p->source, a->line, a->col, a->origin,
+			    "range start %u is above its end %u", a->port,
+			    a->port_end);
+		if ((a->families & FAM_ALL) == 0)
+			return eb_set(eb, p->source, a->line, a->col, a->origin,
+			    "endpoint %s serves no IP family", a->name);
+		for (j = 0; j < i; j++) {
+			b = &p->ep[j];
+			if (strcmp(a->name, b->name) == 0)
+				return eb_set(eb, p->source, a->line, a->col,
+				    a->origin, "endpoint name %s is used twice",
+				    a->name);
+			if (a->proto == b->proto && a->port <= b->port_end &&
+			    b->port <= a->port_end)
+				return eb_set(eb, p->source, a->line, a->col,
+				    a->origin, "%s %s/%s overlaps %s %s/%s "
+				    "(from %s)", a->name,
+				    prof_ports_str(a, pa, sizeof(pa)),
+				    prof_proto_name(a->proto), b->name,
+				    prof_ports_str(b, pb, sizeof(pb)),
+				    prof_proto_name(b->proto), b->origin);
+		}
+	}
+	return 0;
+}
+
+static int
+parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
+    struct prof_endpoint *e)
+{
+	static const char *const keys[] = { "name", "proto", "port",
+	    "port_end", "families", NULL };
+	char sub[128], proto[8];
+	long port, port_end;
+	json_t *x;
+
+	if (jv_object(d, path, v) == -1 ||
+	    jv_known_keys(d, path, v, keys) == -1)
+		return -1;
+	(void)snprintf(e->origin, sizeof(e->origin), "%s", path);
+	jv_pos(d, path, &e->line, &e->col);
+
+	if ((x = json_object_get(v, "name")) == NULL)
+		return jv_err(d, path, "missing key \"name\"");
+	if (jv_path_key(sub, sizeof(sub), path, "name") == -1 ||
+	    jv_string(d, sub, x, e->name, sizeof(e->name)) == -1)
+		return -1;
+	if (!valid_name(e->name))
+		return jv_err(d, sub, "\"%s\": use lower-case letters, digits, "
+		    "'-' or '_'", e->name);
+
+	if ((x = json_object_get(v, "proto")) == NULL)
+		return jv_err(d, path, "missing key \"proto\"");
+	if (jv_path_key(sub, sizeof(sub), path, "proto") == -1 ||
+	    jv_string(d, sub, x, proto, sizeof(proto)) == -1)
+		return jv_err(d, sub, "expected \"tcp\" or \"udp\"");
+	if (strcmp(proto, "tcp") == 0)
+		e->proto = IPPROTO_TCP;
+	else if (strcmp(proto, "udp") == 0)
+		e->proto = IPPROTO_UDP;
+	else
+		return jv_err(d, sub, "\"%s\" is not \"tcp\" or \"udp\"", proto);
+
+	if ((x = json_object_get(v, "port")) == NULL)
+		return jv_err(d, path, "missing key \"port\"");
+	if (jv_path_key(sub, sizeof(sub), path, "port") == -1 ||
+	    jv_int(d, sub, x, 1, 65535, &port) == -1)
+		return -1;
+	port_end = port;
+	if ((x = json_object_get(v, "port_end")) != NULL) {
+		if (jv_path_key(sub, sizeof(sub), path, "port_end") == -1 ||
+		    jv_int(d, sub, x, 1, 65535, &port_end) == -1)
+			return -1;
+		if (port_end < port)
+			return jv_err(d, sub, "range start %ld is above its "
+			    "end %ld", port, port_end);
+	}
+	e->port = (uint16_t)port;
+	e->port_end = (uint16_t)port_end;
+
+	e->families = FAM_ALL;
+	if ((x = json_object_get(v, "families")) != NULL) {
+		if (jv_path_key(sub, sizeof(sub), path, "families") == -1 ||
+		    jv_families(d, sub, x, &e->families) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+prof_load_json(const char *path, struct profile *p, struct errbuf *eb)
+{
+	static const char *const keys[] = { "endpoints", NULL };
+	struct jv_doc d;
+	char sub[64];
+	json_t *eps, *v;
+	size_t i;
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	p->kind = PROF_SRC_JSON;
+	if (snprintf(p->source, sizeof(p->source), "%s", path) >=
+	    (int)sizeof(p->source))
+		return eb_set(eb, path, 0, 0, NULL, "path too long");
+	if (jv_open(&d, path, eb) == -1)
+		return -1;
+	if (jv_object(&d, "", d.root) == -1 ||
+	    jv_known_keys(&d, "", d.root, keys) == -1)
+		goto out;
+	if ((eps = json_object_get(d.root, "endpoints")) == NULL) {
+		jv_err(&d, "", "missing key \"endpoints\"");
+		goto out;
+	}
+	if (jv_array(&d, "endpoints", eps) == -1)
+		goto out;
+	if (json_array_size(eps) == 0) {
+		jv_err(&d, "endpoints", "the profile has no endpoints: "
+		    "nothing to open");
+		goto out;
+	}
+	if (json_array_size(eps) > PROF_MAX_ENDPOINTS) {
+		jv_err(&d, "endpoints", "more than %d endpoints",
+		    PROF_MAX_ENDPOINTS);
+		goto out;
+	}
+	json_array_foreach(eps, i, v) {
+		if (jv_path_index(sub, sizeof(sub), "endpoints", i) == -1 ||
+		    parse_endpoint(&d, sub, v, &p->ep[i]) == -1)
+			goto out;
+		p->n++;
+	}
+	rc = prof_validate(p, eb);
+out:
+	jv_close(&d);
+	return rc;
+}
+
+/*
+ * One endpoint a line, as DESIGN.md writes it: jansson indents all or
+ * nothing, so the outer lines are ours.
+ */
+char *
+prof_to_json(const struct profile *p)
+{
+	json_t *ep, *fam;
+	char *line, *out = NULL;
+	size_t i, len = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		return NULL;
+	fprintf(f, "{ \"endpoints\": [\n");
+	for (i = 0; i < p->n; i++) {
+		const struct prof_endpoint *e = &p->ep[i];
+
+		fam = json_array();
+		if (e->families & FAM_IPV4)
+			json_array_append_new(fam, json_string("ipv4"));
+		if (e->families & FAM_IPV6)
+			json_array_append_new(fam, json_string("ipv6"));
+		ep = json_pack("{s:s, s:s, s:i, s:i, s:o}", "name", e->name,
+		    "proto", prof_proto_name(e->proto), "port", (int)e->port,
+		    "port_end", (int)e->port_end, "families", fam);
+		line = ep ? json_dumps(ep, JSON_PRESERVE_ORDER) : NULL;
+		json_decref(ep);
+		if (line == NULL) {
+			fclose(f);
+			free(out);
+			return NULL;
+		}
+		fprintf(f, "  %s%s\n", line, i + 1 < p->n ? "," : "");
+		free(line);
+	}
+	fprintf(f, "] }\n");
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+void
+prof_print_table(FILE *f, const struct profile *p)
+{
+	char ports[16];
+	size_t i;
+
+	fprintf(f, "profile %s (%s)\n", p->source,
+	    p->kind == PROF_SRC_LIVEKIT ? "LiveKit configuration" :
+	    "portward profile");
+	fprintf(f, "%-12s %-5s %-12s %-4s %-4s %s\n", "ENDPOINT", "PROTO",
+	    "PORTS", "IPV4", "IPV6", "FROM");
+	for (i = 0; i < p->n; i++) {
+		const struct prof_endpoint *e = &p->ep[i];
+
+		fprintf(f, "%-12s %-5s %-12s %-4s %-4s %s\n", e->name,
+		    prof_proto_name(e->proto),
+		    prof_ports_str(e, ports, sizeof(ports)),
+		    (e->families & FAM_IPV4) ? "yes" : "no",
+		    (e->families & FAM_IPV6) ? "yes" : "no", e->origin);
+	}
+	for (i = 0; i < p->nnotes; i++)
+		fprintf(f, "note: %s\n", p->notes[i]);
+}
