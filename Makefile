@@ -58,11 +58,11 @@ units: $(UNIT_BINS) $(ASAN_UNIT_BINS)
 # Every test: cmocka units, the same under ASan+UBSan, golden files and
 # the integration tests in network namespaces. Ends with "N passed, N failed".
 check: deps all units
-	@sh tests/run.sh
+	@bash tests/run.sh
 
 # The lab demo: a throwaway set of network namespaces, nothing on the host.
 demo: deps all
-	@sh tests/demo.sh
+	@bash tests/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \

@@ -59,7 +59,10 @@ resolve_path(const struct jv_doc *d, const char *key, const char *in,
 		n = snprintf(dir, sizeof(dir), "%s", d->file);
 		if (n < 0 || (size_t)n >= sizeof(dir))
 			return jv_err(d, key, "path too long");
-		n = snprintf(out, outsz, "%s/%s", dirname(dir), in);
+		if (strcmp(dirname(dir), ".") == 0)
+			n = snprintf(out, outsz, "%s", in);
+		else
+			n = snprintf(out, outsz, "%s/%s", dir, in);
 	}
 	if (n < 0 || (size_t)n >= outsz)
 		return jv_err(d, key, "path too long");

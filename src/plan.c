@@ -21,10 +21,24 @@ fam_str(unsigned fam)
 	return "none";
 }
 
+/* "7881/tcp" or "50000-60000/udp" into buf. */
+static const char *
+port_proto(const struct prof_endpoint *e, char *buf, size_t len)
+{
+	char ports[16];
+	int n;
+
+	n = snprintf(buf, len, "%s/%s", prof_ports_str(e, ports,
+	    sizeof(ports)), prof_proto_name(e->proto));
+	if (n < 0 || (size_t)n >= len)
+		buf[0] = '\0';
+	return buf;
+}
+
 static void
 print_endpoints(FILE *f, const struct conf *c, const struct profile *p)
 {
-	char ports[16];
+	char pp[32];
 	size_t i;
 
 	fprintf(f, "endpoints (profile %s, %s):\n", p->source,
@@ -35,9 +49,8 @@ print_endpoints(FILE *f, const struct conf *c, const struct profile *p)
 		const struct prof_endpoint *e = &p->ep[i];
 		unsigned fam = plan_families(c, e);
 
-		fprintf(f, "  %-10s %5s/%s  %-9s", e->name,
-		    prof_ports_str(e, ports, sizeof(ports)),
-		    prof_proto_name(e->proto), fam_str(fam));
+		fprintf(f, "  %-10s %-16s %-9s", e->name,
+		    port_proto(e, pp, sizeof(pp)), fam_str(fam));
 		if ((e->families & FAM_IPV6) == 0)
 			fprintf(f, "  (the SFU serves it over IPv4 only)");
 		else if (fam != e->families)
@@ -78,7 +91,7 @@ print_firewall(FILE *f, const struct conf *c)
 static void
 print_forwards(FILE *f, const struct conf *c, const struct profile *p)
 {
-	char ports[16], gw[INET_ADDRSTRLEN];
+	char pp[32], gw[INET_ADDRSTRLEN];
 	size_t i;
 
 	if (c->mode == CONF_MODE_ROUTER) {
@@ -105,9 +118,8 @@ print_forwards(FILE *f, const struct conf *c, const struct profile *p)
 		const struct prof_endpoint *e = &p->ep[i];
 		unsigned fam = plan_families(c, e);
 
-		fprintf(f, "  %-10s %5s/%s  ", e->name,
-		    prof_ports_str(e, ports, sizeof(ports)),
-		    prof_proto_name(e->proto));
+		fprintf(f, "  %-10s %-16s ", e->name,
+		    port_proto(e, pp, sizeof(pp)));
 		if (e->port != e->port_end)
 			fprintf(f, "not forwarded: a range cannot be mapped "
 			    "port by port; run portward in router mode on the "

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# demo.sh: portward's main job, shown in a throwaway lab of network
+# namespaces (tests/lib/lab.sh). Nothing outside the lab is touched: no
+# host ruleset, no address outside the lab's documentation ranges.
+set -u
+source "$(dirname "$0")/lib/testlib.sh"
+source "$TOP/tests/lib/lab.sh"
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: run as root (it creates network namespaces)" >&2
+	exit 1
+fi
+step() { printf '\n== %s\n' "$*"; }
+
+trap lab_down EXIT
+step "lab: LiveKit host ($LAN), home router ($RTR), the internet ($INET)"
+lab_up || { echo "demo: lab_up failed" >&2; exit 1; }
+for ns in "$LAN" "$RTR" "$INET"; do
+	echo "$ns:"
+	ip -n "$ns" -br addr show | grep -v '^lo ' | sed 's/^/  /'
+done
+
+# The operator's own livekit.yaml, as the Matrix/Element Call playbook
+# writes it, and a portward configuration that points at it.
+cat >"$LAB_DIR/livekit.yaml" <<'YAML'
+port: 7880
+rtc:
+  tcp_port: 7881
+  udp_port: 7882
+  use_external_ip: true
+turn:
+  enabled: true
+  domain: turn.example.com
+  udp_port: 3479
+  tls_port: 5350
+keys:
+  matrix-rtc: a-long-secret-of-at-least-32-characters-xx
+YAML
+cat >"$LAB_DIR/host.json" <<JSON
+{
+  "mode": "host",
+  "livekit_config": "livekit.yaml",
+  "mapping": { "methods": ["upnp", "natpmp"],
+               "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
+  "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] }
+}
+JSON
+cat >"$LAB_DIR/router.json" <<JSON
+{
+  "mode": "router",
+  "livekit_config": "livekit.yaml",
+  "router": { "wan_interface": "wan0", "lan_host_ipv4": "$LAN4",
+              "lan_host_ipv6": "$LAN6" }
+}
+JSON
+
+step "the LiveKit port profile, read from livekit.yaml (portwardctl profile)"
+lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml"
+
+step "the same as JSON (portwardctl profile --json)"
+lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml" --json
+
+step "host firewall service on the LiveKit host (portwardd -n)"
+lab_exec "$LAN" "$PORTWARDD" -n -c "$LAB_DIR/host.json"
+
+step "router-side agent on the router (portwardd -n)"
+lab_exec "$RTR" "$PORTWARDD" -n -c "$LAB_DIR/router.json"
+
+step "a typo is caught before anything changes"
+sed 's/"methods"/"method"/' "$LAB_DIR/host.json" >"$LAB_DIR/typo.json"
+lab_exec "$LAN" "$PORTWARDD" -n -c "$LAB_DIR/typo.json"
+echo "(exit $?; the lab's ruleset has $(lab_exec "$LAN" nft list ruleset | wc -l) lines)"
+
+step "lab torn down"

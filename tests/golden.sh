@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# golden.sh: text output against files beside the input (diff -u).
+#   golden/profile/NAME.yaml   portwardctl profile  -> NAME.out, NAME.json
+#   golden/plan/NAME.conf.json portwardd -n         -> NAME.out
+#   golden/bad/NAME.*          rejected: exit 2, nothing on stdout,
+#                              stderr exactly NAME.EXT.err
+# UPDATE_GOLDEN=1 rewrites the expected files (review the diff!).
+source "$(dirname "$0")/lib/testlib.sh"
+G=$TOP/tests/golden
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+golden() {	# golden NAME EXPECTED ACTUAL
+	if [ -n "${UPDATE_GOLDEN:-}" ]; then cp "$3" "$2"; fi
+	if diff -u "$2" "$3"; then t_pass "$1"; else t_fail "$1" "differs from ${2#$TOP/}"; fi
+}
+
+cd "$G/profile" || exit 1
+for y in *.yaml; do
+	n=${y%.yaml}
+	"$PORTWARDCTL" profile --livekit-config "$y" >"$TMP/out" 2>&1
+	golden "profile_table__$n" "$n.out" "$TMP/out"
+	"$PORTWARDCTL" profile --livekit-config "$y" --json >"$TMP/json" 2>&1
+	golden "profile_json__$n" "$n.json" "$TMP/json"
+	# What --json prints is itself a valid profile with the same endpoints.
+	if "$PORTWARDCTL" profile --profile "$TMP/json" --json >"$TMP/again" 2>&1 &&
+	    cmp -s "$TMP/json" "$TMP/again"; then
+		t_pass "profile_json__${n}__round_trips"
+	else
+		t_fail "profile_json__${n}__round_trips"
+	fi
+done
+"$PORTWARDCTL" profile --profile ../../../rules/livekit.json >"$TMP/out" 2>&1
+golden "profile_table__reference" reference.out "$TMP/out"
+"$PORTWARDCTL" profile --profile ../../../rules/livekit.json --json >"$TMP/json" 2>&1
+golden "profile_json__reference" reference.json "$TMP/json"
+
+cd "$G/plan" || exit 1
+for c in *.conf.json; do
+	n=${c%.conf.json}
+	"$PORTWARDD" -n -c "$c" >"$TMP/out" 2>&1
+	golden "plan__$n" "$n.out" "$TMP/out"
+done
+
+cd "$G/bad" || exit 1
+for f in *; do
+	case $f in
+	*.err) continue ;;
+	*.conf.json) cmd=("$PORTWARDD" -n -c "$f") ;;
+	*.profile.json) cmd=("$PORTWARDCTL" profile --profile "$f") ;;
+	*.yaml) cmd=("$PORTWARDCTL" profile --livekit-config "$f") ;;
+	*) continue ;;
+	esac
+	n=$f
+	"${cmd[@]}" >"$TMP/stdout" 2>"$TMP/stderr"
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		t_fail "bad__$n" "exit $rc, expected 2"
+	elif [ -s "$TMP/stdout" ]; then
+		t_fail "bad__$n" "printed on stdout: $(head -c 200 "$TMP/stdout")"
+	else
+		golden "bad__$n" "$n.err" "$TMP/stderr"
+	fi
+done
+t_done

@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# testlib.sh: what every shell test sources. A test prints one line per
+# check, "PASS: name" or "FAIL: name: why"; tests/run.sh counts them.
+# A missing prerequisite is a FAIL, never a silent skip.
+
+T_FAILS=0
+T_PASSES=0
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PORTWARDD=$TOP/build/portwardd
+PORTWARDCTL=$TOP/build/portwardctl
+
+t_pass() { echo "PASS: $1"; T_PASSES=$((T_PASSES + 1)); }
+t_fail() { echo "FAIL: $1${2:+: $2}"; T_FAILS=$((T_FAILS + 1)); }
+
+# t_check NAME CMD...: pass when CMD succeeds.
+t_check() {
+	local name=$1; shift
+	if "$@"; then t_pass "$name"; else t_fail "$name" "command failed: $*"; fi
+}
+
+t_need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		t_fail "${T_NAME:-$0}" "needs root (network namespaces, nftables)"
+		exit 1
+	fi
+}
+
+t_need_tool() {
+	local x
+	for x in "$@"; do
+		if ! command -v "$x" >/dev/null 2>&1; then
+			t_fail "${T_NAME:-$0}" "needs $x (make deps installs it)"
+			exit 1
+		fi
+	done
+}
+
+# End of a test file: exit status says whether everything passed.
+t_done() {
+	[ "$T_FAILS" -eq 0 ] && [ "$T_PASSES" -gt 0 ]
+	exit $?
+}
