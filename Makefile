@@ -15,7 +15,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lnatpmp
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
 	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
-LIB_SRCS := log errbuf fileio jsonpos jsonval profile profile_livekit conf plan
+LIB_SRCS := log errbuf fileio jsonpos jsonval profile profile_livekit conf plan \
+	    nft_rules nft
 PROGS	 := portwardd portwardctl
 UNITS	 := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 

@@ -5,6 +5,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "nft.h"
 #include "profile.h"
 
 #define EXIT_USAGE	2
@@ -14,7 +15,10 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: portwardctl profile (--livekit-config FILE | --profile FILE)"
-	    " [--json]\n");
+	    " [--json]\n"
+	    "       portwardctl rules -c FILE\n"
+	    "       portwardctl apply -c FILE\n"
+	    "       portwardctl flush -c FILE\n");
 	exit(EXIT_USAGE);
 }
 
@@ -58,6 +62,80 @@ cmd_profile(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* -c FILE: the configuration, its profile and the ruleset they want. */
+static int
+load_ruleset(int argc, char **argv, struct nft_ruleset *rs)
+{
+	static struct conf conf;
+	static struct profile prof;
+	struct errbuf eb;
+
+	if (argc != 2 || strcmp(argv[0], "-c") != 0)
+		usage();
+	eb_clear(&eb);
+	if (conf_load(argv[1], &conf, &eb) == -1 ||
+	    conf_profile(&conf, &prof, &eb) == -1) {
+		log_warnx("%s", eb.msg);
+		return -1;
+	}
+	nft_desired(&conf, &prof, rs);
+	return 0;
+}
+
+static void
+warn_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs)
+{
+	struct nft_conflict c[16];
+	int i, n;
+
+	if ((n = nft_conflicts(ctx, rs, c, 16)) <= 0)
+		return;
+	for (i = 0; i < n && i < 16; i++)
+		log_warnx("dropped-by-other-table: table %s %s, chain %s (%s) "
+		    "drops what portward accepts: an accept in portward's "
+		    "table cannot override it; open the ports there, or set "
+		    "nft.attach to {\"family\": \"%s\", \"table\": \"%s\", "
+		    "\"chain\": \"%s\"}", c[i].family, c[i].table, c[i].chain,
+		    c[i].why, c[i].family, c[i].table, c[i].chain);
+}
+
+static int
+cmd_nft(const char *cmd, int argc, char **argv)
+{
+	static struct nft_ruleset rs;
+	struct nft_ctx *ctx;
+	int n;
+
+	if (load_ruleset(argc, argv, &rs) == -1)
+		return EXIT_USAGE;
+	if (strcmp(cmd, "rules") == 0) {
+		nft_render(stdout, &rs);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if ((ctx = nft_open()) == NULL)
+		return 1;
+	if (strcmp(cmd, "apply") == 0) {
+		n = nft_converge(ctx, &rs, NULL, 1);
+		if (n == 0)
+			printf("no change: table inet %s is as configured\n",
+			    rs.table);
+		else if (n > 0)
+			printf("applied %d change%s to table inet %s\n", n,
+			    n == 1 ? "" : "s", rs.table);
+		if (n >= 0)
+			warn_conflicts(ctx, &rs);
+	} else {
+		n = nft_remove(ctx, &rs);
+		if (n == 0)
+			printf("nothing to remove: portward has no rules here\n");
+		else if (n > 0)
+			printf("removed portward's rules (table inet %s%s)\n",
+			    rs.table, rs.attach ? " and the attached chain" : "");
+	}
+	nft_close(ctx);
+	return n < 0 ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,5 +144,8 @@ main(int argc, char **argv)
 		usage();
 	if (strcmp(argv[1], "profile") == 0)
 		return cmd_profile(argc - 2, argv + 2);
+	if (strcmp(argv[1], "rules") == 0 || strcmp(argv[1], "apply") == 0 ||
+	    strcmp(argv[1], "flush") == 0)
+		return cmd_nft(argv[1], argc - 2, argv + 2);
 	usage();
 }

@@ -1,0 +1,111 @@
+/*
+ * nft.h: portward's nftables rules. nft_rules.c derives the desired
+ * ruleset from the configuration and profile and renders it in nft syntax;
+ * nft.c makes the kernel match it over netlink (libnftnl + libmnl), one
+ * batch per change, touching only what portward owns.
+ */
+#ifndef PORTWARD_NFT_H
+#define PORTWARD_NFT_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf.h"
+#include "profile.h"
+
+#define NFT_NAME_MAX	64
+#define NFT_MAX_CHAINS	4
+/* Per endpoint and family: input or dnat+forward, and the attached copy. */
+#define NFT_MAX_RULES	(PROF_MAX_ENDPOINTS * 2 * 3 + 1)
+/* Comment of the jump portward inserts into an attached chain. */
+#define NFT_JUMP_COMMENT "portward"
+
+enum nft_scope { NFT_OWN, NFT_ATTACHED };
+enum nft_verdict { NFTV_ACCEPT, NFTV_DNAT, NFTV_JUMP };
+
+struct nft_chain_spec {
+	enum nft_scope	scope;
+	char		name[NFT_NAME_MAX];
+	int		base;		/* a base chain with a hook */
+	const char	*type;		/* "filter" or "nat" */
+	uint32_t	hook;		/* NF_INET_* */
+	int32_t		prio;
+};
+
+struct nft_rule_spec {
+	enum nft_scope	 scope;
+	char		 chain[NFT_NAME_MAX];
+	char		 comment[NFT_NAME_MAX];	/* identity, with the chain */
+	char		 iifname[IF_NAMESIZE];	/* "" matches any */
+	unsigned	 family;		/* FAM_IPV4 or FAM_IPV6; 0: any */
+	int		 has_daddr;
+	struct in_addr	 daddr4;
+	struct in6_addr	 daddr6;
+	uint8_t		 proto;			/* 0: no port match */
+	uint16_t	 port, port_end;
+	enum nft_verdict verdict;
+	struct in_addr	 dnat4;
+	char		 jump[NFT_NAME_MAX];
+	int		 first;			/* inserted at the top */
+};
+
+struct nft_ruleset {
+	char			table[NFT_NAME_MAX];	/* inet, portward's own */
+	int			attach;
+	char			at_family[8];
+	char			at_table[NFT_NAME_MAX];
+	char			at_chain[NFT_NAME_MAX];	/* theirs, gets the jump */
+	size_t			nchains;
+	struct nft_chain_spec	chains[NFT_MAX_CHAINS];
+	size_t			nrules;
+	struct nft_rule_spec	rules[NFT_MAX_RULES];
+};
+
+/* nft_rules.c */
+/* The rules portward wants for this configuration and profile. */
+void	nft_desired(const struct conf *c, const struct profile *p,
+	    struct nft_ruleset *rs);
+/* The desired ruleset in nft syntax (what `nft -s list` prints). */
+void	nft_render(FILE *f, const struct nft_ruleset *rs);
+/* "filter", "dstnat"... as nft names a priority, into buf. */
+const char *nft_prio_name(const struct nft_chain_spec *ch, char *buf,
+	    size_t len);
+
+/* nft.c */
+struct nft_ctx;
+
+/* A netlink socket for nf_tables; kept open (see nft_converge). */
+struct nft_ctx *nft_open(void);
+void	nft_close(struct nft_ctx *ctx);
+/*
+ * Make the kernel hold rs: read what is there, send only the difference
+ * as one batch, read back and compare. prev, when not NULL, is what an
+ * earlier apply installed; objects of prev that rs no longer has go in the
+ * same batch. Returns the number of changes sent (0: nothing was sent), or
+ * -1 when the kernel refused the batch (then nothing changed) or reading
+ * failed. Each change is logged when log_changes is set.
+ */
+int	nft_converge(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+	    const struct nft_ruleset *prev, int log_changes);
+/* Remove everything rs installs (own table, attached chain and jump). */
+int	nft_remove(struct nft_ctx *ctx, const struct nft_ruleset *rs);
+
+struct nft_conflict {
+	char	family[8];
+	char	table[NFT_NAME_MAX];
+	char	chain[NFT_NAME_MAX];
+	char	why[128];
+};
+/*
+ * Base chains of other tables on the hooks rs uses whose policy or an
+ * unconditional rule drops what portward accepts. Returns how many (at
+ * most max are stored), or -1.
+ */
+int	nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+	    struct nft_conflict *out, size_t max);
+/* Test hook: append a rule the kernel must refuse to the next batch. */
+extern int nft_inject_invalid;
+
+#endif

@@ -1,0 +1,1128 @@
+/*
+ * nft.c: converge the kernel's nf_tables state to the desired ruleset over
+ * netlink. Read what is there, compute the difference, send it as one
+ * batch (all or nothing), read back. A rule's identity is its chain and
+ * comment; its content is compared through the text libnftnl prints for
+ * each expression, counters left out, so that a re-apply with nothing to
+ * change sends nothing and counters survive.
+ *
+ * The socket stays open for the daemon's life: closing a netlink socket
+ * after a transaction that deleted objects waits for an RCU grace period.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+
+#include "log.h"
+#include "nft.h"
+
+int nft_inject_invalid;
+
+struct nft_ctx {
+	struct mnl_socket	*nl;
+	uint32_t		 portid;
+	uint32_t		 seq;
+};
+
+/* What the kernel holds in one table. */
+struct kchain {
+	char		name[NFT_NAME_MAX];
+	int		base;
+	char		type[16];
+	uint32_t	hook;
+	int32_t		prio;
+	uint32_t	policy;
+	int		doomed;		/* deleted by this batch */
+};
+
+struct krule {
+	char		chain[NFT_NAME_MAX];
+	uint64_t	handle;
+	char		comment[NFT_NAME_MAX];
+	char		*fp;		/* expressions, counters left out */
+	int		pos;		/* 0 for the first rule of its chain */
+	int		matched;
+	int		drops_all;	/* no match, verdict drop or reject */
+};
+
+struct kstate {
+	const char	*table;		/* dumps are filtered to this one */
+	int		has_table;
+	size_t		nchains;
+	struct kchain	chains[64];
+	size_t		nrules, cap;
+	struct krule	*rules;
+};
+
+/* ---------------------------------------------------------------- */
+/* Netlink plumbing */
+
+struct nft_ctx *
+nft_open(void)
+{
+	struct nft_ctx *ctx;
+
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return NULL;
+	if ((ctx->nl = mnl_socket_open(NETLINK_NETFILTER)) == NULL) {
+		log_warn("netlink socket");
+		free(ctx);
+		return NULL;
+	}
+	if (mnl_socket_bind(ctx->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		log_warn("netlink bind");
+		mnl_socket_close(ctx->nl);
+		free(ctx);
+		return NULL;
+	}
+	ctx->portid = mnl_socket_get_portid(ctx->nl);
+	ctx->seq = (uint32_t)time(NULL);
+	return ctx;
+}
+
+void
+nft_close(struct nft_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	mnl_socket_close(ctx->nl);
+	free(ctx);
+}
+
+/* A dump request; cb sees each message. 0, or -1 with errno set. */
+static int
+dump(struct nft_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	uint32_t seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(ctx->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		n = mnl_socket_recvfrom(ctx->nl, buf, sizeof(buf));
+		if (n < 0)
+			return -1;
+		ret = mnl_cb_run(buf, (size_t)n, seq, ctx->portid, cb, data);
+		if (ret == MNL_CB_ERROR)
+			return -1;
+		if (ret == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+static uint16_t
+family_num(const char *name)
+{
+	if (strcmp(name, "ip") == 0)
+		return NFPROTO_IPV4;
+	if (strcmp(name, "ip6") == 0)
+		return NFPROTO_IPV6;
+	return NFPROTO_INET;
+}
+
+/* ---------------------------------------------------------------- */
+/* Building rules */
+
+static void
+put_meta(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
+put_payload(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
+put_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
+put_verdict(struct nftnl_rule *r, int verdict, const char *chain)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	if (chain != NULL)
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+	nftnl_rule_add_expr(r, e);
+}
+
+/*
+ * The bytecode nft itself generates for the rendered rule, so that
+ * `nft list` prints back what nft_render() printed.
+ */
+static struct nftnl_rule *
+build_rule(const char *family, const char *table,
+    const struct nft_rule_spec *s)
+{
+	struct nftnl_rule *r;
+	struct nftnl_udata_buf *ud;
+	struct nftnl_expr *e;
+	uint8_t b;
+	uint16_t port;
+
+	if ((r = nftnl_rule_alloc()) == NULL)
+		return NULL;
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family_num(family));
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, s->chain);
+	if (s->iifname[0] != '\0') {
+		char name[IFNAMSIZ] = { 0 };
+
+		memcpy(name, s->iifname, strlen(s->iifname));
+		put_meta(r, NFT_META_IIFNAME);
+		put_cmp(r, NFT_CMP_EQ, name, sizeof(name));
+	}
+	if (s->family != 0) {
+		b = s->family == FAM_IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		put_meta(r, NFT_META_NFPROTO);
+		put_cmp(r, NFT_CMP_EQ, &b, 1);
+	}
+	if (s->has_daddr && s->family == FAM_IPV4) {
+		put_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
+		put_cmp(r, NFT_CMP_EQ, &s->daddr4, 4);
+	} else if (s->has_daddr && s->family == FAM_IPV6) {
+		put_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 24, 16);
+		put_cmp(r, NFT_CMP_EQ, &s->daddr6, 16);
+	}
+	if (s->proto != 0) {
+		b = s->proto;
+		put_meta(r, NFT_META_L4PROTO);
+		put_cmp(r, NFT_CMP_EQ, &b, 1);
+		put_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+		port = htons(s->port);
+		if (s->port == s->port_end)
+			put_cmp(r, NFT_CMP_EQ, &port, 2);
+		else {
+			put_cmp(r, NFT_CMP_GTE, &port, 2);
+			port = htons(s->port_end);
+			put_cmp(r, NFT_CMP_LTE, &port, 2);
+		}
+	}
+	if (s->verdict != NFTV_JUMP)
+		nftnl_rule_add_expr(r, nftnl_expr_alloc("counter"));
+	switch (s->verdict) {
+	case NFTV_ACCEPT:
+		put_verdict(r, NF_ACCEPT, NULL);
+		break;
+	case NFTV_JUMP:
+		put_verdict(r, NFT_JUMP, s->jump);
+		break;
+	case NFTV_DNAT:
+		e = nftnl_expr_alloc("immediate");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+		nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &s->dnat4, 4);
+		nftnl_rule_add_expr(r, e);
+		e = nftnl_expr_alloc("nat");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS,
+		    NF_NAT_RANGE_MAP_IPS);
+		nftnl_rule_add_expr(r, e);
+		break;
+	}
+	if ((ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN)) != NULL) {
+		nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, s->comment);
+		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA,
+		    nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
+		nftnl_udata_buf_free(ud);
+	}
+	return r;
+}
+
+/* The rule's expressions as text, counters left out; free(). */
+static char *
+fingerprint(const struct nftnl_rule *r, int *drops_all)
+{
+	struct nftnl_expr_iter *it;
+	struct nftnl_expr *e;
+	char buf[512], *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int matches = 0, verdict = -1;
+	const char *name;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		return NULL;
+	if ((it = nftnl_expr_iter_create(r)) != NULL) {
+		while ((e = nftnl_expr_iter_next(it)) != NULL) {
+			name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+			if (strcmp(name, "counter") == 0)
+				continue;
+			if (strcmp(name, "immediate") == 0 &&
+			    nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
+				verdict = (int)nftnl_expr_get_u32(e,
+				    NFTNL_EXPR_IMM_VERDICT);
+			else if (strcmp(name, "reject") == 0)
+				verdict = NF_DROP;
+			else
+				matches++;
+			if (nftnl_expr_snprintf(buf, sizeof(buf), e,
+			    NFTNL_OUTPUT_DEFAULT, 0) < 0)
+				buf[0] = '\0';
+			fprintf(f, "[%s %s]", name, buf);
+		}
+		nftnl_expr_iter_destroy(it);
+	}
+	if (drops_all != NULL)
+		*drops_all = matches == 0 && verdict == NF_DROP;
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading the kernel */
+
+static void
+kstate_free(struct kstate *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nrules; i++)
+		free(k->rules[i].fp);
+	free(k->rules);
+	memset(k, 0, sizeof(*k));
+}
+
+struct tables_arg {
+	const char	*want;
+	uint32_t	 family;
+	int		 found;
+};
+
+static int
+table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct tables_arg *a = data;
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (t == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_table_nlmsg_parse(nlh, t) == 0 &&
+	    nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == a->family &&
+	    strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), a->want) == 0)
+		a->found = 1;
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+static int
+chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kstate *k = data;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct kchain *kc;
+
+	if (c == NULL)
+		return MNL_CB_ERROR;
+	/* The kernel does not filter chain dumps by table: we do. */
+	if (nftnl_chain_nlmsg_parse(nlh, c) < 0 ||
+	    strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), k->table) != 0 ||
+	    k->nchains >= sizeof(k->chains) / sizeof(k->chains[0])) {
+		nftnl_chain_free(c);
+		return MNL_CB_OK;
+	}
+	kc = &k->chains[k->nchains++];
+	memset(kc, 0, sizeof(*kc));
+	(void)snprintf(kc->name, sizeof(kc->name), "%s",
+	    nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+	if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
+		kc->base = 1;
+		kc->hook = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+		kc->prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+		kc->policy = nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY);
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE))
+			(void)snprintf(kc->type, sizeof(kc->type), "%s",
+			    nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
+	}
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+static int
+comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	char *out = data;
+	uint8_t len = nftnl_udata_len(attr);
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0) {
+		const char *s = nftnl_udata_get(attr);
+
+		if (len > NFT_NAME_MAX)
+			len = NFT_NAME_MAX;
+		memcpy(out, s, len);
+		out[len - 1] = '\0';
+	}
+	return 0;
+}
+
+static int
+rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kstate *k = data;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct krule *kr;
+	const void *ud;
+	uint32_t udlen;
+	size_t i;
+	int pos = 0;
+
+	if (r == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_rule_nlmsg_parse(nlh, r) < 0 ||
+	    strcmp(nftnl_rule_get_str(r, NFTNL_RULE_TABLE), k->table) != 0) {
+		nftnl_rule_free(r);
+		return MNL_CB_OK;
+	}
+	if (k->nrules == k->cap) {
+		size_t ncap = k->cap ? k->cap * 2 : 64;
+		struct krule *n = realloc(k->rules, ncap * sizeof(*n));
+
+		if (n == NULL) {
+			nftnl_rule_free(r);
+			return MNL_CB_ERROR;
+		}
+		k->rules = n;
+		k->cap = ncap;
+	}
+	kr = &k->rules[k->nrules];
+	memset(kr, 0, sizeof(*kr));
+	(void)snprintf(kr->chain, sizeof(kr->chain), "%s",
+	    nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
+	kr->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	if (nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)) {
+		ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &udlen);
+		nftnl_udata_parse(ud, udlen, comment_cb, kr->comment);
+	}
+	for (i = 0; i < k->nrules; i++)
+		if (strcmp(k->rules[i].chain, kr->chain) == 0)
+			pos++;
+	kr->pos = pos;
+	kr->fp = fingerprint(r, &kr->drops_all);
+	nftnl_rule_free(r);
+	if (kr->fp == NULL)
+		return MNL_CB_ERROR;
+	k->nrules++;
+	return MNL_CB_OK;
+}
+
+/* Read one table: does it exist, its chains and its rules. */
+static int
+read_table(struct nft_ctx *ctx, const char *family, const char *table,
+    struct kstate *k)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct tables_arg ta = { table, family_num(family), 0 };
+	struct nlmsghdr *nlh;
+	struct nftnl_chain *c;
+	struct nftnl_rule *r;
+
+	memset(k, 0, sizeof(*k));
+	k->table = table;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, family_num(family),
+	    NLM_F_DUMP, ++ctx->seq);
+	if (dump(ctx, nlh, table_cb, &ta) == -1) {
+		log_warn("nftables: reading tables");
+		return -1;
+	}
+	if (!ta.found)
+		return 0;
+	k->has_table = 1;
+
+	c = nftnl_chain_alloc();
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, family_num(family),
+	    NLM_F_DUMP, ++ctx->seq);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	if (dump(ctx, nlh, chain_cb, k) == -1) {
+		log_warn("nftables: reading chains of %s %s", family, table);
+		return -1;
+	}
+
+	r = nftnl_rule_alloc();
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, family_num(family),
+	    NLM_F_DUMP, ++ctx->seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	if (dump(ctx, nlh, rule_cb, k) == -1) {
+		log_warn("nftables: reading rules of %s %s", family, table);
+		return -1;
+	}
+	return 0;
+}
+
+static struct kchain *
+kchain_find(struct kstate *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k->nchains; i++)
+		if (strcmp(k->chains[i].name, name) == 0)
+			return &k->chains[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* The batch */
+
+struct batch {
+	struct nft_ctx		*ctx;
+	struct nftnl_batch	*b;
+	int			 nmsgs;
+	int			 log;
+	int			 failed;
+};
+
+static struct nlmsghdr *
+batch_hdr(struct batch *bt, uint16_t type, uint16_t family, uint16_t flags)
+{
+	return nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bt->b), type, family,
+	    flags | NLM_F_ACK, ++bt->ctx->seq);
+}
+
+static void
+batch_next(struct batch *bt)
+{
+	bt->nmsgs++;
+	if (nftnl_batch_update(bt->b) < 0)
+		bt->failed = 1;
+}
+
+static void
+b_table(struct batch *bt, int del, const char *family, const char *table)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
+	nlh = batch_hdr(bt, del ? NFT_MSG_DELTABLE : NFT_MSG_NEWTABLE,
+	    family_num(family), del ? 0 : NLM_F_CREATE);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	batch_next(bt);
+	if (bt->log)
+		log_info("nftables: %s table %s %s", del ? "deleting" :
+		    "creating", family, table);
+}
+
+static void
+b_chain(struct batch *bt, int del, const char *family, const char *table,
+    const char *name, const struct nft_chain_spec *spec)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (!del && spec != NULL && spec->base) {
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, spec->hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, spec->prio);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, spec->type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	}
+	nlh = batch_hdr(bt, del ? NFT_MSG_DELCHAIN : NFT_MSG_NEWCHAIN,
+	    family_num(family), del ? 0 : NLM_F_CREATE);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	batch_next(bt);
+	if (bt->log)
+		log_info("nftables: %s chain %s %s %s", del ? "deleting" :
+		    "creating", family, table, name);
+}
+
+static void
+b_rule_add(struct batch *bt, const char *family, const char *table,
+    const struct nft_rule_spec *s)
+{
+	struct nftnl_rule *r = build_rule(family, table, s);
+	struct nlmsghdr *nlh;
+
+	if (r == NULL) {
+		bt->failed = 1;
+		return;
+	}
+	/* Without NLM_F_APPEND and a position, the kernel inserts at the top. */
+	nlh = batch_hdr(bt, NFT_MSG_NEWRULE, family_num(family),
+	    NLM_F_CREATE | (s->first ? 0 : NLM_F_APPEND));
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	batch_next(bt);
+	if (bt->log)
+		log_info("nftables: adding rule \"%s\" to %s %s %s", s->comment,
+		    family, table, s->chain);
+}
+
+static void
+b_rule_del(struct batch *bt, const char *family, const char *table,
+    const struct krule *kr)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, kr->chain);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, kr->handle);
+	nlh = batch_hdr(bt, NFT_MSG_DELRULE, family_num(family), 0);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	batch_next(bt);
+	if (bt->log)
+		log_info("nftables: deleting rule \"%s\" (handle %llu) from %s "
+		    "%s %s", kr->comment[0] ? kr->comment : "without comment",
+		    (unsigned long long)kr->handle, family, table, kr->chain);
+}
+
+/*
+ * Send the batch and collect one answer per message. The kernel handles
+ * a batch inside sendmsg(), so the answers are queued when it returns;
+ * the poll is only a safety net.
+ */
+static int
+batch_send(struct batch *bt)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct msghdr msg;
+	struct iovec *iov;
+	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
+	int fd = mnl_socket_get_fd(bt->ctx->nl), niov, got = 0, err = 0;
+	ssize_t n;
+
+	niov = nftnl_batch_iovec_len(bt->b);
+	if ((iov = calloc((size_t)niov, sizeof(*iov))) == NULL)
+		return -1;
+	nftnl_batch_iovec(bt->b, iov, (uint32_t)niov);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &snl;
+	msg.msg_namelen = sizeof(snl);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)niov;
+	n = sendmsg(fd, &msg, 0);
+	free(iov);
+	if (n < 0) {
+		log_warn("nftables: sending batch");
+		return -1;
+	}
+	while (got < bt->nmsgs) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { fd, POLLIN, 0 };
+
+			if (err != 0 || poll(&p, 1, 2000) <= 0)
+				break;
+			continue;
+		}
+		if (n < 0) {
+			log_warn("nftables: reading answers");
+			return -1;
+		}
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
+		    nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			got++;
+			if (((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->
+			    error != 0 && err == 0)
+				err = -((struct nlmsgerr *)
+				    mnl_nlmsg_get_payload(nlh))->error;
+		}
+	}
+	if (err != 0) {
+		errno = err;
+		log_warn("nftables: the kernel refused the batch, nothing "
+		    "changed");
+		return -1;
+	}
+	if (got < bt->nmsgs) {
+		log_warnx("nftables: %d of %d answers missing", bt->nmsgs - got,
+		    bt->nmsgs);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Planning the difference */
+
+static int
+chain_matches(const struct kchain *kc, const struct nft_chain_spec *s)
+{
+	if (kc->base != s->base)
+		return 0;
+	if (!s->base)
+		return 1;
+	return kc->hook == s->hook && kc->prio == s->prio &&
+	    strcmp(kc->type, s->type) == 0 && kc->policy == NF_ACCEPT;
+}
+
+static int
+rule_fp(const char *family, const char *table, const struct nft_rule_spec *s,
+    char **fp)
+{
+	struct nftnl_rule *r = build_rule(family, table, s);
+
+	if (r == NULL)
+		return -1;
+	*fp = fingerprint(r, NULL);
+	nftnl_rule_free(r);
+	return *fp == NULL ? -1 : 0;
+}
+
+/*
+ * One scope: portward's own table, or its chain and jump inside an
+ * attached table. Adds to bt what makes k equal to the desired objects.
+ */
+static int
+plan_scope(struct batch *bt, struct kstate *k, const struct nft_ruleset *rs,
+    enum nft_scope scope)
+{
+	const char *family = scope == NFT_OWN ? "inet" : rs->at_family;
+	const char *table = scope == NFT_OWN ? rs->table : rs->at_table;
+	const struct nft_chain_spec *s;
+	struct kchain *kc;
+	size_t i, j;
+	char *fp;
+	int want, *have;
+
+	/* Chains of ours that are not wanted, or not as wanted, go. */
+	for (i = 0; i < k->nchains; i++) {
+		kc = &k->chains[i];
+		if (scope == NFT_ATTACHED && strcmp(kc->name, rs->table) != 0)
+			continue;	/* theirs */
+		want = 0;
+		for (j = 0; j < rs->nchains; j++) {
+			s = &rs->chains[j];
+			if (s->scope == scope && strcmp(s->name, kc->name) == 0 &&
+			    chain_matches(kc, s))
+				want = 1;
+		}
+		kc->doomed = !want;
+	}
+	/* Match wanted rules to what is there; the rest is added. */
+	if ((have = calloc(rs->nrules + 1, sizeof(*have))) == NULL)
+		return -1;
+	for (i = 0; i < rs->nrules; i++) {
+		const struct nft_rule_spec *r = &rs->rules[i];
+
+		if (r->scope != scope)
+			continue;
+		if (rule_fp(family, table, r, &fp) == -1) {
+			free(have);
+			return -1;
+		}
+		for (j = 0; j < k->nrules; j++) {
+			struct krule *kr = &k->rules[j];
+
+			if (kr->matched || strcmp(kr->chain, r->chain) != 0 ||
+			    strcmp(kr->comment, r->comment) != 0 ||
+			    strcmp(kr->fp, fp) != 0)
+				continue;
+			if ((kc = kchain_find(k, kr->chain)) != NULL &&
+			    kc->doomed)
+				continue;
+			if (r->first && kr->pos != 0)
+				continue;	/* a jump must stay on top */
+			kr->matched = 1;
+			have[i] = 1;
+			break;
+		}
+		free(fp);
+	}
+	/* Delete what is ours and unmatched. */
+	for (j = 0; j < k->nrules; j++) {
+		struct krule *kr = &k->rules[j];
+		int ours;
+
+		if (kr->matched)
+			continue;
+		if (scope == NFT_OWN)
+			ours = 1;
+		else if (strcmp(kr->chain, rs->table) == 0)
+			ours = 1;
+		else
+			ours = strcmp(kr->chain, rs->at_chain) == 0 &&
+			    strcmp(kr->comment, NFT_JUMP_COMMENT) == 0 &&
+			    strstr(kr->fp, rs->table) != NULL;
+		if (ours)
+			b_rule_del(bt, family, table, kr);
+	}
+	for (i = 0; i < k->nchains; i++)
+		if (k->chains[i].doomed)
+			b_chain(bt, 1, family, table, k->chains[i].name, NULL);
+	if (scope == NFT_OWN && !k->has_table)
+		b_table(bt, 0, family, table);
+	for (j = 0; j < rs->nchains; j++) {
+		s = &rs->chains[j];
+		if (s->scope != scope)
+			continue;
+		kc = kchain_find(k, s->name);
+		if (kc == NULL || kc->doomed)
+			b_chain(bt, 0, family, table, s->name, s);
+	}
+	/* Add in order; a rule matched above was left in place. */
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].scope == scope && !have[i])
+			b_rule_add(bt, family, table, &rs->rules[i]);
+	free(have);
+	return 0;
+}
+
+/* Everything rs put in the attached table: its chain and the jump. */
+static void
+plan_detach(struct batch *bt, struct kstate *k, const struct nft_ruleset *rs)
+{
+	size_t j;
+
+	for (j = 0; j < k->nrules; j++) {
+		struct krule *kr = &k->rules[j];
+
+		if (strcmp(kr->chain, rs->table) == 0 ||
+		    (strcmp(kr->chain, rs->at_chain) == 0 &&
+		    strcmp(kr->comment, NFT_JUMP_COMMENT) == 0 &&
+		    strstr(kr->fp, rs->table) != NULL))
+			b_rule_del(bt, rs->at_family, rs->at_table, kr);
+	}
+	if (kchain_find(k, rs->table) != NULL)
+		b_chain(bt, 1, rs->at_family, rs->at_table, rs->table, NULL);
+}
+
+static int
+same_attach(const struct nft_ruleset *a, const struct nft_ruleset *b)
+{
+	return a->attach && b->attach && strcmp(a->at_family, b->at_family) == 0
+	    && strcmp(a->at_table, b->at_table) == 0 &&
+	    strcmp(a->at_chain, b->at_chain) == 0 &&
+	    strcmp(a->table, b->table) == 0;
+}
+
+static void
+batch_open(struct batch *bt, struct nft_ctx *ctx, int log_changes)
+{
+	memset(bt, 0, sizeof(*bt));
+	bt->ctx = ctx;
+	bt->log = log_changes;
+	bt->b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE * 16,
+	    MNL_SOCKET_BUFFER_SIZE);
+	nftnl_batch_begin(nftnl_batch_buffer(bt->b), ++ctx->seq);
+	nftnl_batch_update(bt->b);
+}
+
+/* Close, send when it holds anything; the number of changes or -1. */
+static int
+batch_commit(struct batch *bt)
+{
+	int n = bt->nmsgs, rc = 0;
+
+	if (n > 0 && nft_inject_invalid) {
+		struct nft_rule_spec bad;
+
+		memset(&bad, 0, sizeof(bad));
+		(void)snprintf(bad.chain, sizeof(bad.chain), "%s",
+		    "portward-no-such-chain");
+		(void)snprintf(bad.comment, sizeof(bad.comment), "injected");
+		b_rule_add(bt, "inet", "portward-no-such-table", &bad);
+	}
+	nftnl_batch_end(nftnl_batch_buffer(bt->b), ++bt->ctx->seq);
+	nftnl_batch_update(bt->b);
+	if (bt->failed) {
+		log_warnx("nftables: could not build the batch");
+		rc = -1;
+	} else if (n > 0 && batch_send(bt) == -1)
+		rc = -1;
+	nftnl_batch_free(bt->b);
+	return rc == -1 ? -1 : n;
+}
+
+static int
+attach_target_ok(struct kstate *k, const struct nft_ruleset *rs)
+{
+	struct kchain *kc;
+
+	if (!k->has_table) {
+		log_warnx("nft.attach: there is no table %s %s; the ports are "
+		    "open in portward's own table only", rs->at_family,
+		    rs->at_table);
+		return 0;
+	}
+	if ((kc = kchain_find(k, rs->at_chain)) == NULL) {
+		log_warnx("nft.attach: table %s %s has no chain %s; the ports "
+		    "are open in portward's own table only", rs->at_family,
+		    rs->at_table, rs->at_chain);
+		return 0;
+	}
+	return 1;
+}
+
+/* Build (and with commit, send) the batch; returns changes or -1. */
+static int
+converge(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+    const struct nft_ruleset *prev, int log_changes, int commit)
+{
+	struct kstate own, att, old, oldatt;
+	struct batch bt;
+	int rc = -1, have_att = 0, have_old = 0, have_oldatt = 0;
+
+	memset(&att, 0, sizeof(att));
+	memset(&old, 0, sizeof(old));
+	memset(&oldatt, 0, sizeof(oldatt));
+	if (read_table(ctx, "inet", rs->table, &own) == -1)
+		goto out;
+	if (rs->attach) {
+		have_att = 1;
+		if (read_table(ctx, rs->at_family, rs->at_table, &att) == -1)
+			goto out;
+	}
+	if (prev != NULL && strcmp(prev->table, rs->table) != 0) {
+		have_old = 1;
+		if (read_table(ctx, "inet", prev->table, &old) == -1)
+			goto out;
+	}
+	if (prev != NULL && prev->attach && !same_attach(prev, rs)) {
+		have_oldatt = 1;
+		if (read_table(ctx, prev->at_family, prev->at_table,
+		    &oldatt) == -1)
+			goto out;
+	}
+
+	batch_open(&bt, ctx, log_changes && commit);
+	/* What an earlier configuration installed and this one does not. */
+	if (have_oldatt && oldatt.has_table)
+		plan_detach(&bt, &oldatt, prev);
+	if (have_old && old.has_table)
+		b_table(&bt, 1, "inet", prev->table);
+	if (plan_scope(&bt, &own, rs, NFT_OWN) == -1)
+		bt.failed = 1;
+	if (have_att && attach_target_ok(&att, rs) &&
+	    plan_scope(&bt, &att, rs, NFT_ATTACHED) == -1)
+		bt.failed = 1;
+	if (!commit) {
+		rc = bt.failed ? -1 : bt.nmsgs;
+		nftnl_batch_free(bt.b);
+	} else
+		rc = batch_commit(&bt);
+out:
+	kstate_free(&own);
+	kstate_free(&att);
+	kstate_free(&old);
+	kstate_free(&oldatt);
+	return rc;
+}
+
+int
+nft_converge(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+    const struct nft_ruleset *prev, int log_changes)
+{
+	int n, left;
+
+	if ((n = converge(ctx, rs, prev, log_changes, 1)) <= 0)
+		return n;
+	/* Read back: the kernel must now hold exactly what was wanted. */
+	if ((left = converge(ctx, rs, NULL, 0, 0)) != 0) {
+		log_warnx("nftables: after the commit %d difference%s remain%s",
+		    left, left == 1 ? "" : "s", left == 1 ? "s" : "");
+		return -1;
+	}
+	return n;
+}
+
+int
+nft_remove(struct nft_ctx *ctx, const struct nft_ruleset *rs)
+{
+	struct kstate own, att;
+	struct batch bt;
+	int rc = -1;
+
+	memset(&att, 0, sizeof(att));
+	if (read_table(ctx, "inet", rs->table, &own) == -1)
+		return -1;
+	if (rs->attach && read_table(ctx, rs->at_family, rs->at_table,
+	    &att) == -1)
+		goto out;
+	batch_open(&bt, ctx, 1);
+	if (rs->attach && att.has_table)
+		plan_detach(&bt, &att, rs);
+	if (own.has_table)
+		b_table(&bt, 1, "inet", rs->table);
+	rc = batch_commit(&bt);
+out:
+	kstate_free(&own);
+	kstate_free(&att);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Other tables */
+
+struct alltables {
+	size_t	n;
+	struct {
+		uint32_t	family;
+		char		name[NFT_NAME_MAX];
+	} t[64];
+};
+
+static int
+alltables_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct alltables *a = data;
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (t == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_table_nlmsg_parse(nlh, t) == 0 &&
+	    a->n < sizeof(a->t) / sizeof(a->t[0])) {
+		a->t[a->n].family = nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+		(void)snprintf(a->t[a->n].name, sizeof(a->t[a->n].name), "%s",
+		    nftnl_table_get_str(t, NFTNL_TABLE_NAME));
+		a->n++;
+	}
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+static const char *
+family_name(uint32_t f)
+{
+	switch (f) {
+	case NFPROTO_IPV4: return "ip";
+	case NFPROTO_IPV6: return "ip6";
+	case NFPROTO_INET: return "inet";
+	}
+	return NULL;
+}
+
+/* Does the attached jump sit at the top of this chain? */
+static int
+jump_on_top(const struct kstate *k, const char *chain, const char *target)
+{
+	size_t j;
+
+	for (j = 0; j < k->nrules; j++)
+		if (strcmp(k->rules[j].chain, chain) == 0 &&
+		    k->rules[j].pos == 0 &&
+		    strcmp(k->rules[j].comment, NFT_JUMP_COMMENT) == 0 &&
+		    strstr(k->rules[j].fp, target) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+    struct nft_conflict *out, size_t max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct alltables all;
+	struct nlmsghdr *nlh;
+	struct kstate k;
+	size_t i, c, j;
+	int found = 0;
+	uint32_t hook_a, hook_b;
+
+	memset(&all, 0, sizeof(all));
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_UNSPEC,
+	    NLM_F_DUMP, ++ctx->seq);
+	if (dump(ctx, nlh, alltables_cb, &all) == -1) {
+		log_warn("nftables: reading tables");
+		return -1;
+	}
+	/* Where portward's traffic passes a filter: input, or forward. */
+	hook_a = NF_INET_PRE_ROUTING;
+	hook_b = rs->chains[0].hook == NF_INET_LOCAL_IN ? NF_INET_LOCAL_IN :
+	    NF_INET_FORWARD;
+	for (i = 0; i < all.n; i++) {
+		const char *fam = family_name(all.t[i].family);
+
+		if (fam == NULL || (all.t[i].family == NFPROTO_INET &&
+		    strcmp(all.t[i].name, rs->table) == 0))
+			continue;
+		if (read_table(ctx, fam, all.t[i].name, &k) == -1)
+			return -1;
+		for (c = 0; c < k.nchains; c++) {
+			struct kchain *kc = &k.chains[c];
+			const char *why = NULL;
+			char w[128];
+
+			if (!kc->base || strcmp(kc->type, "filter") != 0 ||
+			    (kc->hook != hook_a && kc->hook != hook_b))
+				continue;
+			if (rs->attach && strcmp(fam, rs->at_family) == 0 &&
+			    strcmp(all.t[i].name, rs->at_table) == 0 &&
+			    strcmp(kc->name, rs->at_chain) == 0 &&
+			    jump_on_top(&k, kc->name, rs->table))
+				continue;
+			if (kc->policy == NF_DROP)
+				why = "policy drop";
+			for (j = 0; why == NULL && j < k.nrules; j++)
+				if (strcmp(k.rules[j].chain, kc->name) == 0 &&
+				    k.rules[j].drops_all) {
+					(void)snprintf(w, sizeof(w), "rule handle "
+					    "%llu drops everything",
+					    (unsigned long long)k.rules[j].handle);
+					why = w;
+				}
+			if (why == NULL)
+				continue;
+			if ((size_t)found < max) {
+				struct nft_conflict *o = &out[found];
+
+				(void)snprintf(o->family, sizeof(o->family), "%s",
+				    fam);
+				(void)snprintf(o->table, sizeof(o->table), "%s",
+				    all.t[i].name);
+				(void)snprintf(o->chain, sizeof(o->chain), "%s",
+				    kc->name);
+				(void)snprintf(o->why, sizeof(o->why), "%s", why);
+			}
+			found++;
+		}
+		kstate_free(&k);
+	}
+	return found;
+}
