@@ -16,13 +16,14 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRCS := log errbuf fileio jsonpos jsonval profile profile_livekit conf plan \
-	    nft_rules nft
+	    nft_rules nft nft_monitor loop
 PROGS	 := portwardd portwardctl
 UNITS	 := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%=$(B)/obj/%.o)
 ASAN_OBJS := $(LIB_SRCS:%=$(B)/asan/obj/%.o)
 UNIT_BINS := $(UNITS:%=$(B)/tests/%)
+TOOLS	  := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 ASAN_UNIT_BINS := $(UNITS:%=$(B)/asan/tests/%)
 
 .PHONY: all deps deps-build check units demo install clean
@@ -54,7 +55,11 @@ $(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJS) | deps-build
 	$(CC) $(ALL_CFLAGS) $(SAN) -DSRCDIR='"$(CURDIR)"' -Itests/unit -o $@ $< $(ASAN_OBJS) \
 	    $(PKG_LIBS) -lcmocka
 
-units: $(UNIT_BINS) $(ASAN_UNIT_BINS)
+$(B)/tools/%: tests/tools/%.c $(LIB_OBJS) | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+
+units: $(UNIT_BINS) $(ASAN_UNIT_BINS) $(TOOLS)
 
 # Every test: cmocka units, the same under ASan+UBSan, golden files and
 # the integration tests in network namespaces. Ends with "N passed, N failed".
@@ -76,4 +81,5 @@ clean:
 	rm -rf $(B)
 
 .SECONDARY:
--include $(B)/obj/*.d $(B)/asan/obj/*.d $(B)/tests/*.d $(B)/asan/tests/*.d
+-include $(B)/obj/*.d $(B)/asan/obj/*.d $(B)/tests/*.d $(B)/asan/tests/*.d \
+	 $(B)/tools/*.d

@@ -577,9 +577,10 @@ b_chain(struct batch *bt, int del, const char *family, const char *table,
 		    "creating", family, table, name);
 }
 
+/* Append; with before != 0, insert before that handle; s->first: on top. */
 static void
 b_rule_add(struct batch *bt, const char *family, const char *table,
-    const struct nft_rule_spec *s)
+    const struct nft_rule_spec *s, uint64_t before)
 {
 	struct nftnl_rule *r = build_rule(family, table, s);
 	struct nlmsghdr *nlh;
@@ -588,9 +589,11 @@ b_rule_add(struct batch *bt, const char *family, const char *table,
 		bt->failed = 1;
 		return;
 	}
-	/* Without NLM_F_APPEND and a position, the kernel inserts at the top. */
+	/* Without NLM_F_APPEND the kernel inserts before the position, or on top. */
+	if (before != 0)
+		nftnl_rule_set_u64(r, NFTNL_RULE_POSITION, before);
 	nlh = batch_hdr(bt, NFT_MSG_NEWRULE, family_num(family),
-	    NLM_F_CREATE | (s->first ? 0 : NLM_F_APPEND));
+	    NLM_F_CREATE | (s->first || before ? 0 : NLM_F_APPEND));
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	batch_next(bt);
@@ -770,7 +773,7 @@ plan_scope(struct batch *bt, struct kstate *k, const struct nft_ruleset *rs,
 			if (r->first && kr->pos != 0)
 				continue;	/* a jump must stay on top */
 			kr->matched = 1;
-			have[i] = 1;
+			have[i] = (int)j + 1;
 			break;
 		}
 		free(fp);
@@ -806,10 +809,25 @@ plan_scope(struct batch *bt, struct kstate *k, const struct nft_ruleset *rs,
 		if (kc == NULL || kc->doomed)
 			b_chain(bt, 0, family, table, s->name, s);
 	}
-	/* Add in order; a rule matched above was left in place. */
-	for (i = 0; i < rs->nrules; i++)
-		if (rs->rules[i].scope == scope && !have[i])
-			b_rule_add(bt, family, table, &rs->rules[i]);
+	/*
+	 * Add what is missing where it belongs: before the next rule of the
+	 * same chain that stays, or at the end, so that a repaired chain
+	 * reads exactly as rendered.
+	 */
+	for (i = 0; i < rs->nrules; i++) {
+		const struct nft_rule_spec *r = &rs->rules[i];
+		uint64_t before = 0;
+
+		if (r->scope != scope || have[i])
+			continue;
+		for (j = i + 1; !r->first && j < rs->nrules; j++)
+			if (rs->rules[j].scope == scope && have[j] &&
+			    strcmp(rs->rules[j].chain, r->chain) == 0) {
+				before = k->rules[have[j] - 1].handle;
+				break;
+			}
+		b_rule_add(bt, family, table, r, before);
+	}
 	free(have);
 	return 0;
 }
@@ -867,7 +885,7 @@ batch_commit(struct batch *bt)
 		(void)snprintf(bad.chain, sizeof(bad.chain), "%s",
 		    "portward-no-such-chain");
 		(void)snprintf(bad.comment, sizeof(bad.comment), "injected");
-		b_rule_add(bt, "inet", "portward-no-such-table", &bad);
+		b_rule_add(bt, "inet", "portward-no-such-table", &bad, 0);
 	}
 	nftnl_batch_end(nftnl_batch_buffer(bt->b), ++bt->ctx->seq);
 	nftnl_batch_update(bt->b);

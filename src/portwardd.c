@@ -1,14 +1,39 @@
-/* portwardd: the daemon (DESIGN.md). */
+/*
+ * portwardd: the daemon (DESIGN.md). Validate everything, install the
+ * rules, then keep them: nf_tables events trigger a repair at once,
+ * SIGHUP re-reads the configuration and applies only the difference,
+ * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.
+ */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
+#include "loop.h"
+#include "nft.h"
+#include "nft_monitor.h"
 #include "plan.h"
 #include "profile.h"
 
 #define EXIT_USAGE	2
+#define RETRY_MAX_MS	30000
+
+static struct {
+	const char		*file;
+	struct conf		 conf;
+	struct profile		 prof;
+	struct nft_ruleset	 rs;
+	struct nft_ctx		*nft;
+	struct nftmon		*mon;
+	const char		*watch[3];	/* tables whose events matter */
+	int			 retry_tfd;
+	long			 retry_ms;
+	int			 exit_code;
+} d;
 
 static void __attribute__((noreturn))
 usage(void)
@@ -17,19 +42,181 @@ usage(void)
 	exit(EXIT_USAGE);
 }
 
+static void
+set_watch(void)
+{
+	d.watch[0] = d.rs.table;
+	d.watch[1] = d.rs.attach ? d.rs.at_table : "";
+	d.watch[2] = NULL;
+}
+
+static void
+log_conflicts(void)
+{
+	struct nft_conflict c[16];
+	int i, n;
+
+	if ((n = nft_conflicts(d.nft, &d.rs, c, 16)) <= 0)
+		return;
+	for (i = 0; i < n && i < 16; i++)
+		log_warnx("dropped-by-other-table: table %s %s, chain %s (%s) "
+		    "drops what portward accepts; open the ports there or set "
+		    "nft.attach", c[i].family, c[i].table, c[i].chain, c[i].why);
+}
+
+/* Converge; on failure try again later, backing off. */
+static void
+repair(const char *why)
+{
+	int n;
+
+	n = nft_converge(d.nft, &d.rs, NULL, 1);
+	if (n < 0) {
+		d.retry_ms = d.retry_ms ? d.retry_ms * 2 : 1000;
+		if (d.retry_ms > RETRY_MAX_MS)
+			d.retry_ms = RETRY_MAX_MS;
+		log_warnx("nftables: %s: repair failed, next try in %ld ms", why,
+		    d.retry_ms);
+		loop_timer_set(d.retry_tfd, d.retry_ms);
+		return;
+	}
+	d.retry_ms = 0;
+	if (n > 0)
+		log_info("nftables: %s: repaired with %d change%s", why, n,
+		    n == 1 ? "" : "s");
+}
+
+static void
+on_retry(int fd, void *arg)
+{
+	uint64_t x;
+
+	(void)arg;
+	if (read(fd, &x, sizeof(x)) < 0)
+		return;
+	repair("retry");
+}
+
+static void
+on_nft_event(int fd, void *arg)
+{
+	int r;
+
+	(void)fd;
+	(void)arg;
+	if ((r = nftmon_read(d.mon, d.watch)) == 1) {
+		log_info("nftables: another process changed portward's rules");
+		repair("tamper");
+	}
+}
+
+static void
+reload(void)
+{
+	static struct conf nc;
+	static struct profile np;
+	static struct nft_ruleset nrs;
+	struct errbuf eb;
+	int n;
+
+	eb_clear(&eb);
+	if (conf_load(d.file, &nc, &eb) == -1 ||
+	    conf_profile(&nc, &np, &eb) == -1) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    eb.msg);
+		return;
+	}
+	nft_desired(&nc, &np, &nrs);
+	if ((n = nft_converge(d.nft, &nrs, &d.rs, 1)) < 0) {
+		log_warnx("reload: the new rules were refused; keeping the "
+		    "running configuration");
+		return;
+	}
+	d.conf = nc;
+	d.prof = np;
+	d.rs = nrs;
+	set_watch();
+	log_info("reload: %s applied with %d change%s", d.file, n,
+	    n == 1 ? "" : "s");
+	log_conflicts();
+}
+
+static void
+on_signal(int fd, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)arg;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload();
+			break;
+		case SIGTERM:
+		case SIGINT:
+			log_info("signal %u: stopping", si.ssi_signo);
+			loop_exit();
+			return;
+		}
+	}
+}
+
+static int
+run(void)
+{
+	sigset_t mask;
+	int sfd, n;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
+	if (loop_init() == -1 || loop_add(sfd, on_signal, NULL) == -1)
+		return 1;
+	if ((d.nft = nft_open()) == NULL)
+		return 1;
+	/* Subscribe first, so that no change between apply and watch is missed. */
+	if ((d.mon = nftmon_open()) == NULL)
+		return 1;
+	set_watch();
+	if (loop_add(nftmon_fd(d.mon), on_nft_event, NULL) == -1 ||
+	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1)
+		return 1;
+	if ((n = nft_converge(d.nft, &d.rs, NULL, 1)) < 0) {
+		log_warnx("could not install the rules");
+		return 1;
+	}
+	log_info("rules in place: table inet %s (%d change%s)", d.rs.table, n,
+	    n == 1 ? "" : "s");
+	log_conflicts();
+	if (loop_run() == -1)
+		d.exit_code = 1;
+	if (d.conf.nft_keep_on_exit)
+		log_info("nft.keep_on_exit: leaving table inet %s in place",
+		    d.rs.table);
+	else if (nft_remove(d.nft, &d.rs) < 0)
+		d.exit_code = 1;
+	nftmon_close(d.mon);
+	nft_close(d.nft);
+	loop_fini();
+	close(sfd);
+	return d.exit_code;
+}
+
 int
 main(int argc, char **argv)
 {
-	static struct conf conf;
-	static struct profile prof;
 	struct errbuf eb;
-	const char *file = NULL;
 	int ch, check = 0, debug = 0;
 
 	while ((ch = getopt(argc, argv, "c:dn")) != -1) {
 		switch (ch) {
 		case 'c':
-			file = optarg;
+			d.file = optarg;
 			break;
 		case 'd':
 			debug = 1;
@@ -41,22 +228,21 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (file == NULL || optind != argc)
+	if (d.file == NULL || optind != argc)
 		usage();
 	log_init("portwardd", 0, debug);
 
 	/* Validate everything before anything acts: a bad file changes nothing. */
 	eb_clear(&eb);
-	if (conf_load(file, &conf, &eb) == -1 ||
-	    conf_profile(&conf, &prof, &eb) == -1) {
+	if (conf_load(d.file, &d.conf, &eb) == -1 ||
+	    conf_profile(&d.conf, &d.prof, &eb) == -1) {
 		log_warnx("%s", eb.msg);
 		return EXIT_USAGE;
 	}
 	if (check) {
-		plan_print(stdout, &conf, &prof);
+		plan_print(stdout, &d.conf, &d.prof);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
-	log_warnx("this build only checks configurations (-n); the daemon "
-	    "loop is not part of it yet");
-	return 1;
+	nft_desired(&d.conf, &d.prof, &d.rs);
+	return run();
 }

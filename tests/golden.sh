@@ -2,6 +2,7 @@
 # golden.sh: text output against files beside the input (diff -u).
 #   golden/profile/NAME.yaml   portwardctl profile  -> NAME.out, NAME.json
 #   golden/plan/NAME.conf.json portwardd -n         -> NAME.out
+#   golden/rules/NAME.conf.json portwardctl rules   -> NAME.nft
 #   golden/bad/NAME.*          rejected: exit 2, nothing on stdout,
 #                              stderr exactly NAME.EXT.err
 # UPDATE_GOLDEN=1 rewrites the expected files (review the diff!).
@@ -40,6 +41,13 @@ for c in *.conf.json; do
 	n=${c%.conf.json}
 	"$PORTWARDD" -n -c "$c" >"$TMP/out" 2>&1
 	golden "plan__$n" "$n.out" "$TMP/out"
+done
+
+cd "$G/rules" || exit 1
+for c in *.conf.json; do
+	n=${c%.conf.json}
+	"$PORTWARDCTL" rules -c "$c" >"$TMP/out" 2>&1
+	golden "rules__$n" "$n.nft" "$TMP/out"
 done
 
 cd "$G/bad" || exit 1

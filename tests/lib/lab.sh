@@ -30,10 +30,15 @@ lab_up() {
 	LAB_DIR=$(mktemp -d /tmp/portward-lab.XXXXXX)
 	ip netns add "$LAN" && ip netns add "$RTR" && ip netns add "$INET" ||
 		return 1
+	# No duplicate address detection: link-local addresses usable at once.
+	local ns
+	for ns in "$LAN" "$RTR" "$INET"; do
+		lab_exec "$ns" sh -c 'echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad' ||
+			return 1
+	done
 	ip -n "$RTR" link add lan0 type veth peer name eth0 netns "$LAN" &&
 	ip -n "$RTR" link add wan0 type veth peer name eth0 netns "$INET" ||
 		return 1
-	local ns
 	for ns in "$LAN" "$RTR" "$INET"; do
 		ip -n "$ns" link set lo up
 	done

@@ -40,3 +40,29 @@ t_done() {
 	[ "$T_FAILS" -eq 0 ] && [ "$T_PASSES" -gt 0 ]
 	exit $?
 }
+
+# t_wait CMD...: poll (every 50 ms, at most 10 s) until CMD succeeds.
+# Bounded so that a broken daemon fails the test instead of hanging it;
+# nothing asserts on how long it took.
+t_wait() {
+	local i
+	for i in $(seq 1 200); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# t_netns NAME: a private network namespace for this test, deleted by
+# t_netns_cleanup (call it from the test's EXIT trap).
+T_NETNS=()
+t_netns() {
+	ip netns add "$1" || return 1
+	ip -n "$1" link set lo up
+	T_NETNS+=("$1")
+}
+t_netns_cleanup() {
+	local ns
+	for ns in "${T_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	T_NETNS=()
+}

@@ -1,0 +1,25 @@
+/*
+ * loop.h: the daemon's one event loop (epoll). Modules register a file
+ * descriptor with a callback; timers and signals are descriptors too
+ * (timerfd, signalfd), so nothing polls and nothing blocks the loop.
+ */
+#ifndef PORTWARD_LOOP_H
+#define PORTWARD_LOOP_H
+
+typedef void (*loop_cb)(int fd, void *arg);
+
+/* Create the loop; 0 or -1. */
+int	loop_init(void);
+void	loop_fini(void);
+/* Call cb(fd, arg) whenever fd is readable. */
+int	loop_add(int fd, loop_cb cb, void *arg);
+void	loop_del(int fd);
+/* A one-shot timer descriptor calling cb when it fires; -1 on error. */
+int	loop_timer(loop_cb cb, void *arg);
+/* Arm (ms > 0) or disarm (ms == 0) a timer from loop_timer(). */
+int	loop_timer_set(int tfd, long ms);
+/* Run until loop_exit(); 0, or -1 when epoll itself fails. */
+int	loop_run(void);
+void	loop_exit(void);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * nft_monitor.h: nf_tables change events (NFNLGRP_NFTABLES), so that the
+ * daemon repairs its objects when someone else changes them, at once and
+ * without polling.
+ */
+#ifndef PORTWARD_NFT_MONITOR_H
+#define PORTWARD_NFT_MONITOR_H
+
+struct nftmon;
+
+/* Subscribe; NULL on error. */
+struct nftmon *nftmon_open(void);
+void	nftmon_close(struct nftmon *m);
+int	nftmon_fd(const struct nftmon *m);
+/*
+ * Read what is queued. Returns 1 when another process changed one of the
+ * tables named in tables (NULL-terminated; "" entries are skipped), or
+ * events were lost; 0 when nothing of interest happened; -1 on error.
+ */
+int	nftmon_read(struct nftmon *m, const char *const tables[]);
+
+#endif

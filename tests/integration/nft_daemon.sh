@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# nft_daemon.sh: portwardd keeps its rules. Someone deletes a rule, or
+# flushes the whole ruleset many times in a row: each time the daemon
+# repairs at once from the nf_tables events (no polling). SIGHUP applies
+# a changed configuration and keeps the old one when the new is broken;
+# SIGTERM removes the rules unless nft.keep_on_exit.
+T_NAME=nft_daemon
+source "$(dirname "$0")/../lib/testlib.sh"
+t_need_root
+t_need_tool ip nft
+NS=pwnd$$
+TMP=$(mktemp -d)
+DPID=
+cleanup() {
+	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	t_netns_cleanup
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+t_netns "$NS" || { t_fail netns; exit 1; }
+in_ns() { ip netns exec "$NS" "$@"; }
+listing() { in_ns nft -s list table inet portward 2>/dev/null; }
+same_as_rules() { diff -q <(in_ns "$PORTWARDCTL" rules -c "$1") <(listing) >/dev/null; }
+start() {
+	ip netns exec "$NS" "$PORTWARDD" -c "$1" >>"$TMP/log" 2>&1 &
+	DPID=$!
+}
+
+cat >"$TMP/c.json" <<JSON
+{ "mode": "host", "profile": "$TOP/rules/livekit.json" }
+JSON
+start "$TMP/c.json"
+if t_wait same_as_rules "$TMP/c.json"; then t_pass daemon__start__rules_installed
+else t_fail daemon__start__rules_installed "$(cat "$TMP/log")"; fi
+
+h=$(in_ns nft -a list chain inet portward input | sed -n 's/.*"ice-udp ipv6" # handle \([0-9]*\)/\1/p')
+in_ns nft delete rule inet portward input handle "$h"
+if t_wait same_as_rules "$TMP/c.json"; then t_pass daemon__rule_deleted__repaired
+else t_fail daemon__rule_deleted__repaired "$(tail -5 "$TMP/log")"; fi
+
+in_ns nft add table ip someone
+ok=1
+for i in $(seq 1 20); do
+	in_ns nft flush ruleset
+	t_wait same_as_rules "$TMP/c.json" || { ok=0; break; }
+done
+if [ $ok = 1 ]; then t_pass daemon__flush_ruleset_20_times__repaired_each_time
+else t_fail daemon__flush_ruleset_20_times__repaired_each_time "round $i"; fi
+if grep -q 'another process changed' "$TMP/log"; then t_pass daemon__repair__logged
+else t_fail daemon__repair__logged; fi
+
+# Someone else's table is left alone (it went with their own flush).
+in_ns nft add table ip someone
+sleep 0.2
+if in_ns nft list table ip someone >/dev/null 2>&1; then t_pass daemon__other_table__untouched
+else t_fail daemon__other_table__untouched; fi
+
+# SIGHUP with a broken file: the running rules stay.
+cp "$TMP/c.json" "$TMP/c.good"
+echo '{ "mode": "host", "profile": 7 }' >"$TMP/c.json"
+kill -HUP "$DPID"
+t_wait grep -q 'keeping the running configuration' "$TMP/log"
+if grep -q 'reload: .*profile: expected a string' "$TMP/log" && same_as_rules "$TMP/c.good"; then
+	t_pass daemon__sighup_broken_config__old_rules_kept
+else t_fail daemon__sighup_broken_config__old_rules_kept "$(tail -3 "$TMP/log")"; fi
+
+# SIGHUP with a changed file: only the difference is applied.
+sed 's/7882/7900/g' "$TOP/rules/livekit.json" >"$TMP/moved.json"
+cat >"$TMP/c.json" <<JSON
+{ "mode": "host", "profile": "$TMP/moved.json" }
+JSON
+before=$(in_ns nft -a list chain inet portward input | grep 'ice-tcp ipv4')
+kill -HUP "$DPID"
+if t_wait same_as_rules "$TMP/c.json" &&
+    [ "$before" = "$(in_ns nft -a list chain inet portward input | grep 'ice-tcp ipv4')" ]; then
+	t_pass daemon__sighup_changed_config__difference_only
+else t_fail daemon__sighup_changed_config__difference_only "$(tail -3 "$TMP/log")"; fi
+
+kill -TERM "$DPID"
+wait "$DPID"
+rc=$?
+DPID=
+if [ $rc -eq 0 ] && [ -z "$(listing)" ]; then t_pass daemon__sigterm__rules_removed_exit_0
+else t_fail daemon__sigterm__rules_removed_exit_0 "rc=$rc"; fi
+
+cat >"$TMP/keep.json" <<JSON
+{ "mode": "host", "profile": "$TOP/rules/livekit.json", "nft": { "keep_on_exit": true } }
+JSON
+start "$TMP/keep.json"
+t_wait same_as_rules "$TMP/keep.json"
+kill -TERM "$DPID"
+wait "$DPID"
+rc=$?
+DPID=
+if [ $rc -eq 0 ] && same_as_rules "$TMP/keep.json"; then t_pass daemon__keep_on_exit__rules_stay
+else t_fail daemon__keep_on_exit__rules_stay "rc=$rc"; fi
+t_done

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# nft_router.sh: router mode in the lab. From "the internet", TCP to the
+# router's WAN address reaches the LiveKit host through portward's DNAT,
+# and IPv6 through its forward accept. A drop-policy firewall in another
+# table blocks it and is reported; nft.attach opens the ports inside that
+# firewall, and flush takes back exactly what portward added.
+T_NAME=nft_router
+source "$(dirname "$0")/../lib/testlib.sh"
+source "$TOP/tests/lib/lab.sh"
+t_need_root
+t_need_tool ip nft socat ss
+
+trap lab_down EXIT
+lab_up || { t_fail lab_up; exit 1; }
+ctl() { lab_exec "$RTR" "$PORTWARDCTL" "$@"; }
+ask() {	# ask ADDR: one TCP exchange from the internet side
+	lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null
+}
+
+cat >"$LAB_DIR/router.json" <<JSON
+{ "mode": "router", "profile": "$TOP/rules/livekit.json",
+  "router": { "wan_interface": "wan0", "lan_host_ipv4": "$LAN4",
+              "lan_host_ipv6": "$LAN6" } }
+JSON
+cat >"$LAB_DIR/attach.json" <<JSON
+{ "mode": "router", "profile": "$TOP/rules/livekit.json",
+  "router": { "wan_interface": "wan0", "lan_host_ipv4": "$LAN4",
+              "lan_host_ipv6": "$LAN6" },
+  "nft": { "attach": { "family": "inet", "table": "filter", "chain": "forward" } } }
+JSON
+
+lab_tcp_listen "$LAN" "[::]" 7881
+lab_wait_listen "$LAN" 7881
+
+if [ -z "$(ask $WAN4)" ]; then t_pass router__before_apply__wan_port_closed
+else t_fail router__before_apply__wan_port_closed; fi
+
+ctl apply -c "$LAB_DIR/router.json" >/dev/null 2>&1
+if [ "$(ask $WAN4)" = pong ]; then t_pass router__dnat__inet_reaches_lan_host_ipv4
+else t_fail router__dnat__inet_reaches_lan_host_ipv4; fi
+if [ "$(ask "[$LAN6]")" = pong ]; then t_pass router__forward__inet_reaches_lan_host_ipv6
+else t_fail router__forward__inet_reaches_lan_host_ipv6; fi
+if lab_exec "$RTR" nft list chain inet portward prerouting | grep 'ice-tcp ipv4' | grep -q 'packets [1-9]'; then
+	t_pass router__dnat_counter_counts
+else t_fail router__dnat_counter_counts; fi
+
+# A home-router firewall: forward policy drop in its own table.
+lab_exec "$RTR" nft -f - <<'NFT'
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "lan0" accept
+	}
+}
+NFT
+lab_exec "$RTR" nft -s list table inet filter >"$LAB_DIR/theirs.before"
+out=$(ctl apply -c "$LAB_DIR/router.json" 2>&1)
+if [ -z "$(ask $WAN4)" ]; then t_pass coexist__other_table_drops__blocked
+else t_fail coexist__other_table_drops__blocked; fi
+if [[ $out == *"dropped-by-other-table: table inet filter, chain forward (policy drop)"* ]]; then
+	t_pass coexist__other_table_drops__reported_with_table_and_chain
+else t_fail coexist__other_table_drops__reported_with_table_and_chain "$out"; fi
+
+out=$(ctl apply -c "$LAB_DIR/attach.json" 2>&1)
+if [ "$(ask $WAN4)" = pong ] && [ "$(ask "[$LAN6]")" = pong ]; then
+	t_pass attach__ports_open_inside_their_firewall
+else t_fail attach__ports_open_inside_their_firewall "$out"; fi
+if [[ $out != *dropped-by-other-table* ]]; then t_pass attach__conflict_no_longer_reported
+else t_fail attach__conflict_no_longer_reported "$out"; fi
+first=$(lab_exec "$RTR" nft list chain inet filter forward | sed -n "4p")
+if [[ $first == *'jump portward comment "portward"'* ]]; then t_pass attach__jump_on_top
+else t_fail attach__jump_on_top "$first"; fi
+out=$(ctl apply -c "$LAB_DIR/attach.json" 2>&1)
+if [[ $out == "no change"* ]]; then t_pass attach__reapply__no_change
+else t_fail attach__reapply__no_change "$out"; fi
+
+ctl flush -c "$LAB_DIR/attach.json" >/dev/null 2>&1
+lab_exec "$RTR" nft -s list table inet filter >"$LAB_DIR/theirs.after"
+if diff -u "$LAB_DIR/theirs.before" "$LAB_DIR/theirs.after" >"$LAB_DIR/diff" &&
+    ! lab_exec "$RTR" nft list table inet portward >/dev/null 2>&1; then
+	t_pass flush__attached__their_table_exactly_as_before
+else t_fail flush__attached__their_table_exactly_as_before "$(cat "$LAB_DIR/diff")"; fi
+t_done
