@@ -33,6 +33,7 @@ static struct {
 	int			 retry_tfd;
 	long			 retry_ms;
 	int			 exit_code;
+	int			 debug;
 } d;
 
 static void __attribute__((noreturn))
@@ -186,7 +187,8 @@ run(void)
 	if (loop_add(nftmon_fd(d.mon), on_nft_event, NULL) == -1 ||
 	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1)
 		return 1;
-	if ((n = nft_converge(d.nft, &d.rs, NULL, 1)) < 0) {
+	/* Each change of the first install is only worth a line with -d. */
+	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
 		log_warnx("could not install the rules");
 		return 1;
 	}
@@ -231,6 +233,7 @@ main(int argc, char **argv)
 	if (d.file == NULL || optind != argc)
 		usage();
 	log_init("portwardd", 0, debug);
+	d.debug = debug;
 
 	/* Validate everything before anything acts: a bad file changes nothing. */
 	eb_clear(&eb);

@@ -70,4 +70,33 @@ sed 's/"methods"/"method"/' "$LAB_DIR/host.json" >"$LAB_DIR/typo.json"
 lab_exec "$LAN" "$PORTWARDD" -n -c "$LAB_DIR/typo.json"
 echo "(exit $?; the lab's ruleset has $(lab_exec "$LAN" nft list ruleset | wc -l) lines)"
 
+step "host firewall service: the rules it installs on the LiveKit host (portwardctl apply)"
+lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.json" 2>/dev/null
+lab_exec "$LAN" nft list table inet portward
+echo "(a second apply: $(lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.json" 2>/dev/null))"
+
+step "router-side agent: portwardd on the router, a listener on the LiveKit host"
+lab_tcp_listen "$LAN" "[::]" 7881
+lab_wait_listen "$LAN" 7881
+lab_bg "$RTR" "$PORTWARDD" -c "$LAB_DIR/router.json"
+DAEMON=${LAB_PIDS[-1]}
+t_wait lab_exec "$RTR" nft list table inet portward
+probe() {
+	local a r
+	for a in "$WAN4" "[$LAN6]"; do
+		r=$(lab_exec "$INET" socat -T2 - "TCP:$a:7881,connect-timeout=2" </dev/null 2>/dev/null)
+		printf '  from the internet to %-18s ice-tcp 7881/tcp: %s\n' "$a" \
+		    "$([ "$r" = pong ] && echo "reached the LiveKit host" || echo "NOT reached")"
+	done
+}
+probe
+echo "  nft flush ruleset on the router, as a careless admin would:"
+lab_exec "$RTR" nft flush ruleset
+t_wait lab_exec "$RTR" nft list table inet portward
+probe
+echo "  stopping portwardd (SIGTERM):"
+kill -TERM "$DAEMON"
+wait "$DAEMON"
+echo "  exit $?; tables left on the router: $(lab_exec "$RTR" nft list tables | wc -l)"
+
 step "lab torn down"
