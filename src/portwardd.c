@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "log.h"
 #include "loop.h"
+#include "mapper.h"
 #include "nft.h"
 #include "nft_monitor.h"
 #include "plan.h"
@@ -111,6 +112,12 @@ on_nft_event(int fd, void *arg)
 	}
 }
 
+static int
+wants_forwards(const struct conf *c)
+{
+	return c->mode == CONF_MODE_HOST && c->nmethods > 0;
+}
+
 static void
 reload(void)
 {
@@ -133,6 +140,10 @@ reload(void)
 		    "running configuration");
 		return;
 	}
+	if (wants_forwards(&nc))
+		(void)mapper_update(&nc, &np);
+	else if (wants_forwards(&d.conf))
+		mapper_stop();
 	d.conf = nc;
 	d.prof = np;
 	d.rs = nrs;
@@ -195,8 +206,13 @@ run(void)
 	log_info("rules in place: table inet %s (%d change%s)", d.rs.table, n,
 	    n == 1 ? "" : "s");
 	log_conflicts();
+	/* Forwards after the rules: the ports are open before they are announced. */
+	if (wants_forwards(&d.conf) && mapper_start(&d.conf, &d.prof) == -1)
+		log_warnx("forwards from the upstream router are off");
 	if (loop_run() == -1)
 		d.exit_code = 1;
+	/* The reverse order: forwards first, then the rules. */
+	mapper_stop();
 	if (d.conf.nft_keep_on_exit)
 		log_info("nft.keep_on_exit: leaving table inet %s in place",
 		    d.rs.table);

@@ -4,7 +4,10 @@
 #   lan  (LiveKit host) eth0 192.168.77.10/24  2001:db8:77::10/64
 #     | veth
 #   rtr  (home router)  lan0 192.168.77.1/24   2001:db8:77::1/64
+#                       lan1 192.168.78.1/24   2001:db8:78::1/64
 #                       wan0 203.0.113.1/24    2001:db8:ff::1/64
+#     | veth            | veth
+#     |                 lan2 (another LAN host) eth0 192.168.78.20/24
 #     | veth
 #   inet (the internet) eth0 203.0.113.2/24 and .3, 2001:db8:ff::2/64
 #
@@ -17,10 +20,12 @@ LAB_PREFIX=${LAB_PREFIX:-pw$$}
 LAN=${LAB_PREFIX}lan
 RTR=${LAB_PREFIX}rtr
 INET=${LAB_PREFIX}inet
+LAN2=${LAB_PREFIX}lan2
 LAN4=192.168.77.10 LAN6=2001:db8:77::10
 RTR_LAN4=192.168.77.1 RTR_LAN6=2001:db8:77::1
 WAN4=203.0.113.1 WAN6=2001:db8:ff::1
 PEER4=203.0.113.2 PEER4B=203.0.113.3 PEER6=2001:db8:ff::2
+LAN2_4=192.168.78.20 RTR_LAN2_4=192.168.78.1
 LAB_PIDS=()
 LAB_DIR=
 
@@ -28,18 +33,19 @@ lab_exec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 lab_up() {
 	LAB_DIR=$(mktemp -d /tmp/portward-lab.XXXXXX)
-	ip netns add "$LAN" && ip netns add "$RTR" && ip netns add "$INET" ||
-		return 1
+	ip netns add "$LAN" && ip netns add "$RTR" && ip netns add "$INET" &&
+	    ip netns add "$LAN2" || return 1
 	# No duplicate address detection: link-local addresses usable at once.
 	local ns
-	for ns in "$LAN" "$RTR" "$INET"; do
+	for ns in "$LAN" "$RTR" "$INET" "$LAN2"; do
 		lab_exec "$ns" sh -c 'echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad' ||
 			return 1
 	done
 	ip -n "$RTR" link add lan0 type veth peer name eth0 netns "$LAN" &&
-	ip -n "$RTR" link add wan0 type veth peer name eth0 netns "$INET" ||
+	ip -n "$RTR" link add wan0 type veth peer name eth0 netns "$INET" &&
+	ip -n "$RTR" link add lan1 type veth peer name eth0 netns "$LAN2" ||
 		return 1
-	for ns in "$LAN" "$RTR" "$INET"; do
+	for ns in "$LAN" "$RTR" "$INET" "$LAN2"; do
 		ip -n "$ns" link set lo up
 	done
 	ip -n "$LAN" link set eth0 up
@@ -52,6 +58,13 @@ lab_up() {
 	ip -n "$RTR" link set wan0 up
 	ip -n "$RTR" addr add $RTR_LAN4/24 dev lan0
 	ip -n "$RTR" addr add $RTR_LAN6/64 dev lan0 nodad
+	ip -n "$RTR" link set lan1 up
+	ip -n "$RTR" addr add $RTR_LAN2_4/24 dev lan1
+	ip -n "$RTR" addr add 2001:db8:78::1/64 dev lan1 nodad
+	ip -n "$LAN2" link set eth0 up
+	ip -n "$LAN2" addr add $LAN2_4/24 dev eth0
+	ip -n "$LAN2" addr add 2001:db8:78::20/64 dev eth0 nodad
+	ip -n "$LAN2" route add default via $RTR_LAN2_4
 	ip -n "$RTR" addr add $WAN4/24 dev wan0
 	ip -n "$RTR" addr add $WAN6/64 dev wan0 nodad
 	ip -n "$RTR" -6 route add default via $PEER6
@@ -81,7 +94,7 @@ lab_down() {
 		wait "$pid" 2>/dev/null
 	done
 	LAB_PIDS=()
-	for ns in "$LAN" "$RTR" "$INET"; do
+	for ns in "$LAN" "$RTR" "$INET" "$LAN2"; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
@@ -105,4 +118,93 @@ lab_wait_listen() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# lab_router_up: the home router's firewall (drop-policy forward, masquerade
+# on wan0), a STUN-only coturn on the internet side so that miniupnpd
+# learns its external address, and miniupnpd itself (UPnP IGD with IPv6
+# firewall control, NAT-PMP, PCP). See shared/lab-notes.md.
+lab_router_firewall() {
+	lab_exec "$RTR" nft -f - <<'NFT'
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname { "lan0", "lan1" } accept
+		jump miniupnpd
+	}
+	chain miniupnpd {
+	}
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		jump prerouting_miniupnpd
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		jump postrouting_miniupnpd
+		oifname "wan0" meta nfproto ipv4 masquerade
+	}
+	chain prerouting_miniupnpd {
+	}
+	chain postrouting_miniupnpd {
+	}
+}
+NFT
+}
+
+lab_stun_up() {
+	lab_bg "$INET" turnserver -n --log-file=stdout --simple-log --no-cli \
+	    --pidfile="$LAB_DIR/coturn.pid" --userdb="$LAB_DIR/turndb" \
+	    --listening-ip=$PEER4 --listening-ip=$PEER4B --listening-port=3478 \
+	    --stun-only --no-tls --no-dtls
+	LAB_STUN_PID=${LAB_PIDS[-1]}
+}
+
+lab_miniupnpd_start() {
+	cat >"$LAB_DIR/miniupnpd.conf" <<CONF
+ext_ifname=wan0
+listening_ip=lan0
+listening_ip=lan1
+http_port=5000
+enable_upnp=yes
+enable_natpmp=yes
+secure_mode=yes
+system_uptime=yes
+lease_file=$LAB_DIR/miniupnpd.leases
+upnp_table_name=filter
+upnp_nat_table_name=filter
+upnp_forward_chain=miniupnpd
+upnp_nat_chain=prerouting_miniupnpd
+upnp_nat_postrouting_chain=postrouting_miniupnpd
+ext_perform_stun=yes
+ext_stun_host=$PEER4
+ext_stun_port=3478
+uuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07d
+allow 1024-65535 192.168.77.0/24 1024-65535
+allow 1024-65535 192.168.78.0/24 1024-65535
+deny 0-65535 0.0.0.0/0 0-65535
+CONF
+	lab_bg "$RTR" miniupnpd -f "$LAB_DIR/miniupnpd.conf" -d \
+	    -P "$LAB_DIR/miniupnpd.pid"
+	LAB_MINIUPNPD_PID=${LAB_PIDS[-1]}
+	# Ready when its HTTP port listens (bounded wait).
+	lab_wait_listen "$RTR" 5000
+}
+
+# A router reboot: miniupnpd stops, forgets its leases and rules, starts.
+lab_miniupnpd_reboot() {
+	kill "$LAB_MINIUPNPD_PID" 2>/dev/null
+	wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+	local c
+	for c in miniupnpd prerouting_miniupnpd postrouting_miniupnpd; do
+		lab_exec "$RTR" nft flush chain inet filter $c
+	done
+	rm -f "$LAB_DIR/miniupnpd.leases"
+	lab_miniupnpd_start
+}
+
+lab_router_up() {
+	lab_router_firewall || return 1
+	lab_stun_up
+	lab_miniupnpd_start
 }

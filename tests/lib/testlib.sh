@@ -41,12 +41,12 @@ t_done() {
 	exit $?
 }
 
-# t_wait CMD...: poll (every 50 ms, at most 10 s) until CMD succeeds.
-# Bounded so that a broken daemon fails the test instead of hanging it;
-# nothing asserts on how long it took.
+# t_wait CMD...: poll (every 50 ms, for at most T_WAIT seconds, 15 by
+# default) until CMD succeeds. Bounded so that a broken daemon fails the
+# test instead of hanging it; nothing asserts on how long it took.
 t_wait() {
-	local i
-	for i in $(seq 1 200); do
+	local end=$((SECONDS + ${T_WAIT:-15}))
+	while [ $SECONDS -lt $end ]; do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done

@@ -1,0 +1,172 @@
+/*
+ * mapper.h: forwards from the upstream router (host mode).
+ *
+ * The mapper runs in its own process without privileges, because it
+ * parses what the router sends. The daemon (mapper.c) forks it and talks to
+ * it over a SOCK_SEQPACKET socketpair with the typed, fixed-size messages
+ * below; every message is checked for type and exact length, and strings
+ * are re-terminated, on both sides. mapper_proc.c is the child's loop;
+ * mapper_natpmp.c and mapper_upnp.c are its two backends behind the
+ * interface at the end of this file.
+ */
+#ifndef PORTWARD_MAPPER_H
+#define PORTWARD_MAPPER_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "profile.h"
+
+#define MAP_MAX_FWD	PROF_MAX_ENDPOINTS
+#define MAP_DESC_PREFIX	"portward "
+#define MAP_STR		128
+
+/* Per forward and family: where it stands. */
+enum map_state {
+	MAP_PENDING,		/* not asked yet, or being asked */
+	MAP_OK,			/* forwarded, same port */
+	MAP_CONFLICT,		/* forward-conflict: another host, or another port */
+	MAP_ERROR,		/* the router refused or did not answer */
+	MAP_RANGE,		/* a port range: not forwarded this way */
+	MAP_UNSUPPORTED,	/* no method for this family (no IPv6 firewall control) */
+	MAP_NOT_SERVED		/* the SFU does not serve this family */
+};
+
+enum map_msg_type {
+	MAPMSG_CONF = 1,	/* daemon -> mapper: struct map_conf */
+	MAPMSG_STOP,		/* daemon -> mapper: remove everything, exit */
+	MAPMSG_REPORT,		/* mapper -> daemon: struct map_report */
+	MAPMSG_LOG,		/* mapper -> daemon: struct map_log */
+	MAPMSG_STOPPED		/* mapper -> daemon: everything removed */
+};
+
+struct map_hdr {
+	uint32_t	type;
+	uint32_t	len;		/* of the payload that follows */
+};
+
+struct map_fwd_conf {
+	char		name[PROF_NAME_MAX];
+	uint8_t		proto;
+	uint16_t	port, port_end;
+	uint32_t	families;
+};
+
+struct map_conf {
+	uint32_t		nmethods;
+	uint32_t		methods[CONF_MAX_METHODS];	/* enum conf_method */
+	uint32_t		lease;
+	uint32_t		has_gateway;
+	struct in_addr		gateway;
+	char			igd_url[256];
+	uint32_t		nfwd;
+	struct map_fwd_conf	fwd[MAP_MAX_FWD];
+};
+
+struct map_fam_state {
+	uint32_t	state;		/* enum map_state */
+	uint32_t	method;		/* enum conf_method */
+	uint32_t	lease;		/* granted; 0: permanent */
+	int64_t		expires;	/* wall clock, 0: never */
+	uint16_t	ext_port;	/* what the router granted */
+	char		other[MAP_STR];	/* who holds the port, if known */
+	char		err[MAP_STR];
+};
+
+struct map_fwd_state {
+	char			name[PROF_NAME_MAX];
+	uint8_t			proto;
+	uint16_t		port, port_end;
+	struct map_fam_state	fam[2];		/* [0] IPv4 mapping, [1] IPv6 pinhole */
+};
+
+struct map_report {
+	uint32_t		have_method;	/* a method answered */
+	uint32_t		method;		/* the one used for IPv4 */
+	uint32_t		pinholes;	/* IGDv2 IPv6 firewall control found */
+	char			gateway[MAP_STR];
+	char			ext4[INET6_ADDRSTRLEN];
+	uint32_t		ext4_reserved;	/* not globally routable: double NAT? */
+	char			lan4[INET6_ADDRSTRLEN];
+	char			lan6[INET6_ADDRSTRLEN];
+	char			err[MAP_STR];	/* why no method answered */
+	uint32_t		nfwd;
+	struct map_fwd_state	fwd[MAP_MAX_FWD];
+};
+
+struct map_log {
+	uint32_t	level;		/* 0 info, 1 warning */
+	char		text[400];
+};
+
+/* mapper.c: the daemon's side */
+/* Fork the unprivileged mapper and give it c's forwards; registers in the loop. */
+int	mapper_start(const struct conf *c, const struct profile *p);
+/* Hand the mapper a new configuration (reload); it changes only the difference. */
+int	mapper_update(const struct conf *c, const struct profile *p);
+/* Remove every forward and pinhole, wait (bounded) for the mapper to exit. */
+void	mapper_stop(void);
+/* The last report, or NULL before the first. */
+const struct map_report *mapper_report(void);
+/* "mapped", "forward-conflict"... for logs and status. */
+const char *mapper_state_name(enum map_state s);
+/* Fill a map_conf from the configuration and profile. */
+void	mapper_conf_from(const struct conf *c, const struct profile *p,
+	    struct map_conf *mc);
+/* Validate a received message of type t (length already checked). */
+int	mapper_check_report(struct map_report *r);
+
+/* mapper_proc.c: the mapper's own loop; never returns. */
+void	mapper_child(int fd) __attribute__((noreturn));
+/* Send one message; 0 or -1. */
+int	mapper_send(int fd, uint32_t type, const void *payload, uint32_t len);
+/*
+ * Receive one message into buf (at most bufsz bytes of payload), setting
+ * *type and *len. Returns 1, 0 on EOF, -1 on error or a message that is
+ * not well formed.
+ */
+int	mapper_recv(int fd, uint32_t *type, void *buf, uint32_t bufsz,
+	    uint32_t *len);
+
+/* The backends, used by mapper_proc.c only. */
+struct mb_result {
+	uint16_t	ext_port;	/* granted */
+	uint32_t	lease;		/* granted */
+	int		conflict;
+	char		other[MAP_STR];
+	char		err[MAP_STR];
+};
+
+/* NAT-PMP (RFC 6886), mapper_natpmp.c */
+int	mb_natpmp_open(int has_gw, struct in_addr gw, char *gwstr, size_t gwlen);
+int	mb_natpmp_finish_open(char *ext, size_t extlen, char *err, size_t errlen);
+int	mb_natpmp_map(uint8_t proto, uint16_t port, uint32_t lease,
+	    struct mb_result *res);
+int	mb_natpmp_unmap(uint8_t proto, uint16_t port);
+/* 1 when the epoch says the router lost its mappings, 0 not, -1 no answer. */
+int	mb_natpmp_rebooted(char *ext, size_t extlen);
+/* A datagram on the announcement socket: 1 reboot or address change. */
+int	mb_natpmp_announcement(const unsigned char *buf, size_t len,
+	    struct in_addr from);
+void	mb_natpmp_close(void);
+
+/* UPnP IGD, mapper_upnp.c */
+int	mb_upnp_open(const char *igd_url, char *gw, size_t gwlen, char *lan,
+	    size_t lanlen, char *err, size_t errlen);
+int	mb_upnp_open6(const char *igd_url, char *lan6, size_t lanlen);
+int	mb_upnp_extaddr(char *ext, size_t extlen);
+int	mb_upnp_map(uint8_t proto, uint16_t port, uint32_t lease,
+	    const char *desc, struct mb_result *res);
+int	mb_upnp_unmap(uint8_t proto, uint16_t port);
+/* 1 still ours, 0 gone or someone else's, -1 no answer. */
+int	mb_upnp_check(uint8_t proto, uint16_t port);
+/* Delete mappings named MAP_DESC_PREFIX* for us that keep() rejects. */
+int	mb_upnp_sweep(int (*keep)(uint8_t proto, uint16_t port));
+int	mb_upnp_pinhole(uint8_t proto, uint16_t port, uint32_t lease,
+	    char *uid, size_t uidlen, struct mb_result *res);
+int	mb_upnp_pinhole_update(const char *uid, uint32_t lease);
+int	mb_upnp_pinhole_delete(const char *uid);
+void	mb_upnp_close(void);
+
+#endif

@@ -1,0 +1,753 @@
+/*
+ * mapper_proc.c: the mapper process. It asks the upstream router for the
+ * forwards the daemon wants (NAT-PMP or UPnP IGD for IPv4, IGDv2 pinholes
+ * for IPv6), renews them at half life, notices a router that rebooted or
+ * forgot (NAT-PMP epoch and announcements, SSDP NOTIFY with a new
+ * BOOTID.UPNP.ORG, a mapping gone at renewal) and maps everything again,
+ * and removes everything when told to stop. It runs without privileges;
+ * the daemon sees only the reports it sends.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mapper.h"
+
+#define RETRY_MIN	1
+#define RETRY_MAX	300
+#define V4		0
+#define V6		1
+
+static int pfd = -1, ssdp_fd = -1, pmp_fd = -1;
+static struct map_conf mc;
+static struct map_report rep;
+static struct {
+	char	uid[16];		/* pinhole */
+	time_t	next[2];		/* monotonic: renew or retry; 0 none */
+	int	tries[2];
+} fx[MAP_MAX_FWD];
+static time_t next_discover;
+static int discover_tries;
+static int have_natpmp, have_upnp;
+static char bootid[64];
+static int router_down;
+static char gw_host[INET6_ADDRSTRLEN];
+
+static time_t
+mono(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
+static void mlog(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+mlog(int level, const char *fmt, ...)
+{
+	struct map_log m;
+	va_list ap;
+
+	memset(&m, 0, sizeof(m));
+	m.level = (uint32_t)level;
+	va_start(ap, fmt);
+	(void)vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	(void)mapper_send(pfd, MAPMSG_LOG, &m, sizeof(m));
+}
+
+static void
+report(void)
+{
+	if (mapper_send(pfd, MAPMSG_REPORT, &rep, sizeof(rep)) == -1)
+		_exit(1);
+}
+
+static int
+wants_method(enum conf_method m)
+{
+	uint32_t i;
+
+	for (i = 0; i < mc.nmethods; i++)
+		if (mc.methods[i] == (uint32_t)m)
+			return 1;
+	return 0;
+}
+
+/* Not globally routable: the router is itself behind NAT, unless proven. */
+static int
+reserved4(const char *s)
+{
+	static const struct { const char *net; int len; } r[] = {
+		{ "0.0.0.0", 8 }, { "10.0.0.0", 8 }, { "100.64.0.0", 10 },
+		{ "127.0.0.0", 8 }, { "169.254.0.0", 16 }, { "172.16.0.0", 12 },
+		{ "192.0.0.0", 24 }, { "192.0.2.0", 24 }, { "192.168.0.0", 16 },
+		{ "198.18.0.0", 15 }, { "198.51.100.0", 24 },
+		{ "203.0.113.0", 24 }, { "240.0.0.0", 4 },
+	};
+	struct in_addr a, n;
+	size_t i;
+	uint32_t mask;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return 0;
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		inet_pton(AF_INET, r[i].net, &n);
+		mask = htonl(~0u << (32 - r[i].len));
+		if ((a.s_addr & mask) == n.s_addr)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+set_ext4(const char *ext)
+{
+	if (ext[0] == '\0' || strcmp(ext, rep.ext4) == 0)
+		return;
+	if (rep.ext4[0] != '\0')
+		mlog(1, "the router's external address changed from %s to %s",
+		    rep.ext4, ext);
+	snprintf(rep.ext4, sizeof(rep.ext4), "%s", ext);
+	rep.ext4_reserved = (uint32_t)reserved4(ext);
+	if (rep.ext4_reserved)
+		mlog(1, "the router's external address %s is not globally "
+		    "routable: double NAT (carrier-grade NAT?) unless a probe "
+		    "from outside proves otherwise", ext);
+}
+
+/* The source address this host uses towards addr (IPv4). */
+static void
+source_for(const char *addr, char *out, size_t outlen)
+{
+	struct sockaddr_in sin, me;
+	socklen_t sl = sizeof(me);
+	int s;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(5351);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1 ||
+	    (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(s, (struct sockaddr *)&me, &sl) == 0)
+		inet_ntop(AF_INET, &me.sin_addr, out, (socklen_t)outlen);
+	close(s);
+}
+
+/* Host part of "http://host:port/..." into gw_host (announcements come from it). */
+static void
+note_gw_host(const char *url)
+{
+	const char *p = strstr(url, "://"), *e;
+	size_t n;
+
+	gw_host[0] = '\0';
+	if (p == NULL)
+		return;
+	p += 3;
+	if (*p == '[')
+		return;		/* the IPv4 session is what announces */
+	e = strpbrk(p, ":/");
+	n = e ? (size_t)(e - p) : strlen(p);
+	if (n < sizeof(gw_host)) {
+		memcpy(gw_host, p, n);
+		gw_host[n] = '\0';
+	}
+}
+
+static int
+keep_mapping(uint8_t proto, uint16_t port)
+{
+	uint32_t i;
+
+	for (i = 0; i < mc.nfwd; i++)
+		if (mc.fwd[i].proto == proto && mc.fwd[i].port == port &&
+		    mc.fwd[i].port == mc.fwd[i].port_end &&
+		    (mc.fwd[i].families & FAM_IPV4))
+			return 1;
+	return 0;
+}
+
+static int
+needs_pinholes(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < mc.nfwd; i++)
+		if ((mc.fwd[i].families & FAM_IPV6) &&
+		    mc.fwd[i].port == mc.fwd[i].port_end)
+			return 1;
+	return 0;
+}
+
+/* Find the router: NAT-PMP is asked first and read after UPnP discovery. */
+static void
+discover(void)
+{
+	char gw[MAP_STR] = "", ext[INET6_ADDRSTRLEN] = "", up_gw[MAP_STR] = "",
+	    lan[INET6_ADDRSTRLEN] = "", e1[MAP_STR] = "", e2[MAP_STR] = "";
+	int np_sent = 0;
+	uint32_t i;
+
+	have_natpmp = have_upnp = 0;
+	rep.have_method = 0;
+	rep.pinholes = 0;
+	mb_natpmp_close();
+	mb_upnp_close();
+	if (wants_method(CONF_METHOD_NATPMP))
+		np_sent = mb_natpmp_open((int)mc.has_gateway, mc.gateway, gw,
+		    sizeof(gw)) == 0;
+	if (wants_method(CONF_METHOD_UPNP))
+		have_upnp = mb_upnp_open(mc.igd_url, up_gw, sizeof(up_gw), lan,
+		    sizeof(lan), e2, sizeof(e2)) == 0;
+	if (np_sent)
+		have_natpmp = mb_natpmp_finish_open(ext, sizeof(ext), e1,
+		    sizeof(e1)) == 0;
+	else if (wants_method(CONF_METHOD_NATPMP))
+		snprintf(e1, sizeof(e1), "NAT-PMP: no default gateway");
+	for (i = 0; i < mc.nmethods && !rep.have_method; i++) {
+		if (mc.methods[i] == CONF_METHOD_NATPMP && have_natpmp) {
+			rep.method = CONF_METHOD_NATPMP;
+			rep.have_method = 1;
+			snprintf(rep.gateway, sizeof(rep.gateway), "%s", gw);
+			source_for(gw, rep.lan4, sizeof(rep.lan4));
+			set_ext4(ext);
+		} else if (mc.methods[i] == CONF_METHOD_UPNP && have_upnp) {
+			rep.method = CONF_METHOD_UPNP;
+			rep.have_method = 1;
+			snprintf(rep.gateway, sizeof(rep.gateway), "%s", up_gw);
+			snprintf(rep.lan4, sizeof(rep.lan4), "%s", lan);
+			if (mb_upnp_extaddr(ext, sizeof(ext)) == 0)
+				set_ext4(ext);
+		}
+	}
+	if (have_upnp)
+		note_gw_host(up_gw);
+	else if (have_natpmp)
+		snprintf(gw_host, sizeof(gw_host), "%s", gw);
+	if (wants_method(CONF_METHOD_UPNP) && needs_pinholes())
+		rep.pinholes = mb_upnp_open6(mc.igd_url, rep.lan6,
+		    sizeof(rep.lan6)) == 0;
+	if (!rep.have_method) {
+		snprintf(rep.err, sizeof(rep.err), "%s%s%s", e1,
+		    e1[0] && e2[0] ? "; " : "", e2);
+		discover_tries++;
+		next_discover = mono() + (discover_tries < 9 ?
+		    (1 << discover_tries) : RETRY_MAX);
+		if (next_discover - mono() > RETRY_MAX)
+			next_discover = mono() + RETRY_MAX;
+		mlog(1, "no router answered (%s); asking again in %lds",
+		    rep.err, (long)(next_discover - mono()));
+		return;
+	}
+	rep.err[0] = '\0';
+	discover_tries = 0;
+	next_discover = 0;
+	mlog(0, "router found: %s via %s, external address %s%s",
+	    rep.gateway, rep.method == CONF_METHOD_NATPMP ? "NAT-PMP" : "UPnP",
+	    rep.ext4[0] ? rep.ext4 : "unknown",
+	    rep.pinholes ? ", IPv6 pinholes available" : "");
+	if (have_upnp) {
+		int n = mb_upnp_sweep(keep_mapping);
+
+		if (n > 0)
+			mlog(0, "removed %d old mapping%s of portward's that the "
+			    "profile no longer has", n, n == 1 ? "" : "s");
+	}
+}
+
+static void
+retry_later(uint32_t i, int fam)
+{
+	int t = fx[i].tries[fam]++;
+	long d = t < 9 ? (long)RETRY_MIN << t : RETRY_MAX;
+
+	fx[i].next[fam] = mono() + (d > RETRY_MAX ? RETRY_MAX : d);
+}
+
+static void
+schedule_renew(uint32_t i, int fam, uint32_t lease)
+{
+	fx[i].tries[fam] = 0;
+	/* A permanent mapping is verified as often as a leased one is renewed. */
+	fx[i].next[fam] = mono() + (lease ? lease : mc.lease) / 2;
+}
+
+static void
+map_v4(uint32_t i)
+{
+	struct map_fwd_conf *f = &mc.fwd[i];
+	struct map_fam_state *st = &rep.fwd[i].fam[V4];
+	struct mb_result res;
+	char desc[64];
+	int r;
+
+	if (!rep.have_method) {
+		st->state = MAP_ERROR;
+		snprintf(st->err, sizeof(st->err), "%s", rep.err);
+		return;
+	}
+	snprintf(desc, sizeof(desc), MAP_DESC_PREFIX "%s", f->name);
+	st->method = rep.method;
+	if (rep.method == CONF_METHOD_NATPMP)
+		r = mb_natpmp_map(f->proto, f->port, mc.lease, &res);
+	else
+		r = mb_upnp_map(f->proto, f->port, mc.lease, desc, &res);
+	if (r == -1) {
+		st->state = MAP_ERROR;
+		snprintf(st->err, sizeof(st->err), "%s", res.err);
+		retry_later(i, V4);
+		return;
+	}
+	st->ext_port = res.ext_port;
+	st->lease = res.lease;
+	if (res.conflict) {
+		st->state = MAP_CONFLICT;
+		snprintf(st->other, sizeof(st->other), "%s", res.other);
+		snprintf(st->err, sizeof(st->err), "external port %u/%s is "
+		    "not free: %.90s", f->port, prof_proto_name(f->proto),
+		    res.other);
+		/* Never keep a different port: release it. */
+		if (rep.method == CONF_METHOD_NATPMP && res.ext_port != 0)
+			(void)mb_natpmp_unmap(f->proto, f->port);
+		retry_later(i, V4);
+		return;
+	}
+	st->state = MAP_OK;
+	st->err[0] = st->other[0] = '\0';
+	st->expires = res.lease ? (int64_t)time(NULL) + res.lease : 0;
+	schedule_renew(i, V4, res.lease);
+}
+
+static void
+map_v6(uint32_t i, int update)
+{
+	struct map_fwd_conf *f = &mc.fwd[i];
+	struct map_fam_state *st = &rep.fwd[i].fam[V6];
+	struct mb_result res;
+
+	if (!rep.pinholes) {
+		st->state = MAP_UNSUPPORTED;
+		snprintf(st->err, sizeof(st->err), "%s", wants_method(
+		    CONF_METHOD_UPNP) ? "the router offers no IPv6 firewall "
+		    "control (UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
+		    "cannot open IPv6 pinholes: add \"upnp\" to mapping.methods");
+		return;
+	}
+	st->method = CONF_METHOD_UPNP;
+	if (update && fx[i].uid[0] != '\0' &&
+	    mb_upnp_pinhole_update(fx[i].uid, mc.lease) == 0) {
+		st->expires = (int64_t)time(NULL) + st->lease;
+		schedule_renew(i, V6, st->lease);
+		return;
+	}
+	if (mb_upnp_pinhole(f->proto, f->port, mc.lease, fx[i].uid,
+	    sizeof(fx[i].uid), &res) == -1) {
+		st->state = MAP_ERROR;
+		snprintf(st->err, sizeof(st->err), "%s", res.err);
+		retry_later(i, V6);
+		return;
+	}
+	st->state = MAP_OK;
+	st->err[0] = '\0';
+	st->ext_port = f->port;
+	st->lease = res.lease;
+	st->expires = (int64_t)time(NULL) + res.lease;
+	schedule_renew(i, V6, res.lease);
+}
+
+static void
+map_one(uint32_t i)
+{
+	struct map_fwd_conf *f = &mc.fwd[i];
+	struct map_fwd_state *s = &rep.fwd[i];
+	int fam;
+
+	snprintf(s->name, sizeof(s->name), "%s", f->name);
+	s->proto = f->proto;
+	s->port = f->port;
+	s->port_end = f->port_end;
+	for (fam = V4; fam <= V6; fam++) {
+		struct map_fam_state *st = &s->fam[fam];
+
+		fx[i].next[fam] = 0;
+		if (!(f->families & (fam == V4 ? FAM_IPV4 : FAM_IPV6))) {
+			st->state = MAP_NOT_SERVED;
+			continue;
+		}
+		if (f->port != f->port_end) {
+			st->state = MAP_RANGE;
+			snprintf(st->err, sizeof(st->err), "a port range cannot "
+			    "be forwarded port by port: run portward in router "
+			    "mode on the router, or use one UDP mux port");
+			continue;
+		}
+		if (fam == V4)
+			map_v4(i);
+		else
+			map_v6(i, 0);
+	}
+}
+
+static void
+map_all(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < mc.nfwd; i++)
+		map_one(i);
+	rep.nfwd = mc.nfwd;
+}
+
+static void
+unmap_one(uint32_t i)
+{
+	struct map_fwd_state *s = &rep.fwd[i];
+
+	if (s->fam[V4].state == MAP_OK) {
+		if (s->fam[V4].method == CONF_METHOD_NATPMP)
+			(void)mb_natpmp_unmap(s->proto, s->port);
+		else
+			(void)mb_upnp_unmap(s->proto, s->port);
+	}
+	if (s->fam[V6].state == MAP_OK && fx[i].uid[0] != '\0')
+		(void)mb_upnp_pinhole_delete(fx[i].uid);
+	memset(&s->fam, 0, sizeof(s->fam));
+	memset(&fx[i], 0, sizeof(fx[i]));
+}
+
+static void
+unmap_all(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < rep.nfwd; i++)
+		unmap_one(i);
+}
+
+/* The router rebooted or forgot: find it again and map everything. */
+static void
+remap_all(const char *why)
+{
+	mlog(1, "%s: mapping everything again", why);
+	discover();
+	map_all();
+	report();
+}
+
+/* Renewals and retries that are due. */
+static void
+run_due(void)
+{
+	time_t now = mono();
+	uint32_t i;
+	int done = 0, r;
+	char ext[INET6_ADDRSTRLEN] = "";
+
+	if (next_discover != 0 && next_discover <= now) {
+		discover();
+		map_all();
+		report();
+		return;
+	}
+	/* NAT-PMP: a reboot shows in the epoch of any answer. */
+	for (i = 0; i < rep.nfwd; i++) {
+		struct map_fam_state *st = &rep.fwd[i].fam[V4];
+
+		if (fx[i].next[V4] == 0 || fx[i].next[V4] > now)
+			continue;
+		if (st->state == MAP_OK && st->method == CONF_METHOD_UPNP &&
+		    (r = mb_upnp_check(rep.fwd[i].proto, rep.fwd[i].port)) == 0) {
+			remap_all("a UPnP mapping vanished from the router");
+			return;
+		}
+		map_v4(i);
+		done = 1;
+	}
+	for (i = 0; i < rep.nfwd; i++) {
+		if (fx[i].next[V6] == 0 || fx[i].next[V6] > now)
+			continue;
+		map_v6(i, rep.fwd[i].fam[V6].state == MAP_OK);
+		done = 1;
+	}
+	if (!done)
+		return;
+	if (rep.method == CONF_METHOD_NATPMP && rep.have_method &&
+	    (r = mb_natpmp_rebooted(ext, sizeof(ext))) >= 0) {
+		set_ext4(ext);
+		if (r == 1) {
+			remap_all("the NAT-PMP epoch went back (router reboot)");
+			return;
+		}
+	} else if (rep.method == CONF_METHOD_UPNP && rep.have_method &&
+	    mb_upnp_extaddr(ext, sizeof(ext)) == 0)
+		set_ext4(ext);
+	report();
+}
+
+static time_t
+next_due(void)
+{
+	time_t n = next_discover;
+	uint32_t i;
+	int fam;
+
+	for (i = 0; i < rep.nfwd; i++)
+		for (fam = V4; fam <= V6; fam++)
+			if (fx[i].next[fam] != 0 && (n == 0 || fx[i].next[fam] < n))
+				n = fx[i].next[fam];
+	return n;
+}
+
+static int
+same_fwd(const struct map_fwd_conf *a, const struct map_fwd_conf *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->proto == b->proto &&
+	    a->port == b->port && a->port_end == b->port_end &&
+	    a->families == b->families;
+}
+
+/* A new configuration: change only what differs. */
+static void
+apply_conf(const struct map_conf *nc)
+{
+	static struct map_report old;
+	uint32_t i, j;
+	int general;
+
+	general = nc->nmethods != mc.nmethods || memcmp(nc->methods,
+	    mc.methods, sizeof(mc.methods)) != 0 || nc->lease != mc.lease ||
+	    nc->has_gateway != mc.has_gateway ||
+	    nc->gateway.s_addr != mc.gateway.s_addr ||
+	    strcmp(nc->igd_url, mc.igd_url) != 0;
+	if (general) {
+		unmap_all();
+		mc = *nc;
+		discover();
+		map_all();
+		report();
+		return;
+	}
+	old = rep;
+	for (i = 0; i < rep.nfwd; i++) {
+		for (j = 0; j < nc->nfwd; j++)
+			if (same_fwd(&mc.fwd[i], &nc->fwd[j]))
+				break;
+		if (j == nc->nfwd)
+			unmap_one(i);
+	}
+	/* Keep the state of forwards that did not change, map the new ones. */
+	{
+		static struct map_conf prev;
+		typeof(fx) fxold;
+
+		prev = mc;
+		memcpy(fxold, fx, sizeof(fx));
+		mc = *nc;
+		memset(rep.fwd, 0, sizeof(rep.fwd));
+		memset(fx, 0, sizeof(fx));
+		rep.nfwd = mc.nfwd;
+		for (j = 0; j < mc.nfwd; j++) {
+			for (i = 0; i < prev.nfwd; i++)
+				if (same_fwd(&prev.fwd[i], &mc.fwd[j]))
+					break;
+			if (i < prev.nfwd) {
+				rep.fwd[j] = old.fwd[i];
+				fx[j] = fxold[i];
+			} else
+				map_one(j);
+		}
+	}
+	report();
+}
+
+static int
+open_listener(uint16_t port, const char *group)
+{
+	struct sockaddr_in sin;
+	struct ip_mreq mr;
+	int s, one = 1;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return -1;
+	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	(void)setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(s);
+		return -1;
+	}
+	memset(&mr, 0, sizeof(mr));
+	inet_pton(AF_INET, group, &mr.imr_multiaddr);
+	(void)setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr));
+	return s;
+}
+
+/* Value of an HTTP-style header in an SSDP message, into out. */
+static int
+header(const char *msg, const char *name, char *out, size_t outlen)
+{
+	const char *p = msg, *e;
+	size_t n = strlen(name), v;
+
+	while ((p = strchr(p, '\n')) != NULL) {
+		p++;
+		if (strncasecmp(p, name, n) != 0 || p[n] != ':')
+			continue;
+		p += n + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e = strpbrk(p, "\r\n");
+		v = e ? (size_t)(e - p) : strlen(p);
+		if (v >= outlen)
+			v = outlen - 1;
+		memcpy(out, p, v);
+		out[v] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+static void
+on_ssdp(void)
+{
+	char buf[2048], nts[64], bid[64];
+	char from[INET_ADDRSTRLEN];
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	ssize_t n;
+	int rebooted = 0;
+
+	while ((n = recvfrom(ssdp_fd, buf, sizeof(buf) - 1, 0,
+	    (struct sockaddr *)&sin, &sl)) > 0) {
+		buf[n] = '\0';
+		inet_ntop(AF_INET, &sin.sin_addr, from, sizeof(from));
+		if (strncmp(buf, "NOTIFY ", 7) != 0 || gw_host[0] == '\0' ||
+		    strcmp(from, gw_host) != 0 ||
+		    header(buf, "NTS", nts, sizeof(nts)) == -1)
+			continue;
+		if (strcmp(nts, "ssdp:byebye") == 0) {
+			router_down = 1;
+			continue;
+		}
+		if (strcmp(nts, "ssdp:alive") != 0)
+			continue;
+		if (header(buf, "BOOTID.UPNP.ORG", bid, sizeof(bid)) == -1)
+			bid[0] = '\0';
+		if (router_down || (bootid[0] && bid[0] &&
+		    strcmp(bid, bootid) != 0))
+			rebooted = 1;
+		router_down = 0;
+		if (bid[0])
+			snprintf(bootid, sizeof(bootid), "%s", bid);
+	}
+	if (rebooted)
+		remap_all("the router announced a restart (SSDP)");
+}
+
+static void
+on_natpmp_announce(void)
+{
+	unsigned char buf[64];
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	ssize_t n;
+	int changed = 0;
+
+	while ((n = recvfrom(pmp_fd, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&sin, &sl)) > 0)
+		if (mb_natpmp_announcement(buf, (size_t)n, sin.sin_addr))
+			changed = 1;
+	if (changed)
+		remap_all("the router announced a new epoch or address "
+		    "(NAT-PMP)");
+}
+
+static void
+stop(void)
+{
+	unmap_all();
+	mb_natpmp_close();
+	mb_upnp_close();
+	(void)mapper_send(pfd, MAPMSG_STOPPED, NULL, 0);
+	_exit(0);
+}
+
+void
+mapper_child(int fd)
+{
+	union {
+		struct map_conf	c;
+		char		raw[sizeof(struct map_conf)];
+	} *in;
+	struct pollfd p[3];
+	uint32_t type, len;
+	time_t due;
+	int n, np, timeout;
+
+	pfd = fd;
+	if ((in = malloc(sizeof(*in))) == NULL)
+		_exit(1);
+	n = mapper_recv(pfd, &type, in, sizeof(*in), &len);
+	if (n != 1 || len != sizeof(struct map_conf) || type != MAPMSG_CONF)
+		_exit(n == 0 ? 0 : 1);
+	mc = in->c;
+	ssdp_fd = open_listener(1900, "239.255.255.250");
+	pmp_fd = open_listener(5350, "224.0.0.1");
+	if (ssdp_fd == -1 || pmp_fd == -1)
+		mlog(1, "cannot listen for router announcements (%s); reboots "
+		    "are noticed at renewal only", strerror(errno));
+	discover();
+	map_all();
+	report();
+	for (;;) {
+		np = 0;
+		p[np++] = (struct pollfd){ pfd, POLLIN, 0 };
+		if (ssdp_fd != -1)
+			p[np++] = (struct pollfd){ ssdp_fd, POLLIN, 0 };
+		if (pmp_fd != -1)
+			p[np++] = (struct pollfd){ pmp_fd, POLLIN, 0 };
+		due = next_due();
+		timeout = due == 0 ? -1 : due <= mono() ? 0 :
+		    (int)(due - mono()) * 1000;
+		if (poll(p, (nfds_t)np, timeout) == -1 && errno != EINTR)
+			_exit(1);
+		if (p[0].revents) {
+			n = mapper_recv(pfd, &type, in, sizeof(*in), &len);
+			if (n == 0)
+				_exit(0);	/* the daemon is gone */
+			if (n < 0)
+				_exit(1);
+			if (type == MAPMSG_STOP)
+				stop();
+			if (type == MAPMSG_CONF && len == sizeof(in->c))
+				apply_conf(&in->c);
+		}
+		for (n = 1; n < np; n++) {
+			if (!p[n].revents)
+				continue;
+			if (p[n].fd == ssdp_fd)
+				on_ssdp();
+			else
+				on_natpmp_announce();
+		}
+		run_due();
+	}
+}

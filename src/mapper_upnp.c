@@ -1,0 +1,308 @@
+/*
+ * mapper_upnp.c: UPnP IGD with libminiupnpc, in the mapper process:
+ * WANIPConnection port mappings for IPv4 and, for IPv6, the IGDv2
+ * WANIPv6FirewallControl pinholes. A pinhole must be asked for over IPv6
+ * from the address it opens (the router checks), so the IPv6 side has its
+ * own IGD session, found by SSDP over IPv6 unless igd_url is an IPv6 URL.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <miniupnpc/miniupnpc.h>
+#include <miniupnpc/upnpcommands.h>
+#include <miniupnpc/upnperrors.h>
+
+#include "mapper.h"
+
+#define DISCOVER_MS	2000
+
+struct igd {
+	int			open;
+	struct UPNPUrls		urls;
+	struct IGDdatas		data;
+	char			lan[INET6_ADDRSTRLEN];
+};
+
+static struct igd v4, v6;
+
+static const char *
+proto_str(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? "TCP" : "UDP";
+}
+
+static void
+igd_close(struct igd *g)
+{
+	if (g->open)
+		FreeUPNPUrls(&g->urls);
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * API 17's UPNP_GetValidIGD: 1 connected IGD, 2 IGD "not connected" (also
+ * what a reserved external address such as carrier-grade NAT gives: it
+ * still works, so it is usable), 3 not an IGD.
+ */
+static int
+igd_find(struct igd *g, const char *url, int ipv6)
+{
+	struct UPNPDev *devs;
+	int err = 0, r;
+
+	igd_close(g);
+	if (url != NULL && url[0] != '\0') {
+		r = UPNP_GetIGDFromUrl(url, &g->urls, &g->data, g->lan,
+		    sizeof(g->lan));
+		if (r != 1) {
+			igd_close(g);
+			return -1;
+		}
+		g->open = 1;
+		return 0;
+	}
+	devs = upnpDiscover(DISCOVER_MS, NULL, NULL, 0, ipv6, 2, &err);
+	if (devs == NULL)
+		return -1;
+	r = UPNP_GetValidIGD(devs, &g->urls, &g->data, g->lan, sizeof(g->lan));
+	freeUPNPDevlist(devs);
+	if (r == 1 || r == 2) {
+		g->open = 1;
+		return 0;
+	}
+	if (r == 3)
+		FreeUPNPUrls(&g->urls);
+	memset(g, 0, sizeof(*g));
+	return -1;
+}
+
+int
+mb_upnp_open(const char *igd_url, char *gw, size_t gwlen, char *lan,
+    size_t lanlen, char *err, size_t errlen)
+{
+	if (igd_find(&v4, igd_url, 0) == -1) {
+		snprintf(err, errlen, "UPnP: %s", igd_url && igd_url[0] ?
+		    "no IGD at the configured igd_url" : "no IGD answered "
+		    "SSDP discovery");
+		return -1;
+	}
+	snprintf(gw, gwlen, "%s", v4.urls.rootdescURL);
+	snprintf(lan, lanlen, "%s", v4.lan);
+	return 0;
+}
+
+int
+mb_upnp_open6(const char *igd_url, char *lan6, size_t lanlen)
+{
+	const char *url = igd_url != NULL && strstr(igd_url, "://[") != NULL ?
+	    igd_url : NULL;
+
+	if (igd_find(&v6, url, 1) == -1)
+		return -1;
+	if (v6.urls.controlURL_6FC == NULL || v6.urls.controlURL_6FC[0] == '\0' ||
+	    v6.data.IPv6FC.servicetype[0] == '\0' ||
+	    strchr(v6.lan, ':') == NULL) {
+		igd_close(&v6);
+		return -1;
+	}
+	snprintf(lan6, lanlen, "%s", v6.lan);
+	return 0;
+}
+
+int
+mb_upnp_extaddr(char *ext, size_t extlen)
+{
+	char buf[40];
+
+	if (!v4.open || UPNP_GetExternalIPAddress(v4.urls.controlURL,
+	    v4.data.first.servicetype, buf) != UPNPCOMMAND_SUCCESS)
+		return -1;
+	buf[sizeof(buf) - 1] = '\0';
+	snprintf(ext, extlen, "%s", buf);
+	return 0;
+}
+
+static void
+who_holds(uint8_t proto, uint16_t port, char *out, size_t outlen)
+{
+	char ext[8], client[40] = "", iport[8] = "", desc[80] = "",
+	    enabled[4], lease[16];
+
+	snprintf(ext, sizeof(ext), "%u", port);
+	if (UPNP_GetSpecificPortMappingEntry(v4.urls.controlURL,
+	    v4.data.first.servicetype, ext, proto_str(proto), NULL, client,
+	    iport, desc, enabled, lease) == UPNPCOMMAND_SUCCESS) {
+		client[sizeof(client) - 1] = iport[sizeof(iport) - 1] = '\0';
+		desc[sizeof(desc) - 1] = '\0';
+		snprintf(out, outlen, "%s:%s (\"%s\")", client, iport, desc);
+	} else
+		snprintf(out, outlen, "another host (the router did not say "
+		    "which)");
+}
+
+int
+mb_upnp_map(uint8_t proto, uint16_t port, uint32_t lease, const char *desc,
+    struct mb_result *res)
+{
+	char p[8], l[16];
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if (!v4.open)
+		return -1;
+	snprintf(p, sizeof(p), "%u", port);
+	snprintf(l, sizeof(l), "%u", lease);
+	r = UPNP_AddPortMapping(v4.urls.controlURL, v4.data.first.servicetype,
+	    p, p, v4.lan, desc, proto_str(proto), NULL, l);
+	if (r == 725) {
+		/* OnlyPermanentLeasesSupported: permanent, verified on renewal. */
+		r = UPNP_AddPortMapping(v4.urls.controlURL,
+		    v4.data.first.servicetype, p, p, v4.lan, desc,
+		    proto_str(proto), NULL, "0");
+		lease = 0;
+	}
+	if (r == 718) {
+		res->conflict = 1;
+		who_holds(proto, port, res->other, sizeof(res->other));
+		return 0;
+	}
+	if (r != UPNPCOMMAND_SUCCESS) {
+		snprintf(res->err, sizeof(res->err), "UPnP AddPortMapping: %d "
+		    "%s", r, strupnperror(r) ? strupnperror(r) : "");
+		return -1;
+	}
+	res->ext_port = port;
+	res->lease = lease;
+	return 0;
+}
+
+int
+mb_upnp_unmap(uint8_t proto, uint16_t port)
+{
+	char p[8];
+
+	if (!v4.open)
+		return -1;
+	snprintf(p, sizeof(p), "%u", port);
+	return UPNP_DeletePortMapping(v4.urls.controlURL,
+	    v4.data.first.servicetype, p, proto_str(proto), NULL) ==
+	    UPNPCOMMAND_SUCCESS ? 0 : -1;
+}
+
+int
+mb_upnp_check(uint8_t proto, uint16_t port)
+{
+	char ext[8], client[40] = "", iport[8] = "", desc[80], enabled[4],
+	    lease[16];
+	int r;
+
+	if (!v4.open)
+		return -1;
+	snprintf(ext, sizeof(ext), "%u", port);
+	r = UPNP_GetSpecificPortMappingEntry(v4.urls.controlURL,
+	    v4.data.first.servicetype, ext, proto_str(proto), NULL, client,
+	    iport, desc, enabled, lease);
+	if (r == 714 || r == 402)
+		return 0;	/* NoSuchEntryInArray */
+	if (r != UPNPCOMMAND_SUCCESS)
+		return -1;
+	client[sizeof(client) - 1] = iport[sizeof(iport) - 1] = '\0';
+	return strcmp(client, v4.lan) == 0 && atoi(iport) == port;
+}
+
+int
+mb_upnp_sweep(int (*keep)(uint8_t, uint16_t))
+{
+	char idx[8], ext[8], client[40], iport[8], proto[4], desc[80],
+	    enabled[4], rhost[64], lease[16];
+	int i, n = 0;
+
+	if (!v4.open)
+		return -1;
+	for (i = 0; i < 1024; i++) {
+		snprintf(idx, sizeof(idx), "%d", i);
+		memset(desc, 0, sizeof(desc));
+		memset(client, 0, sizeof(client));
+		if (UPNP_GetGenericPortMappingEntry(v4.urls.controlURL,
+		    v4.data.first.servicetype, idx, ext, client, iport, proto,
+		    desc, enabled, rhost, lease) != UPNPCOMMAND_SUCCESS)
+			break;
+		desc[sizeof(desc) - 1] = client[sizeof(client) - 1] = '\0';
+		ext[sizeof(ext) - 1] = proto[sizeof(proto) - 1] = '\0';
+		if (strncmp(desc, MAP_DESC_PREFIX, strlen(MAP_DESC_PREFIX)) != 0 ||
+		    strcmp(client, v4.lan) != 0)
+			continue;
+		if (keep(strcmp(proto, "TCP") == 0 ? IPPROTO_TCP : IPPROTO_UDP,
+		    (uint16_t)atoi(ext)))
+			continue;
+		if (UPNP_DeletePortMapping(v4.urls.controlURL,
+		    v4.data.first.servicetype, ext, proto, NULL) ==
+		    UPNPCOMMAND_SUCCESS) {
+			n++;
+			i--;	/* the table shifted */
+		}
+	}
+	return n;
+}
+
+int
+mb_upnp_pinhole(uint8_t proto, uint16_t port, uint32_t lease, char *uid,
+    size_t uidlen, struct mb_result *res)
+{
+	char p[8], l[16], pr[4], id[8] = "";
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if (!v6.open)
+		return -1;
+	/* IGDv2 caps a pinhole's lease at a day. */
+	if (lease == 0 || lease > 86400)
+		lease = 86400;
+	snprintf(p, sizeof(p), "%u", port);
+	snprintf(l, sizeof(l), "%u", lease);
+	snprintf(pr, sizeof(pr), "%u", proto);
+	r = UPNP_AddPinhole(v6.urls.controlURL_6FC, v6.data.IPv6FC.servicetype,
+	    "", "0", v6.lan, p, pr, l, id);
+	if (r != UPNPCOMMAND_SUCCESS) {
+		snprintf(res->err, sizeof(res->err), "UPnP AddPinhole: %d %s",
+		    r, strupnperror(r) ? strupnperror(r) : "");
+		return -1;
+	}
+	id[sizeof(id) - 1] = '\0';
+	snprintf(uid, uidlen, "%s", id);
+	res->ext_port = port;
+	res->lease = lease;
+	return 0;
+}
+
+int
+mb_upnp_pinhole_update(const char *uid, uint32_t lease)
+{
+	char l[16];
+
+	if (!v6.open)
+		return -1;
+	if (lease == 0 || lease > 86400)
+		lease = 86400;
+	snprintf(l, sizeof(l), "%u", lease);
+	return UPNP_UpdatePinhole(v6.urls.controlURL_6FC,
+	    v6.data.IPv6FC.servicetype, uid, l) == UPNPCOMMAND_SUCCESS ? 0 : -1;
+}
+
+int
+mb_upnp_pinhole_delete(const char *uid)
+{
+	if (!v6.open)
+		return -1;
+	return UPNP_DeletePinhole(v6.urls.controlURL_6FC,
+	    v6.data.IPv6FC.servicetype, uid) == UPNPCOMMAND_SUCCESS ? 0 : -1;
+}
+
+void
+mb_upnp_close(void)
+{
+	igd_close(&v4);
+	igd_close(&v6);
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# mapper.sh: forwards from a real router (Debian's miniupnpd in the lab's
+# router namespace), with upnpc and the router's own nft chains as
+# independent witnesses. From the internet side, TCP and UDP to the
+# router's WAN address reach the LiveKit host through NAT-PMP and UPnP
+# forwards, IPv6 through an IGDv2 pinhole; a router reboot is repaired;
+# a port held for another internal port is a forward-conflict; a range is
+# not forwarded; stop leaves nothing behind; a crashed daemon's mappings
+# are reused or swept on restart. The mapper runs as nobody without
+# capabilities.
+T_NAME=mapper
+source "$(dirname "$0")/../lib/testlib.sh"
+source "$TOP/tests/lib/lab.sh"
+t_need_root
+t_need_tool ip nft socat ss miniupnpd upnpc natpmpc turnserver pgrep
+
+DPID=
+stop_daemon() {
+	[ -n "$DPID" ] || return 0
+	kill "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+}
+trap 'stop_daemon; lab_down' EXIT
+lab_up || { t_fail lab_up; exit 1; }
+lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+URL=http://$RTR_LAN4:5000/rootDesc.xml
+LOG=$LAB_DIR/daemon.log
+
+start_daemon() {	# start_daemon CONFIG
+	ip netns exec "$LAN" "$PORTWARDD" -c "$1" >>"$LOG" 2>&1 &
+	DPID=$!
+}
+mappings() { lab_exec "$LAN" upnpc -u "$URL" -l 2>/dev/null | grep -E '^ *[0-9]+ (TCP|UDP) '; }
+has_mapping() { mappings | grep -q "$1"; }
+no_mapping() { ! mappings | grep -q "$1"; }
+tcp_ask() { lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null; }
+reaches_tcp() { [ "$(tcp_ask "$1")" = pong ]; }
+reaches_udp() {	# a datagram from the internet to WAN4:7882 arrives on the host
+	rm -f "$LAB_DIR/udp.got"
+	lab_exec "$INET" socat -u - "UDP4-SENDTO:$WAN4:7882" <<<"hello" 2>/dev/null
+	t_wait grep -q hello "$LAB_DIR/udp.got"
+}
+conf() {	# conf FILE METHODS [PROFILE]
+	cat >"$1" <<JSON
+{ "mode": "host", "profile": "${3:-$TOP/rules/livekit.json}",
+  "mapping": { "methods": $2, "igd_url": "$URL", "lease_seconds": 3600 } }
+JSON
+}
+
+lab_tcp_listen "$LAN" "[::]" 7881
+lab_bg "$LAN" socat -u UDP4-RECVFROM:7882,reuseaddr,fork "OPEN:$LAB_DIR/udp.got,creat,append"
+lab_wait_listen "$LAN" 7881
+
+if ! reaches_tcp $WAN4 && ! reaches_tcp "[$LAN6]"; then t_pass router__before_portward__closed_both_families
+else t_fail router__before_portward__closed_both_families; fi
+
+# --- NAT-PMP -------------------------------------------------------------
+conf "$LAB_DIR/natpmp.json" '["natpmp"]'
+start_daemon "$LAB_DIR/natpmp.json"
+if t_wait has_mapping "7881->$LAN4:7881 *'NAT-PMP 7881 tcp'" && t_wait has_mapping "7882->$LAN4:7882"; then
+	t_pass natpmp__forwards_listed_by_upnpc
+else t_fail natpmp__forwards_listed_by_upnpc "$(mappings)"; fi
+if reaches_tcp $WAN4; then t_pass natpmp__tcp_from_internet_reaches_host
+else t_fail natpmp__tcp_from_internet_reaches_host; fi
+if reaches_udp; then t_pass natpmp__udp_from_internet_reaches_host
+else t_fail natpmp__udp_from_internet_reaches_host; fi
+out=$(lab_exec "$LAN" natpmpc -g $RTR_LAN4 2>&1)
+if [[ $out == *"Public IP address : $WAN4"* ]]; then t_pass natpmp__natpmpc_witness_sees_gateway
+else t_fail natpmp__natpmpc_witness_sees_gateway "$out"; fi
+
+mp=$(pgrep -P "$DPID" -x portward-mapper)
+if [ -n "$mp" ] && grep -q "^Uid:[[:space:]]*$(id -u nobody)[[:space:]]" "/proc/$mp/status" &&
+    grep -q '^CapEff:[[:space:]]*0000000000000000$' "/proc/$mp/status" &&
+    grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$mp/status"; then
+	t_pass mapper__runs_as_nobody_without_capabilities
+else t_fail mapper__runs_as_nobody_without_capabilities "pid '$mp'"; fi
+
+lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
+if t_wait has_mapping "'NAT-PMP 7881 tcp'" && reaches_tcp $WAN4; then
+	t_pass natpmp__router_reboot__forwards_back
+else t_fail natpmp__router_reboot__forwards_back "$(mappings)"; fi
+if grep -q 'mapping everything again' "$LOG"; then t_pass natpmp__router_reboot__noticed_and_logged
+else t_fail natpmp__router_reboot__noticed_and_logged; fi
+
+stop_daemon
+if [ -z "$(mappings)" ] && ! reaches_tcp $WAN4; then t_pass natpmp__stop__no_mapping_left
+else t_fail natpmp__stop__no_mapping_left "$(mappings)"; fi
+
+# --- UPnP IGD with IPv6 pinholes ------------------------------------------
+conf "$LAB_DIR/upnp.json" '["upnp"]'
+start_daemon "$LAB_DIR/upnp.json"
+if t_wait has_mapping "7881->$LAN4:7881 *'portward ice-tcp'"; then t_pass upnp__forward_listed_by_upnpc
+else t_fail upnp__forward_listed_by_upnpc "$(mappings)"; fi
+if reaches_tcp $WAN4 && reaches_udp; then t_pass upnp__tcp_and_udp_from_internet_reach_host
+else t_fail upnp__tcp_and_udp_from_internet_reach_host; fi
+if t_wait reaches_tcp "[$LAN6]"; then t_pass upnp__ipv6_pinhole__internet_reaches_host
+else t_fail upnp__ipv6_pinhole__internet_reaches_host "$(lab_exec "$RTR" nft list chain inet filter miniupnpd)"; fi
+if lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -q '0x20010db8007700000000000000000010'; then
+	t_pass upnp__pinhole_in_router_firewall
+else t_fail upnp__pinhole_in_router_firewall; fi
+if ! lab_exec "$RTR" nft list chain inet filter miniupnpd | grep 'th dport 3479' | grep -q 0x20010db8; then
+	t_pass upnp__ipv4_only_endpoint__no_pinhole
+else t_fail upnp__ipv4_only_endpoint__no_pinhole; fi
+
+lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
+if t_wait has_mapping "'portward ice-tcp'" && t_wait reaches_tcp "[$LAN6]"; then
+	t_pass upnp__router_reboot__mappings_and_pinholes_back
+else t_fail upnp__router_reboot__mappings_and_pinholes_back "$(mappings)"; fi
+
+# A crash leaves the mappings; a restart with a smaller profile reuses
+# what it still wants (no duplicate) and sweeps the rest.
+kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+t_wait sh -c "! pgrep -x portward-mapper >/dev/null"
+cat >"$LAB_DIR/small.json" <<'JSON'
+{ "endpoints": [
+  { "name": "ice-tcp", "proto": "tcp", "port": 7881 },
+  { "name": "ice-udp", "proto": "udp", "port": 7882 },
+  { "name": "turn-udp", "proto": "udp", "port": 3479, "families": ["ipv4"] } ] }
+JSON
+conf "$LAB_DIR/small.conf.json" '["upnp"]' "$LAB_DIR/small.json"
+start_daemon "$LAB_DIR/small.conf.json"
+if t_wait no_mapping "portward turn-tls" && [ "$(mappings | grep -c "portward ice-tcp")" -eq 1 ] &&
+    t_wait reaches_tcp $WAN4; then
+	t_pass upnp__restart_after_crash__reused_and_swept
+else t_fail upnp__restart_after_crash__reused_and_swept "$(mappings)"; fi
+stop_daemon
+if [ -z "$(mappings)" ] && ! lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -q accept; then
+	t_pass upnp__stop__no_mapping_no_pinhole_left
+else t_fail upnp__stop__no_mapping_no_pinhole_left "$(mappings)"; fi
+
+# --- Conflicts and ranges ---------------------------------------------------
+# Another LAN host holds 7881/tcp (UPnP) and 7882/udp (NAT-PMP).
+lab_exec "$LAN2" upnpc -u "http://$RTR_LAN2_4:5000/rootDesc.xml" -e other -a $LAN2_4 7881 7881 TCP >/dev/null 2>&1
+lab_exec "$LAN2" natpmpc -g $RTR_LAN2_4 -a 7882 7882 udp 3600 >/dev/null 2>&1
+: >"$LOG"
+conf "$LAB_DIR/upnp.json" '["upnp"]'
+start_daemon "$LAB_DIR/upnp.json"
+if t_wait grep -q "forward ice-tcp ipv4 7881/tcp: forward-conflict: .*$LAN2_4:7881" "$LOG"; then
+	t_pass upnp__port_held_elsewhere__forward_conflict_names_holder
+else t_fail upnp__port_held_elsewhere__forward_conflict_names_holder "$(grep ice-tcp "$LOG")"; fi
+stop_daemon
+: >"$LOG"
+conf "$LAB_DIR/natpmp.json" '["natpmp"]'
+start_daemon "$LAB_DIR/natpmp.json"
+if t_wait grep -q "forward ice-udp ipv4 7882/udp: forward-conflict: .*granted external port" "$LOG"; then
+	t_pass natpmp__other_port_granted__forward_conflict
+else t_fail natpmp__other_port_granted__forward_conflict "$(grep ice-udp "$LOG")"; fi
+t_wait has_mapping "'NAT-PMP 3479 udp'"
+if ! mappings | grep -q " UDP .*->$LAN4:7882"; then
+	t_pass natpmp__wrong_grant_released
+else t_fail natpmp__wrong_grant_released "$(mappings)"; fi
+stop_daemon
+lab_exec "$LAN2" upnpc -u "http://$RTR_LAN2_4:5000/rootDesc.xml" -d 7881 TCP >/dev/null 2>&1
+lab_exec "$LAN2" natpmpc -g $RTR_LAN2_4 -a 7882 7882 udp 0 >/dev/null 2>&1
+
+cat >"$LAB_DIR/range.yaml" <<'YAML'
+rtc:
+  tcp_port: 7881
+  port_range_start: 50000
+  port_range_end: 50100
+YAML
+cat >"$LAB_DIR/range.json" <<JSON
+{ "mode": "host", "livekit_config": "$LAB_DIR/range.yaml",
+  "mapping": { "methods": ["upnp"], "igd_url": "$URL" } }
+JSON
+: >"$LOG"
+start_daemon "$LAB_DIR/range.json"
+if t_wait grep -q 'forward ice-udp ipv4 50000/udp: range-not-forwarded' "$LOG" &&
+    t_wait has_mapping "portward ice-tcp" && ! mappings | grep -q ' 50000->'; then
+	t_pass range__not_forwarded_clear_status
+else t_fail range__not_forwarded_clear_status "$(grep ice-udp "$LOG")"; fi
+stop_daemon
+t_done
