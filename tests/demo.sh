@@ -99,4 +99,24 @@ kill -TERM "$DAEMON"
 wait "$DAEMON"
 echo "  exit $?; tables left on the router: $(lab_exec "$RTR" nft list tables | wc -l)"
 
+step "host firewall service behind a home router running miniupnpd"
+lab_router_up >"$LAB_DIR/router.log" 2>&1
+lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/host.json"
+DAEMON=${LAB_PIDS[-1]}
+mapped() { lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -cE "^ *[0-9]+ (TCP|UDP) .*'portward"; }
+T_WAIT=20 t_wait sh -c "[ \$(ip netns exec $LAN upnpc -u http://$RTR_LAN4:5000/rootDesc.xml -l 2>/dev/null | grep -c \"'portward\") -ge 4 ]"
+echo "  the router's own list (upnpc -l, an independent witness):"
+lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -E "^ *[0-9]+ (TCP|UDP)" | sed 's/^/   /'
+echo "  IPv6 pinholes in the router's firewall: $(lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8)"
+probe
+echo "  the router reboots (miniupnpd restarted with its leases and rules gone):"
+lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
+T_WAIT=20 t_wait sh -c "[ \$(ip netns exec $LAN upnpc -u http://$RTR_LAN4:5000/rootDesc.xml -l 2>/dev/null | grep -c \"'portward\") -ge 4 ]"
+t_wait sh -c "ip netns exec $RTR nft list chain inet filter miniupnpd | grep -q 0x20010db8"
+probe
+echo "  stopping portwardd:"
+kill -TERM "$DAEMON"
+wait "$DAEMON"
+echo "  exit $?; forwards left on the router: $(mapped)"
+
 step "lab torn down"
