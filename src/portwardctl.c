@@ -1,12 +1,15 @@
 /* portwardctl: the operator's command line (DESIGN.md, "The contract"). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+#include "control.h"
 #include "log.h"
 #include "nft.h"
 #include "profile.h"
+#include "status.h"
 
 #define EXIT_USAGE	2
 
@@ -18,7 +21,8 @@ usage(void)
 	    " [--json]\n"
 	    "       portwardctl rules -c FILE\n"
 	    "       portwardctl apply -c FILE\n"
-	    "       portwardctl flush -c FILE\n");
+	    "       portwardctl flush -c FILE\n"
+	    "       portwardctl status [-s SOCKET] [--json]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -136,6 +140,45 @@ cmd_nft(const char *cmd, int argc, char **argv)
 	return n < 0 ? 1 : 0;
 }
 
+#define EXIT_NOT_RUNNING	3
+
+static int
+cmd_status(int argc, char **argv)
+{
+	const char *sock = CONF_DEFAULT_SOCKET;
+	char *answer;
+	int i, as_json = 0, err, rc;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			as_json = 1;
+		else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
+			sock = argv[++i];
+		else
+			usage();
+	}
+	if ((answer = control_ask(sock, "{\"cmd\": \"status\"}\n",
+	    &err)) == NULL) {
+		errno = err;
+		log_warn("portwardd is not running (no answer on %s)", sock);
+		return EXIT_NOT_RUNNING;
+	}
+	if (as_json) {
+		/* The model as the daemon has it; exit code from its verdicts. */
+		FILE *null = fopen("/dev/null", "w");
+
+		fputs(answer, stdout);
+		rc = null ? status_print(null, answer) : 1;
+		if (null)
+			fclose(null);
+	} else
+		rc = status_print(stdout, answer);
+	free(answer);
+	if (rc == 2)
+		log_warnx("the daemon's answer is not a status document");
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,6 +187,8 @@ main(int argc, char **argv)
 		usage();
 	if (strcmp(argv[1], "profile") == 0)
 		return cmd_profile(argc - 2, argv + 2);
+	if (strcmp(argv[1], "status") == 0)
+		return cmd_status(argc - 2, argv + 2);
 	if (strcmp(argv[1], "rules") == 0 || strcmp(argv[1], "apply") == 0 ||
 	    strcmp(argv[1], "flush") == 0)
 		return cmd_nft(argv[1], argc - 2, argv + 2);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "control.h"
 #include "log.h"
 #include "loop.h"
 #include "mapper.h"
@@ -19,6 +20,7 @@
 #include "nft_monitor.h"
 #include "plan.h"
 #include "profile.h"
+#include "status.h"
 
 #define EXIT_USAGE	2
 #define RETRY_MAX_MS	30000
@@ -35,6 +37,7 @@ static struct {
 	long			 retry_ms;
 	int			 exit_code;
 	int			 debug;
+	int			 rules_ok;
 } d;
 
 static void __attribute__((noreturn))
@@ -73,6 +76,7 @@ repair(const char *why)
 	int n;
 
 	n = nft_converge(d.nft, &d.rs, NULL, 1);
+	d.rules_ok = n >= 0;
 	if (n < 0) {
 		d.retry_ms = d.retry_ms ? d.retry_ms * 2 : 1000;
 		if (d.retry_ms > RETRY_MAX_MS)
@@ -112,6 +116,26 @@ on_nft_event(int fd, void *arg)
 	}
 }
 
+/* The status model, for the control socket. */
+static char *
+build_status(void)
+{
+	struct nft_conflict c[16];
+	struct status_in in;
+	int n;
+
+	memset(&in, 0, sizeof(in));
+	in.conf = &d.conf;
+	in.prof = &d.prof;
+	in.rules_ok = d.rules_ok;
+	n = nft_conflicts(d.nft, &d.rs, c, 16);
+	in.conflicts = c;
+	in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
+	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
+	in.map = mapper_report();
+	return status_json(&in);
+}
+
 static int
 wants_forwards(const struct conf *c)
 {
@@ -144,9 +168,16 @@ reload(void)
 		(void)mapper_update(&nc, &np);
 	else if (wants_forwards(&d.conf))
 		mapper_stop();
+	if (strcmp(nc.control_socket, d.conf.control_socket) != 0) {
+		control_close();
+		if (control_open(nc.control_socket, build_status) == -1)
+			log_warnx("reload: no control socket at %s",
+			    nc.control_socket);
+	}
 	d.conf = nc;
 	d.prof = np;
 	d.rs = nrs;
+	d.rules_ok = 1;
 	set_watch();
 	log_info("reload: %s applied with %d change%s", d.file, n,
 	    n == 1 ? "" : "s");
@@ -203,8 +234,12 @@ run(void)
 		log_warnx("could not install the rules");
 		return 1;
 	}
+	d.rules_ok = 1;
 	log_info("rules in place: table inet %s (%d change%s)", d.rs.table, n,
 	    n == 1 ? "" : "s");
+	if (control_open(d.conf.control_socket, build_status) == -1)
+		log_warnx("no control socket: portwardctl status will not "
+		    "answer");
 	log_conflicts();
 	/* Forwards after the rules: the ports are open before they are announced. */
 	if (wants_forwards(&d.conf) && mapper_start(&d.conf, &d.prof) == -1)
@@ -212,6 +247,7 @@ run(void)
 	if (loop_run() == -1)
 		d.exit_code = 1;
 	/* The reverse order: forwards first, then the rules. */
+	control_close();
 	mapper_stop();
 	if (d.conf.nft_keep_on_exit)
 		log_info("nft.keep_on_exit: leaving table inet %s in place",

@@ -41,7 +41,8 @@ cat >"$LAB_DIR/host.json" <<JSON
   "livekit_config": "livekit.yaml",
   "mapping": { "methods": ["upnp", "natpmp"],
                "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
-  "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] }
+  "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
+  "control_socket": "$LAB_DIR/lan.sock"
 }
 JSON
 cat >"$LAB_DIR/router.json" <<JSON
@@ -49,7 +50,8 @@ cat >"$LAB_DIR/router.json" <<JSON
   "mode": "router",
   "livekit_config": "livekit.yaml",
   "router": { "wan_interface": "wan0", "lan_host_ipv4": "$LAN4",
-              "lan_host_ipv6": "$LAN6" }
+              "lan_host_ipv6": "$LAN6" },
+  "control_socket": "$LAB_DIR/rtr.sock"
 }
 JSON
 
@@ -109,6 +111,8 @@ echo "  the router's own list (upnpc -l, an independent witness):"
 lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -E "^ *[0-9]+ (TCP|UDP)" | sed 's/^/   /'
 echo "  IPv6 pinholes in the router's firewall: $(lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8)"
 probe
+echo "  portwardctl status, as an operator sees it:"
+lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed 's/^/    /'
 echo "  the router reboots (miniupnpd restarted with its leases and rules gone):"
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 T_WAIT=20 t_wait sh -c "[ \$(ip netns exec $LAN upnpc -u http://$RTR_LAN4:5000/rootDesc.xml -l 2>/dev/null | grep -c \"'portward\") -ge 4 ]"

@@ -12,7 +12,7 @@ T_NAME=mapper
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TOP/tests/lib/lab.sh"
 t_need_root
-t_need_tool ip nft socat ss miniupnpd upnpc natpmpc turnserver pgrep
+t_need_tool ip nft socat ss miniupnpd upnpc natpmpc turnserver pgrep jq
 
 DPID=
 stop_daemon() {
@@ -44,9 +44,11 @@ reaches_udp() {	# a datagram from the internet to WAN4:7882 arrives on the host
 conf() {	# conf FILE METHODS [PROFILE]
 	cat >"$1" <<JSON
 { "mode": "host", "profile": "${3:-$TOP/rules/livekit.json}",
+  "control_socket": "$LAB_DIR/ctl.sock",
   "mapping": { "methods": $2, "igd_url": "$URL", "lease_seconds": 3600 } }
 JSON
 }
+status() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" "$@"; }
 
 lab_tcp_listen "$LAN" "[::]" 7881
 lab_bg "$LAN" socat -u UDP4-RECVFROM:7882,reuseaddr,fork "OPEN:$LAB_DIR/udp.got,creat,append"
@@ -76,6 +78,29 @@ if [ -n "$mp" ] && grep -q "^Uid:[[:space:]]*$(id -u nobody)[[:space:]]" "/proc/
 	t_pass mapper__runs_as_nobody_without_capabilities
 else t_fail mapper__runs_as_nobody_without_capabilities "pid '$mp'"; fi
 
+# The status model carries the forwards (method, gateway, external
+# address and port, lease left) and the per-family verdicts; exit 1,
+# since NAT-PMP alone cannot open IPv6 pinholes.
+status --json >"$LAB_DIR/status.json" 2>/dev/null
+rc=$?
+if [ $rc -eq 1 ] &&
+    [ "$(jq -r .mapping.method "$LAB_DIR/status.json")" = natpmp ] &&
+    [ "$(jq -r .mapping.gateway "$LAB_DIR/status.json")" = "$RTR_LAN4" ] &&
+    [ "$(jq -r '.mapping.external_addresses[0]' "$LAB_DIR/status.json")" = "$WAN4" ] &&
+    [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv4") | "\(.state) \(.external_port) \(.lease_left > 0)"' "$LAB_DIR/status.json")" = "forwarded 7881 true" ]; then
+	t_pass status__mapping__method_gateway_address_port_lease
+else t_fail status__mapping__method_gateway_address_port_lease "rc=$rc $(head -c 600 "$LAB_DIR/status.json")"; fi
+if [ "$(jq -r '.endpoints[] | select(.name=="turn-udp") | .ipv6 | "\(.verdict) \(.reason)"' "$LAB_DIR/status.json")" = "impossible livekit-turn-ipv4-only" ] &&
+    [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv6") | .state' "$LAB_DIR/status.json")" = no-ipv6-firewall-control ] &&
+    [ "$(jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv6.verdict' "$LAB_DIR/status.json")" = blocked ]; then
+	t_pass status__ipv6__turn_impossible_natpmp_only_no_pinhole_blocked
+else t_fail status__ipv6__turn_impossible_natpmp_only_no_pinhole_blocked; fi
+status >"$LAB_DIR/status.txt" 2>&1
+if [ $? -eq 1 ] && grep -q '^turn-udp .* impossible (livekit-turn-ipv4-only)' "$LAB_DIR/status.txt" &&
+    grep -q "forwards: $RTR_LAN4 via natpmp, external address $WAN4" "$LAB_DIR/status.txt"; then
+	t_pass status__table__blocked_cell_exit_1
+else t_fail status__table__blocked_cell_exit_1 "$(cat "$LAB_DIR/status.txt")"; fi
+
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 if t_wait has_mapping "'NAT-PMP 7881 tcp'" && reaches_tcp $WAN4; then
 	t_pass natpmp__router_reboot__forwards_back
@@ -86,6 +111,9 @@ else t_fail natpmp__router_reboot__noticed_and_logged; fi
 stop_daemon
 if [ -z "$(mappings)" ] && ! reaches_tcp $WAN4; then t_pass natpmp__stop__no_mapping_left
 else t_fail natpmp__stop__no_mapping_left "$(mappings)"; fi
+status >/dev/null 2>&1
+if [ $? -eq 3 ]; then t_pass status__daemon_stopped__exit_3
+else t_fail status__daemon_stopped__exit_3; fi
 
 # --- UPnP IGD with IPv6 pinholes ------------------------------------------
 conf "$LAB_DIR/upnp.json" '["upnp"]'
@@ -139,6 +167,9 @@ start_daemon "$LAB_DIR/upnp.json"
 if t_wait grep -q "forward ice-tcp ipv4 7881/tcp: forward-conflict: .*$LAN2_4:7881" "$LOG"; then
 	t_pass upnp__port_held_elsewhere__forward_conflict_names_holder
 else t_fail upnp__port_held_elsewhere__forward_conflict_names_holder "$(grep ice-tcp "$LOG")"; fi
+v=$(status --json 2>/dev/null | jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv4 | "\(.verdict) \(.reason) \(.hint)"')
+if [[ $v == "blocked forward-conflict "*"$LAN2_4:7881"* ]]; then t_pass status__forward_conflict__blocked_names_holder
+else t_fail status__forward_conflict__blocked_names_holder "$v"; fi
 stop_daemon
 : >"$LOG"
 conf "$LAB_DIR/natpmp.json" '["natpmp"]'

@@ -7,7 +7,7 @@
 T_NAME=nft_daemon
 source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
-t_need_tool ip nft
+t_need_tool ip nft jq
 NS=pwnd$$
 TMP=$(mktemp -d)
 DPID=
@@ -27,7 +27,7 @@ start() {
 }
 
 cat >"$TMP/c.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json" }
+{ "mode": "host", "profile": "$TOP/rules/livekit.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] } }
 JSON
 start "$TMP/c.json"
 if t_wait same_as_rules "$TMP/c.json"; then t_pass daemon__start__rules_installed
@@ -67,7 +67,7 @@ else t_fail daemon__sighup_broken_config__old_rules_kept "$(tail -3 "$TMP/log")"
 # SIGHUP with a changed file: only the difference is applied.
 sed 's/7882/7900/g' "$TOP/rules/livekit.json" >"$TMP/moved.json"
 cat >"$TMP/c.json" <<JSON
-{ "mode": "host", "profile": "$TMP/moved.json" }
+{ "mode": "host", "profile": "$TMP/moved.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] } }
 JSON
 before=$(in_ns nft -a list chain inet portward input | grep 'ice-tcp ipv4')
 kill -HUP "$DPID"
@@ -75,6 +75,16 @@ if t_wait same_as_rules "$TMP/c.json" &&
     [ "$before" = "$(in_ns nft -a list chain inet portward input | grep 'ice-tcp ipv4')" ]; then
 	t_pass daemon__sighup_changed_config__difference_only
 else t_fail daemon__sighup_changed_config__difference_only "$(tail -3 "$TMP/log")"; fi
+
+# Another firewall's drop policy shows in status, naming table and chain.
+in_ns nft add table ip fw
+in_ns nft add chain ip fw INPUT '{ type filter hook input priority 0; policy drop; }'
+v=$(in_ns "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json | jq -r '.endpoints[0] | "\(.ipv4.verdict) \(.ipv4.reason) \(.ipv6.reason)"')
+h=$(in_ns "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json | jq -r '.endpoints[0].ipv4.hint')
+if [ "$v" = "blocked dropped-by-other-table not-measured" ] && [[ $h == *"table ip fw, chain INPUT (policy drop)"* ]]; then
+	t_pass status__other_table_drops__blocked_naming_table_and_chain
+else t_fail status__other_table_drops__blocked_naming_table_and_chain "$v / $h"; fi
+in_ns nft delete table ip fw
 
 kill -TERM "$DPID"
 wait "$DPID"
@@ -84,7 +94,8 @@ if [ $rc -eq 0 ] && [ -z "$(listing)" ]; then t_pass daemon__sigterm__rules_remo
 else t_fail daemon__sigterm__rules_removed_exit_0 "rc=$rc"; fi
 
 cat >"$TMP/keep.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "nft": { "keep_on_exit": true } }
+{ "mode": "host", "profile": "$TOP/rules/livekit.json", "nft": { "keep_on_exit": true },
+  "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] } }
 JSON
 start "$TMP/keep.json"
 t_wait same_as_rules "$TMP/keep.json"

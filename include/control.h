@@ -1,0 +1,20 @@
+/*
+ * control.h: the daemon's control socket, a line-based JSON protocol on a
+ * unix stream socket (mode 0660). A client sends one request line, e.g.
+ * {"cmd": "status"}, and reads one answer line; the daemon then closes.
+ */
+#ifndef PORTWARD_CONTROL_H
+#define PORTWARD_CONTROL_H
+
+/* Returns the status document as a string to free(). */
+typedef char *(*control_status_fn)(void);
+
+/* Listen on path (its directory is created); 0 or -1. */
+int	control_open(const char *path, control_status_fn status);
+/* Stop listening, drop the clients, remove the socket file. */
+void	control_close(void);
+
+/* Client side: send request, read the answer into a string to free(). */
+char	*control_ask(const char *path, const char *request, int *err);
+
+#endif

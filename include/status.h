@@ -1,0 +1,36 @@
+/*
+ * status.h: the status model. Everything the daemon knows, as DESIGN's
+ * status JSON; the CLI (portwardctl status), later the metrics and the
+ * logs render it and compute no truth of their own.
+ */
+#ifndef PORTWARD_STATUS_H
+#define PORTWARD_STATUS_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "mapper.h"
+#include "nft.h"
+#include "profile.h"
+
+struct status_in {
+	const struct conf		*conf;
+	const struct profile		*prof;
+	int				 rules_ok;	/* the last converge held */
+	const struct nft_conflict	*conflicts;
+	int				 nconflicts;
+	int				 mapping_on;	/* host mode, methods set */
+	const struct map_report		*map;		/* NULL: no report yet */
+};
+
+/* The status as a JSON document (a string to free), or NULL. */
+char	*status_json(const struct status_in *in);
+/*
+ * Print a status document as the operator's table: endpoints down,
+ * IPv4 and IPv6 across, then the hints, the forwards and the child.
+ * Returns the exit code DESIGN gives (0, or 1 when something expected
+ * to be reachable is blocked), or 2 when the document is not a status.
+ */
+int	status_print(FILE *f, const char *json);
+
+#endif

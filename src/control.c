@@ -1,0 +1,253 @@
+/*
+ * control.c: the control socket. Clients are served from the event loop
+ * without blocking it: each has a bounded buffer, a request is one line,
+ * and at most CTL_MAX_CLIENTS are connected at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "control.h"
+#include "log.h"
+#include "loop.h"
+
+#define CTL_MAX_CLIENTS	16
+#define CTL_MAX_LINE	4096
+#define CTL_MAX_ANSWER	(1024 * 1024)
+
+struct client {
+	int	fd;
+	size_t	len;
+	char	buf[CTL_MAX_LINE];
+};
+
+static int lfd = -1;
+static char spath[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static control_status_fn status_fn;
+static struct client clients[CTL_MAX_CLIENTS];
+
+static void
+drop(struct client *c)
+{
+	loop_del(c->fd);
+	close(c->fd);
+	c->fd = -1;
+}
+
+static void
+answer(struct client *c, const char *line)
+{
+	json_t *req, *cmd;
+	json_error_t err;
+	char *out = NULL;
+	const char *s;
+
+	req = json_loads(line, 0, &err);
+	cmd = json_object_get(req, "cmd");
+	s = json_string_value(cmd);
+	if (s != NULL && strcmp(s, "status") == 0)
+		out = status_fn();
+	else {
+		json_t *e = json_pack("{s:s}", "error", req == NULL ?
+		    "the request is not JSON" : "unknown command (try "
+		    "{\"cmd\": \"status\"})");
+
+		out = json_dumps(e, JSON_COMPACT);
+		json_decref(e);
+	}
+	json_decref(req);
+	if (out != NULL) {
+		size_t n = strlen(out);
+
+		/* The send buffer was sized for the answer: one write. */
+		if (send(c->fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)n ||
+		    send(c->fd, "\n", 1, MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
+			log_debug("control: a client did not take its answer");
+		free(out);
+	}
+	drop(c);
+}
+
+static void
+on_client(int fd, void *arg)
+{
+	struct client *c = arg;
+	char *nl;
+	ssize_t n;
+
+	(void)fd;
+	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len,
+	    MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		drop(c);
+		return;
+	}
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	if ((nl = strchr(c->buf, '\n')) != NULL) {
+		*nl = '\0';
+		answer(c, c->buf);
+	} else if (c->len >= sizeof(c->buf) - 1)
+		drop(c);	/* a line longer than any request */
+}
+
+static void
+on_accept(int fd, void *arg)
+{
+	int cfd, sz = CTL_MAX_ANSWER;
+	size_t i;
+
+	(void)arg;
+	if ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
+		return;
+	for (i = 0; i < CTL_MAX_CLIENTS && clients[i].fd != -1; i++)
+		;
+	if (i == CTL_MAX_CLIENTS) {
+		close(cfd);	/* busy: the client retries */
+		return;
+	}
+	(void)setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	clients[i].fd = cfd;
+	clients[i].len = 0;
+	if (loop_add(cfd, on_client, &clients[i]) == -1) {
+		close(cfd);
+		clients[i].fd = -1;
+	}
+}
+
+static int
+mkdirs(const char *path)
+{
+	char dir[PATH_MAX], *d;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -1;
+	d = dirname(dir);
+	if (strcmp(d, "/") == 0 || strcmp(d, ".") == 0)
+		return 0;
+	if (mkdir(d, 0750) == 0 || errno == EEXIST)
+		return 0;
+	if (errno == ENOENT && mkdirs(d) == 0 && mkdir(d, 0750) == 0)
+		return 0;
+	return -1;
+}
+
+int
+control_open(const char *path, control_status_fn status)
+{
+	struct sockaddr_un sun;
+	size_t i;
+	int fd;
+
+	status_fn = status;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		clients[i].fd = -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
+	    (int)sizeof(sun.sun_path)) {
+		log_warnx("control: socket path too long: %s", path);
+		return -1;
+	}
+	if (mkdirs(path) == -1) {
+		log_warn("control: creating the directory of %s", path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return -1;
+	/* A socket someone still answers on belongs to a running daemon. */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		log_warnx("control: %s is in use: is portwardd already running?",
+		    path);
+		close(fd);
+		return -1;
+	}
+	(void)unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
+		log_warn("control: %s", path);
+		close(fd);
+		return -1;
+	}
+	if (loop_add(fd, on_accept, NULL) == -1) {
+		close(fd);
+		return -1;
+	}
+	lfd = fd;
+	snprintf(spath, sizeof(spath), "%s", path);
+	return 0;
+}
+
+void
+control_close(void)
+{
+	size_t i;
+
+	if (lfd == -1)
+		return;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (clients[i].fd != -1)
+			drop(&clients[i]);
+	loop_del(lfd);
+	close(lfd);
+	lfd = -1;
+	(void)unlink(spath);
+}
+
+char *
+control_ask(const char *path, const char *request, int *err)
+{
+	struct sockaddr_un sun;
+	struct timeval tv = { 10, 0 };
+	char *buf;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	*err = 0;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
+	    (int)sizeof(sun.sun_path)) {
+		*err = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		*err = errno;
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (write(fd, request, strlen(request)) != (ssize_t)strlen(request) ||
+	    (buf = malloc(CTL_MAX_ANSWER + 1)) == NULL) {
+		*err = errno ? errno : EIO;
+		close(fd);
+		return NULL;
+	}
+	while (len < CTL_MAX_ANSWER &&
+	    (n = read(fd, buf + len, CTL_MAX_ANSWER - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	if (len == 0) {
+		*err = EPIPE;
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

@@ -1,0 +1,344 @@
+/*
+ * status.c: the verdict per endpoint and family, from what was measured.
+ * Version knowledge only explains (the hints); a cell is `reachable` only
+ * once something proved it, and `unknown` until then.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "status.h"
+
+struct cell {
+	const char	*verdict;
+	const char	*reason;
+	char		 hint[320];
+};
+
+static void
+set(struct cell *c, const char *verdict, const char *reason, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+set(struct cell *c, const char *verdict, const char *reason, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	c->verdict = verdict;
+	c->reason = reason;
+	va_start(ap, fmt);
+	(void)vsnprintf(c->hint, sizeof(c->hint), fmt, ap);
+	va_end(ap);
+}
+
+static const struct map_fwd_state *
+find_fwd(const struct map_report *m, const struct prof_endpoint *e)
+{
+	uint32_t i;
+
+	for (i = 0; m != NULL && i < m->nfwd; i++)
+		if (strcmp(m->fwd[i].name, e->name) == 0 &&
+		    m->fwd[i].proto == e->proto && m->fwd[i].port == e->port)
+			return &m->fwd[i];
+	return NULL;
+}
+
+static int
+conflict_covers(const struct nft_conflict *c, unsigned fam)
+{
+	if (strcmp(c->family, "ip") == 0)
+		return fam == FAM_IPV4;
+	if (strcmp(c->family, "ip6") == 0)
+		return fam == FAM_IPV6;
+	return 1;
+}
+
+static void
+verdict(const struct status_in *in, const struct prof_endpoint *e,
+    unsigned fam, struct cell *c)
+{
+	const char *fname = fam == FAM_IPV4 ? "IPv4" : "IPv6";
+	const struct map_fwd_state *fw;
+	const struct map_fam_state *st;
+	int i;
+
+	if (!(e->families & fam)) {
+		if (strncmp(e->name, "turn", 4) == 0 && fam == FAM_IPV6)
+			set(c, "impossible", "livekit-turn-ipv4-only", "LiveKit up "
+			    "to 1.10.0 binds TURN to IPv4 only: put a dual-stack "
+			    "TLS proxy in front and set turn.external_tls: true "
+			    "(TURN/TLS), or on 1.10.1 and later list an IPv6 "
+			    "address in turn.bind_addresses");
+		else
+			set(c, "impossible", "not-served", "the SFU does not serve "
+			    "%s on %s (profile %s)", e->name, fname,
+			    in->prof->source);
+		return;
+	}
+	if (!(in->conf->families & fam)) {
+		set(c, "impossible", "family-disabled", "families in %s leaves "
+		    "out %s", in->conf->file, fam == FAM_IPV4 ? "ipv4" : "ipv6");
+		return;
+	}
+	if (!in->rules_ok) {
+		set(c, "blocked", "no-rule", "portward's rules are not in "
+		    "place: see the daemon's log");
+		return;
+	}
+	for (i = 0; i < in->nconflicts; i++)
+		if (conflict_covers(&in->conflicts[i], fam)) {
+			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
+			    "chain %s (%s) drops it: open the port there, or set "
+			    "nft.attach to that table and chain",
+			    in->conflicts[i].family, in->conflicts[i].table,
+			    in->conflicts[i].chain, in->conflicts[i].why);
+			return;
+		}
+	if (in->mapping_on) {
+		if (in->map == NULL) {
+			set(c, "unknown", "no-forward-yet", "the mapper has not "
+			    "reported yet");
+			return;
+		}
+		fw = find_fwd(in->map, e);
+		st = fw ? &fw->fam[fam == FAM_IPV4 ? 0 : 1] : NULL;
+		if (st == NULL || st->state == MAP_PENDING) {
+			set(c, "unknown", "no-forward-yet", "the forward is being "
+			    "asked for");
+			return;
+		}
+		switch (st->state) {
+		case MAP_CONFLICT:
+			set(c, "blocked", "forward-conflict", "%s; free it on the "
+			    "router or give LiveKit another port", st->err);
+			return;
+		case MAP_ERROR:
+			set(c, "blocked", "no-forward", "the router did not "
+			    "forward it: %s", st->err);
+			return;
+		case MAP_RANGE:
+			set(c, "blocked", "no-forward", "%s", st->err);
+			return;
+		case MAP_UNSUPPORTED:
+			set(c, "blocked", "no-ipv6-firewall-control", "%s; open "
+			    "%u/%s for this host in the router's IPv6 firewall",
+			    st->err, e->port, prof_proto_name(e->proto));
+			return;
+		default:
+			break;
+		}
+	}
+	set(c, "unknown", "not-measured", "%s%s; no listener check or probe "
+	    "from outside has proved it yet", in->conf->mode == CONF_MODE_HOST ?
+	    "rules in place" : "DNAT and forward rules in place",
+	    in->mapping_on ? " and forwarded by the router" : "");
+}
+
+static json_t *
+cell_json(const struct cell *c)
+{
+	return json_pack("{s:s, s:s, s:s}", "verdict", c->verdict, "reason",
+	    strcmp(c->verdict, "reachable") == 0 ? "" : c->reason, "hint",
+	    c->hint);
+}
+
+static json_t *
+mapping_json(const struct status_in *in)
+{
+	static const char *famname[2] = { "ipv4", "ipv6" };
+	const struct map_report *m = in->map;
+	json_t *o, *fw, *ext;
+	time_t now = time(NULL);
+	uint32_t i, f;
+
+	o = json_object();
+	json_object_set_new(o, "enabled", json_boolean(in->mapping_on));
+	if (!in->mapping_on || m == NULL)
+		return o;
+	json_object_set_new(o, "method", m->have_method ?
+	    json_string(conf_method_name(m->method)) : json_null());
+	json_object_set_new(o, "gateway", json_string(m->gateway));
+	ext = json_array();
+	if (m->ext4[0] != '\0')
+		json_array_append_new(ext, json_string(m->ext4));
+	json_object_set_new(o, "external_addresses", ext);
+	json_object_set_new(o, "external_reserved",
+	    json_boolean(m->ext4_reserved));
+	json_object_set_new(o, "ipv6_pinholes", json_boolean(m->pinholes));
+	if (m->err[0] != '\0')
+		json_object_set_new(o, "error", json_string(m->err));
+	fw = json_array();
+	for (i = 0; i < m->nfwd; i++)
+		for (f = 0; f < 2; f++) {
+			const struct map_fam_state *st = &m->fwd[i].fam[f];
+
+			if (st->state == MAP_NOT_SERVED)
+				continue;
+			json_array_append_new(fw, json_pack(
+			    "{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s}",
+			    "name", m->fwd[i].name,
+			    "proto", prof_proto_name(m->fwd[i].proto),
+			    "port", (int)m->fwd[i].port,
+			    "family", famname[f],
+			    "state", mapper_state_name(st->state),
+			    "method", st->state == MAP_OK ?
+			    conf_method_name(st->method) : "",
+			    "external_port", (int)st->ext_port,
+			    "lease_seconds", (int)st->lease,
+			    "lease_left", (json_int_t)(st->state == MAP_OK &&
+			    st->expires ? (st->expires > now ? st->expires - now :
+			    0) : 0),
+			    "error", st->err, "holder", st->other));
+		}
+	json_object_set_new(o, "forwards", fw);
+	return o;
+}
+
+char *
+status_json(const struct status_in *in)
+{
+	static const unsigned fams[2] = { FAM_IPV4, FAM_IPV6 };
+	json_t *root, *eps, *ep, *conf, *child;
+	struct cell c;
+	char *s;
+	size_t i, k;
+	int j;
+
+	root = json_object();
+	eps = json_array();
+	for (i = 0; i < in->prof->n; i++) {
+		const struct prof_endpoint *e = &in->prof->ep[i];
+
+		ep = json_pack("{s:s, s:s, s:i, s:i}", "name", e->name, "proto",
+		    prof_proto_name(e->proto), "port", (int)e->port, "port_end",
+		    (int)e->port_end);
+		for (k = 0; k < 2; k++) {
+			verdict(in, e, fams[k], &c);
+			json_object_set_new(ep, k == 0 ? "ipv4" : "ipv6",
+			    cell_json(&c));
+		}
+		json_array_append_new(eps, ep);
+	}
+	json_object_set_new(root, "endpoints", eps);
+	json_object_set_new(root, "mapping", mapping_json(in));
+	conf = json_array();
+	for (j = 0; j < in->nconflicts; j++)
+		json_array_append_new(conf, json_pack("{s:s, s:s, s:s, s:s}",
+		    "family", in->conflicts[j].family, "table",
+		    in->conflicts[j].table, "chain", in->conflicts[j].chain,
+		    "why", in->conflicts[j].why));
+	json_object_set_new(root, "rules", json_pack("{s:s, s:b, s:o}",
+	    "table", in->conf->nft_table, "in_place", in->rules_ok,
+	    "dropped_by", conf));
+	/* Supervision is not wired yet: nothing is started, say so. */
+	child = json_pack("{s:s, s:n, s:i, s:n, s:b}", "state", "stopped",
+	    "pid", "restarts", 0, "last_exit", "configured",
+	    in->conf->supervise);
+	json_object_set_new(root, "child", child);
+	s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(root);
+	return s;
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+int
+status_print(FILE *f, const char *text)
+{
+	json_t *root, *eps, *ep, *m, *fw, *x, *child;
+	json_error_t err;
+	size_t i;
+	int rc = 0, k;
+	char cell[2][64], port[64];
+	static const char *fk[2] = { "ipv4", "ipv6" };
+
+	if ((root = json_loads(text, 0, &err)) == NULL ||
+	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
+		json_decref(root);
+		return 2;
+	}
+	fprintf(f, "%-10s %-16s %-32s %s\n", "ENDPOINT", "PORT", "IPV4", "IPV6");
+	json_array_foreach(eps, i, ep) {
+		json_int_t p = json_integer_value(json_object_get(ep, "port"));
+		json_int_t pe = json_integer_value(json_object_get(ep,
+		    "port_end"));
+
+		if (pe > p)
+			snprintf(port, sizeof(port), "%lld-%lld/%s", (long long)p,
+			    (long long)pe, str(ep, "proto"));
+		else
+			snprintf(port, sizeof(port), "%lld/%s", (long long)p,
+			    str(ep, "proto"));
+		for (k = 0; k < 2; k++) {
+			json_t *c = json_object_get(ep, fk[k]);
+
+			if (str(c, "reason")[0] != '\0')
+				snprintf(cell[k], sizeof(cell[k]), "%s (%s)",
+				    str(c, "verdict"), str(c, "reason"));
+			else
+				snprintf(cell[k], sizeof(cell[k]), "%s",
+				    str(c, "verdict"));
+			if (strcmp(str(c, "verdict"), "blocked") == 0 ||
+			    strcmp(str(c, "verdict"), "degraded") == 0)
+				rc = 1;
+		}
+		fprintf(f, "%-10s %-16s %-32s %s\n", str(ep, "name"), port,
+		    cell[0], cell[1]);
+	}
+	fprintf(f, "\n");
+	json_array_foreach(eps, i, ep)
+		for (k = 0; k < 2; k++) {
+			json_t *c = json_object_get(ep, fk[k]);
+
+			if (strcmp(str(c, "verdict"), "reachable") != 0)
+				fprintf(f, "%s %s: %s\n", str(ep, "name"), fk[k],
+				    str(c, "hint"));
+		}
+	m = json_object_get(root, "mapping");
+	if (json_is_true(json_object_get(m, "enabled"))) {
+		x = json_object_get(m, "external_addresses");
+		fprintf(f, "\nforwards: %s via %s, external address %s%s\n",
+		    str(m, "gateway")[0] ? str(m, "gateway") : "no router",
+		    json_is_string(json_object_get(m, "method")) ?
+		    str(m, "method") : "nothing",
+		    json_array_size(x) ? json_string_value(json_array_get(x, 0))
+		    : "unknown", json_is_true(json_object_get(m,
+		    "external_reserved")) ? " (not globally routable: double "
+		    "NAT?)" : "");
+		json_array_foreach(json_object_get(m, "forwards"), i, fw) {
+			json_int_t left = json_integer_value(json_object_get(fw,
+			    "lease_left"));
+
+			fprintf(f, "  %-10s %5lld/%s %s  %s", str(fw, "name"),
+			    (long long)json_integer_value(json_object_get(fw,
+			    "port")), str(fw, "proto"), str(fw, "family"),
+			    str(fw, "state"));
+			if (strcmp(str(fw, "state"), "forwarded") == 0)
+				fprintf(f, " by %s, %s", str(fw, "method"), left ?
+				    "lease left " : "permanent");
+			if (strcmp(str(fw, "state"), "forwarded") == 0 && left)
+				fprintf(f, "%llds", (long long)left);
+			if (str(fw, "error")[0])
+				fprintf(f, ": %s", str(fw, "error"));
+			fprintf(f, "\n");
+		}
+	} else
+		fprintf(f, "\nforwards: off\n");
+	child = json_object_get(root, "child");
+	fprintf(f, "child: %s%s\n", str(child, "state"),
+	    json_is_false(json_object_get(child, "configured")) ?
+	    " (nothing to supervise)" : "");
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,173 @@
+/* Units for the status model (status.c): verdicts from what is known. */
+#include "testutil.h"
+#include "status.h"
+
+#include <jansson.h>
+
+static struct conf conf;
+static struct profile prof;
+static struct map_report rep;
+static struct status_in in;
+static json_t *doc;
+
+static void
+setup(const char *conf_text)
+{
+	struct errbuf eb;
+
+	eb_clear(&eb);
+	if (conf_load(tu_file("c.json", conf_text), &conf, &eb) == -1 ||
+	    conf_profile(&conf, &prof, &eb) == -1) {
+		print_error("%s\n", eb.msg);
+		fail();
+	}
+	memset(&in, 0, sizeof(in));
+	memset(&rep, 0, sizeof(rep));
+	in.conf = &conf;
+	in.prof = &prof;
+	in.rules_ok = 1;
+	in.mapping_on = conf.mode == CONF_MODE_HOST && conf.nmethods > 0;
+}
+
+static json_t *
+cell(const char *name, const char *fam)
+{
+	char *s = status_json(&in);
+	json_t *eps, *ep;
+	size_t i;
+
+	json_decref(doc);
+	doc = json_loads(s, 0, NULL);
+	free(s);
+	eps = json_object_get(doc, "endpoints");
+	json_array_foreach(eps, i, ep)
+		if (strcmp(json_string_value(json_object_get(ep, "name")), name) == 0)
+			return json_object_get(ep, fam);
+	fail();
+	return NULL;
+}
+
+#define assert_cell(name, fam, verdict, reason) do {			\
+	json_t *c_ = cell(name, fam);					\
+	assert_string_equal(json_string_value(json_object_get(c_,	\
+	    "verdict")), verdict);					\
+	assert_string_equal(json_string_value(json_object_get(c_,	\
+	    "reason")), reason);					\
+} while (0)
+
+static const char *host = "{\"mode\": \"host\", \"profile\": \""
+    SRCDIR "/rules/livekit.json\", \"mapping\": {\"methods\": []}}";
+static const char *host_map = "{\"mode\": \"host\", \"profile\": \""
+    SRCDIR "/rules/livekit.json\"}";
+
+static void
+status__turn_ipv6__impossible_livekit_turn_ipv4_only(void **state)
+{
+	(void)state;
+	setup(host);
+	assert_cell("turn-udp", "ipv6", "impossible", "livekit-turn-ipv4-only");
+	assert_cell("turn-tls", "ipv6", "impossible", "livekit-turn-ipv4-only");
+	assert_contains(json_string_value(json_object_get(cell("turn-tls",
+	    "ipv6"), "hint")), "turn.external_tls");
+}
+
+static void
+status__nothing_measured__unknown_never_reachable(void **state)
+{
+	(void)state;
+	setup(host);
+	assert_cell("ice-tcp", "ipv4", "unknown", "not-measured");
+	assert_cell("ice-udp", "ipv6", "unknown", "not-measured");
+}
+
+static void
+status__other_table_drops__blocked_naming_table(void **state)
+{
+	struct nft_conflict c = { "ip", "filter", "INPUT", "policy drop" };
+
+	(void)state;
+	setup(host);
+	in.conflicts = &c;
+	in.nconflicts = 1;
+	assert_cell("ice-tcp", "ipv4", "blocked", "dropped-by-other-table");
+	assert_contains(json_string_value(json_object_get(cell("ice-tcp",
+	    "ipv4"), "hint")), "table ip filter, chain INPUT");
+	/* An ip table does not see IPv6. */
+	assert_cell("ice-tcp", "ipv6", "unknown", "not-measured");
+}
+
+static void
+status__forward_conflict__blocked(void **state)
+{
+	(void)state;
+	setup(host_map);
+	rep.have_method = 1;
+	rep.nfwd = 1;
+	snprintf(rep.fwd[0].name, sizeof(rep.fwd[0].name), "ice-tcp");
+	rep.fwd[0].proto = IPPROTO_TCP;
+	rep.fwd[0].port = 7881;
+	rep.fwd[0].fam[0].state = MAP_CONFLICT;
+	snprintf(rep.fwd[0].fam[0].err, sizeof(rep.fwd[0].fam[0].err),
+	    "held by 192.168.1.20:7881");
+	rep.fwd[0].fam[1].state = MAP_UNSUPPORTED;
+	in.map = &rep;
+	assert_cell("ice-tcp", "ipv4", "blocked", "forward-conflict");
+	assert_cell("ice-tcp", "ipv6", "blocked", "no-ipv6-firewall-control");
+	/* No report for this endpoint yet. */
+	assert_cell("ice-udp", "ipv4", "unknown", "no-forward-yet");
+}
+
+static void
+status__families_ipv4__ipv6_impossible_family_disabled(void **state)
+{
+	(void)state;
+	setup("{\"mode\": \"host\", \"profile\": \"" SRCDIR
+	    "/rules/livekit.json\", \"families\": [\"ipv4\"], \"mapping\": "
+	    "{\"methods\": []}}");
+	assert_cell("ice-tcp", "ipv6", "impossible", "family-disabled");
+}
+
+static void
+status_print__blocked_cell__exit_1(void **state)
+{
+	struct nft_conflict c = { "inet", "filter", "input", "policy drop" };
+	FILE *null = fopen("/dev/null", "w");
+	char *s;
+
+	(void)state;
+	setup(host);
+	s = status_json(&in);
+	assert_int_equal(status_print(null, s), 0);
+	free(s);
+	in.conflicts = &c;
+	in.nconflicts = 1;
+	s = status_json(&in);
+	assert_int_equal(status_print(null, s), 1);
+	free(s);
+	assert_int_equal(status_print(null, "{\"not\": \"status\"}"), 2);
+	fclose(null);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	json_decref(doc);
+	doc = NULL;
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(status__turn_ipv6__impossible_livekit_turn_ipv4_only, teardown),
+		cmocka_unit_test_teardown(status__nothing_measured__unknown_never_reachable, teardown),
+		cmocka_unit_test_teardown(status__other_table_drops__blocked_naming_table, teardown),
+		cmocka_unit_test_teardown(status__forward_conflict__blocked, teardown),
+		cmocka_unit_test_teardown(status__families_ipv4__ipv6_impossible_family_disabled, teardown),
+		cmocka_unit_test_teardown(status_print__blocked_cell__exit_1, teardown),
+	};
+
+	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
+}
