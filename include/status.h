@@ -12,6 +12,7 @@
 #include "mapper.h"
 #include "nft.h"
 #include "profile.h"
+#include "supervise.h"
 
 struct status_in {
 	const struct conf		*conf;
@@ -21,6 +22,8 @@ struct status_in {
 	int				 nconflicts;
 	int				 mapping_on;	/* host mode, methods set */
 	const struct map_report		*map;		/* NULL: no report yet */
+	const struct sup_status		*child;		/* NULL: none */
+	int				 ready;
 };
 
 /* The status as a JSON document (a string to free), or NULL. */

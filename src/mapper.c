@@ -244,6 +244,7 @@ mapper_start(const struct conf *c, const struct profile *p)
 	static struct map_conf mc;
 	struct passwd *pw = NULL;
 	int sv[2], fd;
+	pid_t parent;
 
 	if (geteuid() == 0 && (pw = getpwnam(c->mapper_user)) == NULL) {
 		log_warnx("mapper: no user %s (mapping.user)", c->mapper_user);
@@ -253,6 +254,7 @@ mapper_start(const struct conf *c, const struct profile *p)
 		log_warn("mapper: socketpair");
 		return -1;
 	}
+	parent = getpid();
 	switch (mpid = fork()) {
 	case -1:
 		log_warn("mapper: fork");
@@ -265,7 +267,6 @@ mapper_start(const struct conf *c, const struct profile *p)
 		for (fd = 3; fd < 1024; fd++)
 			if (fd != sv[1])
 				(void)close(fd);
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
@@ -277,6 +278,10 @@ mapper_start(const struct conf *c, const struct profile *p)
 		}
 		if (pw != NULL)
 			drop_privileges(pw);
+		/* After the credentials change, which would clear it. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(0);
 		(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 		(void)prctl(PR_SET_NAME, "portward-mapper");
 		log_init("portwardd", 0, 0);

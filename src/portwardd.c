@@ -5,14 +5,19 @@
  * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.
  */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "control.h"
+#include "listeners.h"
 #include "log.h"
 #include "loop.h"
 #include "mapper.h"
@@ -21,6 +26,7 @@
 #include "plan.h"
 #include "profile.h"
 #include "status.h"
+#include "supervise.h"
 
 #define EXIT_USAGE	2
 #define RETRY_MAX_MS	30000
@@ -38,6 +44,10 @@ static struct {
 	int			 exit_code;
 	int			 debug;
 	int			 rules_ok;
+	int			 ready;		/* READY=1 was sent */
+	int			 forwards_on;	/* the mapper was started */
+	int			 stopping;
+	int			 restart_child;	/* after a reload's stop */
 } d;
 
 static void __attribute__((noreturn))
@@ -116,12 +126,123 @@ on_nft_event(int fd, void *arg)
 	}
 }
 
+/* systemd's readiness protocol: one datagram, no libsystemd needed. */
+static void
+sd_notify(const char *msg)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun;
+	socklen_t len;
+	int fd;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0';	/* abstract namespace */
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, len) == -1)
+		log_warn("sd_notify %s", msg);
+	close(fd);
+}
+
+static int
+wants_forwards(const struct conf *c)
+{
+	return c->mode == CONF_MODE_HOST && c->nmethods > 0;
+}
+
+/* Every single-port endpoint has listeners on the families it is served on. */
+static int
+listeners_ready(void)
+{
+	struct lsn *l = NULL;
+	size_t n = 0, i;
+	int ok = 1;
+
+	if (lsn_dump(&l, &n) == -1)
+		return 0;
+	for (i = 0; i < d.prof.n && ok; i++) {
+		const struct prof_endpoint *e = &d.prof.ep[i];
+		unsigned want = plan_families(&d.conf, e);
+
+		/* An ICE port range is bound per session, not at start. */
+		if (e->port != e->port_end)
+			continue;
+		if ((lsn_families(l, n, e->proto, e->port, e->port_end) & want) !=
+		    want)
+			ok = 0;
+	}
+	free(l);
+	return ok;
+}
+
+/* Ports someone else already holds: LiveKit will fail to bind them. */
+static void
+report_held_ports(void)
+{
+	const struct lsn *x;
+	struct lsn *l = NULL;
+	size_t n = 0, i;
+	char comm[64];
+	pid_t pid;
+
+	if (lsn_dump(&l, &n) == -1)
+		return;
+	for (i = 0; i < d.prof.n; i++) {
+		const struct prof_endpoint *e = &d.prof.ep[i];
+
+		if ((x = lsn_find(l, n, e->proto, e->port, e->port_end)) == NULL)
+			continue;
+		pid = lsn_owner(x->inode, comm, sizeof(comm));
+		log_warnx("supervise: %u/%s (%s) is already held by %s%d (%s) "
+		    "before the SFU starts: it will not be able to bind it",
+		    x->port, prof_proto_name(e->proto), e->name,
+		    pid > 0 ? "pid " : "an unknown process ", pid > 0 ?
+		    (int)pid : 0, pid > 0 ? comm : "?");
+	}
+	free(l);
+}
+
+/* Ready: forwards after the listeners, then tell systemd. */
+static void
+on_child_ready(int timed_out)
+{
+	(void)timed_out;
+	if (!d.forwards_on && wants_forwards(&d.conf)) {
+		if (mapper_start(&d.conf, &d.prof) == -1)
+			log_warnx("forwards from the upstream router are off");
+		d.forwards_on = 1;
+	}
+	if (!d.ready) {
+		d.ready = 1;
+		sd_notify("READY=1");
+		log_info("ready");
+	}
+}
+
+static void
+start_child(void)
+{
+	report_held_ports();
+	sup_init(&d.conf, listeners_ready, on_child_ready);
+	if (sup_start() == -1)
+		log_warnx("supervise: could not start %s", d.conf.argv[0]);
+}
+
 /* The status model, for the control socket. */
 static char *
 build_status(void)
 {
 	struct nft_conflict c[16];
 	struct status_in in;
+	struct sup_status child;
 	int n;
 
 	memset(&in, 0, sizeof(in));
@@ -133,13 +254,24 @@ build_status(void)
 	in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
 	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
 	in.map = mapper_report();
+	sup_get(&child);
+	in.child = &child;
+	in.ready = d.ready;
 	return status_json(&in);
 }
 
-static int
-wants_forwards(const struct conf *c)
+static void
+after_child_stopped(void)
 {
-	return c->mode == CONF_MODE_HOST && c->nmethods > 0;
+	if (d.stopping) {
+		loop_exit();
+		return;
+	}
+	if (d.restart_child) {
+		d.restart_child = 0;
+		if (d.conf.supervise)
+			start_child();
+	}
 }
 
 static void
@@ -164,24 +296,53 @@ reload(void)
 		    "running configuration");
 		return;
 	}
-	if (wants_forwards(&nc))
+	if (wants_forwards(&nc) && d.forwards_on)
 		(void)mapper_update(&nc, &np);
-	else if (wants_forwards(&d.conf))
+	else if (wants_forwards(&nc)) {
+		(void)mapper_start(&nc, &np);
+		d.forwards_on = 1;
+	} else if (d.forwards_on) {
 		mapper_stop();
+		d.forwards_on = 0;
+	}
 	if (strcmp(nc.control_socket, d.conf.control_socket) != 0) {
 		control_close();
 		if (control_open(nc.control_socket, build_status) == -1)
 			log_warnx("reload: no control socket at %s",
 			    nc.control_socket);
 	}
-	d.conf = nc;
-	d.prof = np;
-	d.rs = nrs;
-	d.rules_ok = 1;
+	{
+		int restart = sup_differs(&d.conf, &nc), had = d.conf.supervise;
+
+		d.conf = nc;
+		d.prof = np;
+		d.rs = nrs;
+		d.rules_ok = 1;
+		if (restart && had) {
+			log_info("reload: the supervised command changed: "
+			    "restarting it");
+			d.restart_child = 1;
+			sup_stop(after_child_stopped);
+		} else if (restart && d.conf.supervise)
+			start_child();
+		else if (d.conf.supervise)
+			sup_init(&d.conf, listeners_ready, on_child_ready);
+	}
 	set_watch();
 	log_info("reload: %s applied with %d change%s", d.file, n,
 	    n == 1 ? "" : "s");
 	log_conflicts();
+}
+
+/* No zombies: every child that exits is reaped here. */
+static void
+reap(void)
+{
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		(void)sup_exited(pid, status);
 }
 
 static void
@@ -195,11 +356,19 @@ on_signal(int fd, void *arg)
 		case SIGHUP:
 			reload();
 			break;
+		case SIGCHLD:
+			reap();
+			break;
 		case SIGTERM:
 		case SIGINT:
+			if (d.stopping)
+				break;
 			log_info("signal %u: stopping", si.ssi_signo);
-			loop_exit();
-			return;
+			d.stopping = 1;
+			sd_notify("STOPPING=1");
+			/* The child first; the loop ends once it is gone. */
+			sup_stop(after_child_stopped);
+			break;
 		}
 	}
 }
@@ -214,6 +383,7 @@ run(void)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
@@ -241,9 +411,14 @@ run(void)
 		log_warnx("no control socket: portwardctl status will not "
 		    "answer");
 	log_conflicts();
-	/* Forwards after the rules: the ports are open before they are announced. */
-	if (wants_forwards(&d.conf) && mapper_start(&d.conf, &d.prof) == -1)
-		log_warnx("forwards from the upstream router are off");
+	/*
+	 * Order of life: rules, then the child, then (once its listeners are
+	 * seen) forwards and readiness. Without a child, the rules suffice.
+	 */
+	if (d.conf.supervise)
+		start_child();
+	else
+		on_child_ready(0);
 	if (loop_run() == -1)
 		d.exit_code = 1;
 	/* The reverse order: forwards first, then the rules. */

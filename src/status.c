@@ -235,11 +235,22 @@ status_json(const struct status_in *in)
 	json_object_set_new(root, "rules", json_pack("{s:s, s:b, s:o}",
 	    "table", in->conf->nft_table, "in_place", in->rules_ok,
 	    "dropped_by", conf));
-	/* Supervision is not wired yet: nothing is started, say so. */
-	child = json_pack("{s:s, s:n, s:i, s:n, s:b}", "state", "stopped",
-	    "pid", "restarts", 0, "last_exit", "configured",
-	    in->conf->supervise);
+	if (in->child != NULL && in->conf->supervise) {
+		const struct sup_status *cs = in->child;
+
+		child = json_pack("{s:s, s:o, s:i, s:o, s:I, s:b, s:b, s:b, s:s}",
+		    "state", sup_state_name(cs->state),
+		    "pid", cs->pid > 0 ? json_integer(cs->pid) : json_null(),
+		    "restarts", (int)cs->restarts,
+		    "last_exit", cs->last_exit[0] ? json_string(cs->last_exit) :
+		    json_null(), "backoff_ms", (json_int_t)cs->backoff_ms,
+		    "ready", cs->ready, "ready_timed_out", cs->ready_timed_out,
+		    "configured", 1, "command", cs->command);
+	} else
+		child = json_pack("{s:s, s:n, s:i, s:n, s:b}", "state", "stopped",
+		    "pid", "restarts", 0, "last_exit", "configured", 0);
 	json_object_set_new(root, "child", child);
+	json_object_set_new(root, "ready", json_boolean(in->ready));
 	s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	json_decref(root);
 	return s;
@@ -336,9 +347,19 @@ status_print(FILE *f, const char *text)
 	} else
 		fprintf(f, "\nforwards: off\n");
 	child = json_object_get(root, "child");
-	fprintf(f, "child: %s%s\n", str(child, "state"),
-	    json_is_false(json_object_get(child, "configured")) ?
-	    " (nothing to supervise)" : "");
+	if (json_is_true(json_object_get(child, "configured")))
+		fprintf(f, "child: %s, pid %lld, %lld restart%s%s%s%s\n",
+		    str(child, "state"), (long long)json_integer_value(
+		    json_object_get(child, "pid")), (long long)json_integer_value(
+		    json_object_get(child, "restarts")), json_integer_value(
+		    json_object_get(child, "restarts")) == 1 ? "" : "s",
+		    str(child, "last_exit")[0] ? ", last " : "",
+		    str(child, "last_exit"), json_is_true(json_object_get(child,
+		    "ready_timed_out")) ? ", NOT READY (listeners missing)" : "");
+	else
+		fprintf(f, "child: nothing to supervise\n");
+	fprintf(f, "ready: %s\n", json_is_true(json_object_get(root, "ready")) ?
+	    "yes" : "no");
 	json_decref(root);
 	return rc;
 }
