@@ -27,7 +27,7 @@ UNIT_BINS := $(UNITS:%=$(B)/tests/%)
 TOOLS	  := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 ASAN_UNIT_BINS := $(UNITS:%=$(B)/asan/tests/%)
 
-.PHONY: all deps deps-build check units demo install clean
+.PHONY: all deps deps-build check units demo bench install clean
 all: $(PROGS:%=$(B)/%)
 
 # The one dependency step: apt-get on Debian 12, a no-op when all is there.
@@ -70,6 +70,11 @@ check: deps all units
 # The lab demo: a throwaway set of network namespaces, nothing on the host.
 demo: deps all
 	@bash tests/demo.sh
+
+# Benchmarks, side by side with what users would otherwise run.
+bench: deps all units
+	@sh packaging/deps.sh bench
+	@bash tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \

@@ -8,10 +8,13 @@ libnatpmp-dev libjansson-dev libyaml-dev libcmocka-dev"
 LAB="iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn socat
 openssl procps jq"
 
+BENCH="s6"
+
 case "${1:-all}" in
 build) PKGS=$BUILD ;;
 all) PKGS="$BUILD $LAB" ;;
-*) echo "usage: $0 [build|all]" >&2; exit 2 ;;
+bench) PKGS="$BUILD $LAB $BENCH" ;;
+*) echo "usage: $0 [build|all|bench]" >&2; exit 2 ;;
 esac
 
 missing=
