@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "listeners.h"
 #include "mapper.h"
 #include "nft.h"
 #include "profile.h"
@@ -24,6 +25,10 @@ struct status_in {
 	const struct map_report		*map;		/* NULL: no report yet */
 	const struct sup_status		*child;		/* NULL: none */
 	int				 ready;
+	/* This host's listeners (host mode), when they could be read. */
+	int				 have_lsn;
+	const struct lsn		*lsn;
+	size_t				 nlsn;
 };
 
 /* The status as a JSON document (a string to free), or NULL. */

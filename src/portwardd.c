@@ -243,6 +243,9 @@ build_status(void)
 	struct nft_conflict c[16];
 	struct status_in in;
 	struct sup_status child;
+	struct lsn *l = NULL;
+	size_t nl = 0;
+	char *s;
 	int n;
 
 	memset(&in, 0, sizeof(in));
@@ -257,7 +260,14 @@ build_status(void)
 	sup_get(&child);
 	in.child = &child;
 	in.ready = d.ready;
-	return status_json(&in);
+	if (d.conf.mode == CONF_MODE_HOST && lsn_dump(&l, &nl) == 0) {
+		in.have_lsn = 1;
+		in.lsn = l;
+		in.nlsn = nl;
+	}
+	s = status_json(&in);
+	free(l);
+	return s;
 }
 
 static void

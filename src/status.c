@@ -67,6 +67,25 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	const struct map_fam_state *st;
 	int i;
 
+	const char *other = fam == FAM_IPV4 ? "IPv6" : "IPv4";
+	int single = e->port == e->port_end;
+	unsigned served = 0;
+	char ports[16], ctx[96];
+
+	(void)snprintf(ports, sizeof(ports), "%s/%s", prof_ports_str(e, ctx,
+	    sizeof(ctx)), prof_proto_name(e->proto));
+	/* Listeners are measured on this host only: host mode. */
+	if (in->have_lsn && in->conf->mode == CONF_MODE_HOST)
+		served = lsn_families(in->lsn, in->nlsn, e->proto, e->port,
+		    e->port_end);
+	if (!(e->families & fam) && (served & fam)) {
+		set(c, "blocked", "profile-excludes-family", "something listens "
+		    "on %s over %s, but the profile says the SFU serves %s over "
+		    "%s only, so portward opens nothing for it: if your LiveKit "
+		    "serves it (1.10.1 and later: turn.bind_addresses), fix the "
+		    "profile", ports, fname, e->name, other);
+		return;
+	}
 	if (!(e->families & fam)) {
 		if (strncmp(e->name, "turn", 4) == 0 && fam == FAM_IPV6)
 			set(c, "impossible", "livekit-turn-ipv4-only", "LiveKit up "
@@ -83,6 +102,20 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	if (!(in->conf->families & fam)) {
 		set(c, "impossible", "family-disabled", "families in %s leaves "
 		    "out %s", in->conf->file, fam == FAM_IPV4 ? "ipv4" : "ipv6");
+		return;
+	}
+	if (in->have_lsn && in->conf->mode == CONF_MODE_HOST && single &&
+	    !(served & fam)) {
+		if (served == 0)
+			set(c, "blocked", "no-listener", "nothing listens on %s: "
+			    "is the SFU running (child %s)?", ports,
+			    in->child && in->conf->supervise ?
+			    sup_state_name(in->child->state) : "not supervised");
+		else
+			set(c, "blocked", fam == FAM_IPV6 ? "listener-ipv4-only" :
+			    "listener-ipv6-only", "%s listens on %s only (a "
+			    "socket bound to one family, or IPV6_V6ONLY): %s "
+			    "clients are refused", ports, other, fname);
 		return;
 	}
 	if (!in->rules_ok) {
@@ -133,10 +166,11 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			break;
 		}
 	}
-	set(c, "unknown", "not-measured", "%s%s; no listener check or probe "
-	    "from outside has proved it yet", in->conf->mode == CONF_MODE_HOST ?
+	set(c, "unknown", "not-measured", "%s%s%s; no probe from outside has "
+	    "proved it yet", in->have_lsn && in->conf->mode == CONF_MODE_HOST &&
+	    single ? "listening, " : "", in->conf->mode == CONF_MODE_HOST ?
 	    "rules in place" : "DNAT and forward rules in place",
-	    in->mapping_on ? " and forwarded by the router" : "");
+	    in->mapping_on ? ", forwarded by the router" : "");
 }
 
 static json_t *

@@ -42,6 +42,7 @@ cat >"$LAB_DIR/host.json" <<JSON
   "mapping": { "methods": ["upnp", "natpmp"],
                "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
   "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
+  "supervise": { "command": ["$TOP/build/tools/lkstub"], "user": "nobody" },
   "control_socket": "$LAB_DIR/lan.sock"
 }
 JSON
@@ -79,6 +80,7 @@ echo "(a second apply: $(lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.
 
 step "router-side agent: portwardd on the router, a listener on the LiveKit host"
 lab_tcp_listen "$LAN" "[::]" 7881
+LISTENER=${LAB_PIDS[-1]}
 lab_wait_listen "$LAN" 7881
 lab_bg "$RTR" "$PORTWARDD" -c "$LAB_DIR/router.json"
 DAEMON=${LAB_PIDS[-1]}
@@ -101,7 +103,10 @@ kill -TERM "$DAEMON"
 wait "$DAEMON"
 echo "  exit $?; tables left on the router: $(lab_exec "$RTR" nft list tables | wc -l)"
 
-step "host firewall service behind a home router running miniupnpd"
+kill "$LISTENER"; wait "$LISTENER" 2>/dev/null
+
+step "host firewall service behind a home router running miniupnpd, supervising the SFU"
+echo "  (the SFU is tests/tools/lkstub, a stand-in that binds exactly as LiveKit 1.10.0 does)"
 lab_router_up >"$LAB_DIR/router.log" 2>&1
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/host.json"
 DAEMON=${LAB_PIDS[-1]}
@@ -113,6 +118,11 @@ echo "  IPv6 pinholes in the router's firewall: $(lab_exec "$RTR" nft list chain
 probe
 echo "  portwardctl status, as an operator sees it:"
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed 's/^/    /'
+echo "  the SFU crashes (kill -9):"
+kill -9 "$(lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" --json | jq -r .child.pid)"
+t_wait sh -c "ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/lan.sock --json | jq -e '.child.restarts == 1 and .child.state == \"running\"' >/dev/null"
+lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | grep '^child:' | sed 's/^/    /'
+probe
 echo "  the router reboots (miniupnpd restarted with its leases and rules gone):"
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 T_WAIT=20 t_wait sh -c "[ \$(ip netns exec $LAN upnpc -u http://$RTR_LAN4:5000/rootDesc.xml -l 2>/dev/null | grep -c \"'portward\") -ge 4 ]"

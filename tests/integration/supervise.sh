@@ -54,16 +54,18 @@ conf "$TMP/late.json" "[\"$LKSTUB\", \"-l\", \"1500\"]"
 start "$TMP/late.json"
 t_wait test -S "$TMP/ctl.sock"
 t_wait st_is .child.state starting
-if [ "$(st .child.state)" = starting ] && [ "$(st .ready)" = false ]; then
-	t_pass readiness__late_binder__starting_not_ready
+if [ "$(st .child.state)" = starting ] && [ "$(st .ready)" = false ] &&
+    [ "$(st '.endpoints[0].ipv4.reason')" = no-listener ]; then
+	t_pass readiness__late_binder__starting_not_ready_no_listener
 else t_fail readiness__late_binder__starting_not_ready "$(st .child)"; fi
-if t_wait st_is .ready true && [ "$(st .child.state)" = running ]; then
+if t_wait st_is .ready true && [ "$(st .child.state)" = running ] &&
+    [[ "$(st '.endpoints[0].ipv6.hint')" == listening,* ]]; then
 	t_pass readiness__listeners_seen__running_ready
 else t_fail readiness__listeners_seen__running_ready "$(tail -3 "$TMP/log")"; fi
 if grep -n 'lkstub: listening\|portwardd: ready$' "$TMP/log" | head -1 | grep -q 'lkstub: listening'; then
 	t_pass readiness__ready_after_the_listeners
 else t_fail readiness__ready_after_the_listeners; fi
-if grep -q 'portwardd: lkstub: lkstub: a line on stderr' "$TMP/log"; then
+if grep -q 'portwardd: lkstub: a line on stderr' "$TMP/log"; then
 	t_pass output__child_stderr_in_daemon_log_with_name
 else t_fail output__child_stderr_in_daemon_log_with_name; fi
 
@@ -118,10 +120,19 @@ if [ $rc -eq 0 ] && ! kill -0 "$pid" 2>/dev/null && ! in_ns nft list table inet 
 	t_pass sigterm__no_child_no_table_exit_0
 else t_fail sigterm__no_child_no_table_exit_0 "rc=$rc"; fi
 
-# The daemon dies: the child must not run unsupervised.
+# The daemon dies: the child must not run unsupervised. (Started with
+# NOTIFY_SOCKET, as systemd's Type=notify does: READY=1 must arrive.)
 conf "$TMP/c.json" "[\"$LKSTUB\"]"
-start "$TMP/c.json"
+socat -u UNIX-RECVFROM:"$TMP/notify.sock" "OPEN:$TMP/notify.got,creat" &
+NOT=$!
+t_wait test -S "$TMP/notify.sock"
+: >"$TMP/log"
+NOTIFY_SOCKET=$TMP/notify.sock ip netns exec "$NS" "$PORTWARDD" -c "$TMP/c.json" >>"$TMP/log" 2>&1 &
+DPID=$!
 t_wait st_is .ready true
+if t_wait grep -q 'READY=1' "$TMP/notify.got"; then t_pass sd_notify__ready_sent_when_ready
+else t_fail sd_notify__ready_sent_when_ready; fi
+kill "$NOT" 2>/dev/null; wait "$NOT" 2>/dev/null
 pid=$(child_pid)
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=
 if t_wait sh -c "! kill -0 $pid 2>/dev/null"; then t_pass daemon_killed__child_terminated

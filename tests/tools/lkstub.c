@@ -146,7 +146,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGTERM, on_term);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("lkstub: starting, pid %d\n", (int)getpid());
+	printf("starting, pid %d\n", (int)getpid());
 	if (late > 0) {
 		struct timespec ts = { late / 1000, (late % 1000) * 1000000L };
 
@@ -160,8 +160,8 @@ main(int argc, char **argv)
 		bind4(SOCK_DGRAM, turn_udp);
 	if (turn_tls)
 		bind4(SOCK_STREAM, turn_tls);
-	printf("lkstub: listening\n");
-	fprintf(stderr, "lkstub: a line on stderr\n");
+	printf("listening\n");
+	fprintf(stderr, "a line on stderr\n");
 	for (;;) {
 		int timeout = crash ? 200 : -1;
 

@@ -1,4 +1,6 @@
 /* Units for the status model (status.c): verdicts from what is known. */
+#include <arpa/inet.h>
+
 #include "testutil.h"
 #include "status.h"
 
@@ -148,6 +150,75 @@ status_print__blocked_cell__exit_1(void **state)
 	fclose(null);
 }
 
+static struct lsn lsn[4];
+
+static void
+listen_on(size_t i, uint8_t proto, uint8_t family, const char *addr,
+    uint16_t port, int v6only)
+{
+	memset(&lsn[i], 0, sizeof(lsn[i]));
+	lsn[i].proto = proto;
+	lsn[i].family = family;
+	lsn[i].port = port;
+	lsn[i].v6only = (uint8_t)v6only;
+	inet_pton(family, addr, family == AF_INET ? (void *)&lsn[i].addr.v4 :
+	    (void *)&lsn[i].addr.v6);
+}
+
+static void
+status__host_no_listener__blocked_no_listener(void **state)
+{
+	(void)state;
+	setup(host);
+	in.have_lsn = 1;
+	in.lsn = lsn;
+	in.nlsn = 0;
+	assert_cell("ice-tcp", "ipv4", "blocked", "no-listener");
+	assert_cell("turn-udp", "ipv6", "impossible", "livekit-turn-ipv4-only");
+}
+
+static void
+status__ipv4_only_listener__ipv6_blocked_listener_ipv4_only(void **state)
+{
+	(void)state;
+	setup(host);
+	listen_on(0, IPPROTO_TCP, AF_INET, "0.0.0.0", 7881, 0);
+	listen_on(1, IPPROTO_UDP, AF_INET6, "::", 7882, 0);
+	in.have_lsn = 1;
+	in.lsn = lsn;
+	in.nlsn = 2;
+	assert_cell("ice-tcp", "ipv4", "unknown", "not-measured");
+	assert_cell("ice-tcp", "ipv6", "blocked", "listener-ipv4-only");
+	/* [::] without IPV6_V6ONLY serves both families. */
+	assert_cell("ice-udp", "ipv4", "unknown", "not-measured");
+	assert_cell("ice-udp", "ipv6", "unknown", "not-measured");
+}
+
+static void
+status__v6only_socket__ipv4_blocked_listener_ipv6_only(void **state)
+{
+	(void)state;
+	setup(host);
+	listen_on(0, IPPROTO_TCP, AF_INET6, "::", 7881, 1);
+	in.have_lsn = 1;
+	in.lsn = lsn;
+	in.nlsn = 1;
+	assert_cell("ice-tcp", "ipv4", "blocked", "listener-ipv6-only");
+	assert_cell("ice-tcp", "ipv6", "unknown", "not-measured");
+}
+
+static void
+status__turn_served_on_ipv6__measured_beats_version(void **state)
+{
+	(void)state;
+	setup(host);
+	listen_on(0, IPPROTO_UDP, AF_INET6, "2001:db8::10", 3479, 1);
+	in.have_lsn = 1;
+	in.lsn = lsn;
+	in.nlsn = 1;
+	assert_cell("turn-udp", "ipv6", "blocked", "profile-excludes-family");
+}
+
 static int
 teardown(void **state)
 {
@@ -167,6 +238,10 @@ main(void)
 		cmocka_unit_test_teardown(status__forward_conflict__blocked, teardown),
 		cmocka_unit_test_teardown(status__families_ipv4__ipv6_impossible_family_disabled, teardown),
 		cmocka_unit_test_teardown(status_print__blocked_cell__exit_1, teardown),
+		cmocka_unit_test_teardown(status__host_no_listener__blocked_no_listener, teardown),
+		cmocka_unit_test_teardown(status__ipv4_only_listener__ipv6_blocked_listener_ipv4_only, teardown),
+		cmocka_unit_test_teardown(status__v6only_socket__ipv4_blocked_listener_ipv6_only, teardown),
+		cmocka_unit_test_teardown(status__turn_served_on_ipv6__measured_beats_version, teardown),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
