@@ -1,5 +1,7 @@
 /*
- * status.c: the verdict per endpoint and family, from what was measured.
+ * status.c: the verdict per endpoint and family, from what was measured,
+ * checked from the outside in (the router's forward, the firewalls, the
+ * listener), so that the reason named is the first place traffic stops.
  * Version knowledge only explains (the hints); a cell is `reachable` only
  * once something proved it, and `unknown` until then.
  */
@@ -104,34 +106,11 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		    "out %s", in->conf->file, fam == FAM_IPV4 ? "ipv4" : "ipv6");
 		return;
 	}
-	if (in->have_lsn && in->conf->mode == CONF_MODE_HOST && single &&
-	    !(served & fam)) {
-		if (served == 0)
-			set(c, "blocked", "no-listener", "nothing listens on %s: "
-			    "is the SFU running (child %s)?", ports,
-			    in->child && in->conf->supervise ?
-			    sup_state_name(in->child->state) : "not supervised");
-		else
-			set(c, "blocked", fam == FAM_IPV6 ? "listener-ipv4-only" :
-			    "listener-ipv6-only", "%s listens on %s only (a "
-			    "socket bound to one family, or IPV6_V6ONLY): %s "
-			    "clients are refused", ports, other, fname);
-		return;
-	}
 	if (!in->rules_ok) {
 		set(c, "blocked", "no-rule", "portward's rules are not in "
 		    "place: see the daemon's log");
 		return;
 	}
-	for (i = 0; i < in->nconflicts; i++)
-		if (conflict_covers(&in->conflicts[i], fam)) {
-			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
-			    "chain %s (%s) drops it: open the port there, or set "
-			    "nft.attach to that table and chain",
-			    in->conflicts[i].family, in->conflicts[i].table,
-			    in->conflicts[i].chain, in->conflicts[i].why);
-			return;
-		}
 	if (in->mapping_on) {
 		if (in->map == NULL) {
 			set(c, "unknown", "no-forward-yet", "the mapper has not "
@@ -165,6 +144,29 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		default:
 			break;
 		}
+	}
+	for (i = 0; i < in->nconflicts; i++)
+		if (conflict_covers(&in->conflicts[i], fam)) {
+			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
+			    "chain %s (%s) drops it: open the port there, or set "
+			    "nft.attach to that table and chain",
+			    in->conflicts[i].family, in->conflicts[i].table,
+			    in->conflicts[i].chain, in->conflicts[i].why);
+			return;
+		}
+	if (in->have_lsn && in->conf->mode == CONF_MODE_HOST && single &&
+	    !(served & fam)) {
+		if (served == 0)
+			set(c, "blocked", "no-listener", "nothing listens on %s: "
+			    "is the SFU running (child %s)?", ports,
+			    in->child && in->conf->supervise ?
+			    sup_state_name(in->child->state) : "not supervised");
+		else
+			set(c, "blocked", fam == FAM_IPV6 ? "listener-ipv4-only" :
+			    "listener-ipv6-only", "%s listens on %s only (a "
+			    "socket bound to one family, or IPV6_V6ONLY): %s "
+			    "clients are refused", ports, other, fname);
+		return;
 	}
 	set(c, "unknown", "not-measured", "%s%s%s; no probe from outside has "
 	    "proved it yet", in->have_lsn && in->conf->mode == CONF_MODE_HOST &&
