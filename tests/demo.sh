@@ -14,6 +14,9 @@ step() { printf '\n== %s\n' "$*"; }
 trap lab_down EXIT
 step "lab: LiveKit host ($LAN), home router ($RTR), the internet ($INET)"
 lab_up || { echo "demo: lab_up failed" >&2; exit 1; }
+# The SFU runs as nobody: give it a copy it can reach.
+chmod 755 "$LAB_DIR"
+cp "$TOP/build/tools/lkstub" "$LAB_DIR/lkstub"
 for ns in "$LAN" "$RTR" "$INET"; do
 	echo "$ns:"
 	ip -n "$ns" -br addr show | grep -v '^lo ' | sed 's/^/  /'
@@ -42,7 +45,7 @@ cat >"$LAB_DIR/host.json" <<JSON
   "mapping": { "methods": ["upnp", "natpmp"],
                "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
   "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
-  "supervise": { "command": ["$TOP/build/tools/lkstub"], "user": "nobody" },
+  "supervise": { "command": ["$LAB_DIR/lkstub"], "user": "nobody" },
   "control_socket": "$LAB_DIR/lan.sock"
 }
 JSON

@@ -10,7 +10,8 @@ t_need_root
 NS=pwbench$$
 TMP=$(mktemp -d)
 chmod 755 "$TMP"
-LKSTUB=$TOP/build/tools/lkstub
+cp "$TOP/build/tools/lkstub" "$TMP/lkstub"	# reachable for nobody
+LKSTUB=$TMP/lkstub
 BENCH=$TOP/build/tools/respawn_bench
 N=${BENCH_SAMPLES:-10}
 PIDS=()

@@ -12,7 +12,10 @@ NS=pwsv$$
 TMP=$(mktemp -d)
 chmod 755 "$TMP"
 DPID=
-LKSTUB=$TOP/build/tools/lkstub
+# A copy the unprivileged child can reach whatever the checkout's modes
+# (a clone under /root is not traversable for nobody).
+cp "$TOP/build/tools/lkstub" "$TMP/lkstub"
+LKSTUB=$TMP/lkstub
 stop_daemon() {
 	[ -n "$DPID" ] || return 0
 	kill "$DPID" 2>/dev/null
