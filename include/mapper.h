@@ -107,6 +107,8 @@ int	mapper_start(const struct conf *c, const struct profile *p);
 int	mapper_update(const struct conf *c, const struct profile *p);
 /* Remove every forward and pinhole, wait (bounded) for the mapper to exit. */
 void	mapper_stop(void);
+/* Call cb after each report the mapper sends (metrics). */
+void	mapper_on_report(void (*cb)(void));
 /* The last report, or NULL before the first. */
 const struct map_report *mapper_report(void);
 /* "mapped", "forward-conflict"... for logs and status. */

@@ -105,6 +105,14 @@ struct nft_conflict {
  */
 int	nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	    struct nft_conflict *out, size_t max);
+struct nft_counter {
+	char		chain[NFT_NAME_MAX];
+	char		comment[NFT_NAME_MAX];	/* "ice-tcp ipv4" */
+	uint64_t	packets, bytes;
+};
+/* The counters of portward's own rules; how many, or -1. */
+int	nft_counters(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+	    struct nft_counter *out, size_t max);
 /* Test hook: append a rule the kernel must refuse to the next batch. */
 extern int nft_inject_invalid;
 

@@ -25,6 +25,9 @@ struct status_in {
 	const struct map_report		*map;		/* NULL: no report yet */
 	const struct sup_status		*child;		/* NULL: none */
 	int				 ready;
+	const struct nft_counter	*counters;	/* portward's rules */
+	int				 ncounters;
+	long long			 last_repair;	/* unix time, 0: never */
 	/* This host's listeners (host mode), when they could be read. */
 	int				 have_lsn;
 	const struct lsn		*lsn;

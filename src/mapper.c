@@ -29,6 +29,13 @@ static int mfd = -1;
 static pid_t mpid = -1;
 static struct map_report last, prev;
 static int have_report;
+static void (*report_cb)(void);
+
+void
+mapper_on_report(void (*cb)(void))
+{
+	report_cb = cb;
+}
 
 const char *
 mapper_state_name(enum map_state s)
@@ -215,6 +222,8 @@ on_message(int fd, void *arg)
 		last = m.r;
 		log_changes();
 		have_report = 1;
+		if (report_cb != NULL)
+			report_cb();
 	} else
 		log_warnx("mapper: message of type %u and %u bytes ignored",
 		    type, n);

@@ -58,6 +58,7 @@ struct krule {
 	char		comment[NFT_NAME_MAX];
 	char		*fp;		/* expressions, counters left out */
 	int		pos;		/* 0 for the first rule of its chain */
+	uint64_t	packets, bytes;	/* its counter, if it has one */
 	int		matched;
 	int		drops_all;	/* no match, verdict drop or reject */
 };
@@ -274,7 +275,8 @@ build_rule(const char *family, const char *table,
 
 /* The rule's expressions as text, counters left out; free(). */
 static char *
-fingerprint(const struct nftnl_rule *r, int *drops_all)
+fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
+    uint64_t *bytes)
 {
 	struct nftnl_expr_iter *it;
 	struct nftnl_expr *e;
@@ -289,8 +291,15 @@ fingerprint(const struct nftnl_rule *r, int *drops_all)
 	if ((it = nftnl_expr_iter_create(r)) != NULL) {
 		while ((e = nftnl_expr_iter_next(it)) != NULL) {
 			name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-			if (strcmp(name, "counter") == 0)
+			if (strcmp(name, "counter") == 0) {
+				if (pkts != NULL)
+					*pkts = nftnl_expr_get_u64(e,
+					    NFTNL_EXPR_CTR_PACKETS);
+				if (bytes != NULL)
+					*bytes = nftnl_expr_get_u64(e,
+					    NFTNL_EXPR_CTR_BYTES);
 				continue;
+			}
 			if (strcmp(name, "immediate") == 0 &&
 			    nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
 				verdict = (int)nftnl_expr_get_u32(e,
@@ -443,7 +452,7 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 		if (strcmp(k->rules[i].chain, kr->chain) == 0)
 			pos++;
 	kr->pos = pos;
-	kr->fp = fingerprint(r, &kr->drops_all);
+	kr->fp = fingerprint(r, &kr->drops_all, &kr->packets, &kr->bytes);
 	nftnl_rule_free(r);
 	if (kr->fp == NULL)
 		return MNL_CB_ERROR;
@@ -713,7 +722,7 @@ rule_fp(const char *family, const char *table, const struct nft_rule_spec *s,
 
 	if (r == NULL)
 		return -1;
-	*fp = fingerprint(r, NULL);
+	*fp = fingerprint(r, NULL, NULL, NULL);
 	nftnl_rule_free(r);
 	return *fp == NULL ? -1 : 0;
 }
@@ -1013,6 +1022,30 @@ out:
 	kstate_free(&own);
 	kstate_free(&att);
 	return rc;
+}
+
+int
+nft_counters(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+    struct nft_counter *out, size_t max)
+{
+	struct kstate k;
+	size_t j, n = 0;
+
+	if (read_table(ctx, "inet", rs->table, &k) == -1)
+		return -1;
+	for (j = 0; j < k.nrules && n < max; j++) {
+		if (k.rules[j].comment[0] == '\0')
+			continue;
+		snprintf(out[n].chain, sizeof(out[n].chain), "%s",
+		    k.rules[j].chain);
+		snprintf(out[n].comment, sizeof(out[n].comment), "%s",
+		    k.rules[j].comment);
+		out[n].packets = k.rules[j].packets;
+		out[n].bytes = k.rules[j].bytes;
+		n++;
+	}
+	kstate_free(&k);
+	return (int)n;
 }
 
 /* ---------------------------------------------------------------- */

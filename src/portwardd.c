@@ -5,6 +5,7 @@
  * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.
  */
 #include <signal.h>
+#include <time.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "mapper.h"
+#include "metrics.h"
 #include "nft.h"
 #include "nft_monitor.h"
 #include "plan.h"
@@ -48,7 +50,12 @@ static struct {
 	int			 forwards_on;	/* the mapper was started */
 	int			 stopping;
 	int			 restart_child;	/* after a reload's stop */
+	long long		 last_repair;
+	int			 metrics_tfd;
 } d;
+
+static void write_metrics(void);
+static char *build_status(void);
 
 static void __attribute__((noreturn))
 usage(void)
@@ -97,9 +104,12 @@ repair(const char *why)
 		return;
 	}
 	d.retry_ms = 0;
-	if (n > 0)
+	if (n > 0) {
 		log_info("nftables: %s: repaired with %d change%s", why, n,
 		    n == 1 ? "" : "s");
+		d.last_repair = (long long)time(NULL);
+		write_metrics();
+	}
 }
 
 static void
@@ -210,6 +220,32 @@ report_held_ports(void)
 	free(l);
 }
 
+static void
+write_metrics(void)
+{
+	char *st;
+
+	if (d.conf.metrics_file[0] == '\0' || d.nft == NULL)
+		return;
+	if ((st = build_status()) != NULL) {
+		(void)metrics_write(d.conf.metrics_file, st);
+		free(st);
+	}
+}
+
+/* Metrics are rewritten on the probe interval, a timer that is there anyway. */
+static void
+on_metrics_timer(int fd, void *arg)
+{
+	uint64_t x;
+
+	(void)arg;
+	if (read(fd, &x, sizeof(x)) < 0)
+		return;
+	write_metrics();
+	loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
+}
+
 /* Ready: forwards after the listeners, then tell systemd. */
 static void
 on_child_ready(int timed_out)
@@ -225,6 +261,7 @@ on_child_ready(int timed_out)
 		sd_notify("READY=1");
 		log_info("ready");
 	}
+	write_metrics();
 }
 
 static void
@@ -242,6 +279,7 @@ build_status(void)
 {
 	struct nft_conflict c[16];
 	struct status_in in;
+	static struct nft_counter ctr[NFT_MAX_RULES];
 	struct sup_status child;
 	struct lsn *l = NULL;
 	size_t nl = 0;
@@ -249,6 +287,10 @@ build_status(void)
 	int n;
 
 	memset(&in, 0, sizeof(in));
+	n = nft_counters(d.nft, &d.rs, ctr, NFT_MAX_RULES);
+	in.counters = ctr;
+	in.ncounters = n < 0 ? 0 : n;
+	in.last_repair = d.last_repair;
 	in.conf = &d.conf;
 	in.prof = &d.prof;
 	in.rules_ok = d.rules_ok;
@@ -315,6 +357,11 @@ reload(void)
 		mapper_stop();
 		d.forwards_on = 0;
 	}
+	if (d.conf.metrics_file[0] != '\0' &&
+	    strcmp(nc.metrics_file, d.conf.metrics_file) != 0)
+		(void)unlink(d.conf.metrics_file);	/* no longer kept */
+	loop_timer_set(d.metrics_tfd, nc.metrics_file[0] != '\0' ?
+	    nc.probe_interval * 1000 : 0);
 	if (strcmp(nc.control_socket, d.conf.control_socket) != 0) {
 		control_close();
 		if (control_open(nc.control_socket, build_status) == -1)
@@ -407,8 +454,12 @@ run(void)
 		return 1;
 	set_watch();
 	if (loop_add(nftmon_fd(d.mon), on_nft_event, NULL) == -1 ||
-	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1)
+	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1 ||
+	    (d.metrics_tfd = loop_timer(on_metrics_timer, NULL)) == -1)
 		return 1;
+	if (d.conf.metrics_file[0] != '\0')
+		loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
+	mapper_on_report(write_metrics);
 	/* Each change of the first install is only worth a line with -d. */
 	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
 		log_warnx("could not install the rules");
@@ -433,6 +484,9 @@ run(void)
 		d.exit_code = 1;
 	/* The reverse order: forwards first, then the rules. */
 	control_close();
+	/* Stale metrics would lie: a stopped daemon has none. */
+	if (d.conf.metrics_file[0] != '\0')
+		(void)unlink(d.conf.metrics_file);
 	mapper_stop();
 	if (d.conf.nft_keep_on_exit)
 		log_info("nft.keep_on_exit: leaving table inet %s in place",

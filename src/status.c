@@ -268,9 +268,27 @@ status_json(const struct status_in *in)
 		    "family", in->conflicts[j].family, "table",
 		    in->conflicts[j].table, "chain", in->conflicts[j].chain,
 		    "why", in->conflicts[j].why));
-	json_object_set_new(root, "rules", json_pack("{s:s, s:b, s:o}",
-	    "table", in->conf->nft_table, "in_place", in->rules_ok,
-	    "dropped_by", conf));
+	{
+		json_t *ctr = json_array();
+		char epname[NFT_NAME_MAX], fam[8];
+
+		for (j = 0; j < in->ncounters; j++) {
+			const struct nft_counter *nc = &in->counters[j];
+
+			/* The comment is "<endpoint> <family>". */
+			if (sscanf(nc->comment, "%63s %7s", epname, fam) != 2)
+				continue;
+			json_array_append_new(ctr, json_pack("{s:s, s:s, s:s, "
+			    "s:I, s:I}", "chain", nc->chain, "endpoint", epname,
+			    "family", fam, "packets", (json_int_t)nc->packets,
+			    "bytes", (json_int_t)nc->bytes));
+		}
+		json_object_set_new(root, "rules", json_pack("{s:s, s:b, s:o, "
+		    "s:o, s:o}", "table", in->conf->nft_table, "in_place",
+		    in->rules_ok, "dropped_by", conf, "counters", ctr,
+		    "last_repair", in->last_repair ?
+		    json_integer(in->last_repair) : json_null()));
+	}
 	if (in->child != NULL && in->conf->supervise) {
 		const struct sup_status *cs = in->child;
 

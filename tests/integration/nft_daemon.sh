@@ -7,7 +7,7 @@
 T_NAME=nft_daemon
 source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
-t_need_tool ip nft jq
+t_need_tool ip nft jq socat
 NS=pwnd$$
 TMP=$(mktemp -d)
 DPID=
@@ -27,7 +27,8 @@ start() {
 }
 
 cat >"$TMP/c.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] } }
+{ "mode": "host", "profile": "$TOP/rules/livekit.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] },
+  "metrics_file": "$TMP/portward.prom" }
 JSON
 start "$TMP/c.json"
 if t_wait same_as_rules "$TMP/c.json"; then t_pass daemon__start__rules_installed
@@ -48,6 +49,20 @@ if [ $ok = 1 ]; then t_pass daemon__flush_ruleset_20_times__repaired_each_time
 else t_fail daemon__flush_ruleset_20_times__repaired_each_time "round $i"; fi
 if grep -q 'another process changed' "$TMP/log"; then t_pass daemon__repair__logged
 else t_fail daemon__repair__logged; fi
+# Metrics: written atomically at ready and after each repair.
+in_ns socat -u - UDP4-SENDTO:127.0.0.1:7882 <<<"x" 2>/dev/null
+in_ns nft flush ruleset
+t_wait same_as_rules "$TMP/c.json"
+in_ns socat -u - UDP4-SENDTO:127.0.0.1:7882 <<<"x" 2>/dev/null
+kill -HUP "$DPID"	# the reload repairs nothing; the next event writes
+in_ns nft delete table inet portward
+t_wait same_as_rules "$TMP/c.json"
+if t_wait grep -q '^portward_last_repair_timestamp_seconds [1-9]' "$TMP/portward.prom" &&
+    grep -q '^portward_ready 1$' "$TMP/portward.prom" &&
+    grep -q '^portward_endpoint_verdict{endpoint="turn-tls",family="ipv6",verdict="impossible",reason="livekit-turn-ipv4-only"} 1$' "$TMP/portward.prom" &&
+    grep -q '^portward_rule_packets_total{endpoint="ice-udp",family="ipv4",chain="input"} ' "$TMP/portward.prom"; then
+	t_pass metrics__file_written_with_verdicts_counters_repair_time
+else t_fail metrics__file_written_with_verdicts_counters_repair_time "$(head -c 400 "$TMP/portward.prom" 2>&1)"; fi
 
 # Someone else's table is left alone (it went with their own flush).
 in_ns nft add table ip someone
@@ -90,7 +105,7 @@ kill -TERM "$DPID"
 wait "$DPID"
 rc=$?
 DPID=
-if [ $rc -eq 0 ] && [ -z "$(listing)" ]; then t_pass daemon__sigterm__rules_removed_exit_0
+if [ $rc -eq 0 ] && [ -z "$(listing)" ] && [ ! -e "$TMP/portward.prom" ]; then t_pass daemon__sigterm__rules_removed_exit_0
 else t_fail daemon__sigterm__rules_removed_exit_0 "rc=$rc"; fi
 
 cat >"$TMP/keep.json" <<JSON

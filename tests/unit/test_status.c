@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 
 #include "testutil.h"
+#include "metrics.h"
 #include "status.h"
 
 #include <jansson.h>
@@ -219,6 +220,38 @@ status__turn_served_on_ipv6__measured_beats_version(void **state)
 	assert_cell("turn-udp", "ipv6", "blocked", "profile-excludes-family");
 }
 
+static void
+metrics__status__verdicts_counters_and_escaped_labels(void **state)
+{
+	struct nft_counter ctr = { "input", "ice-udp ipv4", 12, 3400 };
+	char *st, *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	setup(host);
+	in.counters = &ctr;
+	in.ncounters = 1;
+	in.last_repair = 1700000000;
+	st = status_json(&in);
+	f = open_memstream(&out, &len);
+	assert_int_equal(metrics_render(f, st), 0);
+	fclose(f);
+	free(st);
+	assert_contains(out, "portward_endpoint_verdict{endpoint=\"turn-udp\","
+	    "family=\"ipv6\",verdict=\"impossible\",reason=\""
+	    "livekit-turn-ipv4-only\"} 1\n");
+	assert_contains(out, "portward_rule_packets_total{endpoint=\"ice-udp\","
+	    "family=\"ipv4\",chain=\"input\"} 12\n");
+	assert_contains(out, "portward_rule_bytes_total{endpoint=\"ice-udp\","
+	    "family=\"ipv4\",chain=\"input\"} 3400\n");
+	assert_contains(out, "portward_last_repair_timestamp_seconds "
+	    "1700000000\n");
+	assert_contains(out, "# TYPE portward_rule_packets_total counter\n");
+	free(out);
+	assert_int_equal(metrics_render(stderr, "not json"), -1);
+}
+
 static int
 teardown(void **state)
 {
@@ -242,6 +275,7 @@ main(void)
 		cmocka_unit_test_teardown(status__ipv4_only_listener__ipv6_blocked_listener_ipv4_only, teardown),
 		cmocka_unit_test_teardown(status__v6only_socket__ipv4_blocked_listener_ipv6_only, teardown),
 		cmocka_unit_test_teardown(status__turn_served_on_ipv6__measured_beats_version, teardown),
+		cmocka_unit_test_teardown(metrics__status__verdicts_counters_and_escaped_labels, teardown),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);

@@ -1,0 +1,166 @@
+/* metrics.c: Prometheus text exposition of the status model. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "log.h"
+#include "metrics.h"
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static long long
+num(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+/* A label value: backslash, quote and newline escaped. */
+static void
+label(FILE *f, const char *name, const char *v, int first)
+{
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (; *v != '\0'; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static void
+header(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+int
+metrics_render(FILE *f, const char *text)
+{
+	static const char *fams[2] = { "ipv4", "ipv6" };
+	json_t *root, *eps, *ep, *c, *x, *m, *child, *rules;
+	size_t i;
+	int k;
+
+	if ((root = json_loads(text, 0, NULL)) == NULL ||
+	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
+		json_decref(root);
+		return -1;
+	}
+	header(f, "portward_endpoint_verdict", "gauge", "1 for the verdict "
+	    "and reason of each endpoint and family.");
+	json_array_foreach(eps, i, ep)
+		for (k = 0; k < 2; k++) {
+			c = json_object_get(ep, fams[k]);
+			fputs("portward_endpoint_verdict{", f);
+			label(f, "endpoint", str(ep, "name"), 1);
+			label(f, "family", fams[k], 0);
+			label(f, "verdict", str(c, "verdict"), 0);
+			label(f, "reason", str(c, "reason"), 0);
+			fputs("} 1\n", f);
+		}
+	rules = json_object_get(root, "rules");
+	header(f, "portward_rule_packets_total", "counter", "Packets accepted "
+	    "or translated by portward's rule for an endpoint and family.");
+	json_array_foreach(json_object_get(rules, "counters"), i, x) {
+		fputs("portward_rule_packets_total{", f);
+		label(f, "endpoint", str(x, "endpoint"), 1);
+		label(f, "family", str(x, "family"), 0);
+		label(f, "chain", str(x, "chain"), 0);
+		fprintf(f, "} %lld\n", num(x, "packets"));
+	}
+	header(f, "portward_rule_bytes_total", "counter", "Bytes accepted or "
+	    "translated by portward's rule for an endpoint and family.");
+	json_array_foreach(json_object_get(rules, "counters"), i, x) {
+		fputs("portward_rule_bytes_total{", f);
+		label(f, "endpoint", str(x, "endpoint"), 1);
+		label(f, "family", str(x, "family"), 0);
+		label(f, "chain", str(x, "chain"), 0);
+		fprintf(f, "} %lld\n", num(x, "bytes"));
+	}
+	header(f, "portward_rules_in_place", "gauge", "1 when portward's "
+	    "table holds what it should.");
+	fprintf(f, "portward_rules_in_place %d\n",
+	    json_is_true(json_object_get(rules, "in_place")));
+	header(f, "portward_last_repair_timestamp_seconds", "gauge", "When "
+	    "portward last repaired its rules after another process changed "
+	    "them (0: never).");
+	fprintf(f, "portward_last_repair_timestamp_seconds %lld\n",
+	    num(rules, "last_repair"));
+	m = json_object_get(root, "mapping");
+	header(f, "portward_forward_up", "gauge", "1 when the router forwards "
+	    "the endpoint's port (IPv4) or opened its pinhole (IPv6).");
+	json_array_foreach(json_object_get(m, "forwards"), i, x) {
+		fputs("portward_forward_up{", f);
+		label(f, "endpoint", str(x, "name"), 1);
+		label(f, "family", str(x, "family"), 0);
+		label(f, "state", str(x, "state"), 0);
+		fprintf(f, "} %d\n", strcmp(str(x, "state"), "forwarded") == 0);
+	}
+	header(f, "portward_forward_lease_seconds_left", "gauge", "Seconds "
+	    "before the router's lease ends (0: permanent or none).");
+	json_array_foreach(json_object_get(m, "forwards"), i, x) {
+		fputs("portward_forward_lease_seconds_left{", f);
+		label(f, "endpoint", str(x, "name"), 1);
+		label(f, "family", str(x, "family"), 0);
+		label(f, "method", str(x, "method"), 0);
+		fprintf(f, "} %lld\n", num(x, "lease_left"));
+	}
+	child = json_object_get(root, "child");
+	header(f, "portward_child_restarts_total", "counter", "Restarts of "
+	    "the supervised SFU.");
+	fprintf(f, "portward_child_restarts_total %lld\n", num(child,
+	    "restarts"));
+	header(f, "portward_child_up", "gauge", "1 while the supervised SFU "
+	    "runs.");
+	fprintf(f, "portward_child_up %d\n", strcmp(str(child, "state"),
+	    "running") == 0);
+	header(f, "portward_ready", "gauge", "1 once portward reported ready.");
+	fprintf(f, "portward_ready %d\n",
+	    json_is_true(json_object_get(root, "ready")));
+	json_decref(root);
+	return 0;
+}
+
+int
+metrics_write(const char *path, const char *status)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fd, rc;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+		return -1;
+	/* node_exporter must never read half a file: write aside, rename. */
+	if ((fd = mkstemp(tmp)) == -1) {
+		log_warn("metrics: %s", tmp);
+		return -1;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	(void)fchmod(fd, 0644);
+	rc = metrics_render(f, status);
+	if (fclose(f) != 0 || rc == -1 || rename(tmp, path) == -1) {
+		log_warn("metrics: writing %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
