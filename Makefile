@@ -17,7 +17,7 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 
 LIB_SRCS := log errbuf fileio jsonpos jsonval profile profile_livekit conf plan \
 	    nft_rules nft nft_monitor loop mapper mapper_proc mapper_natpmp \
-	    mapper_upnp status control listeners supervise metrics
+	    mapper_upnp status control listeners supervise metrics stun
 PROGS	 := portwardd portwardctl
 UNITS	 := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
@@ -27,7 +27,7 @@ UNIT_BINS := $(UNITS:%=$(B)/tests/%)
 TOOLS	  := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 ASAN_UNIT_BINS := $(UNITS:%=$(B)/asan/tests/%)
 
-.PHONY: all deps deps-build check units demo bench install clean
+.PHONY: all deps deps-build check units demo bench fuzz install clean
 all: $(PROGS:%=$(B)/%)
 
 # The one dependency step: apt-get on Debian 12, a no-op when all is there.
@@ -70,6 +70,20 @@ check: deps all units
 # The lab demo: a throwaway set of network namespaces, nothing on the host.
 demo: deps all
 	@bash tests/demo.sh
+
+# libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus.
+FUZZ_SECONDS ?= 30
+FUZZERS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: deps-build
+	@command -v clang >/dev/null || apt-get install -y -qq clang >/dev/null
+	@mkdir -p $(B)/fuzz
+	@set -e; for f in $(FUZZERS); do \
+	    clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+	        -Iinclude -o $(B)/fuzz/$$f tests/fuzz/fuzz_$$f.c src/$$f.c; \
+	    mkdir -p $(B)/fuzz/corpus-$$f; \
+	    $(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
+	        $(B)/fuzz/corpus-$$f tests/fuzz/corpus/$$f; \
+	done
 
 # Benchmarks, side by side with what users would otherwise run.
 bench: deps all units

@@ -28,7 +28,7 @@ tu_cleanup(void)
 }
 
 /* Write text to NAME in the test directory; returns the path (static). */
-static const char *
+static __attribute__((unused)) const char *
 tu_file(const char *name, const char *text)
 {
 	static char path[8][256];

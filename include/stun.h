@@ -1,0 +1,30 @@
+/*
+ * stun.h: the part of STUN (RFC 5389) portward needs: a Binding request,
+ * and the decoding of a Binding success response with its
+ * XOR-MAPPED-ADDRESS (or MAPPED-ADDRESS). The decoder reads untrusted
+ * bytes: every length is checked (see tests/fuzz/fuzz_stun.c).
+ */
+#ifndef PORTWARD_STUN_H
+#define PORTWARD_STUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define STUN_HEADER	20
+#define STUN_REQ_LEN	20	/* a Binding request without attributes */
+
+/* Write a Binding request with transaction id tid (12 bytes) into buf. */
+size_t	stun_request(uint8_t buf[STUN_REQ_LEN], const uint8_t tid[12]);
+/*
+ * Decode a Binding success response to transaction tid; the mapped
+ * address goes into *out. Returns 0, or -1 for anything else (another
+ * message, a wrong transaction, a truncated or malformed one).
+ */
+int	stun_response(const uint8_t *buf, size_t len, const uint8_t tid[12],
+	    struct sockaddr_storage *out);
+/* Length of the complete message at the start of buf (for STUN over
+ * TCP framing), or 0 when more bytes are needed, -1 when not STUN. */
+int	stun_length(const uint8_t *buf, size_t len);
+
+#endif

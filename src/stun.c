@@ -1,0 +1,116 @@
+/* stun.c: STUN Binding request and response (RFC 5389), bounds-checked. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "stun.h"
+
+#define MAGIC		0x2112A442u
+#define BINDING_REQ	0x0001
+#define BINDING_OK	0x0101
+#define ATTR_MAPPED	0x0001
+#define ATTR_XOR_MAPPED	0x0020
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+size_t
+stun_request(uint8_t buf[STUN_REQ_LEN], const uint8_t tid[12])
+{
+	buf[0] = BINDING_REQ >> 8;
+	buf[1] = BINDING_REQ & 0xff;
+	buf[2] = buf[3] = 0;		/* no attributes */
+	buf[4] = (uint8_t)(MAGIC >> 24);
+	buf[5] = (uint8_t)(MAGIC >> 16);
+	buf[6] = (uint8_t)(MAGIC >> 8);
+	buf[7] = (uint8_t)MAGIC;
+	memcpy(buf + 8, tid, 12);
+	return STUN_REQ_LEN;
+}
+
+int
+stun_length(const uint8_t *buf, size_t len)
+{
+	if (len < STUN_HEADER)
+		return 0;
+	if ((buf[0] & 0xc0) != 0 || get32(buf + 4) != MAGIC ||
+	    (get16(buf + 2) & 3) != 0)
+		return -1;
+	return STUN_HEADER + get16(buf + 2);
+}
+
+/* One (XOR-)MAPPED-ADDRESS value of vlen bytes at v. */
+static int
+address(const uint8_t *v, size_t vlen, int xor, const uint8_t *hdr,
+    struct sockaddr_storage *out)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
+	uint16_t port;
+	size_t i;
+
+	if (vlen < 4)
+		return -1;
+	port = get16(v + 2);
+	if (xor)
+		port ^= (uint16_t)(MAGIC >> 16);
+	memset(out, 0, sizeof(*out));
+	switch (v[1]) {
+	case 0x01:
+		if (vlen != 8)
+			return -1;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, v + 4, 4);
+		if (xor)
+			sin->sin_addr.s_addr ^= htonl(MAGIC);
+		return 0;
+	case 0x02:
+		if (vlen != 20)
+			return -1;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, v + 4, 16);
+		/* XORed with the cookie and the transaction id. */
+		for (i = 0; xor && i < 16; i++)
+			sin6->sin6_addr.s6_addr[i] ^= hdr[4 + i];
+		return 0;
+	}
+	return -1;
+}
+
+int
+stun_response(const uint8_t *buf, size_t len, const uint8_t tid[12],
+    struct sockaddr_storage *out)
+{
+	size_t off, mlen, alen;
+	uint16_t type;
+	int found = -1, n;
+
+	if ((n = stun_length(buf, len)) <= 0 || (size_t)n > len)
+		return -1;
+	mlen = (size_t)n;
+	if (get16(buf) != BINDING_OK || memcmp(buf + 8, tid, 12) != 0)
+		return -1;
+	for (off = STUN_HEADER; off + 4 <= mlen; off += 4 + ((alen + 3) & ~3u)) {
+		type = get16(buf + off);
+		alen = get16(buf + off + 2);
+		if (off + 4 + alen > mlen)
+			return -1;
+		if (type == ATTR_XOR_MAPPED)
+			return address(buf + off + 4, alen, 1, buf, out);
+		if (type == ATTR_MAPPED && found == -1)
+			found = address(buf + off + 4, alen, 0, buf, out);
+	}
+	return found;
+}
