@@ -9,8 +9,16 @@
 /* Returns the status document as a string to free(). */
 typedef char *(*control_status_fn)(void);
 
-/* Listen on path (its directory is created); 0 or -1. */
-int	control_open(const char *path, control_status_fn status);
+/* Starts a probe round now; 0, or -1 when none can start. */
+typedef int (*control_probe_fn)(void);
+
+/*
+ * Listen on path (its directory is created); 0 or -1. {"cmd": "probe"}
+ * makes the daemon send traffic, so only root or the daemon's own user
+ * may ask (SO_PEERCRED).
+ */
+int	control_open(const char *path, control_status_fn status,
+	    control_probe_fn probe);
 /* Stop listening, drop the clients, remove the socket file. */
 void	control_close(void);
 

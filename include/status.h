@@ -12,6 +12,7 @@
 #include "listeners.h"
 #include "mapper.h"
 #include "nft.h"
+#include "probe.h"
 #include "profile.h"
 #include "supervise.h"
 
@@ -28,6 +29,8 @@ struct status_in {
 	const struct nft_counter	*counters;	/* portward's rules */
 	int				 ncounters;
 	long long			 last_repair;	/* unix time, 0: never */
+	const struct probe_result	*probes;	/* from outside */
+	size_t				 nprobes;
 	/* This host's listeners (host mode), when they could be read. */
 	int				 have_lsn;
 	const struct lsn		*lsn;

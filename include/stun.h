@@ -23,6 +23,13 @@ size_t	stun_request(uint8_t buf[STUN_REQ_LEN], const uint8_t tid[12]);
  */
 int	stun_response(const uint8_t *buf, size_t len, const uint8_t tid[12],
 	    struct sockaddr_storage *out);
+/*
+ * Answer a Binding request from `from` with a success response carrying
+ * XOR-MAPPED-ADDRESS (what a STUN or TURN server does). Returns the
+ * length written to out, or 0 when req is not a Binding request.
+ */
+size_t	stun_answer(const uint8_t *req, size_t len,
+	    const struct sockaddr_storage *from, uint8_t *out, size_t outlen);
 /* Length of the complete message at the start of buf (for STUN over
  * TCP framing), or 0 when more bytes are needed, -1 when not STUN. */
 int	stun_length(const uint8_t *buf, size_t len);

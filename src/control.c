@@ -34,6 +34,7 @@ struct client {
 static int lfd = -1;
 static char spath[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static control_status_fn status_fn;
+static control_probe_fn probe_fn;
 static struct client clients[CTL_MAX_CLIENTS];
 
 static void
@@ -57,7 +58,23 @@ answer(struct client *c, const char *line)
 	s = json_string_value(cmd);
 	if (s != NULL && strcmp(s, "status") == 0)
 		out = status_fn();
-	else {
+	else if (s != NULL && strcmp(s, "probe") == 0) {
+		struct ucred cr;
+		socklen_t cl = sizeof(cr);
+		json_t *e;
+
+		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == -1 ||
+		    (cr.uid != 0 && cr.uid != geteuid()))
+			e = json_pack("{s:s}", "error", "not allowed: probing "
+			    "sends traffic; ask as root");
+		else if (probe_fn() == -1)
+			e = json_pack("{s:s}", "error", "no probe started: a round "
+			    "is running, or probe.reflectors is empty");
+		else
+			e = json_pack("{s:b}", "started", 1);
+		out = json_dumps(e, JSON_COMPACT);
+		json_decref(e);
+	} else {
 		json_t *e = json_pack("{s:s}", "error", req == NULL ?
 		    "the request is not JSON" : "unknown command (try "
 		    "{\"cmd\": \"status\"})");
@@ -145,13 +162,15 @@ mkdirs(const char *path)
 }
 
 int
-control_open(const char *path, control_status_fn status)
+control_open(const char *path, control_status_fn status,
+    control_probe_fn probe)
 {
 	struct sockaddr_un sun;
 	size_t i;
 	int fd;
 
 	status_fn = status;
+	probe_fn = probe;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		clients[i].fd = -1;
 	memset(&sun, 0, sizeof(sun));

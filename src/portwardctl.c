@@ -9,6 +9,7 @@
 #include "log.h"
 #include "nft.h"
 #include "profile.h"
+#include "reflector.h"
 #include "status.h"
 
 #define EXIT_USAGE	2
@@ -22,7 +23,9 @@ usage(void)
 	    "       portwardctl rules -c FILE\n"
 	    "       portwardctl apply -c FILE\n"
 	    "       portwardctl flush -c FILE\n"
-	    "       portwardctl status [-s SOCKET] [--json]\n");
+	    "       portwardctl status [-s SOCKET] [--json]\n"
+	    "       portwardctl probe [-s SOCKET]\n"
+	    "       portwardctl reflector --listen ADDR:PORT\n");
 	exit(EXIT_USAGE);
 }
 
@@ -179,6 +182,32 @@ cmd_status(int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_probe(int argc, char **argv)
+{
+	const char *sock = CONF_DEFAULT_SOCKET;
+	char *answer;
+	int err, rc;
+
+	if (argc == 2 && strcmp(argv[0], "-s") == 0)
+		sock = argv[1];
+	else if (argc != 0)
+		usage();
+	if ((answer = control_ask(sock, "{\"cmd\": \"probe\"}\n",
+	    &err)) == NULL) {
+		errno = err;
+		log_warn("portwardd is not running (no answer on %s)", sock);
+		return EXIT_NOT_RUNNING;
+	}
+	rc = strstr(answer, "\"started\":true") != NULL ? 0 : 1;
+	if (rc == 0)
+		printf("probe round started: see portwardctl status\n");
+	else
+		log_warnx("%s", answer);
+	free(answer);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -189,6 +218,13 @@ main(int argc, char **argv)
 		return cmd_profile(argc - 2, argv + 2);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 2, argv + 2);
+	if (strcmp(argv[1], "probe") == 0)
+		return cmd_probe(argc - 2, argv + 2);
+	if (strcmp(argv[1], "reflector") == 0) {
+		if (argc != 4 || strcmp(argv[2], "--listen") != 0)
+			usage();
+		return refl_serve(argv[3]);
+	}
 	if (strcmp(argv[1], "rules") == 0 || strcmp(argv[1], "apply") == 0 ||
 	    strcmp(argv[1], "flush") == 0)
 		return cmd_nft(argv[1], argc - 2, argv + 2);

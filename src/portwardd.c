@@ -26,6 +26,7 @@
 #include "nft.h"
 #include "nft_monitor.h"
 #include "plan.h"
+#include "probe.h"
 #include "profile.h"
 #include "status.h"
 #include "supervise.h"
@@ -56,6 +57,7 @@ static struct {
 
 static void write_metrics(void);
 static char *build_status(void);
+static int start_probe(void);
 
 static void __attribute__((noreturn))
 usage(void)
@@ -242,6 +244,7 @@ on_metrics_timer(int fd, void *arg)
 	(void)arg;
 	if (read(fd, &x, sizeof(x)) < 0)
 		return;
+	(void)start_probe();
 	write_metrics();
 	loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
 }
@@ -262,6 +265,9 @@ on_child_ready(int timed_out)
 		log_info("ready");
 	}
 	write_metrics();
+	/* With forwards, probe once the router has answered (on_map_report). */
+	if (!d.forwards_on)
+		(void)start_probe();
 }
 
 static void
@@ -271,6 +277,47 @@ start_child(void)
 	sup_init(&d.conf, listeners_ready, on_child_ready);
 	if (sup_start() == -1)
 		log_warnx("supervise: could not start %s", d.conf.argv[0]);
+}
+
+/* Packets counted by portward's filter rule for an endpoint and family. */
+static long long
+rule_packets(const char *name, unsigned fam)
+{
+	static struct nft_counter ctr[NFT_MAX_RULES];
+	const char *chain = d.conf.mode == CONF_MODE_HOST ? "input" : "forward";
+	char want[NFT_NAME_MAX];
+	int n, i;
+
+	snprintf(want, sizeof(want), "%s %s", name, fam == FAM_IPV4 ? "ipv4" :
+	    "ipv6");
+	if ((n = nft_counters(d.nft, &d.rs, ctr, NFT_MAX_RULES)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(ctr[i].chain, chain) == 0 &&
+		    strcmp(ctr[i].comment, want) == 0)
+			return (long long)ctr[i].packets;
+	return -1;
+}
+
+/* The mapper's first report: the forwards exist, probe from outside. */
+static void
+on_map_report(void)
+{
+	static int first = 1;
+
+	write_metrics();
+	if (first && d.ready) {
+		first = 0;
+		(void)start_probe();
+	}
+}
+
+static int
+start_probe(void)
+{
+	if (!d.ready || d.stopping)
+		return -1;
+	return probe_start(&d.conf, &d.prof, rule_packets);
 }
 
 /* The status model, for the control socket. */
@@ -291,6 +338,7 @@ build_status(void)
 	in.counters = ctr;
 	in.ncounters = n < 0 ? 0 : n;
 	in.last_repair = d.last_repair;
+	in.nprobes = probe_results(&in.probes);
 	in.conf = &d.conf;
 	in.prof = &d.prof;
 	in.rules_ok = d.rules_ok;
@@ -360,11 +408,13 @@ reload(void)
 	if (d.conf.metrics_file[0] != '\0' &&
 	    strcmp(nc.metrics_file, d.conf.metrics_file) != 0)
 		(void)unlink(d.conf.metrics_file);	/* no longer kept */
-	loop_timer_set(d.metrics_tfd, nc.metrics_file[0] != '\0' ?
-	    nc.probe_interval * 1000 : 0);
+	loop_timer_set(d.metrics_tfd, nc.metrics_file[0] != '\0' ||
+	    nc.nreflectors > 0 ? nc.probe_interval * 1000 : 0);
+	probe_reset();
 	if (strcmp(nc.control_socket, d.conf.control_socket) != 0) {
 		control_close();
-		if (control_open(nc.control_socket, build_status) == -1)
+		if (control_open(nc.control_socket, build_status,
+		    start_probe) == -1)
 			log_warnx("reload: no control socket at %s",
 			    nc.control_socket);
 	}
@@ -457,9 +507,11 @@ run(void)
 	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1 ||
 	    (d.metrics_tfd = loop_timer(on_metrics_timer, NULL)) == -1)
 		return 1;
-	if (d.conf.metrics_file[0] != '\0')
+	/* One timer for metrics and probes, on the probe interval. */
+	if (d.conf.metrics_file[0] != '\0' || d.conf.nreflectors > 0)
 		loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
-	mapper_on_report(write_metrics);
+	mapper_on_report(on_map_report);
+	probe_on_done(write_metrics);
 	/* Each change of the first install is only worth a line with -d. */
 	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
 		log_warnx("could not install the rules");
@@ -468,7 +520,7 @@ run(void)
 	d.rules_ok = 1;
 	log_info("rules in place: table inet %s (%d change%s)", d.rs.table, n,
 	    n == 1 ? "" : "s");
-	if (control_open(d.conf.control_socket, build_status) == -1)
+	if (control_open(d.conf.control_socket, build_status, start_probe) == -1)
 		log_warnx("no control socket: portwardctl status will not "
 		    "answer");
 	log_conflicts();

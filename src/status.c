@@ -88,6 +88,19 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		    "profile", ports, fname, e->name, other);
 		return;
 	}
+	/* A probe from outside is a measurement: it settles the question. */
+	for (i = 0; i < (int)in->nprobes; i++) {
+		const struct probe_result *r = &in->probes[i];
+		char when[32];
+		time_t at = (time_t)r->at;
+
+		if (strcmp(r->name, e->name) != 0 || r->fam != fam || !r->ok)
+			continue;
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&at));
+		set(c, "reachable", "", "reached from %s at %s: %s",
+		    r->reflector, when, r->detail);
+		return;
+	}
 	if (!(e->families & fam)) {
 		if (strncmp(e->name, "turn", 4) == 0 && fam == FAM_IPV6)
 			set(c, "impossible", "livekit-turn-ipv4-only", "LiveKit up "
@@ -168,6 +181,13 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			    "clients are refused", ports, other, fname);
 		return;
 	}
+	for (i = 0; i < (int)in->nprobes; i++)
+		if (strcmp(in->probes[i].name, e->name) == 0 &&
+		    in->probes[i].fam == fam) {
+			set(c, "blocked", "probe-failed", "not reached from %s: "
+			    "%s", in->probes[i].reflector, in->probes[i].detail);
+			return;
+		}
 	set(c, "unknown", "not-measured", "%s%s%s; no probe from outside has "
 	    "proved it yet", in->have_lsn && in->conf->mode == CONF_MODE_HOST &&
 	    single ? "listening, " : "", in->conf->mode == CONF_MODE_HOST ?

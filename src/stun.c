@@ -114,3 +114,43 @@ stun_response(const uint8_t *buf, size_t len, const uint8_t tid[12],
 	}
 	return found;
 }
+
+size_t
+stun_answer(const uint8_t *req, size_t len,
+    const struct sockaddr_storage *from, uint8_t *out, size_t outlen)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)from;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)from;
+	size_t alen = from->ss_family == AF_INET ? 8 : 20, i;
+	uint16_t port;
+
+	if (stun_length(req, len) != STUN_HEADER || get16(req) != BINDING_REQ ||
+	    outlen < STUN_HEADER + 4 + alen)
+		return 0;
+	memcpy(out, req, STUN_HEADER);
+	out[0] = BINDING_OK >> 8;
+	out[1] = BINDING_OK & 0xff;
+	out[2] = 0;
+	out[3] = (uint8_t)(4 + alen);
+	out[20] = ATTR_XOR_MAPPED >> 8;
+	out[21] = ATTR_XOR_MAPPED & 0xff;
+	out[22] = 0;
+	out[23] = (uint8_t)alen;
+	out[24] = 0;
+	out[25] = from->ss_family == AF_INET ? 0x01 : 0x02;
+	port = ntohs(from->ss_family == AF_INET ? sin->sin_port :
+	    sin6->sin6_port) ^ (uint16_t)(MAGIC >> 16);
+	out[26] = (uint8_t)(port >> 8);
+	out[27] = (uint8_t)port;
+	if (from->ss_family == AF_INET) {
+		uint32_t a = ntohl(sin->sin_addr.s_addr) ^ MAGIC;
+
+		out[28] = (uint8_t)(a >> 24);
+		out[29] = (uint8_t)(a >> 16);
+		out[30] = (uint8_t)(a >> 8);
+		out[31] = (uint8_t)a;
+	} else
+		for (i = 0; i < 16; i++)
+			out[28 + i] = sin6->sin6_addr.s6_addr[i] ^ out[4 + i];
+	return STUN_HEADER + 4 + alen;
+}

@@ -5,7 +5,9 @@
  *   ICE/UDP   one socket per local address of both families (the UDP mux)
  *   TURN/UDP  0.0.0.0:PORT (udp4 only)
  *   TURN/TLS  0.0.0.0:PORT (tcp4 only)
- * TCP connections get "pong\n"; UDP datagrams are echoed.
+ * TCP connections get "pong\n"; a STUN Binding request on a UDP socket
+ * gets its answer (as LiveKit's TURN and ICE do); other datagrams are
+ * echoed.
  *   -t PORT -u PORT -U PORT -T PORT   the four ports (0: not bound)
  *   -l MS      bind late, after MS milliseconds
  *   -c SEC     crash (exit 1) after SEC seconds
@@ -23,6 +25,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "stun.h"
 
 #define MAXS	64
 
@@ -185,9 +189,18 @@ main(int argc, char **argv)
 					close(c);
 				}
 			} else if ((n = recvfrom(fds[i].fd, buf, sizeof(buf), 0,
-			    (struct sockaddr *)&ss, &sl)) > 0)
-				(void)sendto(fds[i].fd, buf, (size_t)n, 0,
-				    (struct sockaddr *)&ss, sl);
+			    (struct sockaddr *)&ss, &sl)) > 0) {
+				uint8_t ans[64];
+				size_t an = stun_answer((uint8_t *)buf, (size_t)n,
+				    &ss, ans, sizeof(ans));
+
+				if (an > 0)
+					(void)sendto(fds[i].fd, ans, an, 0,
+					    (struct sockaddr *)&ss, sl);
+				else
+					(void)sendto(fds[i].fd, buf, (size_t)n, 0,
+					    (struct sockaddr *)&ss, sl);
+			}
 		}
 	}
 }

@@ -100,6 +100,30 @@ stun_response__attribute_overruns_message__rejected(void **state)
 	assert_int_equal(stun_response(m, sizeof(m), tid, &ss), -1);
 }
 
+static void
+stun_answer__request_from_ipv6__decodes_to_sender(void **state)
+{
+	uint8_t req[STUN_REQ_LEN], out[64];
+	struct sockaddr_storage from, got;
+	struct sockaddr_in6 *f6 = (struct sockaddr_in6 *)&from;
+	size_t n;
+
+	(void)state;
+	memset(&from, 0, sizeof(from));
+	f6->sin6_family = AF_INET6;
+	f6->sin6_port = htons(40000);
+	inet_pton(AF_INET6, "2001:db8:77::10", &f6->sin6_addr);
+	stun_request(req, tid);
+	n = stun_answer(req, sizeof(req), &from, out, sizeof(out));
+	assert_int_equal(n, 44);
+	assert_int_equal(stun_response(out, n, tid, &got), 0);
+	assert_memory_equal(&((struct sockaddr_in6 *)&got)->sin6_addr,
+	    &f6->sin6_addr, 16);
+	assert_int_equal(((struct sockaddr_in6 *)&got)->sin6_port, htons(40000));
+	/* A response is not a request: no answer to it. */
+	assert_int_equal(stun_answer(out, n, &from, out, sizeof(out)), 0);
+}
+
 int
 main(void)
 {
@@ -109,6 +133,7 @@ main(void)
 		cmocka_unit_test(stun_response__xor_mapped_ipv6__decoded),
 		cmocka_unit_test(stun_response__wrong_tid_or_truncated__rejected),
 		cmocka_unit_test(stun_response__attribute_overruns_message__rejected),
+		cmocka_unit_test(stun_answer__request_from_ipv6__decodes_to_sender),
 	};
 
 	return cmocka_run_group_tests_name("stun", tests, NULL, NULL);

@@ -1,0 +1,40 @@
+/*
+ * probe.h: probes from outside, asked of the configured reflectors
+ * (reflector.h). A short-lived helper process, without privileges, does
+ * the network exchange and parses the reflector's answer; the daemon
+ * reads fixed-size records from it and never blocks. A UDP port that
+ * answers nothing without ICE credentials (the UDP mux) counts as reached
+ * only when portward's own rule counter saw the reflector's datagrams.
+ */
+#ifndef PORTWARD_PROBE_H
+#define PORTWARD_PROBE_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "profile.h"
+
+struct probe_result {
+	char		name[PROF_NAME_MAX];
+	uint32_t	fam;		/* FAM_IPV4 or FAM_IPV6 */
+	uint32_t	ok;
+	char		kind[16];
+	char		detail[160];
+	char		reflector[64];
+	int64_t		at;		/* wall clock */
+};
+
+/* Packets counted so far by portward's rule for name and family, or -1. */
+typedef long long (*probe_counter_fn)(const char *name, unsigned fam);
+
+/* Start a round unless one runs; 0, or -1 when nothing to ask. */
+int	probe_start(const struct conf *c, const struct profile *p,
+	    probe_counter_fn counter);
+/* Called when a round's results are in. */
+void	probe_on_done(void (*cb)(void));
+/* The latest result per endpoint and family; how many. */
+size_t	probe_results(const struct probe_result **out);
+/* Forget results (the profile changed). */
+void	probe_reset(void);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * reflector.h: probes from outside. `portwardctl reflector` runs on a
+ * host outside the network; the daemon's probe helper (probe.c) connects
+ * to it over TCP and asks it to probe back. The reflector only ever
+ * probes the address the TCP connection came from (a handshake proves
+ * it), only the ports it was asked for, at most REFL_MAX_PROBES of them,
+ * and answers one request per address every REFL_RATE_SECONDS: it cannot
+ * be aimed at a third party.
+ *
+ * Request, one line:  {"probes": [{"name": "ice-tcp", "kind": "tcp",
+ *                      "port": 7881}, ...]}
+ * Answer, one line:   {"from": "203.0.113.1", "results": [{"name":
+ *                      "ice-tcp", "ok": true, "detail": "..."}, ...]}
+ * Kinds: "tcp" (a connection is accepted), "stun-udp" and "stun-tcp" (a
+ * STUN Binding answered), "datagram" (datagrams sent; the requester
+ * confirms arrival with its own rule counter).
+ */
+#ifndef PORTWARD_REFLECTOR_H
+#define PORTWARD_REFLECTOR_H
+
+#include <sys/socket.h>
+
+#define REFL_MAX_PROBES		16
+#define REFL_MAX_LINE		4096
+#define REFL_RATE_SECONDS	2
+
+/* Serve on addr (ADDR:PORT, [ADDR6]:PORT) until killed; exit code. */
+int	refl_serve(const char *listen);
+/* Parse "ADDR:PORT" / "[ADDR6]:PORT"; 0 or -1. */
+int	refl_parse_addr(const char *s, struct sockaddr_storage *ss);
+
+#endif

@@ -1,0 +1,350 @@
+/* probe.c: the daemon's side of outside probes (see probe.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "log.h"
+#include "loop.h"
+#include "probe.h"
+#include "reflector.h"
+
+#define MAX_RESULTS	(PROF_MAX_ENDPOINTS * 2)
+#define ANSWER_MS	45000
+
+static int pfd = -1;
+static pid_t hpid = -1;
+static struct probe_result results[MAX_RESULTS], pending[MAX_RESULTS];
+static size_t nresults, npending;
+static struct {
+	char		name[PROF_NAME_MAX];
+	unsigned	fam;
+	long long	packets;
+} snap[MAX_RESULTS];
+static size_t nsnap;
+static probe_counter_fn counter_fn;
+static void (*done_cb)(void);
+
+void
+probe_on_done(void (*cb)(void))
+{
+	done_cb = cb;
+}
+
+size_t
+probe_results(const struct probe_result **out)
+{
+	*out = results;
+	return nresults;
+}
+
+void
+probe_reset(void)
+{
+	nresults = 0;
+}
+
+static const char *
+kind_of(const struct prof_endpoint *e)
+{
+	if (e->proto == IPPROTO_TCP)
+		return "tcp";
+	/* TURN answers STUN; the ICE mux answers nothing without credentials. */
+	return strncmp(e->name, "turn", 4) == 0 ? "stun-udp" : "datagram";
+}
+
+/* ---- the helper (child) ---- */
+
+static int
+connect_timeout(const struct sockaddr_storage *to, int ms)
+{
+	socklen_t len = to->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+	struct pollfd p;
+	int s, err = 0;
+	socklen_t el = sizeof(err);
+
+	if ((s = socket(to->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1)
+		return -1;
+	if (connect(s, (const struct sockaddr *)to, len) == -1 &&
+	    errno != EINPROGRESS) {
+		close(s);
+		return -1;
+	}
+	p.fd = s;
+	p.events = POLLOUT;
+	if (poll(&p, 1, ms) != 1 || getsockopt(s, SOL_SOCKET, SO_ERROR, &err,
+	    &el) == -1 || err != 0) {
+		close(s);
+		errno = err ? err : ETIMEDOUT;
+		return -1;
+	}
+	return s;
+}
+
+static void
+emit(int out, const char *name, unsigned fam, const char *kind, int ok,
+    const char *detail, const char *refl)
+{
+	struct probe_result r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	r.fam = fam;
+	r.ok = (uint32_t)ok;
+	snprintf(r.kind, sizeof(r.kind), "%s", kind);
+	snprintf(r.detail, sizeof(r.detail), "%s", detail);
+	snprintf(r.reflector, sizeof(r.reflector), "%s", refl);
+	r.at = (int64_t)time(NULL);
+	(void)write(out, &r, sizeof(r));	/* < PIPE_BUF: atomic */
+}
+
+static void
+ask(int out, const struct conf *c, const struct profile *p, size_t ri)
+{
+	const struct sockaddr_storage *rs = &c->reflectors[ri];
+	unsigned fam = rs->ss_family == AF_INET ? FAM_IPV4 : FAM_IPV6;
+	char refl[64], a[INET6_ADDRSTRLEN], buf[65536], err[160];
+	json_t *req = json_object(), *probes = json_array(), *ans, *res, *x;
+	size_t i, len = 0;
+	ssize_t n;
+	struct pollfd pf;
+	char *line;
+	int s, nprobes = 0;
+
+	if (fam == FAM_IPV4)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)rs)->sin_addr, a,
+		    sizeof(a));
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)rs)->sin6_addr,
+		    a, sizeof(a));
+	snprintf(refl, sizeof(refl), fam == FAM_IPV4 ? "%s:%u" : "[%s]:%u", a,
+	    ntohs(((const struct sockaddr_in *)rs)->sin_port));
+	for (i = 0; i < p->n && nprobes < REFL_MAX_PROBES; i++) {
+		const struct prof_endpoint *e = &p->ep[i];
+
+		if (!(e->families & c->families & fam) || e->port != e->port_end)
+			continue;
+		json_array_append_new(probes, json_pack("{s:s, s:s, s:i}", "name",
+		    e->name, "kind", kind_of(e), "port", (int)e->port));
+		nprobes++;
+	}
+	json_object_set_new(req, "probes", probes);
+	line = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (nprobes == 0 || line == NULL) {
+		free(line);
+		return;
+	}
+	if ((s = connect_timeout(rs, 3000)) == -1) {
+		snprintf(err, sizeof(err), "reflector %s unreachable: %s", refl,
+		    strerror(errno));
+		for (i = 0; i < p->n; i++)
+			if ((p->ep[i].families & c->families & fam) &&
+			    p->ep[i].port == p->ep[i].port_end)
+				emit(out, p->ep[i].name, fam, "none", 0, err, refl);
+		free(line);
+		return;
+	}
+	(void)send(s, line, strlen(line), MSG_NOSIGNAL);
+	(void)send(s, "\n", 1, MSG_NOSIGNAL);
+	free(line);
+	pf.fd = s;
+	pf.events = POLLIN;
+	while (len < sizeof(buf) - 1 && poll(&pf, 1, ANSWER_MS) == 1 &&
+	    (n = recv(s, buf + len, sizeof(buf) - 1 - len, 0)) > 0)
+		len += (size_t)n;
+	close(s);
+	buf[len] = '\0';
+	/* The reflector's word is untrusted: parsed here, without privileges. */
+	ans = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
+	res = json_object_get(ans, "results");
+	if (!json_is_array(res)) {
+		snprintf(err, sizeof(err), "reflector %s: %s", refl,
+		    json_is_string(json_object_get(ans, "error")) ?
+		    json_string_value(json_object_get(ans, "error")) :
+		    "no answer");
+		for (i = 0; i < p->n; i++)
+			if ((p->ep[i].families & c->families & fam) &&
+			    p->ep[i].port == p->ep[i].port_end)
+				emit(out, p->ep[i].name, fam, "none", 0, err, refl);
+		json_decref(ans);
+		return;
+	}
+	json_array_foreach(res, i, x) {
+		const char *name = json_string_value(json_object_get(x, "name"));
+		const char *kind = json_string_value(json_object_get(x, "kind"));
+		const char *det = json_string_value(json_object_get(x, "detail"));
+
+		if (name == NULL || kind == NULL)
+			continue;
+		emit(out, name, fam, kind, json_is_true(json_object_get(x, "ok")),
+		    det ? det : "", refl);
+	}
+	json_decref(ans);
+}
+
+static void __attribute__((noreturn))
+helper(int out, const struct conf *c, const struct profile *p, pid_t parent)
+{
+	struct passwd *pw;
+	size_t i;
+	int fd;
+
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != out)
+			(void)close(fd);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	if (geteuid() == 0 && (pw = getpwnam(c->mapper_user)) != NULL &&
+	    (setgroups(0, NULL) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1))
+		_exit(1);
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	for (i = 0; i < c->nreflectors; i++)
+		ask(out, c, p, i);
+	_exit(0);
+}
+
+/* ---- the daemon's side ---- */
+
+static void
+finish(void)
+{
+	size_t i, j;
+
+	/* A datagram reached the host only if our rule counted it. */
+	for (i = 0; i < npending; i++) {
+		struct probe_result *r = &pending[i];
+		long long now;
+
+		if (strcmp(r->kind, "datagram") != 0 || !r->ok)
+			continue;
+		long long was = -1;
+
+		for (j = 0; j < nsnap; j++)
+			if (strcmp(snap[j].name, r->name) == 0 &&
+			    snap[j].fam == r->fam)
+				was = snap[j].packets;
+		now = counter_fn ? counter_fn(r->name, r->fam) : -1;
+		if (was >= 0 && now > was) {
+			snprintf(r->detail, sizeof(r->detail), "the reflector's "
+			    "datagrams were counted by portward's rule (%lld "
+			    "more packets)", now - was);
+		} else {
+			r->ok = 0;
+			snprintf(r->detail, sizeof(r->detail), "the reflector "
+			    "sent datagrams, but portward's rule counted none");
+		}
+	}
+	/* Keep the newest result per endpoint and family. */
+	for (i = 0; i < npending; i++) {
+		for (j = 0; j < nresults; j++)
+			if (strcmp(results[j].name, pending[i].name) == 0 &&
+			    results[j].fam == pending[i].fam)
+				break;
+		if (j == nresults && nresults < MAX_RESULTS)
+			nresults++;
+		if (j < MAX_RESULTS)
+			results[j] = pending[i];
+	}
+	for (i = 0; i < npending; i++)
+		log_info("probe: %s %s from %s: %s (%s)", pending[i].name,
+		    pending[i].fam == FAM_IPV4 ? "ipv4" : "ipv6",
+		    pending[i].reflector, pending[i].ok ? "reached" :
+		    "NOT reached", pending[i].detail);
+	npending = 0;
+	if (done_cb != NULL)
+		done_cb();
+}
+
+static void
+on_record(int fd, void *arg)
+{
+	struct probe_result r;
+	ssize_t n;
+
+	(void)arg;
+	n = read(fd, &r, sizeof(r));
+	if (n == (ssize_t)sizeof(r)) {
+		r.name[sizeof(r.name) - 1] = r.kind[sizeof(r.kind) - 1] = '\0';
+		r.detail[sizeof(r.detail) - 1] = '\0';
+		r.reflector[sizeof(r.reflector) - 1] = '\0';
+		if ((r.fam == FAM_IPV4 || r.fam == FAM_IPV6) &&
+		    npending < MAX_RESULTS)
+			pending[npending++] = r;
+		return;
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	loop_del(fd);
+	close(fd);
+	pfd = -1;
+	hpid = -1;
+	finish();
+}
+
+int
+probe_start(const struct conf *c, const struct profile *p,
+    probe_counter_fn counter)
+{
+	static struct conf cc;
+	static struct profile pp;
+	int fds[2];
+	size_t i, k;
+	pid_t parent = getpid();
+
+	if (pfd != -1 || c->nreflectors == 0)
+		return -1;
+	cc = *c;
+	pp = *p;
+	counter_fn = counter;
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	switch (hpid = fork()) {
+	case -1:
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	case 0:
+		close(fds[0]);
+		helper(fds[1], &cc, &pp, parent);
+	}
+	close(fds[1]);
+	pfd = fds[0];
+	(void)fcntl(pfd, F_SETFL, O_NONBLOCK);
+	/* Counters before the reflector's datagrams, per endpoint and family. */
+	npending = 0;
+	nsnap = 0;
+	for (i = 0; i < p->n; i++)
+		for (k = 0; k < 2 && nsnap < MAX_RESULTS; k++) {
+			snprintf(snap[nsnap].name, sizeof(snap[nsnap].name), "%s",
+			    p->ep[i].name);
+			snap[nsnap].fam = k == 0 ? FAM_IPV4 : FAM_IPV6;
+			snap[nsnap].packets = counter ? counter(p->ep[i].name,
+			    snap[nsnap].fam) : -1;
+			nsnap++;
+		}
+	if (loop_add(pfd, on_record, NULL) == -1) {
+		close(pfd);
+		pfd = -1;
+		return -1;
+	}
+	return 0;
+}

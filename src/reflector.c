@@ -1,0 +1,370 @@
+/*
+ * reflector.c: the outside end of the probes (see reflector.h). Serial and
+ * bounded: one client at a time, every wait has a timeout, so a client
+ * that says nothing costs at most a few seconds.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "log.h"
+#include "reflector.h"
+#include "stun.h"
+
+#define PROBE_MS	2000
+#define RATE_SLOTS	64
+
+static struct {
+	struct sockaddr_storage	addr;
+	time_t			at;
+} seen[RATE_SLOTS];
+
+int
+refl_parse_addr(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	char host[INET6_ADDRSTRLEN + 1], *end;
+	const char *colon;
+	size_t n;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		if ((colon = strstr(s, "]:")) == NULL)
+			return -1;
+		n = (size_t)(colon - s - 1);
+		colon++;
+	} else if ((colon = strrchr(s, ':')) == NULL)
+		return -1;
+	else
+		n = (size_t)(colon - s);
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	memcpy(host, s[0] == '[' ? s + 1 : s, n);
+	host[n] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 1 || port > 65535)
+		return -1;
+	if (s[0] != '[' && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (s[0] == '[' && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	return -1;
+}
+
+static socklen_t
+salen(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+}
+
+static void
+with_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+static int
+same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+	    &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+}
+
+/* One request per address every REFL_RATE_SECONDS. */
+static int
+rate_ok(const struct sockaddr_storage *from)
+{
+	time_t now = time(NULL);
+	size_t i, oldest = 0;
+
+	for (i = 0; i < RATE_SLOTS; i++) {
+		if (seen[i].at != 0 && same_host(&seen[i].addr, from)) {
+			if (now - seen[i].at < REFL_RATE_SECONDS)
+				return 0;
+			seen[i].at = now;
+			return 1;
+		}
+		if (seen[i].at < seen[oldest].at)
+			oldest = i;
+	}
+	seen[oldest].addr = *from;
+	seen[oldest].at = now;
+	return 1;
+}
+
+/* Connect with a deadline; the connected socket, or -1. */
+static int
+connect_to(const struct sockaddr_storage *to, int ms)
+{
+	struct pollfd p;
+	int s, err = 0;
+	socklen_t el = sizeof(err);
+
+	if ((s = socket(to->ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(s, (const struct sockaddr *)to, salen(to)) == -1 &&
+	    errno != EINPROGRESS) {
+		close(s);
+		return -1;
+	}
+	p.fd = s;
+	p.events = POLLOUT;
+	if (poll(&p, 1, ms) != 1 || getsockopt(s, SOL_SOCKET, SO_ERROR, &err,
+	    &el) == -1 || err != 0) {
+		close(s);
+		errno = err ? err : ETIMEDOUT;
+		return -1;
+	}
+	(void)fcntl(s, F_SETFL, 0);
+	return s;
+}
+
+static int
+stun_exchange(int s, int tcp, const struct sockaddr_storage *to,
+    char *detail, size_t dlen)
+{
+	uint8_t req[STUN_REQ_LEN], tid[12], buf[512];
+	struct sockaddr_storage mapped;
+	char a[INET6_ADDRSTRLEN];
+	struct pollfd p = { s, POLLIN, 0 };
+	size_t got = 0;
+	ssize_t n;
+	int try;
+
+	if (getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid))
+		return -1;
+	stun_request(req, tid);
+	for (try = 0; try < (tcp ? 1 : 3); try++) {
+		if (tcp ? send(s, req, sizeof(req), MSG_NOSIGNAL) < 0 :
+		    sendto(s, req, sizeof(req), 0, (const struct sockaddr *)to,
+		    salen(to)) < 0)
+			break;
+		while (poll(&p, 1, tcp ? PROBE_MS : PROBE_MS / 3) == 1) {
+			n = recv(s, buf + (tcp ? got : 0), sizeof(buf) -
+			    (tcp ? got : 0), 0);
+			if (n <= 0)
+				break;
+			got = tcp ? got + (size_t)n : (size_t)n;
+			if (stun_response(buf, got, tid, &mapped) == 0) {
+				if (mapped.ss_family == AF_INET)
+					inet_ntop(AF_INET, &((struct sockaddr_in *)
+					    &mapped)->sin_addr, a, sizeof(a));
+				else
+					inet_ntop(AF_INET6, &((struct sockaddr_in6 *)
+					    &mapped)->sin6_addr, a, sizeof(a));
+				snprintf(detail, dlen, "STUN Binding answered over "
+				    "%s (mapped address %s)", tcp ? "TCP" : "UDP",
+				    a);
+				return 0;
+			}
+			if (!tcp)
+				continue;
+		}
+	}
+	snprintf(detail, dlen, "no STUN answer over %s", tcp ? "TCP" : "UDP");
+	return -1;
+}
+
+static int
+probe_one(const struct sockaddr_storage *peer, const char *kind,
+    uint16_t port, char *detail, size_t dlen)
+{
+	struct sockaddr_storage to = *peer;
+	int s, ok, i;
+
+	with_port(&to, port);
+	if (strcmp(kind, "tcp") == 0 || strcmp(kind, "stun-tcp") == 0) {
+		if ((s = connect_to(&to, PROBE_MS)) == -1) {
+			snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
+			return 0;
+		}
+		if (strcmp(kind, "tcp") == 0) {
+			snprintf(detail, dlen, "TCP connection accepted");
+			ok = 1;
+		} else
+			ok = stun_exchange(s, 1, &to, detail, dlen) == 0;
+		close(s);
+		return ok;
+	}
+	if ((s = socket(to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(detail, dlen, "socket: %s", strerror(errno));
+		return 0;
+	}
+	if (strcmp(kind, "stun-udp") == 0)
+		ok = stun_exchange(s, 0, &to, detail, dlen) == 0;
+	else {
+		/* Nothing answers without ICE credentials: the requester counts. */
+		for (i = 0, ok = 1; i < 3; i++)
+			if (sendto(s, "portward-probe", 14, 0,
+			    (struct sockaddr *)&to, salen(&to)) < 0)
+				ok = 0;
+		snprintf(detail, dlen, ok ? "3 datagrams sent" : "sendto: %s",
+		    strerror(errno));
+	}
+	close(s);
+	return ok;
+}
+
+static int
+valid_name(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n] != '\0'; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' &&
+		    s[n] <= '9') || s[n] == '-' || s[n] == '_'))
+			return 0;
+	return n > 0 && n < 32;
+}
+
+static json_t *
+handle(const char *line, const struct sockaddr_storage *peer)
+{
+	static const char *kinds[] = { "tcp", "stun-tcp", "stun-udp",
+	    "datagram", NULL };
+	json_t *req, *probes, *p, *results, *out;
+	char a[INET6_ADDRSTRLEN], detail[160];
+	const char *name, *kind;
+	json_int_t port;
+	size_t i, k;
+
+	if (peer->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr,
+		    a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer)->
+		    sin6_addr, a, sizeof(a));
+	if (!rate_ok(peer))
+		return json_pack("{s:s, s:s}", "from", a, "error",
+		    "rate limited: one request every 2 seconds");
+	req = json_loads(line, 0, NULL);
+	probes = json_object_get(req, "probes");
+	if (!json_is_array(probes) || json_array_size(probes) == 0 ||
+	    json_array_size(probes) > REFL_MAX_PROBES) {
+		json_decref(req);
+		return json_pack("{s:s, s:s}", "from", a, "error", "expected "
+		    "{\"probes\": [...]} with 1 to 16 probes");
+	}
+	/* Check everything before probing anything. */
+	json_array_foreach(probes, i, p) {
+		name = json_string_value(json_object_get(p, "name"));
+		kind = json_string_value(json_object_get(p, "kind"));
+		port = json_integer_value(json_object_get(p, "port"));
+		for (k = 0; kind != NULL && kinds[k] != NULL; k++)
+			if (strcmp(kind, kinds[k]) == 0)
+				break;
+		if (name == NULL || !valid_name(name) || kind == NULL ||
+		    kinds[k] == NULL || port < 1 || port > 65535) {
+			json_decref(req);
+			return json_pack("{s:s, s:s}", "from", a, "error",
+			    "a probe needs name, kind (tcp, stun-tcp, stun-udp, "
+			    "datagram) and port 1-65535");
+		}
+	}
+	results = json_array();
+	json_array_foreach(probes, i, p) {
+		int ok;
+
+		name = json_string_value(json_object_get(p, "name"));
+		kind = json_string_value(json_object_get(p, "kind"));
+		port = json_integer_value(json_object_get(p, "port"));
+		ok = probe_one(peer, kind, (uint16_t)port, detail,
+		    sizeof(detail));
+		json_array_append_new(results, json_pack("{s:s, s:s, s:i, s:b, "
+		    "s:s}", "name", name, "kind", kind, "port", (int)port, "ok",
+		    ok, "detail", detail));
+	}
+	json_decref(req);
+	out = json_pack("{s:s, s:o}", "from", a, "results", results);
+	log_info("probed %s: %zu port%s", a, json_array_size(results),
+	    json_array_size(results) == 1 ? "" : "s");
+	return out;
+}
+
+int
+refl_serve(const char *listen_on)
+{
+	struct sockaddr_storage ss, peer;
+	struct timeval tv = { 5, 0 };
+	socklen_t pl;
+	char line[REFL_MAX_LINE + 1];
+	size_t len;
+	ssize_t n;
+	json_t *ans;
+	char *out;
+	int ls, c, one = 1;
+
+	if (refl_parse_addr(listen_on, &ss) == -1) {
+		log_warnx("--listen %s: expected ADDR:PORT or [ADDR6]:PORT",
+		    listen_on);
+		return 2;
+	}
+	if ((ls = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(ls, (struct sockaddr *)&ss, salen(&ss)) == -1 ||
+	    listen(ls, 16) == -1) {
+		log_warn("reflector: %s", listen_on);
+		return 1;
+	}
+	log_info("reflector listening on %s", listen_on);
+	signal(SIGPIPE, SIG_IGN);
+	for (;;) {
+		pl = sizeof(peer);
+		if ((c = accept4(ls, (struct sockaddr *)&peer, &pl,
+		    SOCK_CLOEXEC)) == -1)
+			continue;
+		(void)setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		(void)setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		len = 0;
+		while (len < REFL_MAX_LINE && (n = recv(c, line + len,
+		    REFL_MAX_LINE - len, 0)) > 0) {
+			len += (size_t)n;
+			if (memchr(line, '\n', len) != NULL)
+				break;
+		}
+		line[len] = '\0';
+		if (memchr(line, '\n', len) == NULL) {
+			close(c);	/* silent, half-open or oversized */
+			continue;
+		}
+		ans = handle(line, &peer);
+		out = json_dumps(ans, JSON_COMPACT);
+		json_decref(ans);
+		if (out != NULL) {
+			(void)send(c, out, strlen(out), MSG_NOSIGNAL);
+			(void)send(c, "\n", 1, MSG_NOSIGNAL);
+			free(out);
+		}
+		close(c);
+	}
+}
