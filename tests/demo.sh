@@ -111,6 +111,10 @@ kill "$LISTENER"; wait "$LISTENER" 2>/dev/null
 step "host firewall service behind a home router running miniupnpd, supervising the SFU"
 echo "  (the SFU is tests/tools/lkstub, a stand-in that binds exactly as LiveKit 1.10.0 does)"
 lab_router_up >"$LAB_DIR/router.log" 2>&1
+echo "  reflectors on the internet side: $PEER4:7900 and [$PEER6]:7900 (portwardctl reflector)"
+lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900" 2>/dev/null
+lab_bg "$INET" "$PORTWARDCTL" reflector --listen "[$PEER6]:7900" 2>/dev/null
+lab_wait_listen "$INET" 7900
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/host.json"
 DAEMON=${LAB_PIDS[-1]}
 mapped() { lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -cE "^ *[0-9]+ (TCP|UDP) .*'portward"; }
@@ -119,7 +123,12 @@ echo "  the router's own list (upnpc -l, an independent witness):"
 lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -E "^ *[0-9]+ (TCP|UDP)" | sed 's/^/   /'
 echo "  IPv6 pinholes in the router's firewall: $(lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8)"
 probe
-echo "  portwardctl status, as an operator sees it:"
+probed() {	# every cell measured (no unknown left)
+	[ "$(ip netns exec "$LAN" "$PORTWARDCTL" status -s "$1" --json 2>/dev/null |
+	    jq '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length')" = 0 ]
+}
+T_WAIT=30 t_wait probed "$LAB_DIR/lan.sock"
+echo "  portwardctl status, as an operator sees it (probed from the reflectors):"
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed 's/^/    /'
 echo "  the SFU crashes (kill -9):"
 kill -9 "$(lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" --json | jq -r .child.pid)"
@@ -135,5 +144,20 @@ echo "  stopping portwardd:"
 kill -TERM "$DAEMON"
 wait "$DAEMON"
 echo "  exit $?; forwards left on the router: $(mapped)"
+
+step "the same host with turn.external_tls: true, TLS terminated by a dual-stack proxy"
+sed 's/^  tls_port: 5350$/  tls_port: 5350\n  external_tls: true/' "$LAB_DIR/livekit.yaml" >"$LAB_DIR/livekit-ext.yaml"
+sed "s|\"livekit.yaml\"|\"livekit-ext.yaml\"|" "$LAB_DIR/host.json" >"$LAB_DIR/host-ext.json"
+echo "  the profile now serves TURN/TLS on both families:"
+lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit-ext.yaml" | grep -E '^(ENDPOINT|turn)' | sed 's/^/    /'
+echo "  the proxy: IPv6 on 5350, to LiveKit's TURN on 127.0.0.1:5350 (socat standing in for a TLS proxy)"
+lab_bg "$LAN" socat TCP6-LISTEN:5350,ipv6only=1,reuseaddr,fork TCP4:127.0.0.1:5350
+lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/host-ext.json"
+DAEMON=${LAB_PIDS[-1]}
+sleep 2.1	# the reflectors take one request per address every 2 s
+T_WAIT=30 t_wait probed "$LAB_DIR/lan.sock"
+lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed -n '1,5p' | sed 's/^/    /'
+kill -TERM "$DAEMON"
+wait "$DAEMON"
 
 step "lab torn down"

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# probe.sh: reachability per IP family, measured from outside. The lab's
+# internet side runs two reflectors (IPv4 and IPv6); the LiveKit host runs
+# portwardd with the LiveKit stand-in behind miniupnpd. The final table:
+# IPv4 reachable everywhere, IPv6 reachable for ICE and impossible for
+# TURN (LiveKit 1.10.0 binds TURN to IPv4). Then the reflector's limits:
+# it probes only the asker, refuses bad requests, rate-limits.
+T_NAME=probe
+source "$(dirname "$0")/../lib/testlib.sh"
+source "$TOP/tests/lib/lab.sh"
+t_need_root
+t_need_tool ip nft jq socat miniupnpd upnpc turnserver
+trap lab_down EXIT
+lab_up || { t_fail lab_up; exit 1; }
+chmod 755 "$LAB_DIR"
+cp "$TOP/build/tools/lkstub" "$LAB_DIR/lkstub"
+lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900"
+lab_bg "$INET" "$PORTWARDCTL" reflector --listen "[$PEER6]:7900"
+lab_wait_listen "$INET" 7900
+st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" --json 2>/dev/null | jq -r "$1"; }
+cell() { st ".endpoints[] | select(.name==\"$1\") | .$2 | \"\(.verdict) \(.reason)\""; }
+probed() { [ "$(st '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length')" = 0 ]; }
+
+cat >"$LAB_DIR/c.json" <<JSON
+{ "mode": "host", "profile": "$TOP/rules/livekit.json",
+  "control_socket": "$LAB_DIR/ctl.sock",
+  "mapping": { "methods": ["upnp"], "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
+  "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
+  "supervise": { "command": ["$LAB_DIR/lkstub"], "user": "nobody" } }
+JSON
+lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/c.json"
+DPID=${LAB_PIDS[-1]}
+T_WAIT=30 t_wait probed
+for e in ice-tcp ice-udp turn-udp turn-tls; do
+	v=$(cell $e ipv4)
+	if [ "$v" = "reachable " ]; then t_pass "verdict__${e}_ipv4__reachable"
+	else t_fail "verdict__${e}_ipv4__reachable" "$v"; fi
+done
+for e in ice-tcp ice-udp; do
+	v=$(cell $e ipv6)
+	if [ "$v" = "reachable " ]; then t_pass "verdict__${e}_ipv6__reachable_through_pinhole"
+	else t_fail "verdict__${e}_ipv6__reachable_through_pinhole" "$v"; fi
+done
+for e in turn-udp turn-tls; do
+	v=$(cell $e ipv6)
+	if [ "$v" = "impossible livekit-turn-ipv4-only" ]; then t_pass "verdict__${e}_ipv6__impossible_livekit_turn_ipv4_only"
+	else t_fail "verdict__${e}_ipv6__impossible_livekit_turn_ipv4_only" "$v"; fi
+done
+h=$(st '.endpoints[] | select(.name=="ice-udp") | .ipv6.hint')
+if [[ $h == *"counted by portward's rule"* ]]; then t_pass probe__udp_mux__confirmed_by_rule_counter
+else t_fail probe__udp_mux__confirmed_by_rule_counter "$h"; fi
+h=$(st '.endpoints[] | select(.name=="turn-udp") | .ipv4.hint')
+if [[ $h == *"STUN Binding answered over UDP (mapped address $PEER4)"* ]]; then t_pass probe__turn_udp__stun_answered
+else t_fail probe__turn_udp__stun_answered "$h"; fi
+
+# The SFU stops serving ICE/TCP: the next probe says so.
+kill -STOP "$(st .child.pid)"
+lab_exec "$LAN" "$PORTWARDCTL" probe -s "$LAB_DIR/ctl.sock" >/dev/null
+T_WAIT=30 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/ctl.sock --json | jq -r '.endpoints[] | select(.name==\"turn-udp\") | .ipv4.verdict')\" = blocked ]"
+v=$(cell turn-udp ipv4)
+if [ "$v" = "blocked probe-failed" ]; then t_pass verdict__sfu_frozen__probe_failed
+else t_fail verdict__sfu_frozen__probe_failed "$v"; fi
+kill -CONT "$(st .child.pid)"
+out=$(lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" 2>&1)
+if [ $? -eq 1 ] && [[ $out == *"turn-udp ipv4: not reached from $PEER4:7900"* ]]; then
+	t_pass status__probe_failed__exit_1_with_hint
+else t_fail status__probe_failed__exit_1_with_hint; fi
+
+# The reflector probes the asker only, within limits. The asker here is
+# the internet host's second address, where nothing listens on 7881:
+# the answer must be about that address and say no.
+ask() {	# ask NS ADDR JSON
+	lab_exec "$1" socat -T5 - "TCP:$2:7900,bind=$PEER4B" <<<"$3" 2>/dev/null
+}
+a=$(ask "$INET" $PEER4 '{"probes":[{"name":"x","kind":"tcp","port":7881}]}')
+if [ "$(jq -r .from <<<"$a")" = "$PEER4B" ] && [ "$(jq -r '.results[0].ok' <<<"$a")" = false ]; then
+	t_pass reflector__probes_the_asker_only
+else t_fail reflector__probes_the_asker_only "$a"; fi
+a=$(ask "$INET" $PEER4 '{"probes":[{"name":"x","kind":"tcp","port":7881}]}')
+if [[ $(jq -r .error <<<"$a") == "rate limited"* ]]; then t_pass reflector__rate_limited
+else t_fail reflector__rate_limited "$a"; fi
+sleep 2.1
+many=$(jq -nc '{probes: [range(17) | {name: "x", kind: "tcp", port: 1}]}')
+a=$(ask "$INET" $PEER4 "$many")
+b=$(sleep 2.1; ask "$INET" $PEER4 '{"probes":[{"name":"x","kind":"tcp","port":0}]}')
+c=$(sleep 2.1; ask "$INET" $PEER4 '{"probes":[{"name":"x","kind":"shell","port":22}]}')
+if [[ $(jq -r .error <<<"$a") == expected* ]] && [[ $(jq -r .error <<<"$b") == "a probe needs"* ]] &&
+    [[ $(jq -r .error <<<"$c") == "a probe needs"* ]]; then
+	t_pass reflector__bad_requests_refused
+else t_fail reflector__bad_requests_refused "$a $b $c"; fi
+kill "$DPID"; wait "$DPID" 2>/dev/null
+t_done
