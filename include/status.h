@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "listeners.h"
 #include "mapper.h"
+#include "netstate.h"
 #include "nft.h"
 #include "probe.h"
 #include "profile.h"
@@ -31,6 +32,9 @@ struct status_in {
 	long long			 last_repair;	/* unix time, 0: never */
 	const struct probe_result	*probes;	/* from outside */
 	size_t				 nprobes;
+	/* This host's IPv6 (host mode), when it could be read. */
+	int				 have_v6;
+	struct ns_ipv6			 v6;
 	/* This host's listeners (host mode), when they could be read. */
 	int				 have_lsn;
 	const struct lsn		*lsn;

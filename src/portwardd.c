@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "control.h"
 #include "listeners.h"
+#include "netstate.h"
 #include "log.h"
 #include "loop.h"
 #include "mapper.h"
@@ -350,6 +351,8 @@ build_status(void)
 	sup_get(&child);
 	in.child = &child;
 	in.ready = d.ready;
+	if (d.conf.mode == CONF_MODE_HOST && ns_ipv6_read(&in.v6) == 0)
+		in.have_v6 = 1;
 	if (d.conf.mode == CONF_MODE_HOST && lsn_dump(&l, &nl) == 0) {
 		in.have_lsn = 1;
 		in.lsn = l;

@@ -119,6 +119,22 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		    "out %s", in->conf->file, fam == FAM_IPV4 ? "ipv4" : "ipv6");
 		return;
 	}
+	if (fam == FAM_IPV6 && in->have_v6 && in->conf->mode == CONF_MODE_HOST) {
+		if (!in->v6.global) {
+			set(c, "blocked", "no-ipv6-address", "this host has no "
+			    "global IPv6 address%s: IPv6 clients outside cannot "
+			    "reach it; get a global prefix from the router "
+			    "(SLAAC or DHCPv6-PD)", in->v6.ula ? " (unique-local "
+			    "fd00::/8 only)" : "");
+			return;
+		}
+		if (!in->v6.default_route) {
+			set(c, "blocked", "no-ipv6-route", "this host has no IPv6 "
+			    "default route: answers to IPv6 clients outside have "
+			    "no way back");
+			return;
+		}
+	}
 	if (!in->rules_ok) {
 		set(c, "blocked", "no-rule", "portward's rules are not in "
 		    "place: see the daemon's log");

@@ -96,7 +96,7 @@ in_ns nft add table ip fw
 in_ns nft add chain ip fw INPUT '{ type filter hook input priority 0; policy drop; }'
 v=$(in_ns "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json | jq -r '.endpoints[0] | "\(.ipv4.verdict) \(.ipv4.reason) \(.ipv6.reason)"')
 h=$(in_ns "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json | jq -r '.endpoints[0].ipv4.hint')
-if [ "$v" = "blocked dropped-by-other-table no-listener" ] && [[ $h == *"table ip fw, chain INPUT (policy drop)"* ]]; then
+if [ "$v" = "blocked dropped-by-other-table no-ipv6-address" ] && [[ $h == *"table ip fw, chain INPUT (policy drop)"* ]]; then
 	t_pass status__other_table_drops__blocked_naming_table_and_chain
 else t_fail status__other_table_drops__blocked_naming_table_and_chain "$v / $h"; fi
 in_ns nft delete table ip fw

@@ -62,7 +62,8 @@ if [ "$(st .child.state)" = starting ] && [ "$(st .ready)" = false ] &&
 	t_pass readiness__late_binder__starting_not_ready_no_listener
 else t_fail readiness__late_binder__starting_not_ready "$(st .child)"; fi
 if t_wait st_is .ready true && [ "$(st .child.state)" = running ] &&
-    [[ "$(st '.endpoints[0].ipv6.hint')" == listening,* ]]; then
+    [[ "$(st '.endpoints[0].ipv4.hint')" == listening,* ]] &&
+    [ "$(st '.endpoints[0].ipv6.reason')" = no-ipv6-address ]; then
 	t_pass readiness__listeners_seen__running_ready
 else t_fail readiness__listeners_seen__running_ready "$(tail -3 "$TMP/log")"; fi
 if grep -n 'lkstub: listening\|portwardd: ready$' "$TMP/log" | head -1 | grep -q 'lkstub: listening'; then

@@ -252,6 +252,23 @@ metrics__status__verdicts_counters_and_escaped_labels(void **state)
 	assert_int_equal(metrics_render(stderr, "not json"), -1);
 }
 
+static void
+status__no_global_ipv6__blocked_no_ipv6_address(void **state)
+{
+	(void)state;
+	setup(host);
+	in.have_v6 = 1;
+	in.v6.ula = 1;
+	assert_cell("ice-tcp", "ipv6", "blocked", "no-ipv6-address");
+	assert_contains(json_string_value(json_object_get(cell("ice-tcp",
+	    "ipv6"), "hint")), "unique-local");
+	in.v6.global = 1;
+	assert_cell("ice-tcp", "ipv6", "blocked", "no-ipv6-route");
+	in.v6.default_route = 1;
+	assert_cell("ice-tcp", "ipv6", "unknown", "not-measured");
+	assert_cell("ice-tcp", "ipv4", "unknown", "not-measured");
+}
+
 static int
 teardown(void **state)
 {
@@ -276,6 +293,7 @@ main(void)
 		cmocka_unit_test_teardown(status__v6only_socket__ipv4_blocked_listener_ipv6_only, teardown),
 		cmocka_unit_test_teardown(status__turn_served_on_ipv6__measured_beats_version, teardown),
 		cmocka_unit_test_teardown(metrics__status__verdicts_counters_and_escaped_labels, teardown),
+		cmocka_unit_test_teardown(status__no_global_ipv6__blocked_no_ipv6_address, teardown),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
