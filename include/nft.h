@@ -89,6 +89,8 @@ void	nft_close(struct nft_ctx *ctx);
  */
 int	nft_converge(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	    const struct nft_ruleset *prev, int log_changes);
+/* How many changes converging would send (0: the kernel holds rs), or -1. */
+int	nft_pending(struct nft_ctx *ctx, const struct nft_ruleset *rs);
 /* Remove everything rs installs (own table, attached chain and jump). */
 int	nft_remove(struct nft_ctx *ctx, const struct nft_ruleset *rs);
 

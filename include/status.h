@@ -27,6 +27,7 @@ struct status_in {
 	const struct map_report		*map;		/* NULL: no report yet */
 	const struct sup_status		*child;		/* NULL: none */
 	int				 ready;
+	int				 doctor;	/* no daemon: no child, no forwards */
 	const struct nft_counter	*counters;	/* portward's rules */
 	int				 ncounters;
 	long long			 last_repair;	/* unix time, 0: never */

@@ -1000,6 +1000,12 @@ nft_converge(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 }
 
 int
+nft_pending(struct nft_ctx *ctx, const struct nft_ruleset *rs)
+{
+	return converge(ctx, rs, NULL, 0, 0);
+}
+
+int
 nft_remove(struct nft_ctx *ctx, const struct nft_ruleset *rs)
 {
 	struct kstate own, att;

@@ -6,7 +6,11 @@
 
 #include "conf.h"
 #include "control.h"
+#include "listeners.h"
 #include "log.h"
+#include "loop.h"
+#include "netstate.h"
+#include "probe.h"
 #include "nft.h"
 #include "profile.h"
 #include "reflector.h"
@@ -25,6 +29,7 @@ usage(void)
 	    "       portwardctl flush -c FILE\n"
 	    "       portwardctl status [-s SOCKET] [--json]\n"
 	    "       portwardctl probe [-s SOCKET]\n"
+	    "       portwardctl doctor [-c FILE] [--json]\n"
 	    "       portwardctl reflector --listen ADDR:PORT\n");
 	exit(EXIT_USAGE);
 }
@@ -208,6 +213,120 @@ cmd_probe(int argc, char **argv)
 	return rc;
 }
 
+#define DOCTOR_DEFAULT_CONF	"/etc/portward/portward.json"
+
+static struct {
+	struct conf		conf;
+	struct profile		prof;
+	struct nft_ruleset	rs;
+	struct nft_ctx		*nft;
+} dr;
+
+static long long
+doctor_packets(const char *name, unsigned fam)
+{
+	static struct nft_counter ctr[NFT_MAX_RULES];
+	const char *chain = dr.conf.mode == CONF_MODE_HOST ? "input" : "forward";
+	char want[NFT_NAME_MAX];
+	int n, i;
+
+	snprintf(want, sizeof(want), "%s %s", name, fam == FAM_IPV4 ? "ipv4" :
+	    "ipv6");
+	if (dr.nft == NULL ||
+	    (n = nft_counters(dr.nft, &dr.rs, ctr, NFT_MAX_RULES)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(ctr[i].chain, chain) == 0 &&
+		    strcmp(ctr[i].comment, want) == 0)
+			return (long long)ctr[i].packets;
+	return -1;
+}
+
+static void
+doctor_probed(void)
+{
+	loop_exit();
+}
+
+/*
+ * doctor: the same verdicts without a daemon, from the configuration, the
+ * kernel (rules, other firewalls, listeners, IPv6) and a probe round of
+ * its own against the configured reflectors.
+ */
+static int
+cmd_doctor(int argc, char **argv)
+{
+	static struct nft_conflict cf[16];
+	const char *file = DOCTOR_DEFAULT_CONF;
+	const struct probe_result *pr;
+	struct status_in in;
+	struct errbuf eb;
+	struct lsn *l = NULL;
+	size_t nl = 0;
+	char *json;
+	int i, as_json = 0, n, rc;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			as_json = 1;
+		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else
+			usage();
+	}
+	eb_clear(&eb);
+	if (conf_load(file, &dr.conf, &eb) == -1 ||
+	    conf_profile(&dr.conf, &dr.prof, &eb) == -1) {
+		log_warnx("%s", eb.msg);
+		return EXIT_USAGE;
+	}
+	nft_desired(&dr.conf, &dr.prof, &dr.rs);
+	memset(&in, 0, sizeof(in));
+	in.conf = &dr.conf;
+	in.prof = &dr.prof;
+	in.doctor = 1;
+	if ((dr.nft = nft_open()) != NULL) {
+		in.rules_ok = nft_pending(dr.nft, &dr.rs) == 0;
+		n = nft_conflicts(dr.nft, &dr.rs, cf, 16);
+		in.conflicts = cf;
+		in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
+	} else
+		log_warnx("cannot read nftables (run as root): rules unknown");
+	if (dr.conf.mode == CONF_MODE_HOST) {
+		if (ns_ipv6_read(&in.v6) == 0)
+			in.have_v6 = 1;
+		if (lsn_dump(&l, &nl) == 0) {
+			in.have_lsn = 1;
+			in.lsn = l;
+			in.nlsn = nl;
+		}
+	}
+	if (dr.conf.nreflectors > 0 && loop_init() == 0) {
+		probe_on_done(doctor_probed);
+		if (probe_start(&dr.conf, &dr.prof, doctor_packets) == 0)
+			(void)loop_run();
+		loop_fini();
+	}
+	in.nprobes = probe_results(&pr);
+	in.probes = pr;
+	json = status_json(&in);
+	free(l);
+	nft_close(dr.nft);
+	if (json == NULL)
+		return 1;
+	if (as_json) {
+		FILE *null = fopen("/dev/null", "w");
+
+		printf("%s\n", json);
+		rc = null ? status_print(null, json) : 1;
+		if (null)
+			fclose(null);
+	} else
+		rc = status_print(stdout, json);
+	free(json);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,6 +339,8 @@ main(int argc, char **argv)
 		return cmd_status(argc - 2, argv + 2);
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 2, argv + 2);
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 2, argv + 2);
 	if (strcmp(argv[1], "reflector") == 0) {
 		if (argc != 4 || strcmp(argv[2], "--listen") != 0)
 			usage();

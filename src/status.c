@@ -137,7 +137,8 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	}
 	if (!in->rules_ok) {
 		set(c, "blocked", "no-rule", "portward's rules are not in "
-		    "place: see the daemon's log");
+		    "place: is portwardd running? (portwardctl apply installs "
+		    "them once)");
 		return;
 	}
 	if (in->mapping_on) {
@@ -339,8 +340,13 @@ status_json(const struct status_in *in)
 	} else
 		child = json_pack("{s:s, s:n, s:i, s:n, s:b}", "state", "stopped",
 		    "pid", "restarts", 0, "last_exit", "configured", 0);
-	json_object_set_new(root, "child", child);
-	json_object_set_new(root, "ready", json_boolean(in->ready));
+	if (in->doctor) {
+		json_decref(child);
+		json_object_set_new(root, "doctor", json_true());
+	} else {
+		json_object_set_new(root, "child", child);
+		json_object_set_new(root, "ready", json_boolean(in->ready));
+	}
 	s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	json_decref(root);
 	return s;
@@ -407,6 +413,13 @@ status_print(FILE *f, const char *text)
 				    str(c, "hint"));
 		}
 	m = json_object_get(root, "mapping");
+	if (json_is_true(json_object_get(root, "doctor"))) {
+		fprintf(f, "\n(doctor: measured without the daemon; forwards and "
+		    "the supervised process are the daemon's, see "
+		    "portwardctl status)\n");
+		json_decref(root);
+		return rc;
+	}
 	if (json_is_true(json_object_get(m, "enabled"))) {
 		x = json_object_get(m, "external_addresses");
 		fprintf(f, "\nforwards: %s via %s, external address %s%s\n",

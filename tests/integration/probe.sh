@@ -90,4 +90,23 @@ if [[ $(jq -r .error <<<"$a") == expected* ]] && [[ $(jq -r .error <<<"$b") == "
 	t_pass reflector__bad_requests_refused
 else t_fail reflector__bad_requests_refused "$a $b $c"; fi
 kill "$DPID"; wait "$DPID" 2>/dev/null
+
+# doctor: the same verdicts without a daemon, from its own probes.
+lab_bg "$LAN" "$LAB_DIR/lkstub"
+lab_wait_listen "$LAN" 7881
+doctor() { sleep 2.1; lab_exec "$LAN" "$PORTWARDCTL" doctor -c "$LAB_DIR/c.json" --json 2>/dev/null; }
+dcell() { jq -r ".endpoints[] | select(.name==\"$2\") | .$3 | \"\(.verdict) \(.reason)\"" <<<"$1"; }
+j=$(doctor); rc=$?
+if [ $rc -eq 1 ] && [ "$(dcell "$j" ice-tcp ipv4)" = "blocked no-rule" ] &&
+    [ "$(jq -r .doctor <<<"$j")" = true ]; then
+	t_pass doctor__no_daemon_no_rules__blocked_no_rule_exit_1
+else t_fail doctor__no_daemon_no_rules__blocked_no_rule_exit_1 "rc=$rc $(dcell "$j" ice-tcp ipv4)"; fi
+lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/c.json" >/dev/null 2>&1
+lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -e by-hand -a $LAN4 7881 7881 TCP >/dev/null 2>&1
+j=$(doctor)
+if [ "$(dcell "$j" ice-tcp ipv4)" = "reachable " ] && [ "$(dcell "$j" turn-udp ipv4)" = "blocked probe-failed" ] &&
+    [ "$(dcell "$j" turn-udp ipv6)" = "impossible livekit-turn-ipv4-only" ]; then
+	t_pass doctor__forward_by_hand__measured_per_endpoint
+else t_fail doctor__forward_by_hand__measured_per_endpoint "$(dcell "$j" ice-tcp ipv4) / $(dcell "$j" turn-udp ipv4)"; fi
+lab_exec "$LAN" "$PORTWARDCTL" flush -c "$LAB_DIR/c.json" >/dev/null 2>&1
 t_done
