@@ -72,6 +72,7 @@ struct conf {
 	char			workdir[PATH_MAX];
 	long			ready_timeout;
 	long			stop_timeout;
+	int			restart_on_addr;	/* a new address: restart */
 
 	long			probe_interval;
 	size_t			nreflectors;

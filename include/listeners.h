@@ -32,6 +32,9 @@ unsigned lsn_families(const struct lsn *l, size_t n, uint8_t proto,
 /* The first socket on proto and a port in the range, or NULL. */
 const struct lsn *lsn_find(const struct lsn *l, size_t n, uint8_t proto,
 	    uint16_t port, uint16_t port_end);
+/* Whether a socket on proto/port receives for IPv6 address a. */
+int	lsn_serves_addr6(const struct lsn *l, size_t n, uint8_t proto,
+	    uint16_t port, const struct in6_addr *a);
 /* The process holding socket inode (scans /proc), name into comm; -1 if none. */
 pid_t	lsn_owner(uint32_t inode, char *comm, size_t commlen);
 

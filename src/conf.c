@@ -297,7 +297,7 @@ parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
 {
 	static const char *const keys[] = { "command", "user", "env",
 	    "working_directory", "ready_timeout_seconds",
-	    "stop_timeout_seconds", NULL };
+	    "stop_timeout_seconds", "restart_on_address_change", NULL };
 	char sub[64];
 	const char *name;
 	json_t *x, *a;
@@ -370,6 +370,10 @@ parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
 	if ((x = json_object_get(v, "stop_timeout_seconds")) != NULL &&
 	    jv_int(d, "supervise.stop_timeout_seconds", x, 1, 600,
 	    &c->stop_timeout) == -1)
+		return -1;
+	if ((x = json_object_get(v, "restart_on_address_change")) != NULL &&
+	    jv_bool(d, "supervise.restart_on_address_change", x,
+	    &c->restart_on_addr) == -1)
 		return -1;
 	return 0;
 }

@@ -167,6 +167,21 @@ lsn_families(const struct lsn *l, size_t n, uint8_t proto, uint16_t port,
 	return f;
 }
 
+int
+lsn_serves_addr6(const struct lsn *l, size_t n, uint8_t proto, uint16_t port,
+    const struct in6_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l[i].proto == proto && l[i].port == port &&
+		    l[i].family == AF_INET6 &&
+		    (IN6_IS_ADDR_UNSPECIFIED(&l[i].addr.v6) ||
+		    memcmp(&l[i].addr.v6, a, 16) == 0))
+			return 1;
+	return 0;
+}
+
 const struct lsn *
 lsn_find(const struct lsn *l, size_t n, uint8_t proto, uint16_t port,
     uint16_t port_end)

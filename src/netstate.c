@@ -4,7 +4,9 @@
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 
@@ -40,8 +42,11 @@ addr_cb(const struct nlmsghdr *nlh, void *data)
 	a = mnl_attr_get_payload(tb[IFA_ADDRESS]);
 	if ((a->s6_addr[0] & 0xfe) == 0xfc)
 		o->ula = 1;
-	else if ((a->s6_addr[0] & 0xe0) == 0x20)
+	else if ((a->s6_addr[0] & 0xe0) == 0x20) {
 		o->global = 1;	/* 2000::/3 */
+		if (o->naddrs < NS_MAX_ADDRS)
+			o->addrs[o->naddrs++] = *a;
+	}
 	return MNL_CB_OK;
 }
 
@@ -102,4 +107,48 @@ ns_ipv6_read(struct ns_ipv6 *out)
 	}
 	mnl_socket_close(nl);
 	return rc;
+}
+
+int
+ns_addr_watch(void)
+{
+	struct mnl_socket *nl;
+	int fd;
+
+	if ((nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK |
+	    SOCK_CLOEXEC)) == NULL)
+		return -1;
+	if (mnl_socket_bind(nl, RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_IFADDR,
+	    MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(nl);
+		return -1;
+	}
+	/* The descriptor outlives the libmnl handle; it is all we need. */
+	fd = dup(mnl_socket_get_fd(nl));
+	mnl_socket_close(nl);
+	return fd;
+}
+
+int
+ns_addr_event(int fd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlmsghdr *nlh;
+	const struct ifaddrmsg *ifa;
+	ssize_t n;
+	int len, appeared = 0;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		len = (int)n;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		    nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type != RTM_NEWADDR)
+				continue;
+			ifa = mnl_nlmsg_get_payload(nlh);
+			if (ifa->ifa_scope == RT_SCOPE_UNIVERSE &&
+			    !(ifa->ifa_flags & IFA_F_TENTATIVE))
+				appeared = 1;
+		}
+	}
+	return appeared;
 }

@@ -54,11 +54,13 @@ static struct {
 	int			 restart_child;	/* after a reload's stop */
 	long long		 last_repair;
 	int			 metrics_tfd;
+	int			 addr_fd, addr_tfd;
 } d;
 
 static void write_metrics(void);
 static char *build_status(void);
 static int start_probe(void);
+static void after_child_stopped(void);
 
 static void __attribute__((noreturn))
 usage(void)
@@ -313,6 +315,30 @@ on_map_report(void)
 	}
 }
 
+/* A new address: the UDP mux only binds at start. Restart, once it settles. */
+static void
+on_addr_event(int fd, void *arg)
+{
+	(void)arg;
+	if (ns_addr_event(fd) && d.conf.supervise && d.conf.restart_on_addr)
+		loop_timer_set(d.addr_tfd, 2000);
+}
+
+static void
+on_addr_settled(int fd, void *arg)
+{
+	uint64_t x;
+
+	(void)arg;
+	if (read(fd, &x, sizeof(x)) < 0 || d.stopping || d.restart_child ||
+	    !d.conf.supervise || !d.conf.restart_on_addr)
+		return;
+	log_info("a new address appeared: restarting the SFU so that its UDP "
+	    "mux binds it (supervise.restart_on_address_change)");
+	d.restart_child = 1;
+	sup_stop(after_child_stopped);
+}
+
 static int
 start_probe(void)
 {
@@ -514,6 +540,10 @@ run(void)
 	if (d.conf.metrics_file[0] != '\0' || d.conf.nreflectors > 0)
 		loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
 	mapper_on_report(on_map_report);
+	if ((d.addr_fd = ns_addr_watch()) == -1 ||
+	    loop_add(d.addr_fd, on_addr_event, NULL) == -1 ||
+	    (d.addr_tfd = loop_timer(on_addr_settled, NULL)) == -1)
+		log_warnx("address changes are not watched");
 	probe_on_done(write_metrics);
 	/* Each change of the first install is only worth a line with -d. */
 	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {

@@ -198,6 +198,25 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			    "clients are refused", ports, other, fname);
 		return;
 	}
+	/* The ICE UDP mux binds one socket per address, once, at start. */
+	if (fam == FAM_IPV6 && in->have_lsn && in->have_v6 && single &&
+	    e->proto == IPPROTO_UDP && in->conf->mode == CONF_MODE_HOST) {
+		char a6[INET6_ADDRSTRLEN];
+		size_t k;
+
+		for (k = 0; k < in->v6.naddrs; k++)
+			if (!lsn_serves_addr6(in->lsn, in->nlsn, e->proto, e->port,
+			    &in->v6.addrs[k])) {
+				inet_ntop(AF_INET6, &in->v6.addrs[k], a6, sizeof(a6));
+				set(c, "degraded", "address-not-served", "%s has no "
+				    "socket on %s: the UDP mux binds each address "
+				    "once, at start, so an address that appeared "
+				    "later is not served until the SFU restarts "
+				    "(supervise.restart_on_address_change: true "
+				    "does it)", ports, a6);
+				return;
+			}
+	}
 	for (i = 0; i < (int)in->nprobes; i++)
 		if (strcmp(in->probes[i].name, e->name) == 0 &&
 		    in->probes[i].fam == fam) {

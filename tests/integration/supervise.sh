@@ -143,6 +143,36 @@ if t_wait sh -c "! kill -0 $pid 2>/dev/null"; then t_pass daemon_killed__child_t
 else t_fail daemon_killed__child_terminated; kill -9 "$pid" 2>/dev/null; fi
 in_ns nft delete table inet portward 2>/dev/null
 
+# The UDP mux binds each address once, at start: an address that appears
+# later is degraded until the SFU restarts, which the supervisor does
+# when supervise.restart_on_address_change is set.
+in_ns ip -6 route add default dev lo
+ice_udp6() { st '.endpoints[] | select(.name=="ice-udp") | .ipv6.reason'; }
+conf "$TMP/a.json" "[\"$LKSTUB\"]"
+start "$TMP/a.json"
+t_wait st_is .ready true
+in_ns ip addr add 2001:db8:99::1/128 dev lo nodad
+if t_wait sh -c "[ \"\$(ip netns exec $NS $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '.endpoints[] | select(.name==\"ice-udp\") | .ipv6.verdict')\" = degraded ]" &&
+    [ "$(ice_udp6)" = address-not-served ]; then
+	t_pass new_address__udp_mux_not_bound__degraded
+else t_fail new_address__udp_mux_not_bound__degraded "$(ice_udp6)"; fi
+stop_daemon
+conf "$TMP/a.json" "[\"$LKSTUB\"]" ', "restart_on_address_change": true'
+start "$TMP/a.json"
+t_wait st_is .ready true
+pid=$(child_pid)
+in_ns ip addr add 2001:db8:99::2/128 dev lo nodad
+if t_wait sh -c "[ \"\$(ip netns exec $NS $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r .child.pid)\" != $pid ]" &&
+    t_wait st_is .child.state running && t_wait sh -c "[ \"\$(ip netns exec $NS $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '.endpoints[] | select(.name==\"ice-udp\") | .ipv6.reason')\" != address-not-served ]" &&
+    grep -q 'a new address appeared: restarting the SFU' "$TMP/log"; then
+	t_pass new_address__restart_option__sfu_restarted_and_binds_it
+else t_fail new_address__restart_option__sfu_restarted_and_binds_it "$(ice_udp6)"; fi
+stop_daemon
+in_ns ip addr del 2001:db8:99::1/128 dev lo
+in_ns ip addr del 2001:db8:99::2/128 dev lo
+in_ns ip -6 route del default dev lo
+in_ns nft delete table inet portward 2>/dev/null
+
 # A failed exec is reported as such, and not restarted.
 mkdir -m 700 "$TMP/priv"
 cp "$LKSTUB" "$TMP/priv/lkstub"
