@@ -1,6 +1,9 @@
 # portward: see README.md. `make`, `make check`, `make demo`, `make install`.
 PREFIX	?= /usr/local
 DESTDIR	?=
+# /usr gets /etc; any other prefix keeps its configuration under itself.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+VERSION	:= $(shell cat VERSION)
 CFLAGS	?= -O2 -g
 B	:= build
 
@@ -28,7 +31,7 @@ UNIT_BINS := $(UNITS:%=$(B)/tests/%)
 TOOLS	  := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 ASAN_UNIT_BINS := $(UNITS:%=$(B)/asan/tests/%)
 
-.PHONY: all deps deps-build check units demo bench fuzz install clean
+.PHONY: all deps deps-build check units demo bench fuzz install deb clean
 all: $(PROGS:%=$(B)/%)
 
 # The one dependency step: apt-get on Debian 12, a no-op when all is there.
@@ -93,10 +96,31 @@ bench: deps all units
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	    $(DESTDIR)$(PREFIX)/share/portward
+	    $(DESTDIR)$(PREFIX)/share/portward $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/portward
 	install -m 755 $(B)/portwardd $(DESTDIR)$(PREFIX)/sbin/portwardd
 	install -m 755 $(B)/portwardctl $(DESTDIR)$(PREFIX)/bin/portwardctl
 	install -m 644 rules/*.json $(DESTDIR)$(PREFIX)/share/portward/
+	install -m 644 docs/man/portward.json.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 docs/man/portwardd.8 docs/man/portwardctl.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 packaging/bash-completion/portwardctl \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/portwardctl
+	sed -e 's|/usr/sbin/portwardd|$(PREFIX)/sbin/portwardd|g' \
+	    -e 's|/etc/portward/|$(SYSCONFDIR)/portward/|g' \
+	    packaging/systemd/portward.service \
+	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/portward.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/portward.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/portward/portward.json || \
+	    install -m 644 packaging/portward.json \
+	    $(DESTDIR)$(SYSCONFDIR)/portward/portward.json
+
+# A Debian package of the /usr install (packaging/deb.sh).
+deb: all
+	@sh packaging/deps.sh all
+	@sh packaging/deb.sh $(VERSION)
 
 clean:
 	rm -rf $(B)

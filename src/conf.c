@@ -32,12 +32,18 @@ conf_default_profile(char *buf, size_t len)
 	w = snprintf(buf, len, "%s/livekit.json", PW_DATADIR);
 	if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
 		return buf;
-	/* Not installed: build/portwardd finds ../rules/livekit.json. */
+	/*
+	 * Installed elsewhere (DESTDIR, a package unpacked aside) or not at
+	 * all: PREFIX/sbin finds ../share/portward, build/ finds ../rules.
+	 */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		w = snprintf(buf, len, "%s/../rules/livekit.json",
+		w = snprintf(buf, len, "%s/../share/portward/livekit.json",
 		    dirname(exe));
+		if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
+			return buf;
+		w = snprintf(buf, len, "%s/../rules/livekit.json", exe);
 		if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
 			return buf;
 	}

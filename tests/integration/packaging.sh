@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# packaging.sh: make install honours PREFIX and DESTDIR; the Debian package
+# builds, passes lintian without errors, installs (into a private dpkg
+# root, never the machine's own), validates its default configuration and
+# purges cleanly; the systemd unit verifies; man pages lint clean; the
+# bash completion works; the OpenWrt files are valid.
+T_NAME=packaging
+source "$(dirname "$0")/../lib/testlib.sh"
+t_need_tool dpkg dpkg-deb lintian mandoc systemd-analyze
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cd "$TOP" || exit 1
+
+# make install into a temporary DESTDIR
+D=$TMP/dest
+make -s install PREFIX=/opt/pw DESTDIR="$D" >"$TMP/install.log" 2>&1
+missing=
+for f in /opt/pw/sbin/portwardd /opt/pw/bin/portwardctl \
+    /opt/pw/share/portward/livekit.json /opt/pw/share/man/man8/portwardd.8 \
+    /opt/pw/share/man/man8/portwardctl.8 /opt/pw/share/man/man5/portward.json.5 \
+    /opt/pw/share/bash-completion/completions/portwardctl \
+    /opt/pw/lib/systemd/system/portward.service /opt/pw/etc/portward/portward.json; do
+	[ -e "$D$f" ] || missing="$missing $f"
+done
+if [ -z "$missing" ] && [ -x "$D/opt/pw/sbin/portwardd" ] &&
+    grep -q '^ExecStart=/opt/pw/sbin/portwardd -c /opt/pw/etc/portward/portward.json$' \
+    "$D/opt/pw/lib/systemd/system/portward.service"; then
+	t_pass install__prefix_destdir__tree_complete
+else t_fail install__prefix_destdir__tree_complete "missing:$missing $(tail -3 "$TMP/install.log")"; fi
+if "$D/opt/pw/sbin/portwardd" -n -c "$D/opt/pw/etc/portward/portward.json" >"$TMP/plan" 2>&1 &&
+    grep -q "endpoints (profile $D/opt/pw/sbin/../share/portward/livekit.json" "$TMP/plan"; then
+	t_pass install__relocated__default_config_valid_shipped_profile_found
+else t_fail install__relocated__default_config_valid_shipped_profile_found "$(head -3 "$TMP/plan")"; fi
+
+# the Debian package
+deb=$(make -s deb 2>"$TMP/deb.log" | tail -n 1)
+if [ -f "$deb" ]; then t_pass deb__built
+else t_fail deb__built "$(tail -3 "$TMP/deb.log")"; exit 1; fi
+if lintian --fail-on error "$deb" >"$TMP/lintian" 2>/dev/null; then t_pass deb__lintian_no_errors
+else t_fail deb__lintian_no_errors "$(grep '^E:' "$TMP/lintian")"; fi
+R=$TMP/root
+mkdir -p "$R/var/lib/dpkg/info" "$R/var/lib/dpkg/updates"
+: >"$R/var/lib/dpkg/status"
+: >"$R/var/lib/dpkg/available"
+dpk() { dpkg --root="$R" --force-depends --force-not-root --log=/dev/null "$@"; }
+if dpk -i "$deb" >"$TMP/dpkg.log" 2>&1 && [ -x "$R/usr/sbin/portwardd" ] &&
+    [ -f "$R/etc/portward/portward.json" ] && [ -f "$R/lib/systemd/system/portward.service" ]; then
+	t_pass deb__installs
+else t_fail deb__installs "$(tail -3 "$TMP/dpkg.log")"; fi
+if "$R/usr/sbin/portwardd" -n -c "$R/etc/portward/portward.json" >/dev/null 2>&1; then
+	t_pass deb__installed_default_config__valid
+else t_fail deb__installed_default_config__valid; fi
+if grep -qx /etc/portward/portward.json "$R/var/lib/dpkg/info/portward.conffiles"; then
+	t_pass deb__default_config_is_a_conffile
+else t_fail deb__default_config_is_a_conffile; fi
+dpk -P portward >"$TMP/dpkg.log" 2>&1
+left=$(cd "$R" && find . -path ./var -prune -o \( -type f -o -type l \) -print)
+if [ -z "$left" ]; then t_pass deb__purge__nothing_left
+else t_fail deb__purge__nothing_left "$left"; fi
+
+# systemd unit: verified with the build's binaries in place of /usr/sbin
+sed "s|/usr/sbin/portwardd|$TOP/build/portwardd|g" packaging/systemd/portward.service >"$TMP/portward.service"
+if systemd-analyze verify --man=no "$TMP/portward.service" >"$TMP/verify" 2>&1 && [ ! -s "$TMP/verify" ]; then
+	t_pass systemd__unit_verifies_clean
+else t_fail systemd__unit_verifies_clean "$(cat "$TMP/verify")"; fi
+score=$(systemd-analyze security --offline=true --no-pager "$TMP/portward.service" 2>/dev/null |
+    sed -n 's/.*Overall exposure level for portward.service: \([0-9.]*\).*/\1/p')
+if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s < 4.0) }'; then
+	t_pass "systemd__exposure_score_${score}_below_4"
+else t_fail systemd__exposure_score_below_4 "score '$score'"; fi
+if grep -q '^Type=notify$' packaging/systemd/portward.service &&
+    grep -q '^CapabilityBoundingSet=CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_KILL$' packaging/systemd/portward.service &&
+    grep -q '^RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET AF_INET6$' packaging/systemd/portward.service; then
+	t_pass systemd__notify_caps_and_address_families
+else t_fail systemd__notify_caps_and_address_families; fi
+
+# man pages and completion
+lint=$(for m in docs/man/*; do mandoc -Tlint -W warning "$m"; done 2>&1)
+if [ -z "$lint" ]; then t_pass man__mandoc_lint_clean
+else t_fail man__mandoc_lint_clean "$lint"; fi
+c=$(bash -c "source packaging/bash-completion/portwardctl; COMP_WORDS=(portwardctl do); COMP_CWORD=1; _portwardctl; echo \${COMPREPLY[*]}")
+if [ "$c" = doctor ]; then t_pass completion__subcommand_completed
+else t_fail completion__subcommand_completed "'$c'"; fi
+
+# OpenWrt: the init script parses, the fw4 configuration is valid and
+# attaches to fw4's forward_wan.
+if sh -n packaging/openwrt/files/portward.init; then t_pass openwrt__init_script_syntax
+else t_fail openwrt__init_script_syntax; fi
+if "$PORTWARDD" -n -c packaging/openwrt/files/portward.json >/dev/null 2>&1 &&
+    "$PORTWARDCTL" rules -c packaging/openwrt/files/portward.json |
+    grep -qx 'insert rule inet fw4 forward_wan jump portward comment "portward"'; then
+	t_pass openwrt__fw4_configuration_valid_and_attached
+else t_fail openwrt__fw4_configuration_valid_and_attached; fi
+t_done
