@@ -83,7 +83,8 @@ fuzz: deps-build
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
 	    clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-	        -Iinclude -o $(B)/fuzz/$$f tests/fuzz/fuzz_$$f.c src/$$f.c; \
+	        -Iinclude -Itests/fuzz -o $(B)/fuzz/$$f tests/fuzz/fuzz_$$f.c \
+	        $(LIB_SRCS:%=src/%.c) $(PKG_LIBS); \
 	    mkdir -p $(B)/fuzz/corpus-$$f; \
 	    $(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
 	        $(B)/fuzz/corpus-$$f tests/fuzz/corpus/$$f; \

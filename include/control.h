@@ -22,6 +22,10 @@ int	control_open(const char *path, control_status_fn status,
 /* Stop listening, drop the clients, remove the socket file. */
 void	control_close(void);
 
+enum { CTL_STATUS = 1, CTL_PROBE, CTL_UNKNOWN };
+/* What a request line asks: CTL_*, or -1 when it is not JSON. */
+int	control_request(const char *line);
+
 /* Client side: send request, read the answer into a string to free(). */
 char	*control_ask(const char *path, const char *request, int *err);
 

@@ -18,12 +18,23 @@
 #ifndef PORTWARD_REFLECTOR_H
 #define PORTWARD_REFLECTOR_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #define REFL_MAX_PROBES		16
 #define REFL_MAX_LINE		4096
 #define REFL_RATE_SECONDS	2
 
+struct refl_probe {
+	char		name[32];
+	char		kind[16];
+	uint16_t	port;
+};
+
+/* Check a request line; the probes into out (REFL_MAX_PROBES). 0 or -1. */
+int	refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
+	    const char **err);
 /* Serve on addr (ADDR:PORT, [ADDR6]:PORT) until killed; exit code. */
 int	refl_serve(const char *listen);
 /* Parse "ADDR:PORT" / "[ADDR6]:PORT"; 0 or -1. */

@@ -45,20 +45,32 @@ drop(struct client *c)
 	c->fd = -1;
 }
 
+int
+control_request(const char *line)
+{
+	json_t *req = json_loads(line, 0, NULL);
+	const char *s = json_string_value(json_object_get(req, "cmd"));
+	int r = -1;
+
+	if (s != NULL && strcmp(s, "status") == 0)
+		r = CTL_STATUS;
+	else if (s != NULL && strcmp(s, "probe") == 0)
+		r = CTL_PROBE;
+	else if (req != NULL)
+		r = CTL_UNKNOWN;
+	json_decref(req);
+	return r;
+}
+
 static void
 answer(struct client *c, const char *line)
 {
-	json_t *req, *cmd;
-	json_error_t err;
 	char *out = NULL;
-	const char *s;
+	int r = control_request(line);
 
-	req = json_loads(line, 0, &err);
-	cmd = json_object_get(req, "cmd");
-	s = json_string_value(cmd);
-	if (s != NULL && strcmp(s, "status") == 0)
+	if (r == CTL_STATUS)
 		out = status_fn();
-	else if (s != NULL && strcmp(s, "probe") == 0) {
+	else if (r == CTL_PROBE) {
 		struct ucred cr;
 		socklen_t cl = sizeof(cr);
 		json_t *e;
@@ -75,14 +87,13 @@ answer(struct client *c, const char *line)
 		out = json_dumps(e, JSON_COMPACT);
 		json_decref(e);
 	} else {
-		json_t *e = json_pack("{s:s}", "error", req == NULL ?
+		json_t *e = json_pack("{s:s}", "error", r == -1 ?
 		    "the request is not JSON" : "unknown command (try "
 		    "{\"cmd\": \"status\"})");
 
 		out = json_dumps(e, JSON_COMPACT);
 		json_decref(e);
 	}
-	json_decref(req);
 	if (out != NULL) {
 		size_t n = strlen(out);
 

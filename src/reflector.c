@@ -247,33 +247,25 @@ valid_name(const char *s)
 	return n > 0 && n < 32;
 }
 
-static json_t *
-handle(const char *line, const struct sockaddr_storage *peer)
+int
+refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
+    const char **err)
 {
 	static const char *kinds[] = { "tcp", "stun-tcp", "stun-udp",
 	    "datagram", NULL };
-	json_t *req, *probes, *p, *results, *out;
-	char a[INET6_ADDRSTRLEN], detail[160];
+	json_t *req, *probes, *p;
 	const char *name, *kind;
 	json_int_t port;
 	size_t i, k;
 
-	if (peer->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr,
-		    a, sizeof(a));
-	else
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer)->
-		    sin6_addr, a, sizeof(a));
-	if (!rate_ok(peer))
-		return json_pack("{s:s, s:s}", "from", a, "error",
-		    "rate limited: one request every 2 seconds");
+	*n = 0;
 	req = json_loads(line, 0, NULL);
 	probes = json_object_get(req, "probes");
 	if (!json_is_array(probes) || json_array_size(probes) == 0 ||
 	    json_array_size(probes) > REFL_MAX_PROBES) {
 		json_decref(req);
-		return json_pack("{s:s, s:s}", "from", a, "error", "expected "
-		    "{\"probes\": [...]} with 1 to 16 probes");
+		*err = "expected {\"probes\": [...]} with 1 to 16 probes";
+		return -1;
 	}
 	/* Check everything before probing anything. */
 	json_array_foreach(probes, i, p) {
@@ -286,28 +278,51 @@ handle(const char *line, const struct sockaddr_storage *peer)
 		if (name == NULL || !valid_name(name) || kind == NULL ||
 		    kinds[k] == NULL || port < 1 || port > 65535) {
 			json_decref(req);
-			return json_pack("{s:s, s:s}", "from", a, "error",
-			    "a probe needs name, kind (tcp, stun-tcp, stun-udp, "
-			    "datagram) and port 1-65535");
+			*n = 0;
+			*err = "a probe needs name, kind (tcp, stun-tcp, stun-udp, "
+			    "datagram) and port 1-65535";
+			return -1;
 		}
-	}
-	results = json_array();
-	json_array_foreach(probes, i, p) {
-		int ok;
-
-		name = json_string_value(json_object_get(p, "name"));
-		kind = json_string_value(json_object_get(p, "kind"));
-		port = json_integer_value(json_object_get(p, "port"));
-		ok = probe_one(peer, kind, (uint16_t)port, detail,
-		    sizeof(detail));
-		json_array_append_new(results, json_pack("{s:s, s:s, s:i, s:b, "
-		    "s:s}", "name", name, "kind", kind, "port", (int)port, "ok",
-		    ok, "detail", detail));
+		snprintf(out[*n].name, sizeof(out[*n].name), "%s", name);
+		snprintf(out[*n].kind, sizeof(out[*n].kind), "%s", kind);
+		out[*n].port = (uint16_t)port;
+		(*n)++;
 	}
 	json_decref(req);
+	return 0;
+}
+
+static json_t *
+handle(const char *line, const struct sockaddr_storage *peer)
+{
+	struct refl_probe pr[REFL_MAX_PROBES];
+	json_t *results, *out;
+	char a[INET6_ADDRSTRLEN], detail[160];
+	const char *err;
+	size_t i, n;
+
+	if (peer->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr,
+		    a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer)->
+		    sin6_addr, a, sizeof(a));
+	if (!rate_ok(peer))
+		return json_pack("{s:s, s:s}", "from", a, "error",
+		    "rate limited: one request every 2 seconds");
+	if (refl_parse_request(line, pr, &n, &err) == -1)
+		return json_pack("{s:s, s:s}", "from", a, "error", err);
+	results = json_array();
+	for (i = 0; i < n; i++) {
+		int ok = probe_one(peer, pr[i].kind, pr[i].port, detail,
+		    sizeof(detail));
+
+		json_array_append_new(results, json_pack("{s:s, s:s, s:i, s:b, "
+		    "s:s}", "name", pr[i].name, "kind", pr[i].kind, "port",
+		    (int)pr[i].port, "ok", ok, "detail", detail));
+	}
 	out = json_pack("{s:s, s:o}", "from", a, "results", results);
-	log_info("probed %s: %zu port%s", a, json_array_size(results),
-	    json_array_size(results) == 1 ? "" : "s");
+	log_info("probed %s: %zu port%s", a, n, n == 1 ? "" : "s");
 	return out;
 }
 

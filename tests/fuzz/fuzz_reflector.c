@@ -1,0 +1,26 @@
+/* libFuzzer target: requests the reflector gets from anyone (reflector.c). */
+#include <stdint.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reflector.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct refl_probe pr[REFL_MAX_PROBES];
+	const char *err;
+	char *line;
+	size_t n;
+
+	if (size > REFL_MAX_LINE || (line = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(line, data, size);
+	line[size] = '\0';
+	(void)refl_parse_request(line, pr, &n, &err);
+	free(line);
+	return 0;
+}
