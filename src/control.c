@@ -26,9 +26,10 @@
 #define CTL_MAX_ANSWER	(1024 * 1024)
 
 struct client {
-	int	fd;
-	size_t	len;
-	char	buf[CTL_MAX_LINE];
+	int		fd;
+	unsigned long	seq;		/* accept order: the oldest goes first */
+	size_t		len;
+	char		buf[CTL_MAX_LINE];
 };
 
 static int lfd = -1;
@@ -36,6 +37,7 @@ static char spath[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static control_status_fn status_fn;
 static control_probe_fn probe_fn;
 static struct client clients[CTL_MAX_CLIENTS];
+static unsigned long accepted;
 
 static void
 drop(struct client *c)
@@ -143,11 +145,21 @@ on_accept(int fd, void *arg)
 	for (i = 0; i < CTL_MAX_CLIENTS && clients[i].fd != -1; i++)
 		;
 	if (i == CTL_MAX_CLIENTS) {
-		close(cfd);	/* busy: the client retries */
-		return;
+		size_t k, old = 0;
+
+		/*
+		 * Full: clients that connect and say nothing must not lock
+		 * the operator out, so the oldest connection goes.
+		 */
+		for (k = 1; k < CTL_MAX_CLIENTS; k++)
+			if (clients[k].seq < clients[old].seq)
+				old = k;
+		drop(&clients[old]);
+		i = old;
 	}
 	(void)setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	clients[i].fd = cfd;
+	clients[i].seq = ++accepted;
 	clients[i].len = 0;
 	if (loop_add(cfd, on_client, &clients[i]) == -1) {
 		close(cfd);
