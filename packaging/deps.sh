@@ -6,7 +6,7 @@ set -eu
 BUILD="gcc make pkg-config libc6-dev libnftnl-dev libmnl-dev libminiupnpc-dev
 libnatpmp-dev libjansson-dev libyaml-dev libcmocka-dev"
 LAB="iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn socat
-openssl procps jq mandoc lintian systemd"
+openssl procps jq mandoc lintian systemd valgrind"
 
 BENCH="s6"
 

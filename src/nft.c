@@ -35,6 +35,9 @@
 
 int nft_inject_invalid;
 
+/* One page holds any batch of ours (a few hundred rules at most). */
+#define BATCH_PAGE	(256 * 1024)
+
 struct nft_ctx {
 	struct mnl_socket	*nl;
 	uint32_t		 portid;
@@ -472,6 +475,7 @@ read_table(struct nft_ctx *ctx, const char *family, const char *table,
 	struct nftnl_rule *r;
 
 	memset(k, 0, sizeof(*k));
+	memset(buf, 0, sizeof(buf));	/* no stack bytes to the kernel */
 	k->table = table;
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, family_num(family),
 	    NLM_F_DUMP, ++ctx->seq);
@@ -875,8 +879,9 @@ batch_open(struct batch *bt, struct nft_ctx *ctx, int log_changes)
 	memset(bt, 0, sizeof(*bt));
 	bt->ctx = ctx;
 	bt->log = log_changes;
-	bt->b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE * 16,
-	    MNL_SOCKET_BUFFER_SIZE);
+	bt->b = nftnl_batch_alloc(BATCH_PAGE, MNL_SOCKET_BUFFER_SIZE);
+	/* libnftnl leaves attribute padding as malloc gave it: zero it. */
+	memset(nftnl_batch_buffer(bt->b), 0, BATCH_PAGE + MNL_SOCKET_BUFFER_SIZE);
 	nftnl_batch_begin(nftnl_batch_buffer(bt->b), ++ctx->seq);
 	nftnl_batch_update(bt->b);
 }
@@ -1123,6 +1128,7 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	uint32_t hook_a, hook_b;
 
 	memset(&all, 0, sizeof(all));
+	memset(buf, 0, sizeof(buf));
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_UNSPEC,
 	    NLM_F_DUMP, ++ctx->seq);
 	if (dump(ctx, nlh, alltables_cb, &all) == -1) {
