@@ -64,7 +64,10 @@ $(B)/tools/%: tests/tools/%.c $(LIB_OBJS) | deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 
-units: $(UNIT_BINS) $(ASAN_UNIT_BINS) $(TOOLS)
+$(B)/asan/%: $(B)/asan/obj/%.o $(ASAN_OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+units: $(UNIT_BINS) $(ASAN_UNIT_BINS) $(TOOLS) $(PROGS:%=$(B)/asan/%)
 
 # Every test: cmocka units, the same under ASan+UBSan, golden files and
 # the integration tests in network namespaces. Ends with "N passed, N failed".

@@ -46,6 +46,10 @@ conf_default_profile(char *buf, size_t len)
 		w = snprintf(buf, len, "%s/../rules/livekit.json", exe);
 		if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
 			return buf;
+		/* build/asan/portwardd, the sanitizer build */
+		w = snprintf(buf, len, "%s/../../rules/livekit.json", exe);
+		if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
+			return buf;
 	}
 	w = snprintf(buf, len, "%s/livekit.json", PW_DATADIR);
 	return (w > 0 && (size_t)w < len) ? buf : "livekit.json";

@@ -61,6 +61,25 @@ echo "golden files and integration tests"
 for t in tests/golden.sh tests/integration/*.sh; do
 	[ -f "$t" ] && run_shell "${t#tests/}" "$t"
 done
+# The same with the daemon and the CLI built with ASan+UBSan (valgrind
+# cannot run an ASan binary; packaging builds its own).
+echo "integration tests with ASan+UBSan builds"
+export PORTWARDD=$PWD/build/asan/portwardd PORTWARDCTL=$PWD/build/asan/portwardctl T_ASAN=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$PWD/$LOGDIR/asan
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$PWD/$LOGDIR/ubsan
+rm -f "$LOGDIR"/asan.* "$LOGDIR"/ubsan.*
+for t in tests/golden.sh tests/integration/*.sh; do
+	case $t in */valgrind.sh|*/packaging.sh) continue ;; esac
+	[ -f "$t" ] && run_shell "asan/${t#tests/}" "$t"
+done
+unset PORTWARDD PORTWARDCTL ASAN_OPTIONS UBSAN_OPTIONS T_ASAN
+reports=$(ls "$LOGDIR"/asan.* "$LOGDIR"/ubsan.* 2>/dev/null)
+if [ -n "$reports" ]; then
+	report "asan/sanitizer-reports" 0 1 "$(echo "$reports" | head -1)"
+	head -30 $reports | sed 's/^/      /'
+else
+	report "asan/sanitizer-reports (none)" 1 0 /dev/null
+fi
 
 echo
 echo "$PASSED passed, $FAILED failed"

@@ -71,6 +71,23 @@ else
 	s6_med="n/a" s6_max="n/a" s6_rss="n/a"
 fi
 
+# Idle wakeups: context switches while nothing happens, for 20 s.
+IDLE=${BENCH_IDLE_SECONDS:-20}
+wakeups() { awk '/^voluntary_ctxt_switches:|^nonvoluntary_ctxt_switches:/ {n += $2} END {print n}' "/proc/$1/status"; }
+ip netns exec "$NS" "$TOP/build/portwardd" -c "$TMP/pw.json" >>"$TMP/pw.log" 2>&1 &
+D=$!
+PIDS+=("$D")
+t_wait sh -c "ip netns exec $NS $PORTWARDCTL status -s $TMP/ctl.sock --json 2>/dev/null | grep -q '\"ready\":true'"
+sleep 1
+w0=$(wakeups "$D"); sleep "$IDLE"; w1=$(wakeups "$D")
+PW_IDLE=$(( (w1 - w0) * 60 / IDLE ))
+PW_IDLE_RSS=$(rss_kib "$D")
+kill "$D"; wait "$D" 2>/dev/null
+if [ -n "${S6:-}" ]; then
+	w0=$(wakeups "$S6"); sleep "$IDLE"; w1=$(wakeups "$S6")
+	S6_IDLE=$(( (w1 - w0) * 60 / IDLE ))
+else S6_IDLE="n/a"; fi
+
 pw_med=$(median <"$TMP/pw.us")
 pw_max=$(maxof <"$TMP/pw.us")
 verdict() { [ "$1" -lt "$2" ] && echo "within target" || echo "OVER TARGET"; }
@@ -82,5 +99,8 @@ printf '%-46s %-14s %-14s %s\n' "first restart, median" "$(ms "$pw_med")" "$s6_m
 printf '%-46s %-14s %-14s\n' "first restart, worst" "$(ms "$pw_max")" "$s6_max"
 printf '%-46s %-14s %-14s %s\n' "resident memory while supervising" "$(mib "$PW_RSS")" "$s6_rss" \
     "< 4 MiB: $(verdict "$PW_RSS" 4096)"
+printf '%-46s %-14s %-14s %s\n' "resident memory after ${IDLE}s idle" "$(mib "$PW_IDLE_RSS")" "" ""
+printf '%-46s %-14s %-14s %s\n' "wakeups per minute when idle" "$PW_IDLE" "$S6_IDLE" \
+    "none beyond lease and probe timers: $([ "$PW_IDLE" -le 1 ] && echo within target || echo OVER TARGET)"
 echo "(s6-supervise waits about a second before restarting a service that died, by design;"
 echo " it only supervises, while portwardd also holds its nftables socket, control socket and status.)"

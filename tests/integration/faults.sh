@@ -76,6 +76,9 @@ for i in $(seq 1 1000); do
 done
 f1=$(fds); r1=$(rss)
 n=$(( $(grep -c 'reload: .* applied' "$TMP/log") - n0 ))
+# ASan's allocator keeps freed memory in quarantine: resident memory says
+# nothing there, LeakSanitizer does (its reports fail the run).
+if [ -n "${T_ASAN:-}" ]; then r1=$r0; fi
 if [ "$n" -ge 1000 ] && [ "$f1" -eq "$f0" ] && [ $((r1 - r0)) -lt 512 ]; then
 	t_pass reload__1000_times__no_fd_or_memory_growth
 else t_fail reload__1000_times__no_fd_or_memory_growth "reloads=$n fds $f0->$f1 rss ${r0}->${r1} KiB"; fi

@@ -6,8 +6,9 @@
 T_FAILS=0
 T_PASSES=0
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-PORTWARDD=$TOP/build/portwardd
-PORTWARDCTL=$TOP/build/portwardctl
+# tests/run.sh points these at the ASan+UBSan build for a second pass.
+PORTWARDD=${PORTWARDD:-$TOP/build/portwardd}
+PORTWARDCTL=${PORTWARDCTL:-$TOP/build/portwardctl}
 
 t_pass() { echo "PASS: $1"; T_PASSES=$((T_PASSES + 1)); }
 t_fail() { echo "FAIL: $1${2:+: $2}"; T_FAILS=$((T_FAILS + 1)); }
