@@ -35,6 +35,11 @@ const struct lsn *lsn_find(const struct lsn *l, size_t n, uint8_t proto,
 /* Whether a socket on proto/port receives for IPv6 address a. */
 int	lsn_serves_addr6(const struct lsn *l, size_t n, uint8_t proto,
 	    uint16_t port, const struct in6_addr *a);
+/*
+ * Keep only the sockets that process pid holds (its /proc/PID/fd); the
+ * new count. -1 when that cannot be read (the list is left alone).
+ */
+ssize_t	lsn_only_pid(struct lsn *l, size_t n, pid_t pid);
 /* The process holding socket inode (scans /proc), name into comm; -1 if none. */
 pid_t	lsn_owner(uint32_t inode, char *comm, size_t commlen);
 

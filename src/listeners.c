@@ -195,6 +195,40 @@ lsn_find(const struct lsn *l, size_t n, uint8_t proto, uint16_t port,
 	return NULL;
 }
 
+ssize_t
+lsn_only_pid(struct lsn *l, size_t n, pid_t pid)
+{
+	uint32_t inodes[256];
+	char path[64], link[64];
+	struct dirent *f;
+	size_t ni = 0, i, j, k = 0;
+	ssize_t r;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((f = readdir(d)) != NULL && ni < 256) {
+		char fp[600];
+
+		snprintf(fp, sizeof(fp), "%s/%s", path, f->d_name);
+		r = readlink(fp, link, sizeof(link) - 1);
+		if (r <= 0)
+			continue;
+		link[r] = '\0';
+		if (sscanf(link, "socket:[%u]", &inodes[ni]) == 1)
+			ni++;
+	}
+	closedir(d);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < ni; j++)
+			if (l[i].inode == inodes[j]) {
+				l[k++] = l[i];
+				break;
+			}
+	return (ssize_t)k;
+}
+
 pid_t
 lsn_owner(uint32_t inode, char *comm, size_t commlen)
 {

@@ -181,8 +181,15 @@ listeners_ready(void)
 	size_t n = 0, i;
 	int ok = 1;
 
+	struct sup_status cs;
+	ssize_t mine;
+
 	if (lsn_dump(&l, &n) == -1)
 		return 0;
+	/* The SFU's own sockets: another process on the port is not readiness. */
+	sup_get(&cs);
+	if (cs.pid > 0 && (mine = lsn_only_pid(l, n, cs.pid)) >= 0)
+		n = (size_t)mine;
 	for (i = 0; i < d.prof.n && ok; i++) {
 		const struct prof_endpoint *e = &d.prof.ep[i];
 		unsigned want = plan_families(&d.conf, e);

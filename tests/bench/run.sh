@@ -49,6 +49,19 @@ for i in $(seq 1 "$N"); do
 	kill "$D"; wait "$D" 2>/dev/null
 done
 
+# Idle wakeups: context switches while nothing happens, for 20 s.
+IDLE=${BENCH_IDLE_SECONDS:-20}
+wakeups() { awk '/^voluntary_ctxt_switches:|^nonvoluntary_ctxt_switches:/ {n += $2} END {print n}' "/proc/$1/status"; }
+ip netns exec "$NS" "$TOP/build/portwardd" -c "$TMP/pw.json" >>"$TMP/pw.log" 2>&1 &
+D=$!
+PIDS+=("$D")
+t_wait sh -c "ip netns exec $NS $PORTWARDCTL status -s $TMP/ctl.sock --json 2>/dev/null | grep -q '\"ready\":true'"
+sleep 1
+w0=$(wakeups "$D"); sleep "$IDLE"; w1=$(wakeups "$D")
+PW_IDLE=$(( (w1 - w0) * 60 / IDLE ))
+PW_IDLE_RSS=$(rss_kib "$D")
+kill "$D"; wait "$D" 2>/dev/null
+
 # --- s6-supervise ----------------------------------------------------------
 if command -v s6-supervise >/dev/null; then
 	mkdir -p "$TMP/svc"
@@ -65,28 +78,13 @@ if command -v s6-supervise >/dev/null; then
 		sleep 1.1
 		"$BENCH" "$S6" /lkstub >>"$TMP/s6.us" || break
 	done
+	w0=$(wakeups "$S6"); sleep "$IDLE"; w1=$(wakeups "$S6")
+	S6_IDLE=$(( (w1 - w0) * 60 / IDLE ))
 	s6_med=$(ms "$(median <"$TMP/s6.us")") s6_max=$(ms "$(maxof <"$TMP/s6.us")")
 	s6_rss=$(mib "$S6_RSS")
 else
-	s6_med="n/a" s6_max="n/a" s6_rss="n/a"
+	s6_med="n/a" s6_max="n/a" s6_rss="n/a" S6_IDLE="n/a"
 fi
-
-# Idle wakeups: context switches while nothing happens, for 20 s.
-IDLE=${BENCH_IDLE_SECONDS:-20}
-wakeups() { awk '/^voluntary_ctxt_switches:|^nonvoluntary_ctxt_switches:/ {n += $2} END {print n}' "/proc/$1/status"; }
-ip netns exec "$NS" "$TOP/build/portwardd" -c "$TMP/pw.json" >>"$TMP/pw.log" 2>&1 &
-D=$!
-PIDS+=("$D")
-t_wait sh -c "ip netns exec $NS $PORTWARDCTL status -s $TMP/ctl.sock --json 2>/dev/null | grep -q '\"ready\":true'"
-sleep 1
-w0=$(wakeups "$D"); sleep "$IDLE"; w1=$(wakeups "$D")
-PW_IDLE=$(( (w1 - w0) * 60 / IDLE ))
-PW_IDLE_RSS=$(rss_kib "$D")
-kill "$D"; wait "$D" 2>/dev/null
-if [ -n "${S6:-}" ]; then
-	w0=$(wakeups "$S6"); sleep "$IDLE"; w1=$(wakeups "$S6")
-	S6_IDLE=$(( (w1 - w0) * 60 / IDLE ))
-else S6_IDLE="n/a"; fi
 
 pw_med=$(median <"$TMP/pw.us")
 pw_max=$(maxof <"$TMP/pw.us")

@@ -205,6 +205,11 @@ start "$TMP/c.json"
 if t_wait grep -q "5350/tcp (turn-tls) is already held by pid $SOC (socat)" "$TMP/log"; then
 	t_pass port_already_held__reported_with_pid
 else t_fail port_already_held__reported_with_pid "$(grep held "$TMP/log")"; fi
+# Another process's listener is not the SFU's readiness.
+T_WAIT=5 t_wait st_ge .child.restarts 1
+if [ "$(st .ready)" = false ] && [ "$(st .child.restarts)" -ge 1 ]; then
+	t_pass port_already_held__not_taken_for_readiness
+else t_fail port_already_held__not_taken_for_readiness "$(st .child)"; fi
 stop_daemon
 kill "$SOC"; wait "$SOC" 2>/dev/null
 in_ns nft delete table inet portward 2>/dev/null
