@@ -66,7 +66,21 @@ igd_find(struct igd *g, const char *url, int ipv6)
 	devs = upnpDiscover(DISCOVER_MS, NULL, NULL, 0, ipv6, 2, &err);
 	if (devs == NULL)
 		return -1;
+#if MINIUPNPC_API_VERSION >= 18
+	/* API 18: 2 reserved address, 3 not connected, 4 not an IGD. */
+	{
+		char wan[INET6_ADDRSTRLEN];
+
+		r = UPNP_GetValidIGD(devs, &g->urls, &g->data, g->lan,
+		    sizeof(g->lan), wan, sizeof(wan));
+		if (r == 3)
+			r = 2;
+		else if (r > 3)
+			r = 3;
+	}
+#else
 	r = UPNP_GetValidIGD(devs, &g->urls, &g->data, g->lan, sizeof(g->lan));
+#endif
 	freeUPNPDevlist(devs);
 	if (r == 1 || r == 2) {
 		g->open = 1;
