@@ -30,7 +30,8 @@ enum map_state {
 	MAP_ERROR,		/* the router refused or did not answer */
 	MAP_RANGE,		/* a port range: not forwarded this way */
 	MAP_UNSUPPORTED,	/* no method for this family (no IPv6 firewall control) */
-	MAP_NOT_SERVED		/* the SFU does not serve this family */
+	MAP_NOT_SERVED,		/* the SFU does not serve this family */
+	MAP_STALE		/* granted, but the router stopped answering */
 };
 
 enum map_msg_type {

@@ -48,6 +48,7 @@ mapper_state_name(enum map_state s)
 	case MAP_RANGE: return "range-not-forwarded";
 	case MAP_UNSUPPORTED: return "no-ipv6-firewall-control";
 	case MAP_NOT_SERVED: return "not-served";
+	case MAP_STALE: return "router-unreachable";
 	}
 	return "unknown";
 }
@@ -118,7 +119,7 @@ mapper_check_report(struct map_report *r)
 
 		terminate(s->name, sizeof(s->name));
 		for (f = 0; f < 2; f++) {
-			if (s->fam[f].state > MAP_NOT_SERVED ||
+			if (s->fam[f].state > MAP_STALE ||
 			    s->fam[f].method > CONF_METHOD_UPNP)
 				return -1;
 			terminate(s->fam[f].other, sizeof(s->fam[f].other));

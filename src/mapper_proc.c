@@ -239,7 +239,9 @@ discover(void)
 		note_gw_host(up_gw);
 	else if (have_natpmp)
 		snprintf(gw_host, sizeof(gw_host), "%s", gw);
-	if (wants_method(CONF_METHOD_UPNP) && needs_pinholes())
+	/* Pinholes from a router that answered nothing else: no. */
+	if (wants_method(CONF_METHOD_UPNP) && needs_pinholes() &&
+	    (have_upnp || have_natpmp))
 		rep.pinholes = mb_upnp_open6(mc.igd_url, rep.lan6,
 		    sizeof(rep.lan6)) == 0;
 	if (!rep.have_method) {
@@ -287,6 +289,26 @@ schedule_renew(uint32_t i, int fam, uint32_t lease)
 	fx[i].next[fam] = mono() + (lease ? lease : mc.lease) / 2;
 }
 
+/*
+ * The router does not answer. A forward it granted may still work until
+ * its lease ends: that is degraded, not gone.
+ */
+static void
+stale_or_error(struct map_fam_state *st, const char *why)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	if ((st->state == MAP_OK || st->state == MAP_STALE) &&
+	    (st->expires == 0 || st->expires > now)) {
+		st->state = MAP_STALE;
+		snprintf(st->err, sizeof(st->err), "the router stopped answering "
+		    "(%.40s); the forward may hold until its lease ends", why);
+		return;
+	}
+	st->state = MAP_ERROR;
+	snprintf(st->err, sizeof(st->err), "%s", why);
+}
+
 static void
 map_v4(uint32_t i)
 {
@@ -297,8 +319,7 @@ map_v4(uint32_t i)
 	int r;
 
 	if (!rep.have_method) {
-		st->state = MAP_ERROR;
-		snprintf(st->err, sizeof(st->err), "%s", rep.err);
+		stale_or_error(st, rep.err);
 		return;
 	}
 	snprintf(desc, sizeof(desc), MAP_DESC_PREFIX "%s", f->name);
@@ -340,6 +361,11 @@ map_v6(uint32_t i, int update)
 	struct map_fam_state *st = &rep.fwd[i].fam[V6];
 	struct mb_result res;
 
+	if (!rep.pinholes && !rep.have_method &&
+	    (st->state == MAP_OK || st->state == MAP_STALE)) {
+		stale_or_error(st, rep.err);
+		return;
+	}
 	if (!rep.pinholes) {
 		st->state = MAP_UNSUPPORTED;
 		snprintf(st->err, sizeof(st->err), "%s", wants_method(
@@ -644,7 +670,11 @@ on_ssdp(void)
 		    header(buf, "NTS", nts, sizeof(nts)) == -1)
 			continue;
 		if (strcmp(nts, "ssdp:byebye") == 0) {
-			router_down = 1;
+			/* Going away: check soon, and back off while it is gone. */
+			if (!router_down) {
+				router_down = 1;
+				next_discover = mono() + RETRY_MIN;
+			}
 			continue;
 		}
 		if (strcmp(nts, "ssdp:alive") != 0)

@@ -63,7 +63,13 @@ igd_find(struct igd *g, const char *url, int ipv6)
 		g->open = 1;
 		return 0;
 	}
-	devs = upnpDiscover(DISCOVER_MS, NULL, NULL, 0, ipv6, 2, &err);
+	/*
+	 * One search type: upnpDiscover() tries four in turn, each waiting
+	 * the whole delay when nobody answers (8 s for a dead router).
+	 * IGDv2 routers answer the IGD:1 search too.
+	 */
+	devs = upnpDiscoverDevice("urn:schemas-upnp-org:device:"
+	    "InternetGatewayDevice:1", DISCOVER_MS, NULL, NULL, 0, ipv6, 2, &err);
 	if (devs == NULL)
 		return -1;
 #if MINIUPNPC_API_VERSION >= 18

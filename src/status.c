@@ -163,6 +163,9 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			set(c, "blocked", "no-forward", "the router did not "
 			    "forward it: %s", st->err);
 			return;
+		case MAP_STALE:
+			set(c, "degraded", "router-unreachable", "%s", st->err);
+			return;
 		case MAP_RANGE:
 			set(c, "blocked", "no-forward", "%s", st->err);
 			return;

@@ -136,6 +136,47 @@ if t_wait has_mapping "'portward ice-tcp'" && t_wait reaches_tcp "[$LAN6]"; then
 	t_pass upnp__router_reboot__mappings_and_pinholes_back
 else t_fail upnp__router_reboot__mappings_and_pinholes_back "$(mappings)"; fi
 
+# The router goes away for a while: degraded (the forwards may hold until
+# their lease ends), asked again with backoff and without a busy loop,
+# and mapped again when it is back.
+fwd_state() { status --json 2>/dev/null | jq -r ".mapping.forwards[] | select(.name==\"$1\" and .family==\"$2\") | .state"; }
+fwd_is() { [ "$(fwd_state "$1" "$2")" = "$3" ]; }
+: >"$LOG"
+kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+v=
+if t_wait fwd_is ice-tcp ipv4 router-unreachable; then
+	v=$(status --json | jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv4 | "\(.verdict) \(.reason)"')
+fi
+if [ "$v" = "degraded router-unreachable" ]; then t_pass gateway_gone__degraded_router_unreachable
+else t_fail gateway_gone__degraded_router_unreachable "$v / $(fwd_state ice-tcp ipv4)"; fi
+mp=$(pgrep -P "$DPID" -x portward-mapper)
+c0=$(awk '{print $14 + $15}' "/proc/$mp/stat"); sleep 4; c1=$(awk '{print $14 + $15}' "/proc/$mp/stat")
+d=$(grep -o 'asking again in [0-9]*s' "$LOG" | grep -o '[0-9]*' | tr '\n' ' ')
+if [ $((c1 - c0)) -lt 50 ] && [[ "$d" == "2 4 "* ]]; then t_pass gateway_gone__backoff_no_busy_loop
+else t_fail gateway_gone__backoff_no_busy_loop "cpu ticks $((c1 - c0)), delays: $d"; fi
+lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
+if t_wait fwd_is ice-tcp ipv4 forwarded && t_wait reaches_tcp $WAN4; then t_pass gateway_back__forwarded_again
+else t_fail gateway_back__forwarded_again "$(fwd_state ice-tcp ipv4)"; fi
+
+# The WAN address changes (the router restarts its UPnP service, as
+# routers do): noticed, logged, in status, and the forwards follow.
+: >"$LOG"
+NEWWAN=203.0.113.9
+kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+ip -n "$RTR" addr del $WAN4/24 dev wan0
+ip -n "$RTR" addr add $NEWWAN/24 dev wan0
+lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
+ext_is() { [ "$(status --json 2>/dev/null | jq -r '.mapping.external_addresses[0]')" = "$1" ]; }
+if t_wait ext_is $NEWWAN && grep -q "external address changed from $WAN4 to $NEWWAN" "$LOG" &&
+    t_wait reaches_tcp $NEWWAN; then
+	t_pass wan_address_change__noticed_logged_in_status_forwards_follow
+else t_fail wan_address_change__noticed_logged_in_status_forwards_follow "$(status --json | jq -c .mapping.external_addresses)"; fi
+kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+ip -n "$RTR" addr del $NEWWAN/24 dev wan0
+ip -n "$RTR" addr add $WAN4/24 dev wan0
+lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
+t_wait ext_is $WAN4
+
 # A crash leaves the mappings; a restart with a smaller profile reuses
 # what it still wants (no duplicate) and sweeps the rest.
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=
