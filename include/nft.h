@@ -115,6 +115,11 @@ struct nft_counter {
 /* The counters of portward's own rules; how many, or -1. */
 int	nft_counters(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	    struct nft_counter *out, size_t max);
+/* Packets counted by the rule "<name> <family>" in chain, or -1. */
+long long nft_rule_packets(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+	    const char *chain, const char *name, unsigned fam);
+/* The chain whose counters show traffic reaching the LiveKit host. */
+#define NFT_FILTER_CHAIN(mode)	((mode) == CONF_MODE_HOST ? "input" : "forward")
 /* Test hook: append a rule the kernel must refuse to the next batch. */
 extern int nft_inject_invalid;
 

@@ -37,7 +37,5 @@ int	refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
 	    const char **err);
 /* Serve on addr (ADDR:PORT, [ADDR6]:PORT) until killed; exit code. */
 int	refl_serve(const char *listen);
-/* Parse "ADDR:PORT" / "[ADDR6]:PORT"; 0 or -1. */
-int	refl_parse_addr(const char *s, struct sockaddr_storage *ss);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "jsonval.h"
 
@@ -388,47 +389,6 @@ parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
 	return 0;
 }
 
-/* "192.0.2.1:7900" or "[2001:db8::1]:7900". */
-static int
-parse_hostport(const char *s, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	char host[INET6_ADDRSTRLEN + 1], *end;
-	const char *colon;
-	long port;
-	size_t n;
-
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		if ((colon = strstr(s, "]:")) == NULL)
-			return -1;
-		n = (size_t)(colon - s - 1);
-		colon++;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL)
-			return -1;
-		n = (size_t)(colon - s);
-	}
-	if (n == 0 || n >= sizeof(host))
-		return -1;
-	memcpy(host, s[0] == '[' ? s + 1 : s, n);
-	host[n] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
-		return -1;
-	if (s[0] != '[' && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		return 0;
-	}
-	if (s[0] == '[' && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		return 0;
-	}
-	return -1;
-}
 
 static int
 parse_probe(const struct jv_doc *d, json_t *v, struct conf *c)
@@ -459,7 +419,7 @@ parse_probe(const struct jv_doc *d, json_t *v, struct conf *c)
 		if (!json_is_string(r))
 			return jv_err(d, sub, "expected \"ADDR:PORT\", got %s",
 			    jv_type_name(r));
-		if (parse_hostport(json_string_value(r),
+		if (addr_parse(json_string_value(r),
 		    &c->reflectors[c->nreflectors]) == -1)
 			return jv_err(d, sub, "\"%s\" is not ADDR:PORT or "
 			    "[ADDR6]:PORT", json_string_value(r));

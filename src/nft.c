@@ -1059,6 +1059,25 @@ nft_counters(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	return (int)n;
 }
 
+long long
+nft_rule_packets(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+    const char *chain, const char *name, unsigned fam)
+{
+	static struct nft_counter ctr[NFT_MAX_RULES];
+	char want[NFT_NAME_MAX];
+	int n, i;
+
+	snprintf(want, sizeof(want), "%s %s", name, fam == FAM_IPV4 ? "ipv4" :
+	    "ipv6");
+	if (ctx == NULL || (n = nft_counters(ctx, rs, ctr, NFT_MAX_RULES)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(ctr[i].chain, chain) == 0 &&
+		    strcmp(ctr[i].comment, want) == 0)
+			return (long long)ctr[i].packets;
+	return -1;
+}
+
 /* ---------------------------------------------------------------- */
 /* Other tables */
 

@@ -225,21 +225,8 @@ static struct {
 static long long
 doctor_packets(const char *name, unsigned fam)
 {
-	static struct nft_counter ctr[NFT_MAX_RULES];
-	const char *chain = dr.conf.mode == CONF_MODE_HOST ? "input" : "forward";
-	char want[NFT_NAME_MAX];
-	int n, i;
-
-	snprintf(want, sizeof(want), "%s %s", name, fam == FAM_IPV4 ? "ipv4" :
-	    "ipv6");
-	if (dr.nft == NULL ||
-	    (n = nft_counters(dr.nft, &dr.rs, ctr, NFT_MAX_RULES)) < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(ctr[i].chain, chain) == 0 &&
-		    strcmp(ctr[i].comment, want) == 0)
-			return (long long)ctr[i].packets;
-	return -1;
+	return nft_rule_packets(dr.nft, &dr.rs, NFT_FILTER_CHAIN(dr.conf.mode),
+	    name, fam);
 }
 
 static void

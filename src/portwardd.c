@@ -293,20 +293,8 @@ start_child(void)
 static long long
 rule_packets(const char *name, unsigned fam)
 {
-	static struct nft_counter ctr[NFT_MAX_RULES];
-	const char *chain = d.conf.mode == CONF_MODE_HOST ? "input" : "forward";
-	char want[NFT_NAME_MAX];
-	int n, i;
-
-	snprintf(want, sizeof(want), "%s %s", name, fam == FAM_IPV4 ? "ipv4" :
-	    "ipv6");
-	if ((n = nft_counters(d.nft, &d.rs, ctr, NFT_MAX_RULES)) < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(ctr[i].chain, chain) == 0 &&
-		    strcmp(ctr[i].comment, want) == 0)
-			return (long long)ctr[i].packets;
-	return -1;
+	return nft_rule_packets(d.nft, &d.rs, NFT_FILTER_CHAIN(d.conf.mode),
+	    name, fam);
 }
 
 /* The mapper's first report: the forwards exist, probe from outside. */

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "addr.h"
 #include "log.h"
 #include "loop.h"
 #include "probe.h"
@@ -67,32 +68,6 @@ kind_of(const struct prof_endpoint *e)
 
 /* ---- the helper (child) ---- */
 
-static int
-connect_timeout(const struct sockaddr_storage *to, int ms)
-{
-	socklen_t len = to->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
-	    sizeof(struct sockaddr_in6);
-	struct pollfd p;
-	int s, err = 0;
-	socklen_t el = sizeof(err);
-
-	if ((s = socket(to->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1)
-		return -1;
-	if (connect(s, (const struct sockaddr *)to, len) == -1 &&
-	    errno != EINPROGRESS) {
-		close(s);
-		return -1;
-	}
-	p.fd = s;
-	p.events = POLLOUT;
-	if (poll(&p, 1, ms) != 1 || getsockopt(s, SOL_SOCKET, SO_ERROR, &err,
-	    &el) == -1 || err != 0) {
-		close(s);
-		errno = err ? err : ETIMEDOUT;
-		return -1;
-	}
-	return s;
-}
 
 static void
 emit(int out, const char *name, unsigned fam, const char *kind, int ok,
@@ -148,7 +123,7 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 		free(line);
 		return;
 	}
-	if ((s = connect_timeout(rs, 3000)) == -1) {
+	if ((s = addr_connect(rs, 3000)) == -1) {
 		snprintf(err, sizeof(err), "reflector %s unreachable: %s", refl,
 		    strerror(errno));
 		for (i = 0; i < p->n; i++)

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "addr.h"
 #include "log.h"
 #include "reflector.h"
 #include "stun.h"
@@ -31,52 +32,7 @@ static struct {
 	time_t			at;
 } seen[RATE_SLOTS];
 
-int
-refl_parse_addr(const char *s, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	char host[INET6_ADDRSTRLEN + 1], *end;
-	const char *colon;
-	size_t n;
-	long port;
 
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		if ((colon = strstr(s, "]:")) == NULL)
-			return -1;
-		n = (size_t)(colon - s - 1);
-		colon++;
-	} else if ((colon = strrchr(s, ':')) == NULL)
-		return -1;
-	else
-		n = (size_t)(colon - s);
-	if (n == 0 || n >= sizeof(host))
-		return -1;
-	memcpy(host, s[0] == '[' ? s + 1 : s, n);
-	host[n] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 1 || port > 65535)
-		return -1;
-	if (s[0] != '[' && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		return 0;
-	}
-	if (s[0] == '[' && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		return 0;
-	}
-	return -1;
-}
-
-static socklen_t
-salen(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
-	    sizeof(struct sockaddr_in6);
-}
 
 static void
 with_port(struct sockaddr_storage *ss, uint16_t port)
@@ -121,33 +77,6 @@ rate_ok(const struct sockaddr_storage *from)
 	return 1;
 }
 
-/* Connect with a deadline; the connected socket, or -1. */
-static int
-connect_to(const struct sockaddr_storage *to, int ms)
-{
-	struct pollfd p;
-	int s, err = 0;
-	socklen_t el = sizeof(err);
-
-	if ((s = socket(to->ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	if (connect(s, (const struct sockaddr *)to, salen(to)) == -1 &&
-	    errno != EINPROGRESS) {
-		close(s);
-		return -1;
-	}
-	p.fd = s;
-	p.events = POLLOUT;
-	if (poll(&p, 1, ms) != 1 || getsockopt(s, SOL_SOCKET, SO_ERROR, &err,
-	    &el) == -1 || err != 0) {
-		close(s);
-		errno = err ? err : ETIMEDOUT;
-		return -1;
-	}
-	(void)fcntl(s, F_SETFL, 0);
-	return s;
-}
 
 static int
 stun_exchange(int s, int tcp, const struct sockaddr_storage *to,
@@ -167,7 +96,7 @@ stun_exchange(int s, int tcp, const struct sockaddr_storage *to,
 	for (try = 0; try < (tcp ? 1 : 3); try++) {
 		if (tcp ? send(s, req, sizeof(req), MSG_NOSIGNAL) < 0 :
 		    sendto(s, req, sizeof(req), 0, (const struct sockaddr *)to,
-		    salen(to)) < 0)
+		    addr_len(to)) < 0)
 			break;
 		while (poll(&p, 1, tcp ? PROBE_MS : PROBE_MS / 3) == 1) {
 			n = recv(s, buf + (tcp ? got : 0), sizeof(buf) -
@@ -204,7 +133,7 @@ probe_one(const struct sockaddr_storage *peer, const char *kind,
 
 	with_port(&to, port);
 	if (strcmp(kind, "tcp") == 0 || strcmp(kind, "stun-tcp") == 0) {
-		if ((s = connect_to(&to, PROBE_MS)) == -1) {
+		if ((s = addr_connect(&to, PROBE_MS)) == -1) {
 			snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
 			return 0;
 		}
@@ -226,7 +155,7 @@ probe_one(const struct sockaddr_storage *peer, const char *kind,
 		/* Nothing answers without ICE credentials: the requester counts. */
 		for (i = 0, ok = 1; i < 3; i++)
 			if (sendto(s, "portward-probe", 14, 0,
-			    (struct sockaddr *)&to, salen(&to)) < 0)
+			    (struct sockaddr *)&to, addr_len(&to)) < 0)
 				ok = 0;
 		snprintf(detail, dlen, ok ? "3 datagrams sent" : "sendto: %s",
 		    strerror(errno));
@@ -339,14 +268,14 @@ refl_serve(const char *listen_on)
 	char *out;
 	int ls, c, one = 1;
 
-	if (refl_parse_addr(listen_on, &ss) == -1) {
+	if (addr_parse(listen_on, &ss) == -1) {
 		log_warnx("--listen %s: expected ADDR:PORT or [ADDR6]:PORT",
 		    listen_on);
 		return 2;
 	}
 	if ((ls = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(ls, (struct sockaddr *)&ss, salen(&ss)) == -1 ||
+	    bind(ls, (struct sockaddr *)&ss, addr_len(&ss)) == -1 ||
 	    listen(ls, 16) == -1) {
 		log_warn("reflector: %s", listen_on);
 		return 1;
