@@ -6,6 +6,8 @@
 #ifndef PORTWARD_LOOP_H
 #define PORTWARD_LOOP_H
 
+#include <time.h>
+
 typedef void (*loop_cb)(int fd, void *arg);
 
 /* Create the loop; 0 or -1. */
@@ -18,6 +20,8 @@ void	loop_del(int fd);
 int	loop_timer(loop_cb cb, void *arg);
 /* Arm (ms > 0) or disarm (ms == 0) a timer from loop_timer(). */
 int	loop_timer_set(int tfd, long ms);
+/* Milliseconds since t0 (CLOCK_MONOTONIC); also outside the loop. */
+long	loop_ms_since(const struct timespec *t0);
 /* Run until loop_exit(); 0, or -1 when epoll itself fails. */
 int	loop_run(void);
 void	loop_exit(void);

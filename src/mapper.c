@@ -329,7 +329,7 @@ mapper_stop(void)
 		struct map_report	r;
 		struct map_log		l;
 	} m;
-	struct timespec t0, t;
+	struct timespec t0;
 	struct pollfd pf;
 	uint32_t type, len;
 	long left;
@@ -341,9 +341,7 @@ mapper_stop(void)
 		/* Bounded: a dead router must not hold the daemon's exit. */
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (;;) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			left = STOP_WAIT_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
-			    (t.tv_nsec - t0.tv_nsec) / 1000000);
+			left = STOP_WAIT_MS - loop_ms_since(&t0);
 			pf.fd = mfd;
 			pf.events = POLLIN;
 			if (left <= 0 || poll(&pf, 1, (int)left) <= 0)

@@ -14,6 +14,7 @@
 
 #include <natpmp.h>
 
+#include "loop.h"
 #include "mapper.h"
 
 #define DEADLINE_MS	2000
@@ -27,15 +28,6 @@ static int have_epoch;
 static struct in_addr ext0;
 static int reboot_seen;
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) /
-	    1000000;
-}
 
 /* Wait for the answer to the pending request, within DEADLINE_MS. */
 static int
@@ -51,7 +43,7 @@ wait_answer(natpmpresp_t *resp)
 		r = readnatpmpresponseorretry(&np, resp);
 		if (r != NATPMP_TRYAGAIN)
 			return r;
-		if ((left = DEADLINE_MS - ms_since(&t0)) <= 0)
+		if ((left = DEADLINE_MS - loop_ms_since(&t0)) <= 0)
 			return NATPMP_TRYAGAIN;
 		p.fd = np.s;
 		p.events = POLLIN;

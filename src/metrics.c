@@ -48,6 +48,24 @@ header(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* One counter family from the rules' counters (packets or bytes). */
+static void
+counters(FILE *f, json_t *list, const char *name, const char *field,
+    const char *help)
+{
+	json_t *x;
+	size_t i;
+
+	header(f, name, "counter", help);
+	json_array_foreach(list, i, x) {
+		fprintf(f, "%s{", name);
+		label(f, "endpoint", str(x, "endpoint"), 1);
+		label(f, "family", str(x, "family"), 0);
+		label(f, "chain", str(x, "chain"), 0);
+		fprintf(f, "} %lld\n", num(x, field));
+	}
+}
+
 int
 metrics_render(FILE *f, const char *text)
 {
@@ -74,24 +92,12 @@ metrics_render(FILE *f, const char *text)
 			fputs("} 1\n", f);
 		}
 	rules = json_object_get(root, "rules");
-	header(f, "portward_rule_packets_total", "counter", "Packets accepted "
-	    "or translated by portward's rule for an endpoint and family.");
-	json_array_foreach(json_object_get(rules, "counters"), i, x) {
-		fputs("portward_rule_packets_total{", f);
-		label(f, "endpoint", str(x, "endpoint"), 1);
-		label(f, "family", str(x, "family"), 0);
-		label(f, "chain", str(x, "chain"), 0);
-		fprintf(f, "} %lld\n", num(x, "packets"));
-	}
-	header(f, "portward_rule_bytes_total", "counter", "Bytes accepted or "
+	counters(f, json_object_get(rules, "counters"),
+	    "portward_rule_packets_total", "packets", "Packets accepted or "
 	    "translated by portward's rule for an endpoint and family.");
-	json_array_foreach(json_object_get(rules, "counters"), i, x) {
-		fputs("portward_rule_bytes_total{", f);
-		label(f, "endpoint", str(x, "endpoint"), 1);
-		label(f, "family", str(x, "family"), 0);
-		label(f, "chain", str(x, "chain"), 0);
-		fprintf(f, "} %lld\n", num(x, "bytes"));
-	}
+	counters(f, json_object_get(rules, "counters"),
+	    "portward_rule_bytes_total", "bytes", "Bytes accepted or "
+	    "translated by portward's rule for an endpoint and family.");
 	header(f, "portward_rules_in_place", "gauge", "1 when portward's "
 	    "table holds what it should.");
 	fprintf(f, "portward_rules_in_place %d\n",

@@ -62,15 +62,6 @@ sup_state_name(enum sup_state st)
 	return "unknown";
 }
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) /
-	    1000000;
-}
 
 static void on_timer(int, void *);
 
@@ -168,7 +159,7 @@ on_exec_pipe(int fd, void *arg)
 		return;
 	}
 	log_debug("supervise: %s executed after %ld ms", s.name,
-	    ms_since(&s.started));
+	    loop_ms_since(&s.started));
 }
 
 /* In the child: become what supervise.* says, then exec. Never returns. */
@@ -293,11 +284,11 @@ check_ready(void)
 		s.state = SUP_RUNNING;
 		log_info("supervise: %s is ready: every endpoint has its "
 		    "listeners (%ld ms after start)", s.name,
-		    ms_since(&s.started));
+		    loop_ms_since(&s.started));
 		s.on_ready(0);
 		return;
 	}
-	if (ms_since(&s.ready_deadline) >= 0) {
+	if (loop_ms_since(&s.ready_deadline) >= 0) {
 		s.ready_timed_out = 1;
 		s.state = SUP_RUNNING;
 		log_warnx("supervise: %s is not ready after %lds "
@@ -352,7 +343,7 @@ sup_exited(pid_t pid, int status)
 	if (pid <= 0 || pid != s.pid)
 		return 0;
 	s.pid = 0;
-	up = ms_since(&s.started);
+	up = loop_ms_since(&s.started);
 	close_output();
 	if (s.exec_fd != -1) {
 		/* Read what the pipe says before deciding: exec failure? */
