@@ -329,8 +329,14 @@ map_v4(uint32_t i)
 	else
 		r = mb_upnp_map(f->proto, f->port, mc.lease, desc, &res);
 	if (r == -1) {
-		st->state = MAP_ERROR;
-		snprintf(st->err, sizeof(st->err), "%s", res.err);
+		/*
+		 * A grant that has not ended may still work; a router that
+		 * stopped answering is looked for again (it may have gone
+		 * away while shutting down, before discovery could tell).
+		 */
+		stale_or_error(st, res.err);
+		if (st->state == MAP_STALE && next_discover == 0)
+			next_discover = mono() + RETRY_MIN;
 		retry_later(i, V4);
 		return;
 	}
@@ -383,8 +389,7 @@ map_v6(uint32_t i, int update)
 	}
 	if (mb_upnp_pinhole(f->proto, f->port, mc.lease, fx[i].uid,
 	    sizeof(fx[i].uid), &res) == -1) {
-		st->state = MAP_ERROR;
-		snprintf(st->err, sizeof(st->err), "%s", res.err);
+		stale_or_error(st, res.err);
 		retry_later(i, V6);
 		return;
 	}
