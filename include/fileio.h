@@ -16,4 +16,7 @@
 int	fio_read(const char *path, char **out, size_t *outlen,
 	    struct errbuf *eb);
 
+/* Create the directories above path (mode 0750); 0 or -1. */
+int	fio_mkdirs(const char *path);
+
 #endif

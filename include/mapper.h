@@ -14,6 +14,7 @@
 
 #include <netinet/in.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "conf.h"
 #include "profile.h"
@@ -101,13 +102,36 @@ struct map_log {
 	char		text[400];
 };
 
+/* The mapper process, as the daemon supervises it (status, metrics). */
+enum map_proc_state { MAPPROC_STOPPED, MAPPROC_RUNNING, MAPPROC_BACKOFF };
+
+struct map_proc_status {
+	enum map_proc_state	state;
+	pid_t			pid;		/* 0 when none */
+	unsigned		restarts;
+	long			backoff_ms;
+	char			last_exit[64];
+};
+
 /* mapper.c: the daemon's side */
-/* Fork the unprivileged mapper and give it c's forwards; registers in the loop. */
-int	mapper_start(const struct conf *c, const struct profile *p);
+/*
+ * Fork the unprivileged mapper and give it c's forwards; registers in the
+ * loop. A mapper that dies (mapper_exited) or cannot be started is
+ * started again with backoff, and maps everything again.
+ */
+void	mapper_start(const struct conf *c, const struct profile *p);
 /* Hand the mapper a new configuration (reload); it changes only the difference. */
-int	mapper_update(const struct conf *c, const struct profile *p);
-/* Remove every forward and pinhole, wait (bounded) for the mapper to exit. */
-void	mapper_stop(void);
+void	mapper_update(const struct conf *c, const struct profile *p);
+/*
+ * Have the mapper remove every forward and pinhole and exit; waits
+ * (bounded) for its confirmation. 0 when it confirmed, -1 when not.
+ */
+int	mapper_stop(void);
+/* A child that exited (from SIGCHLD); returns 1 if it was the mapper. */
+int	mapper_exited(pid_t pid, int status);
+/* The mapper process's state. */
+void	mapper_proc_get(struct map_proc_status *st);
+const char *mapper_proc_state_name(enum map_proc_state s);
 /* Call cb after each report the mapper sends (metrics). */
 void	mapper_on_report(void (*cb)(void));
 /* The last report, or NULL before the first. */

@@ -25,6 +25,7 @@ struct status_in {
 	int				 nconflicts;
 	int				 mapping_on;	/* host mode, methods set */
 	const struct map_report		*map;		/* NULL: no report yet */
+	const struct map_proc_status	*mapproc;	/* NULL: not the daemon */
 	const struct sup_status		*child;		/* NULL: none */
 	int				 ready;
 	int				 doctor;	/* no daemon: no child, no forwards */

@@ -274,10 +274,16 @@ parse_mapping(const struct jv_doc *d, json_t *v, struct conf *c)
 			return jv_err(d, "mapping.igd_url", "\"%s\" is not an "
 			    "http:// URL (the IGD's rootDesc.xml)", c->igd_url);
 	}
-	if ((x = json_object_get(v, "user")) != NULL &&
-	    jv_string(d, "mapping.user", x, c->mapper_user,
-	    sizeof(c->mapper_user)) == -1)
-		return -1;
+	if ((x = json_object_get(v, "user")) != NULL) {
+		if (jv_string(d, "mapping.user", x, c->mapper_user,
+		    sizeof(c->mapper_user)) == -1)
+			return -1;
+		/* The mapper and the probe helper never fall back to root. */
+		if (getpwnam(c->mapper_user) == NULL)
+			return jv_err(d, "mapping.user", "no such user \"%s\" "
+			    "(the mapper and the probe helper run as this user)",
+			    c->mapper_user);
+	}
 	return 0;
 }
 

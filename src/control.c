@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "control.h"
+#include "fileio.h"
 #include "log.h"
 #include "loop.h"
 
@@ -167,23 +168,6 @@ on_accept(int fd, void *arg)
 	}
 }
 
-static int
-mkdirs(const char *path)
-{
-	char dir[PATH_MAX], *d;
-
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return -1;
-	d = dirname(dir);
-	if (strcmp(d, "/") == 0 || strcmp(d, ".") == 0)
-		return 0;
-	if (mkdir(d, 0750) == 0 || errno == EEXIST)
-		return 0;
-	if (errno == ENOENT && mkdirs(d) == 0 && mkdir(d, 0750) == 0)
-		return 0;
-	return -1;
-}
-
 int
 control_open(const char *path, control_status_fn status,
     control_probe_fn probe)
@@ -203,7 +187,7 @@ control_open(const char *path, control_status_fn status,
 		log_warnx("control: socket path too long: %s", path);
 		return -1;
 	}
-	if (mkdirs(path) == -1) {
+	if (fio_mkdirs(path) == -1) {
 		log_warn("control: creating the directory of %s", path);
 		return -1;
 	}

@@ -1,8 +1,11 @@
 /* fileio.c: bounded whole-file reads with errors that name the file. */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fileio.h"
 
@@ -39,4 +42,21 @@ fio_read(const char *path, char **out, size_t *outlen, struct errbuf *eb)
 	*out = buf;
 	*outlen = n;
 	return 0;
+}
+
+int
+fio_mkdirs(const char *path)
+{
+	char dir[PATH_MAX], *d;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -1;
+	d = dirname(dir);
+	if (strcmp(d, "/") == 0 || strcmp(d, ".") == 0)
+		return 0;
+	if (mkdir(d, 0750) == 0 || errno == EEXIST)
+		return 0;
+	if (errno == ENOENT && fio_mkdirs(d) == 0 && mkdir(d, 0750) == 0)
+		return 0;
+	return -1;
 }

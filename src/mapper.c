@@ -22,14 +22,30 @@
 #include "log.h"
 #include "loop.h"
 #include "mapper.h"
+#include "privsep.h"
 
 #define STOP_WAIT_MS	10000
+#define EXIT_WAIT_MS	2000
+#define BACKOFF_MAX_MS	30000
+#define HEALTHY_MS	60000
 
 static int mfd = -1;
 static pid_t mpid = -1;
+static struct {
+	enum map_proc_state	state;
+	unsigned		restarts, consecutive;
+	long			backoff_ms;
+	char			last_exit[64];
+	struct timespec		started;
+	int			timer;
+	struct map_conf		mc;	/* kept for restarts */
+	char			user[CONF_NAME_MAX];
+} mp = { .timer = -1 };
 static struct map_report last, prev;
 static int have_report;
 static void (*report_cb)(void);
+
+static void lost_socket(void);
 
 void
 mapper_on_report(void (*cb)(void))
@@ -204,11 +220,12 @@ on_message(int fd, void *arg)
 	(void)arg;
 	r = mapper_recv(fd, &type, &m, sizeof(m), &n);
 	if (r <= 0) {
-		log_warnx("mapper: %s; forwards are no longer kept",
-		    r == 0 ? "it exited" : "malformed message");
-		loop_del(fd);
-		close(fd);
-		mfd = -1;
+		/* Its exit (SIGCHLD) restarts it; a mad one is made to exit. */
+		if (r < 0 && mpid > 0) {
+			log_warnx("mapper: malformed message: killing it");
+			(void)kill(mpid, SIGKILL);	/* not reaped: ours */
+		}
+		lost_socket();
 		return;
 	}
 	if (type == MAPMSG_LOG && n == sizeof(m.l)) {
@@ -230,99 +247,183 @@ on_message(int fd, void *arg)
 		    type, n);
 }
 
-/* In the child, before it touches the network: no privileges at all. */
+/* ---- the mapper process, supervised ---- */
+
 static void
-drop_privileges(const struct passwd *pw)
+describe(int status)
 {
-	if (geteuid() != 0)
-		return;		/* not root: nothing to drop (tests, -n) */
-	if (setgroups(0, NULL) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1) {
-		log_warn("mapper: dropping privileges to %s", pw->pw_name);
-		_exit(1);
-	}
-	if (setuid(0) != -1) {
-		log_warnx("mapper: still able to become root");
-		_exit(1);
-	}
+	if (WIFEXITED(status))
+		snprintf(mp.last_exit, sizeof(mp.last_exit), "exit %d",
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(mp.last_exit, sizeof(mp.last_exit), "signal %d",
+		    WTERMSIG(status));
 }
 
-int
-mapper_start(const struct conf *c, const struct profile *p)
+/* Its socket is gone: what it reported no longer holds. */
+static void
+lost_socket(void)
 {
-	static struct map_conf mc;
-	struct passwd *pw = NULL;
-	int sv[2], fd;
-	pid_t parent;
-
-	if (geteuid() == 0 && (pw = getpwnam(c->mapper_user)) == NULL) {
-		log_warnx("mapper: no user %s (mapping.user)", c->mapper_user);
-		return -1;
+	if (mfd != -1) {
+		loop_del(mfd);
+		close(mfd);
+		mfd = -1;
 	}
+	have_report = 0;
+}
+
+/*
+ * Fork the mapper through privsep (mapping.user, no descriptor but its
+ * socket, SIGTERM when the daemon dies) and hand it the forwards.
+ */
+static int
+spawn(void)
+{
+	struct ps_opts o;
+	int sv[2];
+	pid_t pid;
+
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
 		log_warn("mapper: socketpair");
 		return -1;
 	}
-	parent = getpid();
-	switch (mpid = fork()) {
-	case -1:
-		log_warn("mapper: fork");
-		close(sv[0]);
-		close(sv[1]);
-		return -1;
-	case 0:
-		close(sv[0]);
-		/* Nothing but the socket and stdio: close the rest. */
-		for (fd = 3; fd < 1024; fd++)
-			if (fd != sv[1])
-				(void)close(fd);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		{
-			sigset_t none;
-
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
-		}
-		if (pw != NULL)
-			drop_privileges(pw);
-		/* After the credentials change, which would clear it. */
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(0);
-		(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		(void)prctl(PR_SET_NAME, "portward-mapper");
+	memset(&o, 0, sizeof(o));
+	o.user = mp.user;
+	o.keep[o.nkeep++] = sv[1];
+	o.err_fd = -1;
+	o.pdeathsig = SIGTERM;
+	o.name = "portward-mapper";
+	if ((pid = ps_fork(&o)) == 0) {
 		log_init("portwardd", 0, 0);
 		mapper_child(sv[1]);
 	}
 	close(sv[1]);
-	mfd = sv[0];
-	if (loop_add(mfd, on_message, NULL) == -1)
-		return -1;
-	mapper_conf_from(c, p, &mc);
-	if (mapper_send(mfd, MAPMSG_CONF, &mc, sizeof(mc)) == -1) {
-		log_warn("mapper: sending the configuration");
+	if (pid == -1) {
+		if (errno == ESRCH)
+			log_warnx("mapper: no user %s (mapping.user)", mp.user);
+		else
+			log_warn("mapper: fork");
+		snprintf(mp.last_exit, sizeof(mp.last_exit), "start failed: %s",
+		    errno == ESRCH ? "no such user" : strerror(errno));
+		close(sv[0]);
 		return -1;
 	}
+	mpid = pid;
+	mfd = sv[0];
+	clock_gettime(CLOCK_MONOTONIC, &mp.started);
+	mp.state = MAPPROC_RUNNING;
+	if (loop_add(mfd, on_message, NULL) == -1 ||
+	    mapper_send(mfd, MAPMSG_CONF, &mp.mc, sizeof(mp.mc)) == -1) {
+		log_warn("mapper: sending the configuration");
+		(void)kill(mpid, SIGKILL);	/* not reaped yet: still ours */
+		lost_socket();
+		return 0;	/* its exit restarts it */
+	}
 	log_info("mapper: started (pid %d, user %s)", (int)mpid,
-	    pw ? pw->pw_name : "unchanged");
+	    geteuid() == 0 ? mp.user : "unchanged");
 	return 0;
 }
 
-int
-mapper_update(const struct conf *c, const struct profile *p)
+/* The next start, later: a little later the first time, then doubling. */
+static void
+backoff(void)
 {
-	static struct map_conf mc;
+	long up = mp.started.tv_sec ? loop_ms_since(&mp.started) : 0;
 
-	if (mfd == -1)
-		return mapper_start(c, p);
-	mapper_conf_from(c, p, &mc);
-	return mapper_send(mfd, MAPMSG_CONF, &mc, sizeof(mc));
+	if (up >= HEALTHY_MS)
+		mp.consecutive = 0;
+	mp.backoff_ms = mp.consecutive == 0 ? 100 :
+	    1000L << (mp.consecutive - 1 < 5 ? mp.consecutive - 1 : 5);
+	if (mp.backoff_ms > BACKOFF_MAX_MS)
+		mp.backoff_ms = BACKOFF_MAX_MS;
+	mp.consecutive++;
+	mp.state = MAPPROC_BACKOFF;
+	loop_timer_set(mp.timer, mp.backoff_ms);
+}
+
+static void
+on_timer(int fd, void *arg)
+{
+	uint64_t x;
+
+	(void)arg;
+	if (read(fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
+		return;
+	if (mp.state != MAPPROC_BACKOFF)
+		return;
+	mp.restarts++;
+	log_info("mapper: restart %u: every forward is asked for again",
+	    mp.restarts);
+	if (spawn() == -1)
+		backoff();
+}
+
+int
+mapper_exited(pid_t pid, int status)
+{
+	if (pid <= 0 || pid != mpid)
+		return 0;
+	mpid = -1;	/* reaped: its PID is no longer ours to signal */
+	describe(status);
+	lost_socket();
+	if (mp.state != MAPPROC_RUNNING)
+		return 1;
+	backoff();
+	log_warnx("mapper: exited (%s); forwards are no longer kept; a new "
+	    "mapper in %ld ms asks for them again", mp.last_exit,
+	    mp.backoff_ms);
+	if (report_cb != NULL)
+		report_cb();
+	return 1;
 }
 
 void
+mapper_start(const struct conf *c, const struct profile *p)
+{
+	mapper_conf_from(c, p, &mp.mc);
+	snprintf(mp.user, sizeof(mp.user), "%s", c->mapper_user);
+	if (mp.timer == -1 && (mp.timer = loop_timer(on_timer, NULL)) == -1)
+		log_warnx("mapper: no timer: a dead mapper is not restarted");
+	if (mp.state == MAPPROC_RUNNING) {
+		if (mfd != -1 &&
+		    mapper_send(mfd, MAPMSG_CONF, &mp.mc, sizeof(mp.mc)) == -1)
+			log_warn("mapper: sending the configuration");
+		return;
+	}
+	if (mp.state == MAPPROC_BACKOFF)
+		return;		/* the restart takes the new configuration */
+	mp.consecutive = 0;
+	if (spawn() == -1)
+		backoff();
+}
+
+void
+mapper_update(const struct conf *c, const struct profile *p)
+{
+	mapper_start(c, p);
+}
+
+/* Wait (bounded) for the mapper to exit; SIGKILL if it will not. */
+static void
+wait_exit(void)
+{
+	struct timespec t0, tick = { 0, 10 * 1000 * 1000 };
+	int status;
+	pid_t r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((r = waitpid(mpid, &status, WNOHANG)) == 0 &&
+	    loop_ms_since(&t0) < EXIT_WAIT_MS)
+		nanosleep(&tick, NULL);
+	if (r == 0) {
+		(void)kill(mpid, SIGKILL);	/* not reaped: still ours */
+		while (waitpid(mpid, &status, 0) == -1 && errno == EINTR)
+			;
+	}
+	mpid = -1;
+}
+
+int
 mapper_stop(void)
 {
 	static union {
@@ -333,11 +434,17 @@ mapper_stop(void)
 	struct pollfd pf;
 	uint32_t type, len;
 	long left;
-	int n, status;
+	int n, confirmed = 0;
 
-	if (mpid <= 0)
-		return;
-	if (mfd != -1 && mapper_send(mfd, MAPMSG_STOP, NULL, 0) == 0) {
+	if (mp.state == MAPPROC_STOPPED)
+		return 0;
+	loop_timer_set(mp.timer, 0);
+	/* A mapper that died left its forwards: one more to remove them. */
+	if (mp.state == MAPPROC_BACKOFF && spawn() == 0)
+		log_info("mapper: started to remove what the last one left");
+	mp.state = MAPPROC_STOPPED;
+	if (mpid > 0 && mfd != -1 &&
+	    mapper_send(mfd, MAPMSG_STOP, NULL, 0) == 0) {
 		/* Bounded: a dead router must not hold the daemon's exit. */
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (;;) {
@@ -347,28 +454,54 @@ mapper_stop(void)
 			if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
 				break;
 			n = mapper_recv(mfd, &type, &m, sizeof(m), &len);
-			if (n <= 0 || type == MAPMSG_STOPPED)
+			if (n <= 0)
 				break;
+			if (type == MAPMSG_STOPPED) {
+				confirmed = 1;
+				break;
+			}
 			if (type == MAPMSG_LOG && len == sizeof(m.l)) {
 				terminate(m.l.text, sizeof(m.l.text));
 				log_info("mapper: %s", m.l.text);
 			}
 		}
 	}
-	if (mfd != -1) {
-		loop_del(mfd);
-		close(mfd);
-		mfd = -1;
+	lost_socket();
+	if (mpid > 0)
+		wait_exit();
+	if (confirmed)
+		log_info("mapper: stopped; forwards removed");
+	else
+		log_warnx("mapper: stopped without confirming that the "
+		    "forwards are removed; the router keeps them until their "
+		    "lease ends");
+	return confirmed ? 0 : -1;
+}
+
+void
+mapper_proc_get(struct map_proc_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->state = mp.state;
+	st->pid = mpid > 0 ? mpid : 0;
+	st->restarts = mp.restarts;
+	st->backoff_ms = mp.state == MAPPROC_BACKOFF ? mp.backoff_ms : 0;
+	snprintf(st->last_exit, sizeof(st->last_exit), "%s", mp.last_exit);
+}
+
+const char *
+mapper_proc_state_name(enum map_proc_state st)
+{
+	switch (st) {
+	case MAPPROC_STOPPED: return "stopped";
+	case MAPPROC_RUNNING: return "running";
+	case MAPPROC_BACKOFF: return "backoff";
 	}
-	kill(mpid, SIGTERM);
-	while (waitpid(mpid, &status, 0) == -1 && errno == EINTR)
-		;
-	log_info("mapper: stopped; forwards removed");
-	mpid = -1;
+	return "unknown";
 }
 
 const struct map_report *
 mapper_report(void)
 {
-	return have_report ? &last : NULL;
+	return have_report && mp.state == MAPPROC_RUNNING ? &last : NULL;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,11 +69,14 @@ mlog(int level, const char *fmt, ...)
 	(void)mapper_send(pfd, MAPMSG_LOG, &m, sizeof(m));
 }
 
+static void stop(void) __attribute__((noreturn));
+
+/* A daemon that no longer listens is gone: remove what we hold, exit. */
 static void
 report(void)
 {
 	if (mapper_send(pfd, MAPMSG_REPORT, &rep, sizeof(rep)) == -1)
-		_exit(1);
+		stop();
 }
 
 static int
@@ -715,6 +719,11 @@ on_natpmp_announce(void)
 		    "(NAT-PMP)");
 }
 
+/*
+ * Every way out goes through here, so that no forward outlives the
+ * mapper: the daemon's MAPMSG_STOP, its socket closing, a SIGTERM once
+ * the daemon is gone (PR_SET_PDEATHSIG), a report nobody reads.
+ */
 static void
 stop(void)
 {
@@ -725,6 +734,41 @@ stop(void)
 	_exit(0);
 }
 
+static volatile sig_atomic_t got_term;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	got_term = 1;
+}
+
+/*
+ * SIGTERM is only taken while waiting (ppoll), never inside a call to
+ * the router. While the daemon lives it is ignored: systemd's
+ * KillMode=control-group (or kill -TERM -PGID) signals us together with
+ * the daemon, and the daemon tells us to stop over the socket once it
+ * is ready for it. A SIGTERM after the daemon is gone means: clean up.
+ */
+static void
+signals(sigset_t *wait_mask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)signal(SIGINT, SIG_IGN);
+	(void)signal(SIGHUP, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	(void)sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGTERM);
+}
+
 void
 mapper_child(int fd)
 {
@@ -733,11 +777,15 @@ mapper_child(int fd)
 		char		raw[sizeof(struct map_conf)];
 	} *in;
 	struct pollfd p[3];
+	struct timespec ts;
+	sigset_t wait_mask;
 	uint32_t type, len;
 	time_t due;
-	int n, np, timeout;
+	pid_t parent = getppid();
+	int n, np;
 
 	pfd = fd;
+	signals(&wait_mask);
 	if ((in = malloc(sizeof(*in))) == NULL)
 		_exit(1);
 	n = mapper_recv(pfd, &type, in, sizeof(*in), &len);
@@ -760,16 +808,23 @@ mapper_child(int fd)
 		if (pmp_fd != -1)
 			p[np++] = (struct pollfd){ pmp_fd, POLLIN, 0 };
 		due = next_due();
-		timeout = due == 0 ? -1 : due <= mono() ? 0 :
-		    (int)(due - mono()) * 1000;
-		if (poll(p, (nfds_t)np, timeout) == -1 && errno != EINTR)
-			_exit(1);
+		ts.tv_sec = due == 0 ? 3600 : due <= mono() ? 0 : due - mono();
+		ts.tv_nsec = 0;
+		if (ppoll(p, (nfds_t)np, &ts, &wait_mask) == -1) {
+			if (errno != EINTR)
+				stop();
+			for (n = 0; n < np; n++)
+				p[n].revents = 0;
+		}
+		if (got_term) {
+			got_term = 0;
+			if (getppid() != parent)
+				stop();		/* the daemon died */
+		}
 		if (p[0].revents) {
 			n = mapper_recv(pfd, &type, in, sizeof(*in), &len);
-			if (n == 0)
-				_exit(0);	/* the daemon is gone */
-			if (n < 0)
-				_exit(1);
+			if (n <= 0)
+				stop();		/* the daemon is gone, or mad */
 			if (type == MAPMSG_STOP)
 				stop();
 			if (type == MAPMSG_CONF && len == sizeof(in->c))

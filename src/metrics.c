@@ -135,6 +135,22 @@ metrics_render(FILE *f, const char *text)
 	    "runs.");
 	fprintf(f, "portward_child_up %d\n", strcmp(str(child, "state"),
 	    "running") == 0);
+	header(f, "portward_child_start_failures_total", "counter", "Starts "
+	    "of the SFU that failed (pipe, fork, setuid or exec); each is "
+	    "retried with backoff.");
+	fprintf(f, "portward_child_start_failures_total %lld\n", num(child,
+	    "start_failures"));
+	x = json_object_get(m, "process");
+	if (x != NULL) {
+		header(f, "portward_mapper_restarts_total", "counter", "Restarts "
+		    "of the mapper process after it died.");
+		fprintf(f, "portward_mapper_restarts_total %lld\n", num(x,
+		    "restarts"));
+		header(f, "portward_mapper_up", "gauge", "1 while the mapper "
+		    "process runs.");
+		fprintf(f, "portward_mapper_up %d\n", strcmp(str(x, "state"),
+		    "running") == 0);
+	}
 	header(f, "portward_ready", "gauge", "1 once portward reported ready.");
 	fprintf(f, "portward_ready %d\n",
 	    json_is_true(json_object_get(root, "ready")));

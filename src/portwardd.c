@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "control.h"
+#include "instance.h"
 #include "listeners.h"
 #include "netstate.h"
 #include "log.h"
@@ -51,7 +52,6 @@ static struct {
 	int			 ready;		/* READY=1 was sent */
 	int			 forwards_on;	/* the mapper was started */
 	int			 stopping;
-	int			 restart_child;	/* after a reload's stop */
 	long long		 last_repair;
 	int			 metrics_tfd;
 	int			 addr_fd, addr_tfd;
@@ -265,8 +265,7 @@ on_child_ready(int timed_out)
 {
 	(void)timed_out;
 	if (!d.forwards_on && wants_forwards(&d.conf)) {
-		if (mapper_start(&d.conf, &d.prof) == -1)
-			log_warnx("forwards from the upstream router are off");
+		mapper_start(&d.conf, &d.prof);	/* retried if it fails */
 		d.forwards_on = 1;
 	}
 	if (!d.ready) {
@@ -285,8 +284,7 @@ start_child(void)
 {
 	report_held_ports();
 	sup_init(&d.conf, listeners_ready, on_child_ready);
-	if (sup_start() == -1)
-		log_warnx("supervise: could not start %s", d.conf.argv[0]);
+	sup_start();	/* a failed start is retried with backoff */
 }
 
 /* Packets counted by portward's filter rule for an endpoint and family. */
@@ -325,13 +323,12 @@ on_addr_settled(int fd, void *arg)
 	uint64_t x;
 
 	(void)arg;
-	if (read(fd, &x, sizeof(x)) < 0 || d.stopping || d.restart_child ||
+	if (read(fd, &x, sizeof(x)) < 0 || d.stopping ||
 	    !d.conf.supervise || !d.conf.restart_on_addr)
 		return;
 	log_info("a new address appeared: restarting the SFU so that its UDP "
 	    "mux binds it (supervise.restart_on_address_change)");
-	d.restart_child = 1;
-	sup_stop(after_child_stopped);
+	sup_reload(&d.conf);
 }
 
 static int
@@ -350,6 +347,7 @@ build_status(void)
 	struct status_in in;
 	static struct nft_counter ctr[NFT_MAX_RULES];
 	struct sup_status child;
+	struct map_proc_status mproc;
 	struct lsn *l = NULL;
 	size_t nl = 0;
 	char *s;
@@ -369,6 +367,8 @@ build_status(void)
 	in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
 	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
 	in.map = mapper_report();
+	mapper_proc_get(&mproc);
+	in.mapproc = &mproc;
 	sup_get(&child);
 	in.child = &child;
 	in.ready = d.ready;
@@ -387,15 +387,8 @@ build_status(void)
 static void
 after_child_stopped(void)
 {
-	if (d.stopping) {
+	if (d.stopping)
 		loop_exit();
-		return;
-	}
-	if (d.restart_child) {
-		d.restart_child = 0;
-		if (d.conf.supervise)
-			start_child();
-	}
 }
 
 static void
@@ -421,12 +414,12 @@ reload(void)
 		return;
 	}
 	if (wants_forwards(&nc) && d.forwards_on)
-		(void)mapper_update(&nc, &np);
+		mapper_update(&nc, &np);
 	else if (wants_forwards(&nc)) {
-		(void)mapper_start(&nc, &np);
+		mapper_start(&nc, &np);
 		d.forwards_on = 1;
 	} else if (d.forwards_on) {
-		mapper_stop();
+		(void)mapper_stop();
 		d.forwards_on = 0;
 	}
 	if (d.conf.metrics_file[0] != '\0' &&
@@ -449,12 +442,14 @@ reload(void)
 		d.prof = np;
 		d.rs = nrs;
 		d.rules_ok = 1;
-		if (restart && had) {
+		if (restart && had && d.conf.supervise) {
 			log_info("reload: the supervised command changed: "
 			    "restarting it");
-			d.restart_child = 1;
-			sup_stop(after_child_stopped);
-		} else if (restart && d.conf.supervise)
+			report_held_ports();
+			sup_reload(&d.conf);
+		} else if (restart && had)
+			sup_stop(NULL);
+		else if (restart && d.conf.supervise)
 			start_child();
 		else if (d.conf.supervise)
 			sup_init(&d.conf, listeners_ready, on_child_ready);
@@ -473,7 +468,8 @@ reap(void)
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		(void)sup_exited(pid, status);
+		if (!sup_exited(pid, status))
+			(void)mapper_exited(pid, status);
 }
 
 static void
@@ -508,8 +504,16 @@ static int
 run(void)
 {
 	sigset_t mask;
+	char why[256];
+	pid_t holder;
 	int sfd, n;
 
+	/* One daemon per table and control socket, before the kernel is touched. */
+	if (inst_lock(d.rs.table, d.conf.control_socket, &holder, why,
+	    sizeof(why)) == -1) {
+		log_warnx("%s; not starting a second one", why);
+		return 1;
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -519,7 +523,8 @@ run(void)
 	signal(SIGPIPE, SIG_IGN);
 	if ((sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		fatal("signalfd");
-	if (loop_init() == -1 || loop_add(sfd, on_signal, NULL) == -1)
+	if (loop_init() == -1 || loop_add(sfd, on_signal, NULL) == -1 ||
+	    loop_add(inst_fd(), inst_accept, NULL) == -1)
 		return 1;
 	if ((d.nft = nft_open()) == NULL)
 		return 1;
@@ -567,7 +572,7 @@ run(void)
 	/* Stale metrics would lie: a stopped daemon has none. */
 	if (d.conf.metrics_file[0] != '\0')
 		(void)unlink(d.conf.metrics_file);
-	mapper_stop();
+	(void)mapper_stop();
 	if (d.conf.nft_keep_on_exit)
 		log_info("nft.keep_on_exit: leaving table inet %s in place",
 		    d.rs.table);

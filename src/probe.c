@@ -3,13 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +16,7 @@
 #include "addr.h"
 #include "log.h"
 #include "loop.h"
+#include "privsep.h"
 #include "probe.h"
 #include "reflector.h"
 
@@ -171,27 +169,13 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 	json_decref(ans);
 }
 
+/* In the helper, privileges already dropped: ask every reflector. */
 static void __attribute__((noreturn))
-helper(int out, const struct conf *c, const struct profile *p, pid_t parent)
+helper(int out, const struct conf *c, const struct profile *p)
 {
-	struct passwd *pw;
 	size_t i;
-	int fd;
 
-	for (fd = 3; fd < 1024; fd++)
-		if (fd != out)
-			(void)close(fd);
-	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
-	if (geteuid() == 0 && (pw = getpwnam(c->mapper_user)) != NULL &&
-	    (setgroups(0, NULL) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1))
-		_exit(1);
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(0);
-	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	for (i = 0; i < c->nreflectors; i++)
 		ask(out, c, p, i);
 	_exit(0);
@@ -281,9 +265,9 @@ probe_start(const struct conf *c, const struct profile *p,
 {
 	static struct conf cc;
 	static struct profile pp;
+	struct ps_opts o;
 	int fds[2];
 	size_t i, k;
-	pid_t parent = getpid();
 
 	if (pfd != -1 || c->nreflectors == 0)
 		return -1;
@@ -292,14 +276,23 @@ probe_start(const struct conf *c, const struct profile *p,
 	counter_fn = counter;
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
-	switch (hpid = fork()) {
+	/* It reads what reflectors answer: mapping.user, like the mapper. */
+	memset(&o, 0, sizeof(o));
+	o.user = cc.mapper_user;
+	o.keep[o.nkeep++] = fds[1];
+	o.err_fd = -1;
+	o.pdeathsig = SIGKILL;
+	o.name = "portward-probe";
+	switch (hpid = ps_fork(&o)) {
 	case -1:
+		if (errno == ESRCH)
+			log_warnx("probe: no user %s (mapping.user): no probe",
+			    cc.mapper_user);
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
 	case 0:
-		close(fds[0]);
-		helper(fds[1], &cc, &pp, parent);
+		helper(fds[1], &cc, &pp);
 	}
 	close(fds[1]);
 	pfd = fds[0];

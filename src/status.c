@@ -142,6 +142,13 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		return;
 	}
 	if (in->mapping_on) {
+		if (in->map == NULL && in->mapproc != NULL &&
+		    in->mapproc->state == MAPPROC_BACKOFF) {
+			set(c, "unknown", "no-forward-yet", "the mapper exited "
+			    "(%s) and is being restarted: every forward is asked "
+			    "for again", in->mapproc->last_exit);
+			return;
+		}
 		if (in->map == NULL) {
 			set(c, "unknown", "no-forward-yet", "the mapper has not "
 			    "reported yet");
@@ -253,6 +260,17 @@ mapping_json(const struct status_in *in)
 
 	o = json_object();
 	json_object_set_new(o, "enabled", json_boolean(in->mapping_on));
+	if (in->mapping_on && in->mapproc != NULL) {
+		const struct map_proc_status *ps = in->mapproc;
+
+		json_object_set_new(o, "process", json_pack("{s:s, s:o, s:i, "
+		    "s:I, s:o}", "state", mapper_proc_state_name(ps->state),
+		    "pid", ps->pid > 0 ? json_integer(ps->pid) : json_null(),
+		    "restarts", (int)ps->restarts,
+		    "backoff_ms", (json_int_t)ps->backoff_ms,
+		    "last_exit", ps->last_exit[0] ?
+		    json_string(ps->last_exit) : json_null()));
+	}
 	if (!in->mapping_on || m == NULL)
 		return o;
 	json_object_set_new(o, "method", m->have_method ?
@@ -351,10 +369,11 @@ status_json(const struct status_in *in)
 	if (in->child != NULL && in->conf->supervise) {
 		const struct sup_status *cs = in->child;
 
-		child = json_pack("{s:s, s:o, s:i, s:o, s:I, s:b, s:b, s:b, s:s}",
-		    "state", sup_state_name(cs->state),
+		child = json_pack("{s:s, s:o, s:i, s:i, s:o, s:I, s:b, s:b, s:b, "
+		    "s:s}", "state", sup_state_name(cs->state),
 		    "pid", cs->pid > 0 ? json_integer(cs->pid) : json_null(),
 		    "restarts", (int)cs->restarts,
+		    "start_failures", (int)cs->start_failures,
 		    "last_exit", cs->last_exit[0] ? json_string(cs->last_exit) :
 		    json_null(), "backoff_ms", (json_int_t)cs->backoff_ms,
 		    "ready", cs->ready, "ready_timed_out", cs->ready_timed_out,
@@ -469,6 +488,15 @@ status_print(FILE *f, const char *text)
 				fprintf(f, ": %s", str(fw, "error"));
 			fprintf(f, "\n");
 		}
+		x = json_object_get(m, "process");
+		if (x != NULL)
+			fprintf(f, "mapper: %s, pid %lld, %lld restart%s%s%s\n",
+			    str(x, "state"), (long long)json_integer_value(
+			    json_object_get(x, "pid")), (long long)
+			    json_integer_value(json_object_get(x, "restarts")),
+			    json_integer_value(json_object_get(x, "restarts")) ==
+			    1 ? "" : "s", str(x, "last_exit")[0] ? ", last " : "",
+			    str(x, "last_exit"));
 	} else
 		fprintf(f, "\nforwards: off\n");
 	child = json_object_get(root, "child");

@@ -1,30 +1,30 @@
 /*
- * supervise.c: fork/exec of the SFU, readiness, restart with backoff and
- * a clean stop. The child gets no descriptor but stdio, runs as
- * supervise.user without capabilities, and dies with the daemon
- * (PR_SET_PDEATHSIG). A close-on-exec pipe tells a failed exec apart
- * from a crash.
+ * supervise.c: performs what the table in supfsm.c decides. fork/exec of
+ * the SFU through privsep.c (its own session, supervise.user, no
+ * descriptor but stdio, dies with the daemon), readiness, restart with
+ * backoff, a clean stop. A close-on-exec pipe tells a failed exec (or a
+ * failed setuid) apart from a crash; a failed start of any kind is retried
+ * with backoff, as s6-supervise does: nothing leaves the SFU down for good.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <libgen.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "loop.h"
+#include "privsep.h"
 #include "supervise.h"
 
 #define BACKOFF_MAX_MS	30000
+#define RETRY_MIN_MS	1000
 #define HEALTHY_MS	60000
 #define READY_POLL_MS	50
 
@@ -41,27 +41,13 @@ static struct {
 	int		 out_fd, exec_fd;
 	char		 line[2048];
 	size_t		 linelen;
-	int		 timer;		/* backoff, readiness, stop */
+	int		 timer;		/* backoff, retry, readiness, stop */
 	struct timespec	 started, ready_deadline;
-	unsigned	 restarts, consecutive;
+	unsigned	 restarts, consecutive, start_failures, failed_in_row;
 	long		 backoff_ms;
 	char		 last_exit[64];
-	int		 ready, ready_timed_out, stopping, killed;
+	int		 ready, ready_timed_out, restart_pending;
 } s = { .out_fd = -1, .exec_fd = -1, .timer = -1 };
-
-const char *
-sup_state_name(enum sup_state st)
-{
-	switch (st) {
-	case SUP_STOPPED: return "stopped";
-	case SUP_STARTING: return "starting";
-	case SUP_RUNNING: return "running";
-	case SUP_BACKOFF: return "backoff";
-	case SUP_FAILED: return "failed";
-	}
-	return "unknown";
-}
-
 
 static void on_timer(int, void *);
 
@@ -120,12 +106,9 @@ on_output(int fd, void *arg)
 			flush_line();
 			continue;
 		}
-		if (s.linelen < sizeof(s.line) - 1)
-			s.line[s.linelen++] = buf[i];
-		else {
+		if (s.linelen >= sizeof(s.line) - 1)
 			flush_line();	/* a very long line, in pieces */
-			s.line[s.linelen++] = buf[i];
-		}
+		s.line[s.linelen++] = buf[i];
 	}
 }
 
@@ -139,72 +122,53 @@ close_exec_pipe(void)
 	s.exec_fd = -1;
 }
 
-/* The close-on-exec pipe: EOF means exec succeeded, an errno that it failed. */
+/*
+ * The close-on-exec pipe: EOF means exec succeeded, an errno that it
+ * failed. From sup_exited (arg set) only a failure is news: a child
+ * that exec'd and already exited is an exit, not a start.
+ */
 static void
 on_exec_pipe(int fd, void *arg)
 {
 	int err;
 	ssize_t n;
 
-	(void)arg;
-	n = read(fd, &err, sizeof(err));
+	do
+		n = read(fd, &err, sizeof(err));
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && errno == EAGAIN)
+		return;
 	close_exec_pipe();
 	if (n == (ssize_t)sizeof(err)) {
 		errno = err;
-		log_warn("supervise: cannot execute %s (supervise.command[0])",
-		    s.c.argv[0]);
-		s.state = SUP_FAILED;
+		log_warn("supervise: cannot execute %s (supervise.command[0]"
+		    "%s%s)", s.c.argv[0], s.c.run_user[0] ? " as " : "",
+		    s.c.run_user);
 		snprintf(s.last_exit, sizeof(s.last_exit), "exec failed: %s",
 		    strerror(err));
+		sup_event(SEV_START_FAILED);
 		return;
 	}
+	if (arg != NULL)
+		return;
 	log_debug("supervise: %s executed after %ld ms", s.name,
 	    loop_ms_since(&s.started));
+	sup_event(SEV_STARTED);
 }
 
-/* In the child: become what supervise.* says, then exec. Never returns. */
+/* In the child, privileges already dropped: stdio, directory, exec. */
 static void __attribute__((noreturn))
-child(int out_w, int exec_w, pid_t parent)
+exec_child(int out_w, int exec_w)
 {
 	char *argv[CONF_MAX_ARGS + 1], *envp[256];
-	struct passwd *pw = NULL;
-	sigset_t none;
 	size_t i, k, ne = 0;
-	int err;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (i = 1; i < NSIG; i++)
-		signal((int)i, SIG_DFL);
-	(void)setsid();
 	if (dup2(out_w, 1) == -1 || dup2(out_w, 2) == -1)
-		goto fail;
+		ps_child_fail(exec_w);
 	if (out_w > 2)
 		close(out_w);
-	/* No descriptor but stdio (and the exec pipe, close-on-exec). */
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) == -1)
-#endif
-		for (i = 3; i < 1024; i++)
-			if ((int)i != exec_w)
-				(void)fcntl((int)i, F_SETFD, FD_CLOEXEC);
-	if (s.c.run_user[0] != '\0' && getuid() == 0) {
-		if ((pw = getpwnam(s.c.run_user)) == NULL) {
-			errno = ESRCH;
-			goto fail;
-		}
-		if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-			goto fail;
-	}
-	/* After the credentials change, which would clear it. */
-	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(0);	/* the daemon is already gone */
-	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (s.c.workdir[0] != '\0' && chdir(s.c.workdir) == -1)
-		goto fail;
+		ps_child_fail(exec_w);
 	/* The daemon's environment less systemd's, plus supervise.env. */
 	for (i = 0; environ[i] != NULL && ne < 200; i++) {
 		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) == 0 ||
@@ -224,80 +188,209 @@ child(int out_w, int exec_w, pid_t parent)
 		argv[i] = s.c.argv[i];
 	argv[i] = NULL;
 	environ = envp;
-	execvp(argv[0], argv);
-fail:
-	err = errno;
-	(void)write(exec_w, &err, sizeof(err));
-	_exit(127);
+	ps_sys.execvp(argv[0], argv);
+	ps_child_fail(exec_w);
 }
 
-int
-sup_start(void)
+/* SACT_SPAWN: 0 with a child on its way, -1 when the start failed. */
+static int
+spawn(void)
 {
-	int out[2], ex[2];
-	pid_t parent;
+	struct ps_opts o;
+	int out[2], ex[2], err;
+	pid_t pid;
 
-	if (pipe2(out, O_CLOEXEC) == -1)
-		return -1;
-	if (pipe2(ex, O_CLOEXEC) == -1) {
+	if (ps_sys.pipe2(out, O_CLOEXEC) == -1)
+		goto fail;
+	if (ps_sys.pipe2(ex, O_CLOEXEC) == -1) {
+		err = errno;
 		close(out[0]);
 		close(out[1]);
-		return -1;
+		errno = err;
+		goto fail;
 	}
+	memset(&o, 0, sizeof(o));
+	o.user = s.c.run_user;
+	o.groups = 1;
+	o.keep[o.nkeep++] = out[1];
+	o.err_fd = ex[1];
+	o.pdeathsig = SIGTERM;
+	o.new_session = 1;
 	clock_gettime(CLOCK_MONOTONIC, &s.started);
-	parent = getpid();
-	switch (s.pid = fork()) {
-	case -1:
-		log_warn("supervise: fork");
-		close(out[0]);
-		close(out[1]);
-		close(ex[0]);
-		close(ex[1]);
-		return -1;
-	case 0:
-		close(out[0]);
-		close(ex[0]);
-		child(out[1], ex[1], parent);
-	}
+	if ((pid = ps_fork(&o)) == 0)
+		exec_child(out[1], ex[1]);
+	err = errno;
 	close(out[1]);
 	close(ex[1]);
+	if (pid == -1) {
+		close(out[0]);
+		close(ex[0]);
+		errno = err;
+		goto fail;
+	}
+	s.pid = pid;
 	s.out_fd = out[0];
 	s.exec_fd = ex[0];
 	(void)fcntl(s.out_fd, F_SETFL, O_NONBLOCK);
-	(void)loop_add(s.out_fd, on_output, NULL);
-	(void)loop_add(s.exec_fd, on_exec_pipe, NULL);
-	s.state = SUP_STARTING;
-	s.ready = s.ready_timed_out = s.killed = 0;
+	(void)fcntl(s.exec_fd, F_SETFL, O_NONBLOCK);
+	if (loop_add(s.out_fd, on_output, NULL) == -1 ||
+	    loop_add(s.exec_fd, on_exec_pipe, NULL) == -1)
+		log_warnx("supervise: the child's output is not watched");
+	s.ready = s.ready_timed_out = 0;
 	s.backoff_ms = 0;
 	clock_gettime(CLOCK_MONOTONIC, &s.ready_deadline);
 	s.ready_deadline.tv_sec += s.c.ready_timeout;
 	log_info("supervise: started %s (pid %d)", s.name, (int)s.pid);
 	loop_timer_set(s.timer, READY_POLL_MS);
 	return 0;
+fail:
+	if (errno == ESRCH)
+		log_warnx("supervise: cannot start %s: no such user %s "
+		    "(supervise.user)", s.c.argv[0], s.c.run_user);
+	else
+		log_warn("supervise: cannot start %s", s.c.argv[0]);
+	snprintf(s.last_exit, sizeof(s.last_exit), "start failed: %s",
+	    errno == ESRCH ? "no such user" : strerror(errno));
+	return -1;
 }
 
+/* SACT_POLL_READY, and SEV_READY when the listeners are there. */
 static void
-check_ready(void)
+poll_ready(void)
 {
-	if (s.ready_fn()) {
+	if (s.exec_fd != -1) {
+		loop_timer_set(s.timer, READY_POLL_MS);	/* exec not seen yet */
+		return;
+	}
+	if (s.ready_fn == NULL || s.ready_fn()) {
 		s.ready = 1;
-		s.state = SUP_RUNNING;
 		log_info("supervise: %s is ready: every endpoint has its "
 		    "listeners (%ld ms after start)", s.name,
 		    loop_ms_since(&s.started));
-		s.on_ready(0);
+		sup_event(SEV_READY);
 		return;
 	}
 	if (loop_ms_since(&s.ready_deadline) >= 0) {
 		s.ready_timed_out = 1;
-		s.state = SUP_RUNNING;
 		log_warnx("supervise: %s is not ready after %lds "
 		    "(supervise.ready_timeout_seconds): not every endpoint has "
 		    "its listeners", s.name, s.c.ready_timeout);
-		s.on_ready(1);
+		sup_event(SEV_READY);
 		return;
 	}
 	loop_timer_set(s.timer, READY_POLL_MS);
+}
+
+static void
+arm_backoff(void)
+{
+	long up = loop_ms_since(&s.started);
+
+	/* A child that was healthy for a while starts a fresh backoff. */
+	if (up >= HEALTHY_MS)
+		s.consecutive = 0;
+	s.restarts++;
+	s.backoff_ms = s.consecutive == 0 ? 0 :
+	    1000L << (s.consecutive - 1 < 5 ? s.consecutive - 1 : 5);
+	if (s.backoff_ms > BACKOFF_MAX_MS)
+		s.backoff_ms = BACKOFF_MAX_MS;
+	s.consecutive++;
+	log_warnx("supervise: %s exited (%s) after %ld ms; restart %u in "
+	    "%ld ms", s.name, s.last_exit, up, s.restarts, s.backoff_ms);
+	/* 1 ms, not 0: a timer of 0 is no timer. */
+	loop_timer_set(s.timer, s.backoff_ms > 0 ? s.backoff_ms : 1);
+}
+
+static void
+arm_retry(void)
+{
+	s.start_failures++;
+	s.backoff_ms = RETRY_MIN_MS << (s.failed_in_row < 5 ? s.failed_in_row : 5);
+	if (s.backoff_ms > BACKOFF_MAX_MS)
+		s.backoff_ms = BACKOFF_MAX_MS;
+	s.failed_in_row++;
+	log_warnx("supervise: %s did not start (%s); next try in %ld ms",
+	    s.name, s.last_exit, s.backoff_ms);
+	loop_timer_set(s.timer, s.backoff_ms);
+}
+
+static void
+signal_child(int sig)
+{
+	if (s.pid <= 0)
+		return;
+	/* Its session and process group carry its own children too. */
+	(void)kill(-s.pid, sig);
+	(void)kill(s.pid, sig);
+}
+
+void
+sup_event(enum sup_event e)
+{
+	struct sup_cell c = sup_next(s.state, e);
+	enum sup_state was = s.state;
+
+	if (e == SEV_RELOAD && was == SUP_STOPPING)
+		s.restart_pending = 1;
+	if (e == SEV_STOP)
+		s.restart_pending = 0;
+	s.state = c.next;
+	if (was != c.next)
+		log_debug("supervise: %s --%s--> %s (%s)", sup_state_name(was),
+		    sup_event_name(e), sup_state_name(c.next),
+		    sup_action_name(c.action));
+	switch (c.action) {
+	case SACT_NONE:
+		break;
+	case SACT_SPAWN:
+		if (spawn() == -1)
+			sup_event(SEV_START_FAILED);
+		break;
+	case SACT_POLL_READY:
+		if (e == SEV_STARTED)
+			s.failed_in_row = 0;
+		poll_ready();
+		break;
+	case SACT_NOTIFY_READY:
+		if (s.on_ready != NULL)
+			s.on_ready(s.ready_timed_out);
+		break;
+	case SACT_ARM_BACKOFF:
+		arm_backoff();
+		break;
+	case SACT_ARM_RETRY:
+		arm_retry();
+		break;
+	case SACT_TERM:
+		if (e == SEV_RELOAD)
+			s.restart_pending = 1;
+		log_info("supervise: stopping %s (pid %d)", s.name, (int)s.pid);
+		signal_child(SIGTERM);
+		loop_timer_set(s.timer, s.c.stop_timeout * 1000);
+		if (s.pid <= 0)		/* nothing to wait for */
+			sup_event(SEV_EXITED);
+		break;
+	case SACT_KILL:
+		log_warnx("supervise: %s did not stop within %lds: SIGKILL",
+		    s.name, s.c.stop_timeout);
+		signal_child(SIGKILL);
+		break;
+	case SACT_DISARM:
+		loop_timer_set(s.timer, 0);
+		if (was == SUP_STOPPING)
+			log_info("supervise: %s stopped (%s)", s.name,
+			    s.last_exit);
+		if (s.restart_pending) {
+			s.restart_pending = 0;
+			sup_event(SEV_RELOAD);
+		} else if (s.stopped != NULL) {
+			void (*done)(void) = s.stopped;
+
+			s.stopped = NULL;
+			done();
+		}
+		break;
+	}
 }
 
 static void
@@ -308,20 +401,22 @@ on_timer(int fd, void *arg)
 	(void)arg;
 	if (read(fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
 		return;
-	if (s.stopping && s.pid > 0) {
-		log_warnx("supervise: %s did not stop within %lds: SIGKILL",
-		    s.name, s.c.stop_timeout);
-		s.killed = 1;
-		kill(-s.pid, SIGKILL);
-		kill(s.pid, SIGKILL);
-		return;
-	}
-	if (s.state == SUP_STARTING && s.exec_fd == -1)
-		check_ready();
-	else if (s.state == SUP_STARTING)
-		loop_timer_set(s.timer, READY_POLL_MS);	/* exec not seen yet */
-	else if (s.state == SUP_BACKOFF)
-		(void)sup_start();
+	sup_event(SEV_TIMER);
+}
+
+void
+sup_start(void)
+{
+	if (s.state == SUP_STOPPED)
+		sup_event(SEV_RELOAD);
+}
+
+void
+sup_reload(const struct conf *c)
+{
+	sup_init(c, s.ready_fn, s.on_ready);
+	s.consecutive = s.failed_in_row = 0;
+	sup_event(SEV_RELOAD);
 }
 
 static void
@@ -338,50 +433,17 @@ describe(int status)
 int
 sup_exited(pid_t pid, int status)
 {
-	long up;
-
 	if (pid <= 0 || pid != s.pid)
 		return 0;
 	s.pid = 0;
-	up = loop_ms_since(&s.started);
 	close_output();
-	if (s.exec_fd != -1) {
-		/* Read what the pipe says before deciding: exec failure? */
-		on_exec_pipe(s.exec_fd, NULL);
-	}
-	if (s.state != SUP_FAILED)
-		describe(status);
-	if (s.stopping) {
-		s.state = SUP_STOPPED;
-		s.stopping = 0;
-		loop_timer_set(s.timer, 0);
-		log_info("supervise: %s stopped (%s)", s.name, s.last_exit);
-		if (s.stopped != NULL)
-			s.stopped();
-		return 1;
-	}
-	if (s.state == SUP_FAILED) {
-		loop_timer_set(s.timer, 0);
-		return 1;
-	}
-	/* A child that was healthy for a while starts a fresh backoff. */
-	if (up >= HEALTHY_MS)
-		s.consecutive = 0;
-	s.restarts++;
-	s.backoff_ms = s.consecutive == 0 ? 0 :
-	    1000L << (s.consecutive - 1 < 5 ? s.consecutive - 1 : 5);
-	if (s.backoff_ms > BACKOFF_MAX_MS)
-		s.backoff_ms = BACKOFF_MAX_MS;
-	s.consecutive++;
-	log_warnx("supervise: %s exited (%s) after %ld ms; restart %u in "
-	    "%ld ms", s.name, s.last_exit, up, s.restarts, s.backoff_ms);
-	if (s.backoff_ms == 0) {
-		s.state = SUP_BACKOFF;
-		(void)sup_start();
-	} else {
-		s.state = SUP_BACKOFF;
-		loop_timer_set(s.timer, s.backoff_ms);
-	}
+	/* Read what the pipe says before deciding: a failed exec? */
+	if (s.exec_fd != -1)
+		on_exec_pipe(s.exec_fd, &s);
+	if (s.state == SUP_FAILED)
+		return 1;	/* last_exit already says why */
+	describe(status);
+	sup_event(SEV_EXITED);
 	return 1;
 }
 
@@ -389,19 +451,7 @@ void
 sup_stop(void (*done)(void))
 {
 	s.stopped = done;
-	if (s.pid <= 0) {
-		s.state = s.state == SUP_FAILED ? SUP_FAILED : SUP_STOPPED;
-		if (s.timer != -1)
-			loop_timer_set(s.timer, 0);
-		if (done != NULL)
-			done();
-		return;
-	}
-	s.stopping = 1;
-	log_info("supervise: stopping %s (pid %d)", s.name, (int)s.pid);
-	kill(-s.pid, SIGTERM);
-	kill(s.pid, SIGTERM);
-	loop_timer_set(s.timer, s.c.stop_timeout * 1000);
+	sup_event(SEV_STOP);
 }
 
 int
@@ -431,6 +481,7 @@ sup_get(struct sup_status *st)
 	st->state = s.state;
 	st->pid = s.pid > 0 ? s.pid : 0;
 	st->restarts = s.restarts;
+	st->start_failures = s.start_failures;
 	snprintf(st->last_exit, sizeof(st->last_exit), "%s", s.last_exit);
 	st->backoff_ms = s.backoff_ms;
 	st->ready = s.ready;

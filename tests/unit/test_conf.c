@@ -278,6 +278,26 @@ conf__families_exclude_every_endpoint__rejected(void **state)
 	assert_contains(eb.msg, "families: no endpoint of");
 }
 
+/* Neither helper may fall back to root: an unknown user is refused at -n. */
+static void
+conf__unknown_users__rejected_with_line(void **state)
+{
+	(void)state;
+	assert_int_equal(load("{\"mode\": \"host\",\n"
+	    "  \"mapping\": { \"user\": \"pw-no-such-user\" }}\n"), -1);
+	assert_contains(eb.msg, "portward.json:2:");
+	assert_contains(eb.msg, "mapping.user");
+	assert_contains(eb.msg, "no such user \"pw-no-such-user\"");
+	assert_int_equal(load("{\"mode\": \"host\",\n"
+	    "  \"supervise\": { \"command\": [\"sh\"],\n"
+	    "    \"user\": \"pw-no-such-user\" }}\n"), -1);
+	assert_contains(eb.msg, "portward.json:3:");
+	assert_contains(eb.msg, "supervise.user");
+	assert_int_equal(load("{\"mode\": \"host\",\n"
+	    "  \"mapping\": { \"user\": \"nobody\" }}\n"), 0);
+	assert_string_equal(conf.mapper_user, "nobody");
+}
+
 int
 main(void)
 {
@@ -306,6 +326,7 @@ main(void)
 		cmocka_unit_test(conf__attach_missing_chain__rejected),
 		cmocka_unit_test(conf__profile_missing__names_profile_file),
 		cmocka_unit_test(conf__families_exclude_every_endpoint__rejected),
+		cmocka_unit_test(conf__unknown_users__rejected_with_line),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

@@ -1,0 +1,31 @@
+/*
+ * instance.h: one portwardd per nftables table and per control socket.
+ * Taken before anything touches the kernel; held until the process
+ * exits (the kernel releases both locks of a dead process).
+ *
+ * The table lock is an abstract unix socket, "portward/nft/TABLE": the
+ * abstract namespace belongs to the network namespace, as the table does,
+ * so daemons in two namespaces do not collide and SO_PEERCRED names the
+ * holder. The control socket lock is a POSIX lock on "SOCKET.lock"
+ * (F_GETLK names the holder): the socket's path belongs to the file
+ * system, whatever network namespace a daemon runs in.
+ */
+#ifndef PORTWARD_INSTANCE_H
+#define PORTWARD_INSTANCE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * 0 with both locks held, or -1 with why set ("table inet portward is
+ * kept by portwardd pid 123") and *holder the other's PID (0 unknown).
+ */
+int	inst_lock(const char *table, const char *ctlpath, pid_t *holder,
+	    char *why, size_t whylen);
+/* The table lock's socket, for the loop: answer (accept, close) who asks. */
+int	inst_fd(void);
+void	inst_accept(int fd, void *arg);
+/* Release both (tests; an exiting process releases them anyway). */
+void	inst_unlock(void);
+
+#endif

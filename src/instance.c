@@ -1,0 +1,166 @@
+/*
+ * instance.c: the exclusive locks of instance.h. Both are released by
+ * the kernel when the daemon dies, whatever kills it: no stale lock file
+ * to clean up by hand after a kill -9.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "instance.h"
+#include "log.h"
+
+static int tfd = -1, lfd = -1;
+
+static socklen_t
+abstract_name(struct sockaddr_un *sun, const char *table)
+{
+	int n;
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	/* sun_path[0] stays NUL: the abstract namespace. */
+	n = snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1,
+	    "portward/nft/%s", table);
+	if (n < 0 || (size_t)n >= sizeof(sun->sun_path) - 1)
+		n = (int)sizeof(sun->sun_path) - 2;
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+/* Who holds the table: the listener's credentials, as of its listen(). */
+static pid_t
+table_holder(const struct sockaddr_un *sun, socklen_t len)
+{
+	struct ucred cr;
+	socklen_t cl = sizeof(cr);
+	pid_t pid = 0;
+	int fd;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return 0;
+	if (connect(fd, (const struct sockaddr *)sun, len) == 0 &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == 0)
+		pid = cr.pid;
+	close(fd);
+	return pid;
+}
+
+static int
+lock_table(const char *table, pid_t *holder, char *why, size_t whylen)
+{
+	struct sockaddr_un sun;
+	socklen_t len = abstract_name(&sun, table);
+
+	if ((tfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1) {
+		snprintf(why, whylen, "instance lock: socket: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (bind(tfd, (struct sockaddr *)&sun, len) == 0 &&
+	    listen(tfd, 8) == 0)
+		return 0;
+	if (errno == EADDRINUSE) {
+		*holder = table_holder(&sun, len);
+		if (*holder > 0)
+			snprintf(why, whylen, "table inet %s is already kept by "
+			    "portwardd pid %d in this network namespace", table,
+			    (int)*holder);
+		else
+			snprintf(why, whylen, "table inet %s is already kept by "
+			    "another portwardd in this network namespace",
+			    table);
+	} else
+		snprintf(why, whylen, "instance lock for table %s: %s", table,
+		    strerror(errno));
+	close(tfd);
+	tfd = -1;
+	return -1;
+}
+
+static int
+lock_control(const char *ctlpath, pid_t *holder, char *why, size_t whylen)
+{
+	char path[PATH_MAX];
+	struct flock fl;
+
+	if (snprintf(path, sizeof(path), "%s.lock", ctlpath) >=
+	    (int)sizeof(path) || fio_mkdirs(path) == -1 ||
+	    (lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
+		snprintf(why, whylen, "instance lock %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(lfd, F_SETLK, &fl) == 0)
+		return 0;
+	if (errno == EACCES || errno == EAGAIN) {
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(lfd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+			*holder = fl.l_pid;
+		if (*holder > 0)
+			snprintf(why, whylen, "control socket %s is already "
+			    "served by portwardd pid %d", ctlpath, (int)*holder);
+		else
+			snprintf(why, whylen, "control socket %s is already "
+			    "served by another portwardd", ctlpath);
+	} else
+		snprintf(why, whylen, "instance lock %s: %s", path,
+		    strerror(errno));
+	close(lfd);
+	lfd = -1;
+	return -1;
+}
+
+int
+inst_lock(const char *table, const char *ctlpath, pid_t *holder,
+    char *why, size_t whylen)
+{
+	*holder = 0;
+	if (lock_table(table, holder, why, whylen) == -1)
+		return -1;
+	if (lock_control(ctlpath, holder, why, whylen) == -1) {
+		inst_unlock();
+		return -1;
+	}
+	return 0;
+}
+
+int
+inst_fd(void)
+{
+	return tfd;
+}
+
+void
+inst_accept(int fd, void *arg)
+{
+	int c;
+
+	(void)arg;
+	while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) != -1)
+		close(c);
+}
+
+void
+inst_unlock(void)
+{
+	if (tfd != -1)
+		close(tfd);
+	if (lfd != -1)
+		close(lfd);
+	tfd = lfd = -1;
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# lifecycle.sh: no stop or crash leaves anything behind, with a real
+# router (miniupnpd) and upnpc and the router's own nft chains as
+# witnesses, and a real connection from the internet as the truth:
+# - SIGTERM to the daemon's whole process group (systemd's
+#   KillMode=control-group) removes every forward and pinhole;
+# - the mapper killed with SIGKILL is noticed, restarted, and a forward
+#   the router lost meanwhile is asked for again;
+# - the daemon killed with SIGKILL: its mapper removes the forwards;
+# - a second daemon for the same table or control socket exits 1, names
+#   the running one and changes nothing;
+# - an unknown mapping.user or supervise.user is refused at -n.
+T_NAME=lifecycle
+source "$(dirname "$0")/../lib/testlib.sh"
+source "$TOP/tests/lib/lab.sh"
+t_need_root
+t_need_tool ip nft socat ss miniupnpd upnpc turnserver pgrep jq setsid
+
+DPID=
+stop_daemon() {
+	[ -n "$DPID" ] || return 0
+	kill "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+}
+trap 'stop_daemon; lab_down' EXIT
+lab_up || { t_fail lab_up; exit 1; }
+lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+URL=http://$RTR_LAN4:5000/rootDesc.xml
+LOG=$LAB_DIR/daemon.log
+CTL=$LAB_DIR/ctl.sock
+
+cat >"$LAB_DIR/host.json" <<JSON
+{ "mode": "host", "profile": "$TOP/rules/livekit.json",
+  "control_socket": "$CTL",
+  "mapping": { "methods": ["upnp", "natpmp"], "igd_url": "$URL" } }
+JSON
+
+# The daemon in a process group of its own, as systemd runs it.
+start_daemon() {	# start_daemon CONFIG
+	setsid ip netns exec "$LAN" "$PORTWARDD" -c "$1" >>"$LOG" 2>&1 &
+	DPID=$!
+}
+mappings() { lab_exec "$LAN" upnpc -u "$URL" -l 2>/dev/null | grep -E "^ *[0-9]+ (TCP|UDP) .*'portward"; }
+nmappings() { mappings | wc -l; }
+has_mapping() { mappings | grep -q "$1"; }
+npinholes() { lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8; }
+all_forwards() { [ "$(nmappings)" -ge 4 ] && [ "$(npinholes)" -ge 2 ]; }
+no_forwards() { [ "$(nmappings)" -eq 0 ] && [ "$(npinholes)" -eq 0 ]; }
+st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$CTL" --json 2>/dev/null | jq -r "$1"; }
+mapper_pid() { pgrep -P "$DPID" -x portward-mapper; }
+reaches_tcp() {	# from the internet to ADDR:7881, the host answers
+	[ "$(lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null)" = pong ]
+}
+
+lab_tcp_listen "$LAN" "[::]" 7881
+lab_wait_listen "$LAN" 7881
+
+# --- SIGTERM to the whole process group -------------------------------
+start_daemon "$LAB_DIR/host.json"
+if T_WAIT=20 t_wait all_forwards && reaches_tcp $WAN4 && reaches_tcp "[$LAN6]"; then
+	t_pass group_sigterm__before__forwards_and_pinholes_reach_host
+else t_fail group_sigterm__before__forwards_and_pinholes_reach_host "$(mappings) pinholes $(npinholes)"; fi
+mp=$(mapper_pid)
+kill -TERM -- "-$DPID"
+wait "$DPID"; rc=$?
+DPID=
+if [ "$rc" = 0 ] && no_forwards && ! reaches_tcp $WAN4 && ! reaches_tcp "[$LAN6]"; then
+	t_pass group_sigterm__every_forward_and_pinhole_removed
+else t_fail group_sigterm__every_forward_and_pinhole_removed "exit $rc; left: $(mappings) pinholes $(npinholes)"; fi
+if grep -q 'mapper: stopped; forwards removed' "$LOG" && [ -n "$mp" ] && ! kill -0 "$mp" 2>/dev/null; then
+	t_pass group_sigterm__mapper_confirmed_and_gone
+else t_fail group_sigterm__mapper_confirmed_and_gone "$(tail -5 "$LOG")"; fi
+
+# --- the mapper killed with SIGKILL; the router loses a forward meanwhile --
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r .mapping.process.state)\" = running ]"
+mp=$(mapper_pid)
+kill -KILL "$mp"
+lab_exec "$LAN" upnpc -u "$URL" -d 7881 TCP >/dev/null 2>&1
+if ! has_mapping "7881->"; then t_pass mapper_sigkill__router_lost_7881_meanwhile
+else t_fail mapper_sigkill__router_lost_7881_meanwhile "$(mappings)"; fi
+if T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '.mapping.process | \"\(.state) \(.restarts)\"')\" = 'running 1' ]"; then
+	t_pass mapper_sigkill__noticed_and_restarted
+else t_fail mapper_sigkill__noticed_and_restarted "$(st .mapping.process)"; fi
+nmp=$(mapper_pid)
+if [ -n "$nmp" ] && [ "$nmp" != "$mp" ] && grep -q 'mapper: exited (signal 9)' "$LOG"; then
+	t_pass mapper_sigkill__new_process_logged
+else t_fail mapper_sigkill__new_process_logged "old $mp new $nmp"; fi
+if T_WAIT=20 t_wait has_mapping "7881->$LAN4:7881" && reaches_tcp $WAN4; then
+	t_pass mapper_sigkill__lost_forward_asked_again_reaches_host
+else t_fail mapper_sigkill__lost_forward_asked_again_reaches_host "$(mappings)"; fi
+if t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '[.mapping.forwards[] | select(.state == \"forwarded\")] | length')\" -ge 4 ]" &&
+    [ "$(st '.mapping.process.pid')" = "$nmp" ]; then
+	t_pass mapper_sigkill__status_shows_new_mapper_and_forwards
+else t_fail mapper_sigkill__status_shows_new_mapper_and_forwards "$(st .mapping)"; fi
+# The metrics text format is rendered from the same status.
+out=$(lab_exec "$LAN" "$PORTWARDCTL" status -s "$CTL")
+if [[ $out == *"mapper: running, pid $nmp, 1 restart, last signal 9"* ]]; then
+	t_pass mapper_sigkill__status_text_names_restart
+else t_fail mapper_sigkill__status_text_names_restart "$out"; fi
+kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
+if [ "$rc" = 0 ] && no_forwards && ! kill -0 "$nmp" 2>/dev/null; then
+	t_pass mapper_sigkill__stop_after_restart_leaves_nothing
+else t_fail mapper_sigkill__stop_after_restart_leaves_nothing "left: $(mappings)"; fi
+
+# --- the daemon killed with SIGKILL: the mapper cleans up -------------
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+mp=$(mapper_pid)
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+if T_WAIT=20 t_wait no_forwards && t_wait sh -c "! kill -0 $mp 2>/dev/null"; then
+	t_pass daemon_sigkill__mapper_removes_forwards_and_exits
+else t_fail daemon_sigkill__mapper_removes_forwards_and_exits "left: $(mappings) pinholes $(npinholes)"; fi
+lab_exec "$LAN" nft delete table inet portward 2>/dev/null
+
+# --- a second daemon ---------------------------------------------------
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+FIRST=$DPID
+T_WAIT=20 t_wait all_forwards
+before=$(lab_exec "$LAN" nft list ruleset)
+out=$(lab_exec "$LAN" timeout 10 "$PORTWARDD" -c "$LAB_DIR/host.json" 2>&1); rc=$?
+if [ "$rc" = 1 ] && [[ $out == *"pid $FIRST"* ]] && [[ $out == *"inet portward"* ]]; then
+	t_pass second_daemon__same_config__exit_1_names_first
+else t_fail second_daemon__same_config__exit_1_names_first "exit $rc: $out"; fi
+# Another control socket, the same table.
+sed "s|$CTL|$LAB_DIR/other.sock|" "$LAB_DIR/host.json" >"$LAB_DIR/other-sock.json"
+out=$(lab_exec "$LAN" timeout 10 "$PORTWARDD" -c "$LAB_DIR/other-sock.json" 2>&1); rc=$?
+if [ "$rc" = 1 ] && [[ $out == *"pid $FIRST"* ]]; then
+	t_pass second_daemon__same_table_other_socket__refused
+else t_fail second_daemon__same_table_other_socket__refused "exit $rc: $out"; fi
+# Another table, the same control socket (from another namespace too).
+sed 's|"mode": "host",|"mode": "host", "nft": { "table": "pwother" },|' "$LAB_DIR/host.json" >"$LAB_DIR/other-table.json"
+out=$(lab_exec "$LAN2" timeout 10 "$PORTWARDD" -c "$LAB_DIR/other-table.json" 2>&1); rc=$?
+if [ "$rc" = 1 ] && [[ $out == *"control socket $CTL"* ]] && [[ $out == *"pid $FIRST"* ]]; then
+	t_pass second_daemon__same_socket_other_table__refused
+else t_fail second_daemon__same_socket_other_table__refused "exit $rc: $out"; fi
+after=$(lab_exec "$LAN" nft list ruleset)
+if [ "$before" = "$after" ] && [ -z "$(lab_exec "$LAN2" nft list ruleset)" ] &&
+    all_forwards && reaches_tcp $WAN4 && [ "$(st .mapping.process.state)" = running ]; then
+	t_pass second_daemon__changes_nothing_first_keeps_serving
+else t_fail second_daemon__changes_nothing_first_keeps_serving; fi
+# The same table name in another network namespace is another table.
+sed "s|$CTL|$LAB_DIR/lan2.sock|; s|\"upnp\", \"natpmp\"||" "$LAB_DIR/host.json" >"$LAB_DIR/lan2.json"
+lab_exec "$LAN2" "$PORTWARDD" -c "$LAB_DIR/lan2.json" >>"$LAB_DIR/lan2.log" 2>&1 &
+L2=$!
+if t_wait lab_exec "$LAN2" nft list table inet portward && kill -0 "$L2" 2>/dev/null; then
+	t_pass second_daemon__other_namespace__runs
+else t_fail second_daemon__other_namespace__runs "$(cat "$LAB_DIR/lan2.log")"; fi
+kill -TERM "$L2"; wait "$L2"
+kill -TERM "$FIRST"; wait "$FIRST"; rc=$?; DPID=
+if [ "$rc" = 0 ] && no_forwards && [ -z "$(lab_exec "$LAN" nft list tables)" ]; then
+	t_pass second_daemon__first_stops_cleanly
+else t_fail second_daemon__first_stops_cleanly "exit $rc"; fi
+# Once the first is gone, a new one starts (the kernel released the locks).
+start_daemon "$LAB_DIR/host.json"
+if t_wait lab_exec "$LAN" nft list table inet portward && t_wait test -S "$CTL"; then
+	t_pass second_daemon__after_first_exit__starts
+else t_fail second_daemon__after_first_exit__starts "$(tail -3 "$LOG")"; fi
+stop_daemon
+
+# --- unknown users are configuration errors ----------------------------
+printf '{ "mode": "host",\n  "mapping": { "user": "pw-no-such-user" } }\n' >"$LAB_DIR/nouser.json"
+out=$("$PORTWARDD" -n -c "$LAB_DIR/nouser.json" 2>&1); rc=$?
+if [ "$rc" = 2 ] && [[ $out == *"nouser.json:2:"*"mapping.user"*"no such user"* ]]; then
+	t_pass unknown_mapping_user__config_error_at_n
+else t_fail unknown_mapping_user__config_error_at_n "exit $rc: $out"; fi
+printf '{ "mode": "host", "mapping": { "methods": [] },\n  "supervise": { "command": ["sleep", "1"],\n    "user": "pw-no-such-user" } }\n' >"$LAB_DIR/nouser2.json"
+before=$(lab_exec "$LAN" nft list ruleset)
+out=$(lab_exec "$LAN" "$PORTWARDD" -c "$LAB_DIR/nouser2.json" 2>&1); rc=$?
+if [ "$rc" = 2 ] && [[ $out == *"nouser2.json:3:"*"supervise.user"* ]] &&
+    [ "$before" = "$(lab_exec "$LAN" nft list ruleset)" ]; then
+	t_pass unknown_supervise_user__config_error_changes_nothing
+else t_fail unknown_supervise_user__config_error_changes_nothing "exit $rc: $out"; fi
+
+t_done
