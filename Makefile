@@ -75,7 +75,8 @@ check: deps all units
 	@bash tests/run.sh
 
 # The lab demo: a throwaway set of network namespaces, nothing on the host.
-demo: deps all
+# It supervises lkstub (the LiveKit stand-in); not `units`: ASan is slow.
+demo: deps all $(B)/tools/lkstub
 	@bash tests/demo.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus.

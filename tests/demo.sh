@@ -2,6 +2,8 @@
 # demo.sh: portward's main job, shown in a throwaway lab of network
 # namespaces (tests/lib/lab.sh). Nothing outside the lab is touched: no
 # host ruleset, no address outside the lab's documentation ranges.
+# Every scene also checks what it shows: a "demo: FAILED:" line for each
+# miss, a summary line at the end, and a non-zero exit (make demo fails).
 set -u
 source "$(dirname "$0")/lib/testlib.sh"
 source "$TOP/tests/lib/lab.sh"
@@ -11,9 +13,65 @@ if [ "$(id -u)" != 0 ]; then
 fi
 step() { printf '\n== %s\n' "$*"; }
 
+CHECKS=0
+FAILS=0
+# expect SCENE WHAT WANT SEEN: one check. A miss is counted and said, and
+# the demo goes on: the later scenes still show what works.
+expect() {
+	CHECKS=$((CHECKS + 1))
+	[ "$3" = "$4" ] && return 0
+	FAILS=$((FAILS + 1))
+	printf 'demo: FAILED: %s: %s: expected "%s", saw %s\n' "$1" "$2" "$3" \
+	    "$([ -n "$4" ] && echo "\"$4\"" || echo nothing)"
+	return 1
+}
+# expect_soon SCENE WHAT WANT CMD...: the same with what CMD prints, polled
+# (every 100 ms, at most T_WAIT seconds, 15 by default): the daemon acts
+# on its own time. Bounded, so that a broken daemon fails the demo instead
+# of hanging it; the last thing seen is what a miss reports.
+expect_soon() {
+	local scene=$1 what=$2 want=$3 seen end=$((SECONDS + ${T_WAIT:-15}))
+	shift 3
+	while seen=$("$@" 2>/dev/null); [ "$seen" != "$want" ] && [ $SECONDS -lt $end ]; do
+		sleep 0.1
+	done
+	expect "$scene" "$what" "$want" "$seen"
+}
+# The last line says how it went, and so does the exit status.
+summary() {
+	if [ "$FAILS" -eq 0 ]; then
+		echo "demo: all $CHECKS checks passed"
+		exit 0
+	fi
+	echo "demo: $FAILS of $CHECKS checks FAILED"
+	exit 1
+}
+# stop PID: SIGTERM, its exit status in RC. A daemon still there after
+# 15 s is killed (RC=hung) rather than hanging the demo. Not in $(...):
+# only this shell can wait for its children.
+gone() { case $(ps -o stat= -p "$1") in Z* | '') return 0 ;; esac; return 1; }
+stop() {
+	kill -TERM "$1"
+	if t_wait gone "$1"; then
+		wait "$1"
+		RC=$?
+		return
+	fi
+	kill -KILL "$1"
+	wait "$1" 2>/dev/null
+	RC=hung
+}
+
+# Without these every scene would fail, each in its own words: say it once.
+for x in "$PORTWARDD" "$PORTWARDCTL" "$TOP/build/tools/lkstub"; do
+	expect setup "${x#"$TOP"/}" built "$([ -x "$x" ] && echo built || echo missing)"
+done
+[ "$FAILS" -eq 0 ] || summary
+
 trap lab_down EXIT
 step "lab: LiveKit host ($LAN), home router ($RTR), the internet ($INET)"
-lab_up || { echo "demo: lab_up failed" >&2; exit 1; }
+lab_up
+expect lab "lab_up exit status" 0 $? || summary
 # The SFU runs as nobody: give it a copy it can reach.
 chmod 755 "$LAB_DIR"
 cp "$TOP/build/tools/lkstub" "$LAB_DIR/lkstub"
@@ -58,106 +116,182 @@ cat >"$LAB_DIR/router.json" <<JSON
   "control_socket": "$LAB_DIR/rtr.sock"
 }
 JSON
+# What livekit.yaml above serves: ICE on both families, TURN on IPv4 only
+# (LiveKit up to 1.10.0 binds TURN to udp4/tcp4).
+PROFILE="ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4, turn-tls 5350/tcp ipv4"
+# profile_json FILE: one "name port/proto families" per endpoint.
+profile_json() {
+	lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$1" --json |
+	    jq -r '[.endpoints[] | "\(.name) \(.port)/\(.proto) \(.families | join("+"))"] | join(", ")'
+}
 
 step "the LiveKit port profile, read from livekit.yaml (portwardctl profile)"
-lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml"
+out=$(lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml")
+expect profile "exit status" 0 $?
+echo "$out"
+expect profile "the table's endpoints" "ice-tcp ice-udp turn-udp turn-tls" \
+    "$(echo "$out" | awk '$2 == "tcp" || $2 == "udp" { printf "%s%s", s, $1; s = " " }')"
 
 step "the same as JSON (portwardctl profile --json)"
 lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml" --json
+expect "profile --json" "exit status" 0 $?
+expect "profile --json" "endpoints" "$PROFILE" "$(profile_json "$LAB_DIR/livekit.yaml")"
 
 step "host firewall service on the LiveKit host (portwardd -n)"
 lab_exec "$LAN" "$PORTWARDD" -n -c "$LAB_DIR/host.json"
+expect "host portwardd -n" "exit status (valid configuration)" 0 $?
 
 step "router-side agent on the router (portwardd -n)"
 lab_exec "$RTR" "$PORTWARDD" -n -c "$LAB_DIR/router.json"
+expect "router portwardd -n" "exit status (valid configuration)" 0 $?
 
 step "a typo is caught before anything changes"
 sed 's/"methods"/"method"/' "$LAB_DIR/host.json" >"$LAB_DIR/typo.json"
 lab_exec "$LAN" "$PORTWARDD" -n -c "$LAB_DIR/typo.json"
-echo "(exit $?; the lab's ruleset has $(lab_exec "$LAN" nft list ruleset | wc -l) lines)"
+rc=$?
+lines=$(lab_exec "$LAN" nft list ruleset | wc -l)
+echo "(exit $rc; the lab's ruleset has $lines lines)"
+expect typo "exit status (configuration error)" 2 "$rc"
+expect typo "lines in the LiveKit host's ruleset" 0 "$lines"
 
 step "host firewall service: the rules it installs on the LiveKit host (portwardctl apply)"
 lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.json" 2>/dev/null
+expect apply "exit status" 0 $?
 lab_exec "$LAN" nft list table inet portward
-echo "(a second apply: $(lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.json" 2>/dev/null))"
+expect apply "table inet portward listed" 0 $?
+expect apply "rules (by comment)" \
+    "ice-tcp ipv4,ice-tcp ipv6,ice-udp ipv4,ice-udp ipv6,turn-udp ipv4,turn-tls ipv4" \
+    "$(lab_exec "$LAN" nft list table inet portward | sed -n 's/.* comment "\(.*\)"$/\1/p' | paste -sd,)"
+again=$(lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.json" 2>/dev/null)
+echo "(a second apply: $again)"
+expect apply "the second apply" "no change" "${again%%:*}"
+
+# probe SCENE: ice-tcp 7881 from the internet to both addresses of the
+# LiveKit host, as a client connects (through the router's DNAT or forward).
+probe() {
+	local a r seen
+	for a in "$WAN4" "[$LAN6]"; do
+		r=$(lab_exec "$INET" socat -T2 - "TCP:$a:7881,connect-timeout=2" </dev/null 2>/dev/null)
+		seen=$([ "$r" = pong ] && echo "reached the LiveKit host" || echo "NOT reached")
+		printf '  from the internet to %-18s ice-tcp 7881/tcp: %s\n' "$a" "$seen"
+		expect "$1" "ice-tcp from the internet to $a" "reached the LiveKit host" "$seen"
+	done
+}
+has_table() { lab_exec "$1" nft list table inet portward >/dev/null 2>&1 && echo yes || echo no; }
+tables() { lab_exec "$1" nft list tables | wc -l; }
 
 step "router-side agent: portwardd on the router, a listener on the LiveKit host"
+scene="router agent"
 lab_tcp_listen "$LAN" "[::]" 7881
 LISTENER=${LAB_PIDS[-1]}
 lab_wait_listen "$LAN" 7881
+expect "$scene" "the LiveKit host's listener on 7881/tcp" 0 $?
 lab_bg "$RTR" "$PORTWARDD" -c "$LAB_DIR/router.json"
 DAEMON=${LAB_PIDS[-1]}
-t_wait lab_exec "$RTR" nft list table inet portward
-probe() {
-	local a r
-	for a in "$WAN4" "[$LAN6]"; do
-		r=$(lab_exec "$INET" socat -T2 - "TCP:$a:7881,connect-timeout=2" </dev/null 2>/dev/null)
-		printf '  from the internet to %-18s ice-tcp 7881/tcp: %s\n' "$a" \
-		    "$([ "$r" = pong ] && echo "reached the LiveKit host" || echo "NOT reached")"
-	done
-}
-probe
+expect_soon "$scene" "table inet portward on the router" yes has_table "$RTR"
+probe "$scene"
 echo "  nft flush ruleset on the router, as a careless admin would:"
 lab_exec "$RTR" nft flush ruleset
-t_wait lab_exec "$RTR" nft list table inet portward
-probe
+expect_soon "$scene, after the flush" "table inet portward back" yes has_table "$RTR"
+probe "$scene, after the flush"
 echo "  stopping portwardd (SIGTERM):"
-kill -TERM "$DAEMON"
-wait "$DAEMON"
-echo "  exit $?; tables left on the router: $(lab_exec "$RTR" nft list tables | wc -l)"
+stop "$DAEMON"
+left=$(tables "$RTR")
+echo "  exit $RC; tables left on the router: $left"
+expect "$scene, SIGTERM" "exit status" 0 "$RC"
+expect "$scene, SIGTERM" "tables left on the router" 0 "$left"
 
 kill "$LISTENER"; wait "$LISTENER" 2>/dev/null
 
+# mapped: the forwards the router itself lists for portward (upnpc -l).
+mapped() { lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -cE "^ *[0-9]+ (TCP|UDP) .*'portward"; }
+# pinholes: the IPv6 pinholes (to 2001:db8:...) in miniupnpd's chain.
+pinholes() { lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8; }
+# cells SOCK: the status table, one "name ipv4-cell / ipv6-cell" per endpoint.
+cells() {
+	lab_exec "$LAN" "$PORTWARDCTL" status -s "$1" --json | jq -r '
+	    def cell: .verdict + (if .reason != "" then " (\(.reason))" else "" end);
+	    [.endpoints[] | "\(.name) \(.ipv4 | cell) / \(.ipv6 | cell)"] | join(", ")'
+}
+child() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$1" --json | jq -r "$2"; }
+
 step "host firewall service behind a home router running miniupnpd, supervising the SFU"
+scene="behind miniupnpd"
 echo "  (the SFU is tests/tools/lkstub, a stand-in that binds exactly as LiveKit 1.10.0 does)"
 lab_router_up >"$LAB_DIR/router.log" 2>&1
+expect "$scene" "the router (nftables, coturn, miniupnpd) up" 0 $?
 echo "  reflectors on the internet side: $PEER4:7900 and [$PEER6]:7900 (portwardctl reflector)"
 lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900" 2>/dev/null
 lab_bg "$INET" "$PORTWARDCTL" reflector --listen "[$PEER6]:7900" 2>/dev/null
 lab_wait_listen "$INET" 7900
+expect "$scene" "the reflectors listening" 0 $?
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/host.json"
 DAEMON=${LAB_PIDS[-1]}
-mapped() { lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -cE "^ *[0-9]+ (TCP|UDP) .*'portward"; }
-T_WAIT=20 t_wait sh -c "[ \$(ip netns exec $LAN upnpc -u http://$RTR_LAN4:5000/rootDesc.xml -l 2>/dev/null | grep -c \"'portward\") -ge 4 ]"
+T_WAIT=20 expect_soon "$scene" "forwards in upnpc -l" 4 mapped
 echo "  the router's own list (upnpc -l, an independent witness):"
 lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -l 2>/dev/null | grep -E "^ *[0-9]+ (TCP|UDP)" | sed 's/^/   /'
-echo "  IPv6 pinholes in the router's firewall: $(lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8)"
-probe
-probed() {	# every cell measured (no unknown left)
-	[ "$(ip netns exec "$LAN" "$PORTWARDCTL" status -s "$1" --json 2>/dev/null |
-	    jq '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length')" = 0 ]
-}
-T_WAIT=30 t_wait probed "$LAB_DIR/lan.sock"
+expect_soon "$scene" "IPv6 pinholes" 2 pinholes
+echo "  IPv6 pinholes in the router's firewall: $(pinholes)"
+probe "$scene"
+# Every cell probed from the reflectors; TURN on IPv6 cannot be reached:
+# LiveKit 1.10.0 binds it to IPv4 only.
+CELLS="ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp reachable / impossible (livekit-turn-ipv4-only), turn-tls reachable / impossible (livekit-turn-ipv4-only)"
+T_WAIT=30 expect_soon "$scene" "status cells" "$CELLS" cells "$LAB_DIR/lan.sock"
 echo "  portwardctl status, as an operator sees it (probed from the reflectors):"
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed 's/^/    /'
 echo "  the SFU crashes (kill -9):"
-kill -9 "$(lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" --json | jq -r .child.pid)"
-t_wait sh -c "ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/lan.sock --json | jq -e '.child.restarts == 1 and .child.state == \"running\"' >/dev/null"
+pid=$(child "$LAB_DIR/lan.sock" .child.pid)
+case $pid in
+'' | *[!0-9]*) expect "$scene, SFU crash" "the SFU's pid in status" "a pid" "$pid" ;;
+*) kill -9 "$pid" ;;
+esac
+expect_soon "$scene, SFU crash" "child restarts and state" "1 running" \
+    child "$LAB_DIR/lan.sock" '"\(.child.restarts) \(.child.state)"'
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | grep '^child:' | sed 's/^/    /'
-probe
+probe "$scene, SFU crash"
 echo "  the router reboots (miniupnpd restarted with its leases and rules gone):"
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
-T_WAIT=20 t_wait sh -c "[ \$(ip netns exec $LAN upnpc -u http://$RTR_LAN4:5000/rootDesc.xml -l 2>/dev/null | grep -c \"'portward\") -ge 4 ]"
-t_wait sh -c "ip netns exec $RTR nft list chain inet filter miniupnpd | grep -q 0x20010db8"
-probe
+expect "$scene, router reboot" "miniupnpd up again" 0 $?
+T_WAIT=20 expect_soon "$scene, router reboot" "forwards in upnpc -l" 4 mapped
+expect_soon "$scene, router reboot" "IPv6 pinholes" 2 pinholes
+probe "$scene, router reboot"
 echo "  stopping portwardd:"
-kill -TERM "$DAEMON"
-wait "$DAEMON"
-echo "  exit $?; forwards left on the router: $(mapped)"
+stop "$DAEMON"
+left=$(mapped)
+echo "  exit $RC; forwards left on the router: $left"
+expect "$scene, stop" "exit status" 0 "$RC"
+expect "$scene, stop" "forwards left on the router" 0 "$left"
 
 step "the same host with turn.external_tls: true, TLS terminated by a dual-stack proxy"
+scene="external_tls"
 sed 's/^  tls_port: 5350$/  tls_port: 5350\n  external_tls: true/' "$LAB_DIR/livekit.yaml" >"$LAB_DIR/livekit-ext.yaml"
 sed "s|\"livekit.yaml\"|\"livekit-ext.yaml\"|" "$LAB_DIR/host.json" >"$LAB_DIR/host-ext.json"
 echo "  the profile now serves TURN/TLS on both families:"
 lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit-ext.yaml" | grep -E '^(ENDPOINT|turn)' | sed 's/^/    /'
+expect "$scene" "profile" \
+    "ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4, turn-tls 5350/tcp ipv4+ipv6" \
+    "$(profile_json "$LAB_DIR/livekit-ext.yaml")"
 echo "  the proxy: IPv6 on 5350, to LiveKit's TURN on 127.0.0.1:5350 (socat standing in for a TLS proxy)"
 lab_bg "$LAN" socat TCP6-LISTEN:5350,ipv6only=1,reuseaddr,fork TCP4:127.0.0.1:5350
+lab_wait_listen "$LAN" 5350
+expect "$scene" "the proxy listening on [::]:5350" 0 $?
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/host-ext.json"
 DAEMON=${LAB_PIDS[-1]}
+# Ready means the SFU's listeners were seen, not the readiness timeout
+# (the proxy holds [::]:5350, LiveKit 0.0.0.0:5350).
+expect_soon "$scene" "the SFU's readiness" ready child "$LAB_DIR/lan.sock" \
+    'if .child.ready then "ready" elif .child.ready_timed_out then "timed out" else "not yet" end'
 sleep 2.1	# the reflectors take one request per address every 2 s
-T_WAIT=30 t_wait probed "$LAB_DIR/lan.sock"
+T_WAIT=30 expect_soon "$scene" "status cells" \
+    "ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp reachable / impossible (livekit-turn-ipv4-only), turn-tls reachable / reachable" \
+    cells "$LAB_DIR/lan.sock"
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed -n '1,5p' | sed 's/^/    /'
-kill -TERM "$DAEMON"
-wait "$DAEMON"
+echo "  stopping portwardd:"
+stop "$DAEMON"
+echo "  exit $RC"
+expect "$scene, stop" "exit status" 0 "$RC"
 
 step "lab torn down"
+lab_down
+expect teardown "the lab's namespaces left" 0 "$(ip netns list | grep -c "^$LAB_PREFIX")"
+summary
