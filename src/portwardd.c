@@ -177,19 +177,27 @@ wants_forwards(const struct conf *c)
 static int
 listeners_ready(void)
 {
+	unsigned all[PROF_MAX_ENDPOINTS];
 	struct lsn *l = NULL;
 	size_t n = 0, i;
 	int ok = 1;
-
 	struct sup_status cs;
 	ssize_t mine;
 
 	if (lsn_dump(&l, &n) == -1)
 		return 0;
-	/* The SFU's own sockets: another process on the port is not readiness. */
+	/*
+	 * Another process on the port alone is not readiness, but it may
+	 * serve a family for the SFU: the dual-stack TLS proxy in front of
+	 * turn.external_tls holds IPv6 while LiveKit holds IPv4. So: every
+	 * wanted family has a listener, and at least one is the SFU's own.
+	 */
+	for (i = 0; i < d.prof.n; i++)
+		all[i] = lsn_families(l, n, d.prof.ep[i].proto,
+		    d.prof.ep[i].port, d.prof.ep[i].port_end);
 	sup_get(&cs);
 	if (cs.pid > 0 && (mine = lsn_only_pid(l, n, cs.pid)) >= 0)
-		n = (size_t)mine;
+		n = (size_t)mine;	/* l now holds the SFU's own only */
 	for (i = 0; i < d.prof.n && ok; i++) {
 		const struct prof_endpoint *e = &d.prof.ep[i];
 		unsigned want = plan_families(&d.conf, e);
@@ -197,8 +205,9 @@ listeners_ready(void)
 		/* An ICE port range is bound per session, not at start. */
 		if (e->port != e->port_end)
 			continue;
-		if ((lsn_families(l, n, e->proto, e->port, e->port_end) & want) !=
-		    want)
+		if ((all[i] & want) != want ||
+		    (lsn_families(l, n, e->proto, e->port, e->port_end) &
+		    want) == 0)
 			ok = 0;
 	}
 	free(l);
@@ -223,11 +232,14 @@ report_held_ports(void)
 		if ((x = lsn_find(l, n, e->proto, e->port, e->port_end)) == NULL)
 			continue;
 		pid = lsn_owner(x->inode, comm, sizeof(comm));
-		log_warnx("supervise: %u/%s (%s) is already held by %s%d (%s) "
-		    "before the SFU starts: it will not be able to bind it",
+		/* An IPv6-only socket (a TLS proxy in front) leaves IPv4 free. */
+		log_warnx("supervise: %s%u/%s (%s) is already held by %s%d (%s) "
+		    "before the SFU starts: %s", x->v6only ? "IPv6 of " : "",
 		    x->port, prof_proto_name(e->proto), e->name,
 		    pid > 0 ? "pid " : "an unknown process ", pid > 0 ?
-		    (int)pid : 0, pid > 0 ? comm : "?");
+		    (int)pid : 0, pid > 0 ? comm : "?", x->v6only ?
+		    "an IPv4 bind of the SFU works, a dual-stack one will fail" :
+		    "it will not be able to bind it");
 	}
 	free(l);
 }

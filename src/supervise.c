@@ -51,6 +51,14 @@ static struct {
 
 static void on_timer(int, void *);
 
+/* The one timer; none before sup_init() (a daemon with nothing to run). */
+static void
+arm(long ms)
+{
+	if (s.timer != -1)
+		(void)loop_timer_set(s.timer, ms);
+}
+
 void
 sup_init(const struct conf *c, sup_ready_fn ready, sup_event_fn on_ready)
 {
@@ -241,7 +249,7 @@ spawn(void)
 	clock_gettime(CLOCK_MONOTONIC, &s.ready_deadline);
 	s.ready_deadline.tv_sec += s.c.ready_timeout;
 	log_info("supervise: started %s (pid %d)", s.name, (int)s.pid);
-	loop_timer_set(s.timer, READY_POLL_MS);
+	arm(READY_POLL_MS);
 	return 0;
 fail:
 	if (errno == ESRCH)
@@ -259,7 +267,7 @@ static void
 poll_ready(void)
 {
 	if (s.exec_fd != -1) {
-		loop_timer_set(s.timer, READY_POLL_MS);	/* exec not seen yet */
+		arm(READY_POLL_MS);	/* exec not seen yet */
 		return;
 	}
 	if (s.ready_fn == NULL || s.ready_fn()) {
@@ -278,7 +286,7 @@ poll_ready(void)
 		sup_event(SEV_READY);
 		return;
 	}
-	loop_timer_set(s.timer, READY_POLL_MS);
+	arm(READY_POLL_MS);
 }
 
 static void
@@ -298,7 +306,7 @@ arm_backoff(void)
 	log_warnx("supervise: %s exited (%s) after %ld ms; restart %u in "
 	    "%ld ms", s.name, s.last_exit, up, s.restarts, s.backoff_ms);
 	/* 1 ms, not 0: a timer of 0 is no timer. */
-	loop_timer_set(s.timer, s.backoff_ms > 0 ? s.backoff_ms : 1);
+	arm(s.backoff_ms > 0 ? s.backoff_ms : 1);
 }
 
 static void
@@ -311,7 +319,7 @@ arm_retry(void)
 	s.failed_in_row++;
 	log_warnx("supervise: %s did not start (%s); next try in %ld ms",
 	    s.name, s.last_exit, s.backoff_ms);
-	loop_timer_set(s.timer, s.backoff_ms);
+	arm(s.backoff_ms);
 }
 
 static void
@@ -366,7 +374,7 @@ sup_event(enum sup_event e)
 			s.restart_pending = 1;
 		log_info("supervise: stopping %s (pid %d)", s.name, (int)s.pid);
 		signal_child(SIGTERM);
-		loop_timer_set(s.timer, s.c.stop_timeout * 1000);
+		arm(s.c.stop_timeout * 1000);
 		if (s.pid <= 0)		/* nothing to wait for */
 			sup_event(SEV_EXITED);
 		break;
@@ -376,7 +384,7 @@ sup_event(enum sup_event e)
 		signal_child(SIGKILL);
 		break;
 	case SACT_DISARM:
-		loop_timer_set(s.timer, 0);
+		arm(0);
 		if (was == SUP_STOPPING)
 			log_info("supervise: %s stopped (%s)", s.name,
 			    s.last_exit);

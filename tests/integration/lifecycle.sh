@@ -17,13 +17,14 @@ t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc turnserver pgrep jq setsid
 
 DPID=
+L2=
 stop_daemon() {
 	[ -n "$DPID" ] || return 0
 	kill "$DPID" 2>/dev/null
 	wait "$DPID" 2>/dev/null
 	DPID=
 }
-trap 'stop_daemon; lab_down' EXIT
+trap 'stop_daemon; [ -n "$L2" ] && kill "$L2" 2>/dev/null; lab_down' EXIT
 lab_up || { t_fail lab_up; exit 1; }
 lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
 URL=http://$RTR_LAN4:5000/rootDesc.xml
@@ -146,12 +147,12 @@ if [ "$before" = "$after" ] && [ -z "$(lab_exec "$LAN2" nft list ruleset)" ] &&
 else t_fail second_daemon__changes_nothing_first_keeps_serving; fi
 # The same table name in another network namespace is another table.
 sed "s|$CTL|$LAB_DIR/lan2.sock|; s|\"upnp\", \"natpmp\"||" "$LAB_DIR/host.json" >"$LAB_DIR/lan2.json"
-lab_exec "$LAN2" "$PORTWARDD" -c "$LAB_DIR/lan2.json" >>"$LAB_DIR/lan2.log" 2>&1 &
+ip netns exec "$LAN2" "$PORTWARDD" -c "$LAB_DIR/lan2.json" >>"$LAB_DIR/lan2.log" 2>&1 &
 L2=$!
 if t_wait lab_exec "$LAN2" nft list table inet portward && kill -0 "$L2" 2>/dev/null; then
 	t_pass second_daemon__other_namespace__runs
 else t_fail second_daemon__other_namespace__runs "$(cat "$LAB_DIR/lan2.log")"; fi
-kill -TERM "$L2"; wait "$L2"
+kill -TERM "$L2"; wait "$L2"; L2=
 kill -TERM "$FIRST"; wait "$FIRST"; rc=$?; DPID=
 if [ "$rc" = 0 ] && no_forwards && [ -z "$(lab_exec "$LAN" nft list tables)" ]; then
 	t_pass second_daemon__first_stops_cleanly

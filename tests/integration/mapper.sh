@@ -177,10 +177,15 @@ ip -n "$RTR" addr add $WAN4/24 dev wan0
 lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
 t_wait ext_is $WAN4
 
-# A crash leaves the mappings; a restart with a smaller profile reuses
-# what it still wants (no duplicate) and sweeps the rest.
-kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+# The daemon and its mapper killed at once (a group SIGKILL: nothing can
+# clean up) leave the mappings; a restart with a smaller profile reuses
+# what it still wants (no duplicate) and sweeps the rest. (The daemon
+# killed alone is cleaned up by its mapper: lifecycle.sh.)
+mp=$(pgrep -P "$DPID" -x portward-mapper)
+kill -9 "$mp" "$DPID"; wait "$DPID" 2>/dev/null; DPID=
 t_wait sh -c "! pgrep -x portward-mapper >/dev/null"
+if has_mapping "portward turn-tls"; then t_pass upnp__group_sigkill__mappings_left
+else t_fail upnp__group_sigkill__mappings_left "$(mappings)"; fi
 cat >"$LAB_DIR/small.json" <<'JSON'
 { "endpoints": [
   { "name": "ice-tcp", "proto": "tcp", "port": 7881 },
@@ -189,7 +194,8 @@ cat >"$LAB_DIR/small.json" <<'JSON'
 JSON
 conf "$LAB_DIR/small.conf.json" '["upnp"]' "$LAB_DIR/small.json"
 start_daemon "$LAB_DIR/small.conf.json"
-if t_wait no_mapping "portward turn-tls" && [ "$(mappings | grep -c "portward ice-tcp")" -eq 1 ] &&
+if t_wait no_mapping "portward turn-tls" && t_wait has_mapping "portward ice-tcp" &&
+    [ "$(mappings | grep -c "portward ice-tcp")" -eq 1 ] &&
     t_wait reaches_tcp $WAN4; then
 	t_pass upnp__restart_after_crash__reused_and_swept
 else t_fail upnp__restart_after_crash__reused_and_swept "$(mappings)"; fi

@@ -173,7 +173,8 @@ in_ns ip addr del 2001:db8:99::2/128 dev lo
 in_ns ip -6 route del default dev lo
 in_ns nft delete table inet portward 2>/dev/null
 
-# A failed exec is reported as such, and not restarted.
+# A failed exec is reported as such, not as a crash, and retried with
+# backoff (as s6 does): once the program can run, it runs.
 mkdir -m 700 "$TMP/priv"
 cp "$LKSTUB" "$TMP/priv/lkstub"
 conf "$TMP/x.json" "[\"$TMP/priv/lkstub\"]"
@@ -183,6 +184,14 @@ if t_wait st_is .child.state failed &&
     [ "$(st .child.restarts)" = 0 ] && grep -q 'cannot execute' "$TMP/log"; then
 	t_pass exec_failure__failed_not_a_crash_loop
 else t_fail exec_failure__failed_not_a_crash_loop "$(st .child)"; fi
+if t_wait st_ge .child.start_failures 2 && grep -q 'did not start (exec failed: Permission denied); next try in' "$TMP/log"; then
+	t_pass exec_failure__retried_with_backoff
+else t_fail exec_failure__retried_with_backoff "$(st .child)"; fi
+chmod 755 "$TMP/priv"
+if T_WAIT=40 t_wait st_is .child.state running && [ "$(st .ready)" = true ] &&
+    [ "$(in_ns socat -T2 - TCP4:127.0.0.1:7881 </dev/null)" = pong ]; then
+	t_pass exec_failure__runs_once_it_can
+else t_fail exec_failure__runs_once_it_can "$(st .child)"; fi
 stop_daemon
 
 # A crash loop backs off: 0, then 1 s, 2 s, 4 s... (capped at 30 s).
@@ -212,6 +221,35 @@ if [ "$(st .ready)" = false ] && [ "$(st .child.restarts)" -ge 1 ]; then
 else t_fail port_already_held__not_taken_for_readiness "$(st .child)"; fi
 stop_daemon
 kill "$SOC"; wait "$SOC" 2>/dev/null
+in_ns nft delete table inet portward 2>/dev/null
+
+# turn.external_tls: a dual-stack TLS proxy holds IPv6 of TURN/TLS, the
+# SFU holds IPv4 (tcp4, as LiveKit 1.10.0): ready, and the connection
+# from each family reaches a listener. Without the proxy: not ready.
+jq '(.endpoints[] | select(.name == "turn-tls") | .families) = ["ipv4", "ipv6"]' \
+    "$TOP/rules/livekit.json" >"$TMP/ext.json"
+sed "s|$TOP/rules/livekit.json|$TMP/ext.json|" "$TMP/c.json" >"$TMP/ext-conf.json"
+ip netns exec "$NS" socat TCP6-LISTEN:5350,ipv6only=1,reuseaddr,fork SYSTEM:'echo proxy' &
+SOC=$!
+t_wait sh -c "ip netns exec $NS ss -Hltn 'sport = :5350' | grep -q ."
+start "$TMP/ext-conf.json"
+if t_wait st_is .ready true && [ "$(st .child.ready_timed_out)" = false ] &&
+    [ "$(in_ns socat -T2 - TCP4:127.0.0.1:5350 </dev/null)" = pong ] &&
+    [ "$(in_ns socat -T2 - TCP6:[::1]:5350 </dev/null)" = proxy ]; then
+	t_pass external_tls__proxy_holds_ipv6__sfu_ready
+else t_fail external_tls__proxy_holds_ipv6__sfu_ready "$(st .child)"; fi
+if grep -q 'IPv6 of 5350/tcp (turn-tls) is already held by pid '"$SOC"' (socat).*an IPv4 bind of the SFU works' "$TMP/log"; then
+	t_pass external_tls__proxy_reported_as_ipv6_only
+else t_fail external_tls__proxy_reported_as_ipv6_only "$(grep held "$TMP/log")"; fi
+stop_daemon
+kill "$SOC"; wait "$SOC" 2>/dev/null
+in_ns nft delete table inet portward 2>/dev/null
+start "$TMP/ext-conf.json"
+sleep 1		# lkstub binds in milliseconds; IPv6 of 5350 stays empty
+if [ "$(st .ready)" = false ] && [ "$(st .child.state)" = starting ]; then
+	t_pass external_tls__no_proxy__not_ready
+else t_fail external_tls__no_proxy__not_ready "$(st .child)"; fi
+stop_daemon
 in_ns nft delete table inet portward 2>/dev/null
 
 # coturn, supervised as a real TURN server, answers STUN through the
