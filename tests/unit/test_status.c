@@ -252,6 +252,49 @@ metrics__status__verdicts_counters_and_escaped_labels(void **state)
 	assert_int_equal(metrics_render(stderr, "not json"), -1);
 }
 
+/* A dead mapper's last report is not shown as forwards; metrics count it. */
+static void
+status__mapper_in_backoff__no_forward_yet_and_metrics(void **state)
+{
+	struct map_proc_status mp = { MAPPROC_BACKOFF, 0, 2, 1000, "signal 9" };
+	struct sup_status child;
+	char *st, *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	setup(host_map);
+	in.mapproc = &mp;
+	memset(&child, 0, sizeof(child));
+	child.state = SUP_FAILED;
+	child.start_failures = 3;
+	in.child = &child;
+	assert_cell("ice-tcp", "ipv4", "unknown", "no-forward-yet");
+	assert_contains(json_string_value(json_object_get(cell("ice-tcp",
+	    "ipv4"), "hint")), "the mapper exited (signal 9)");
+	st = status_json(&in);
+	f = open_memstream(&out, &len);
+	assert_int_equal(metrics_render(f, st), 0);
+	fclose(f);
+	free(st);
+	assert_contains(out, "portward_mapper_restarts_total 2\n");
+	assert_contains(out, "portward_mapper_up 0\n");
+	assert_contains(out, "portward_child_start_failures_total 0\n");
+	free(out);
+	/* Running again: up, and the process is in the status JSON. */
+	mp.state = MAPPROC_RUNNING;
+	mp.pid = 4242;
+	st = status_json(&in);
+	assert_contains(st, "\"process\":{\"state\":\"running\",\"pid\":4242,"
+	    "\"restarts\":2");
+	f = open_memstream(&out, &len);
+	assert_int_equal(metrics_render(f, st), 0);
+	fclose(f);
+	free(st);
+	assert_contains(out, "portward_mapper_up 1\n");
+	free(out);
+}
+
 static void
 status__no_global_ipv6__blocked_no_ipv6_address(void **state)
 {
@@ -293,6 +336,7 @@ main(void)
 		cmocka_unit_test_teardown(status__v6only_socket__ipv4_blocked_listener_ipv6_only, teardown),
 		cmocka_unit_test_teardown(status__turn_served_on_ipv6__measured_beats_version, teardown),
 		cmocka_unit_test_teardown(metrics__status__verdicts_counters_and_escaped_labels, teardown),
+		cmocka_unit_test_teardown(status__mapper_in_backoff__no_forward_yet_and_metrics, teardown),
 		cmocka_unit_test_teardown(status__no_global_ipv6__blocked_no_ipv6_address, teardown),
 	};
 
