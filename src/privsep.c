@@ -31,27 +31,48 @@ ps_child_fail(int fd)
 }
 
 static int
-kept(const struct ps_opts *o, int fd)
+close_between(int lo, int hi)		/* [lo, hi], hi -1: to the end */
 {
-	int i;
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)lo, hi < 0 ? ~0U :
+	    (unsigned)hi, 0) == 0)
+		return 0;
+#endif
+	int fd, max = (int)sysconf(_SC_OPEN_MAX);
 
-	for (i = 0; i < o->nkeep; i++)
-		if (o->keep[i] == fd)
-			return 1;
-	return fd == o->err_fd;
+	if (max < 0 || max > 65536)
+		max = 65536;
+	if (hi < 0 || hi >= max)
+		hi = max - 1;
+	for (fd = lo; fd <= hi; fd++)
+		(void)close(fd);
+	return 0;
 }
 
 /* Everything above stdio closed, but what the caller keeps. */
 static void
 close_rest(const struct ps_opts *o)
 {
-	int fd, max = (int)sysconf(_SC_OPEN_MAX);
+	int keep[PS_MAX_KEEP + 1], n = 0, i, j, lo = 3, t;
 
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = 3; fd < max; fd++)
-		if (!kept(o, fd))
-			(void)close(fd);
+	for (i = 0; i < o->nkeep; i++)
+		keep[n++] = o->keep[i];
+	if (o->err_fd >= 0)
+		keep[n++] = o->err_fd;
+	for (i = 1; i < n; i++)		/* a handful: insertion sort */
+		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		if (keep[i] < lo)
+			continue;
+		if (keep[i] > lo)
+			(void)close_between(lo, keep[i] - 1);
+		lo = keep[i] + 1;
+	}
+	(void)close_between(lo, -1);
 }
 
 static void
