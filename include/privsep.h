@@ -10,6 +10,7 @@
 #ifndef PORTWARD_PRIVSEP_H
 #define PORTWARD_PRIVSEP_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct ps_sys {
@@ -46,5 +47,12 @@ struct ps_opts {
 pid_t	ps_fork(const struct ps_opts *opts);
 /* In a child: report errno on fd (may be -1) and exit 127. */
 void	ps_child_fail(int fd) __attribute__((noreturn));
+/* A wait status as "exit 1" or "signal 9", into buf. */
+void	ps_exit_str(int status, char *buf, size_t len);
+/*
+ * The delay before restart n (0, 1, 2...) of a child that keeps dying:
+ * 1 s, 2 s, 4 s... up to 30 s, as s6-supervise throttles.
+ */
+long	ps_backoff_ms(unsigned n);
 
 #endif

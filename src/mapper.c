@@ -26,7 +26,6 @@
 
 #define STOP_WAIT_MS	10000
 #define EXIT_WAIT_MS	2000
-#define BACKOFF_MAX_MS	30000
 #define HEALTHY_MS	60000
 
 static int mfd = -1;
@@ -249,17 +248,6 @@ on_message(int fd, void *arg)
 
 /* ---- the mapper process, supervised ---- */
 
-static void
-describe(int status)
-{
-	if (WIFEXITED(status))
-		snprintf(mp.last_exit, sizeof(mp.last_exit), "exit %d",
-		    WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(mp.last_exit, sizeof(mp.last_exit), "signal %d",
-		    WTERMSIG(status));
-}
-
 /* Its socket is gone: what it reported no longer holds. */
 static void
 lost_socket(void)
@@ -332,10 +320,9 @@ backoff(void)
 
 	if (up >= HEALTHY_MS)
 		mp.consecutive = 0;
+	/* The first restart at once (100 ms), then throttled. */
 	mp.backoff_ms = mp.consecutive == 0 ? 100 :
-	    1000L << (mp.consecutive - 1 < 5 ? mp.consecutive - 1 : 5);
-	if (mp.backoff_ms > BACKOFF_MAX_MS)
-		mp.backoff_ms = BACKOFF_MAX_MS;
+	    ps_backoff_ms(mp.consecutive - 1);
 	mp.consecutive++;
 	mp.state = MAPPROC_BACKOFF;
 	loop_timer_set(mp.timer, mp.backoff_ms);
@@ -364,7 +351,7 @@ mapper_exited(pid_t pid, int status)
 	if (pid <= 0 || pid != mpid)
 		return 0;
 	mpid = -1;	/* reaped: its PID is no longer ours to signal */
-	describe(status);
+	ps_exit_str(status, mp.last_exit, sizeof(mp.last_exit));
 	lost_socket();
 	if (mp.state != MAPPROC_RUNNING)
 		return 1;

@@ -9,10 +9,12 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -28,6 +30,25 @@ ps_child_fail(int fd)
 	if (fd != -1)
 		(void)!write(fd, &err, sizeof(err));
 	_exit(127);
+}
+
+void
+ps_exit_str(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exit %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "status %#x", (unsigned)status);
+}
+
+long
+ps_backoff_ms(unsigned n)
+{
+	long ms = 1000L << (n < 5 ? n : 5);
+
+	return ms > 30000 ? 30000 : ms;
 }
 
 static int

@@ -23,8 +23,6 @@
 #include "privsep.h"
 #include "supervise.h"
 
-#define BACKOFF_MAX_MS	30000
-#define RETRY_MIN_MS	1000
 #define HEALTHY_MS	60000
 #define READY_POLL_MS	50
 
@@ -298,10 +296,7 @@ arm_backoff(void)
 	if (up >= HEALTHY_MS)
 		s.consecutive = 0;
 	s.restarts++;
-	s.backoff_ms = s.consecutive == 0 ? 0 :
-	    1000L << (s.consecutive - 1 < 5 ? s.consecutive - 1 : 5);
-	if (s.backoff_ms > BACKOFF_MAX_MS)
-		s.backoff_ms = BACKOFF_MAX_MS;
+	s.backoff_ms = s.consecutive == 0 ? 0 : ps_backoff_ms(s.consecutive - 1);
 	s.consecutive++;
 	log_warnx("supervise: %s exited (%s) after %ld ms; restart %u in "
 	    "%ld ms", s.name, s.last_exit, up, s.restarts, s.backoff_ms);
@@ -313,9 +308,7 @@ static void
 arm_retry(void)
 {
 	s.start_failures++;
-	s.backoff_ms = RETRY_MIN_MS << (s.failed_in_row < 5 ? s.failed_in_row : 5);
-	if (s.backoff_ms > BACKOFF_MAX_MS)
-		s.backoff_ms = BACKOFF_MAX_MS;
+	s.backoff_ms = ps_backoff_ms(s.failed_in_row);
 	s.failed_in_row++;
 	log_warnx("supervise: %s did not start (%s); next try in %ld ms",
 	    s.name, s.last_exit, s.backoff_ms);
@@ -427,17 +420,6 @@ sup_reload(const struct conf *c)
 	sup_event(SEV_RELOAD);
 }
 
-static void
-describe(int status)
-{
-	if (WIFEXITED(status))
-		snprintf(s.last_exit, sizeof(s.last_exit), "exit %d",
-		    WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(s.last_exit, sizeof(s.last_exit), "signal %d",
-		    WTERMSIG(status));
-}
-
 int
 sup_exited(pid_t pid, int status)
 {
@@ -450,7 +432,7 @@ sup_exited(pid_t pid, int status)
 		on_exec_pipe(s.exec_fd, &s);
 	if (s.state == SUP_FAILED)
 		return 1;	/* last_exit already says why */
-	describe(status);
+	ps_exit_str(status, s.last_exit, sizeof(s.last_exit));
 	sup_event(SEV_EXITED);
 	return 1;
 }
