@@ -249,6 +249,27 @@ expect_soon "$scene, SFU crash" "child restarts and state" "1 running" \
     child "$LAB_DIR/lan.sock" '"\(.child.restarts) \(.child.state)"'
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | grep '^child:' | sed 's/^/    /'
 probe "$scene, SFU crash"
+echo "  the mapper (the unprivileged process that talks to the router) is killed (kill -9),"
+echo "  and the router loses the 7881/tcp forward meanwhile (upnpc -d):"
+pid=$(child "$LAB_DIR/lan.sock" .mapping.process.pid)
+case $pid in
+'' | *[!0-9]*) expect "$scene, mapper crash" "the mapper's pid in status" "a pid" "$pid" ;;
+*) kill -9 "$pid" ;;
+esac
+lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -d 7881 TCP >/dev/null 2>&1
+expect_soon "$scene, mapper crash" "mapper restarts and state" "1 running" \
+    child "$LAB_DIR/lan.sock" '"\(.mapping.process.restarts) \(.mapping.process.state)"'
+T_WAIT=20 expect_soon "$scene, mapper crash" "forwards in upnpc -l" 4 mapped
+lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | grep '^mapper:' | sed 's/^/    /'
+probe "$scene, mapper crash"
+echo "  a second portwardd with the same configuration:"
+out=$(lab_exec "$LAN" timeout 10 "$PORTWARDD" -c "$LAB_DIR/host.json" 2>&1)
+rc=$?
+echo "$out" | sed 's/^/    /'
+expect "$scene, second daemon" "exit status" 1 "$rc"
+expect "$scene, second daemon" "names the running one" yes \
+    "$([[ $out == *"pid $DAEMON"* ]] && echo yes)"
+expect "$scene, second daemon" "forwards still there" 4 "$(mapped)"
 echo "  the router reboots (miniupnpd restarted with its leases and rules gone):"
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 expect "$scene, router reboot" "miniupnpd up again" 0 $?
