@@ -22,6 +22,12 @@
  */
 int	inst_lock(const char *table, const char *ctlpath, pid_t *holder,
 	    char *why, size_t whylen);
+/*
+ * A reload names another table or control socket: take the new lock(s)
+ * first, then let the old go; on failure the old ones are kept.
+ */
+int	inst_relock(const char *table, const char *ctlpath, pid_t *holder,
+	    char *why, size_t whylen);
 /* The table lock's socket, for the loop: answer (accept, close) who asks. */
 int	inst_fd(void);
 void	inst_accept(int fd, void *arg);

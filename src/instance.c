@@ -18,6 +18,7 @@
 #include "log.h"
 
 static int tfd = -1, lfd = -1;
+static char cur_table[64], cur_ctl[PATH_MAX];
 
 static socklen_t
 abstract_name(struct sockaddr_un *sun, const char *table)
@@ -135,6 +136,38 @@ inst_lock(const char *table, const char *ctlpath, pid_t *holder,
 	if (lock_control(ctlpath, holder, why, whylen) == -1) {
 		inst_unlock();
 		return -1;
+	}
+	snprintf(cur_table, sizeof(cur_table), "%s", table);
+	snprintf(cur_ctl, sizeof(cur_ctl), "%s", ctlpath);
+	return 0;
+}
+
+int
+inst_relock(const char *table, const char *ctlpath, pid_t *holder,
+    char *why, size_t whylen)
+{
+	int otfd = tfd, olfd = lfd, newt = strcmp(table, cur_table) != 0,
+	    newc = strcmp(ctlpath, cur_ctl) != 0;
+
+	*holder = 0;
+	if (newt && lock_table(table, holder, why, whylen) == -1) {
+		tfd = otfd;
+		return -1;
+	}
+	if (newc && lock_control(ctlpath, holder, why, whylen) == -1) {
+		if (newt)
+			close(tfd);
+		tfd = otfd;
+		lfd = olfd;
+		return -1;
+	}
+	if (newt) {
+		close(otfd);
+		snprintf(cur_table, sizeof(cur_table), "%s", table);
+	}
+	if (newc) {
+		close(olfd);
+		snprintf(cur_ctl, sizeof(cur_ctl), "%s", ctlpath);
 	}
 	return 0;
 }

@@ -367,6 +367,12 @@ mapper_exited(pid_t pid, int status)
 void
 mapper_start(const struct conf *c, const struct profile *p)
 {
+	/* Another user: a new process (its forwards move with it). */
+	if (mp.state == MAPPROC_RUNNING &&
+	    strcmp(mp.user, c->mapper_user) != 0) {
+		log_info("mapper: mapping.user changed: restarting it");
+		(void)mapper_stop();
+	}
 	mapper_conf_from(c, p, &mp.mc);
 	snprintf(mp.user, sizeof(mp.user), "%s", c->mapper_user);
 	if (mp.timer == -1 && (mp.timer = loop_timer(on_timer, NULL)) == -1)

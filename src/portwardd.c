@@ -410,7 +410,9 @@ reload(void)
 	static struct profile np;
 	static struct nft_ruleset nrs;
 	struct errbuf eb;
-	int n;
+	char why[256];
+	pid_t holder;
+	int n, lockfd;
 
 	eb_clear(&eb);
 	if (conf_load(d.file, &nc, &eb) == -1 ||
@@ -420,6 +422,17 @@ reload(void)
 		return;
 	}
 	nft_desired(&nc, &np, &nrs);
+	/* Another table or control socket: one daemon each, there too. */
+	lockfd = inst_fd();
+	if (inst_relock(nrs.table, nc.control_socket, &holder, why,
+	    sizeof(why)) == -1) {
+		log_warnx("reload: %s; keeping the running configuration", why);
+		return;
+	}
+	if (inst_fd() != lockfd) {
+		loop_del(lockfd);
+		(void)loop_add(inst_fd(), inst_accept, NULL);
+	}
 	if ((n = nft_converge(d.nft, &nrs, &d.rs, 1)) < 0) {
 		log_warnx("reload: the new rules were refused; keeping the "
 		    "running configuration");

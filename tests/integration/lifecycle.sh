@@ -152,6 +152,17 @@ L2=$!
 if t_wait lab_exec "$LAN2" nft list table inet portward && kill -0 "$L2" 2>/dev/null; then
 	t_pass second_daemon__other_namespace__runs
 else t_fail second_daemon__other_namespace__runs "$(cat "$LAB_DIR/lan2.log")"; fi
+# A reload onto the control socket the other daemon serves is refused,
+# and the running configuration kept.
+sed "s|$CTL|$LAB_DIR/lan2.sock|" "$LAB_DIR/host.json" >"$LAB_DIR/host-hup.json"
+cp "$LAB_DIR/host.json" "$LAB_DIR/host.json.orig"
+cp "$LAB_DIR/host-hup.json" "$LAB_DIR/host.json"
+kill -HUP "$FIRST"
+if t_wait grep -q "reload: control socket $LAB_DIR/lan2.sock is already served by portwardd pid $L2; keeping the running configuration" "$LOG" &&
+    [ "$(st .mapping.process.state)" = running ] && kill -0 "$L2"; then
+	t_pass reload__onto_another_daemons_socket__refused_kept
+else t_fail reload__onto_another_daemons_socket__refused_kept "$(grep reload "$LOG")"; fi
+cp "$LAB_DIR/host.json.orig" "$LAB_DIR/host.json"
 kill -TERM "$L2"; wait "$L2"; L2=
 kill -TERM "$FIRST"; wait "$FIRST"; rc=$?; DPID=
 if [ "$rc" = 0 ] && no_forwards && [ -z "$(lab_exec "$LAN" nft list tables)" ]; then
