@@ -17,8 +17,11 @@
 #include <sys/types.h>
 
 /*
- * 0 with both locks held, or -1 with why set ("table inet portward is
- * kept by portwardd pid 123") and *holder the other's PID (0 unknown).
+ * 0 with both locks held; -2 when another daemon holds one, with why set
+ * ("table inet portward is already kept by portwardd pid 123") and
+ * *holder its PID (0 unknown); -1 on any other error (why says it). A
+ * table lock left by a daemon that is gone (its mapper still removes
+ * its forwards) is waited for, 15 s at most.
  */
 int	inst_lock(const char *table, const char *ctlpath, pid_t *holder,
 	    char *why, size_t whylen);

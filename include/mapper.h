@@ -40,7 +40,7 @@ enum map_msg_type {
 	MAPMSG_STOP,		/* daemon -> mapper: remove everything, exit */
 	MAPMSG_REPORT,		/* mapper -> daemon: struct map_report */
 	MAPMSG_LOG,		/* mapper -> daemon: struct map_log */
-	MAPMSG_STOPPED		/* mapper -> daemon: everything removed */
+	MAPMSG_STOPPED		/* mapper -> daemon: struct map_stopped, exiting */
 };
 
 struct map_hdr {
@@ -95,6 +95,10 @@ struct map_report {
 	char			err[MAP_STR];	/* why no method answered */
 	uint32_t		nfwd;
 	struct map_fwd_state	fwd[MAP_MAX_FWD];
+};
+
+struct map_stopped {
+	uint32_t	left;		/* forwards it could not remove */
 };
 
 struct map_log {

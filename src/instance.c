@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -54,24 +56,64 @@ table_holder(const struct sockaddr_un *sun, socklen_t len)
 	return pid;
 }
 
+#define ORPHAN_WAIT_MS	15000
+
+static int
+try_bind(const struct sockaddr_un *sun, socklen_t len)
+{
+	if ((tfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return -1;
+	if (bind(tfd, (const struct sockaddr *)sun, len) == 0 &&
+	    listen(tfd, 8) == 0)
+		return 0;
+	close(tfd);
+	tfd = -1;
+	return -1;
+}
+
+/*
+ * The daemon hands this socket to its mapper too: a daemon killed with
+ * SIGKILL leaves its mapper removing the forwards, and the next daemon
+ * must not start asking for forwards until that mapper is done (it would
+ * delete them under the new one). So a lock whose daemon is gone is
+ * waited for, a while.
+ */
 static int
 lock_table(const char *table, pid_t *holder, char *why, size_t whylen)
 {
 	struct sockaddr_un sun;
 	socklen_t len = abstract_name(&sun, table);
+	struct timespec t0, now, tick = { 0, 100 * 1000 * 1000 };
+	int said = 0;
 
-	if ((tfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0)) == -1) {
-		snprintf(why, whylen, "instance lock: socket: %s",
-		    strerror(errno));
-		return -1;
-	}
-	if (bind(tfd, (struct sockaddr *)&sun, len) == 0 &&
-	    listen(tfd, 8) == 0)
-		return 0;
-	if (errno == EADDRINUSE) {
-		*holder = table_holder(&sun, len);
-		if (*holder > 0)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (try_bind(&sun, len) == -1) {
+		if (errno != EADDRINUSE) {
+			snprintf(why, whylen, "instance lock for table %s: %s",
+			    table, strerror(errno));
+			return -1;
+		}
+		/* Asked once: nobody accepts on an orphan's socket. */
+		if (!said)
+			*holder = table_holder(&sun, len);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (*holder > 0 && kill(*holder, 0) == -1 && errno == ESRCH &&
+		    (now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000 < ORPHAN_WAIT_MS) {
+			if (!said++)
+				log_info("table inet %s: portwardd pid %d is "
+				    "gone, its mapper is still removing its "
+				    "forwards: waiting for it", table,
+				    (int)*holder);
+			nanosleep(&tick, NULL);
+			continue;
+		}
+		if (*holder > 0 && kill(*holder, 0) == -1 && errno == ESRCH)
+			snprintf(why, whylen, "table inet %s is still held by "
+			    "what portwardd pid %d (gone) left running: its "
+			    "mapper", table, (int)*holder);
+		else if (*holder > 0)
 			snprintf(why, whylen, "table inet %s is already kept by "
 			    "portwardd pid %d in this network namespace", table,
 			    (int)*holder);
@@ -79,12 +121,9 @@ lock_table(const char *table, pid_t *holder, char *why, size_t whylen)
 			snprintf(why, whylen, "table inet %s is already kept by "
 			    "another portwardd in this network namespace",
 			    table);
-	} else
-		snprintf(why, whylen, "instance lock for table %s: %s", table,
-		    strerror(errno));
-	close(tfd);
-	tfd = -1;
-	return -1;
+		return -2;
+	}
+	return 0;
 }
 
 static int
@@ -118,9 +157,11 @@ lock_control(const char *ctlpath, pid_t *holder, char *why, size_t whylen)
 		else
 			snprintf(why, whylen, "control socket %s is already "
 			    "served by another portwardd", ctlpath);
-	} else
-		snprintf(why, whylen, "instance lock %s: %s", path,
-		    strerror(errno));
+		close(lfd);
+		lfd = -1;
+		return -2;
+	}
+	snprintf(why, whylen, "instance lock %s: %s", path, strerror(errno));
 	close(lfd);
 	lfd = -1;
 	return -1;
@@ -130,12 +171,14 @@ int
 inst_lock(const char *table, const char *ctlpath, pid_t *holder,
     char *why, size_t whylen)
 {
+	int r;
+
 	*holder = 0;
-	if (lock_table(table, holder, why, whylen) == -1)
-		return -1;
-	if (lock_control(ctlpath, holder, why, whylen) == -1) {
+	if ((r = lock_table(table, holder, why, whylen)) < 0)
+		return r;
+	if ((r = lock_control(ctlpath, holder, why, whylen)) < 0) {
 		inst_unlock();
-		return -1;
+		return r;
 	}
 	snprintf(cur_table, sizeof(cur_table), "%s", table);
 	snprintf(cur_ctl, sizeof(cur_ctl), "%s", ctlpath);
@@ -147,19 +190,19 @@ inst_relock(const char *table, const char *ctlpath, pid_t *holder,
     char *why, size_t whylen)
 {
 	int otfd = tfd, olfd = lfd, newt = strcmp(table, cur_table) != 0,
-	    newc = strcmp(ctlpath, cur_ctl) != 0;
+	    newc = strcmp(ctlpath, cur_ctl) != 0, r;
 
 	*holder = 0;
-	if (newt && lock_table(table, holder, why, whylen) == -1) {
+	if (newt && (r = lock_table(table, holder, why, whylen)) < 0) {
 		tfd = otfd;
-		return -1;
+		return r;
 	}
-	if (newc && lock_control(ctlpath, holder, why, whylen) == -1) {
+	if (newc && (r = lock_control(ctlpath, holder, why, whylen)) < 0) {
 		if (newt)
 			close(tfd);
 		tfd = otfd;
 		lfd = olfd;
-		return -1;
+		return r;
 	}
 	if (newt) {
 		close(otfd);

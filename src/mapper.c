@@ -5,6 +5,7 @@
  * what the router says, so the daemon trusts nothing it relays.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -21,6 +22,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "instance.h"
 #include "mapper.h"
 #include "privsep.h"
 
@@ -103,9 +105,13 @@ mapper_recv(int fd, uint32_t *type, void *buf, uint32_t bufsz,
 	if (n == 0)
 		return 0;
 	/* SOCK_SEQPACKET: one message per read; a longer one is truncated. */
-	if (n < (ssize_t)sizeof(h) || (msg.msg_flags & MSG_TRUNC) ||
-	    h.len != (uint32_t)(n - (ssize_t)sizeof(h)) || h.len > bufsz)
+	if (n == -1)
 		return -1;
+	if (n < (ssize_t)sizeof(h) || (msg.msg_flags & MSG_TRUNC) ||
+	    h.len != (uint32_t)(n - (ssize_t)sizeof(h)) || h.len > bufsz) {
+		errno = EBADMSG;
+		return -1;
+	}
 	*type = h.type;
 	*len = h.len;
 	return 1;
@@ -218,9 +224,11 @@ on_message(int fd, void *arg)
 
 	(void)arg;
 	r = mapper_recv(fd, &type, &m, sizeof(m), &n);
+	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
 	if (r <= 0) {
 		/* Its exit (SIGCHLD) restarts it; a mad one is made to exit. */
-		if (r < 0 && mpid > 0) {
+		if (r < 0 && errno == EBADMSG && mpid > 0) {
 			log_warnx("mapper: malformed message: killing it");
 			(void)kill(mpid, SIGKILL);	/* not reaped: ours */
 		}
@@ -261,6 +269,25 @@ lost_socket(void)
 }
 
 /*
+ * One message to the mapper. The daemon's end does not block: a mapper
+ * that stops reading (stuck, stopped) must not freeze the daemon; it is
+ * killed (not reaped yet: its PID is still ours) and its exit restarts it.
+ */
+static int
+tell(uint32_t type, const void *payload, uint32_t len)
+{
+	if (mapper_send(mfd, type, payload, len) == 0)
+		return 0;
+	if (errno == EAGAIN && mpid > 0) {
+		log_warnx("mapper: not reading its messages (pid %d): killing it",
+		    (int)mpid);
+		(void)kill(mpid, SIGKILL);
+	} else
+		log_warn("mapper: sending a message");
+	return -1;
+}
+
+/*
  * Fork the mapper through privsep (mapping.user, no descriptor but its
  * socket, SIGTERM when the daemon dies) and hand it the forwards.
  */
@@ -278,6 +305,9 @@ spawn(void)
 	memset(&o, 0, sizeof(o));
 	o.user = mp.user;
 	o.keep[o.nkeep++] = sv[1];
+	/* The table lock, held until its last forward is gone (instance.h). */
+	if (inst_fd() != -1)
+		o.keep[o.nkeep++] = inst_fd();
 	o.err_fd = -1;
 	o.pdeathsig = SIGTERM;
 	o.name = "portward-mapper";
@@ -298,11 +328,11 @@ spawn(void)
 	}
 	mpid = pid;
 	mfd = sv[0];
+	(void)fcntl(mfd, F_SETFL, O_NONBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &mp.started);
 	mp.state = MAPPROC_RUNNING;
 	if (loop_add(mfd, on_message, NULL) == -1 ||
-	    mapper_send(mfd, MAPMSG_CONF, &mp.mc, sizeof(mp.mc)) == -1) {
-		log_warn("mapper: sending the configuration");
+	    tell(MAPMSG_CONF, &mp.mc, sizeof(mp.mc)) == -1) {
 		(void)kill(mpid, SIGKILL);	/* not reaped yet: still ours */
 		lost_socket();
 		return 0;	/* its exit restarts it */
@@ -367,24 +397,43 @@ mapper_exited(pid_t pid, int status)
 void
 mapper_start(const struct conf *c, const struct profile *p)
 {
-	/* Another user: a new process (its forwards move with it). */
-	if (mp.state == MAPPROC_RUNNING &&
-	    strcmp(mp.user, c->mapper_user) != 0) {
-		log_info("mapper: mapping.user changed: restarting it");
+	static struct map_conf nc;
+
+	mapper_conf_from(c, p, &nc);
+	/*
+	 * Another user: a new process. A mapper in backoff that is given
+	 * other forwards: its predecessor's are removed first, by a mapper
+	 * that knows them (after a switch to NAT-PMP, the new one could not
+	 * delete UPnP pinholes).
+	 */
+	if ((mp.state == MAPPROC_RUNNING &&
+	    strcmp(mp.user, c->mapper_user) != 0) ||
+	    (mp.state == MAPPROC_BACKOFF && (nc.nmethods != mp.mc.nmethods ||
+	    memcmp(nc.methods, mp.mc.methods, sizeof(nc.methods)) != 0 ||
+	    nc.nfwd != mp.mc.nfwd ||
+	    memcmp(nc.fwd, mp.mc.fwd, sizeof(nc.fwd)) != 0))) {
+		if (mp.state == MAPPROC_BACKOFF)
+			mp.restarts++;	/* the one after the cleanup is one */
+		log_info("mapper: %s: removing the forwards first",
+		    mp.state == MAPPROC_RUNNING ? "mapping.user changed" :
+		    "new forwards while restarting");
 		(void)mapper_stop();
 	}
-	mapper_conf_from(c, p, &mp.mc);
-	snprintf(mp.user, sizeof(mp.user), "%s", c->mapper_user);
 	if (mp.timer == -1 && (mp.timer = loop_timer(on_timer, NULL)) == -1)
 		log_warnx("mapper: no timer: a dead mapper is not restarted");
 	if (mp.state == MAPPROC_RUNNING) {
-		if (mfd != -1 &&
-		    mapper_send(mfd, MAPMSG_CONF, &mp.mc, sizeof(mp.mc)) == -1)
-			log_warn("mapper: sending the configuration");
+		/* Only a change is worth a message (a reload may change nothing). */
+		if (memcmp(&nc, &mp.mc, sizeof(nc)) != 0) {
+			mp.mc = nc;
+			if (mfd != -1)
+				tell(MAPMSG_CONF, &mp.mc, sizeof(mp.mc));
+		}
 		return;
 	}
+	mp.mc = nc;
+	snprintf(mp.user, sizeof(mp.user), "%s", c->mapper_user);
 	if (mp.state == MAPPROC_BACKOFF)
-		return;		/* the restart takes the new configuration */
+		return;		/* the restart takes the configuration */
 	mp.consecutive = 0;
 	if (spawn() == -1)
 		backoff();
@@ -416,59 +465,90 @@ wait_exit(void)
 	mpid = -1;
 }
 
-int
-mapper_stop(void)
+/*
+ * Tell the running mapper to stop and wait (bounded) for its answer.
+ * 0: every forward removed; >0: that many left on the router; -1: no
+ * answer (stuck, or a dead router holds it); -2: it died before answering.
+ */
+static int
+ask_stop(void)
 {
 	static union {
 		struct map_report	r;
 		struct map_log		l;
+		struct map_stopped	s;
 	} m;
 	struct timespec t0;
 	struct pollfd pf;
 	uint32_t type, len;
 	long left;
-	int n, confirmed = 0;
+	int n;
+
+	if (mpid <= 0 || mfd == -1 || tell(MAPMSG_STOP, NULL, 0) == -1)
+		return -1;
+	/* Bounded: a dead router must not hold the daemon's exit. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		left = STOP_WAIT_MS - loop_ms_since(&t0);
+		pf.fd = mfd;
+		pf.events = POLLIN;
+		if (left <= 0 || (n = poll(&pf, 1, (int)left)) == 0)
+			return -1;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		n = mapper_recv(mfd, &type, &m, sizeof(m), &len);
+		if (n == -1 && errno == EAGAIN)
+			continue;
+		if (n <= 0)
+			return -2;
+		if (type == MAPMSG_STOPPED && len == sizeof(m.s))
+			return m.s.left > MAP_MAX_FWD * 2 ? MAP_MAX_FWD * 2 :
+			    (int)m.s.left;
+		if (type == MAPMSG_LOG && len == sizeof(m.l)) {
+			terminate(m.l.text, sizeof(m.l.text));
+			log_info("mapper: %s", m.l.text);
+		}
+	}
+}
+
+int
+mapper_stop(void)
+{
+	int r, tries;
 
 	if (mp.state == MAPPROC_STOPPED)
 		return 0;
 	loop_timer_set(mp.timer, 0);
-	/* A mapper that died left its forwards: one more to remove them. */
-	if (mp.state == MAPPROC_BACKOFF && spawn() == 0)
-		log_info("mapper: started to remove what the last one left");
-	mp.state = MAPPROC_STOPPED;
-	if (mpid > 0 && mfd != -1 &&
-	    mapper_send(mfd, MAPMSG_STOP, NULL, 0) == 0) {
-		/* Bounded: a dead router must not hold the daemon's exit. */
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (;;) {
-			left = STOP_WAIT_MS - loop_ms_since(&t0);
-			pf.fd = mfd;
-			pf.events = POLLIN;
-			if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
-				break;
-			n = mapper_recv(mfd, &type, &m, sizeof(m), &len);
-			if (n <= 0)
-				break;
-			if (type == MAPMSG_STOPPED) {
-				confirmed = 1;
-				break;
-			}
-			if (type == MAPMSG_LOG && len == sizeof(m.l)) {
-				terminate(m.l.text, sizeof(m.l.text));
-				log_info("mapper: %s", m.l.text);
-			}
-		}
+	/*
+	 * A mapper that died left its forwards: one more to remove them.
+	 * So does one that dies while it removes them (once more, no more).
+	 */
+	for (tries = 0; tries < 2; tries++) {
+		if (mpid <= 0 && spawn() == 0)
+			log_info("mapper: started to remove what the last one "
+			    "left");
+		r = ask_stop();
+		lost_socket();
+		if (mpid > 0)
+			wait_exit();
+		if (r != -2)
+			break;
+		log_warnx("mapper: it exited before confirming");
 	}
-	lost_socket();
-	if (mpid > 0)
-		wait_exit();
-	if (confirmed)
+	mp.state = MAPPROC_STOPPED;
+	if (r == 0)
 		log_info("mapper: stopped; forwards removed");
+	else if (r > 0)
+		log_warnx("mapper: stopped; %d forward%s could not be removed "
+		    "(the router did not answer): it keeps them until their "
+		    "lease ends", r, r == 1 ? "" : "s");
 	else
 		log_warnx("mapper: stopped without confirming that the "
 		    "forwards are removed; the router keeps them until their "
 		    "lease ends");
-	return confirmed ? 0 : -1;
+	return r == 0 ? 0 : -1;
 }
 
 void

@@ -448,30 +448,37 @@ map_all(void)
 	rep.nfwd = mc.nfwd;
 }
 
-static void
+/* Remove what forward i holds; the number of removals that failed. */
+static int
 unmap_one(uint32_t i)
 {
 	struct map_fwd_state *s = &rep.fwd[i];
+	int failed = 0, held;
 
-	if (s->fam[V4].state == MAP_OK) {
-		if (s->fam[V4].method == CONF_METHOD_NATPMP)
-			(void)mb_natpmp_unmap(s->proto, s->port);
-		else
-			(void)mb_upnp_unmap(s->proto, s->port);
-	}
-	if (s->fam[V6].state == MAP_OK && fx[i].uid[0] != '\0')
-		(void)mb_upnp_pinhole_delete(fx[i].uid);
+	/* Stale: granted, then the router stopped answering; may be there. */
+	held = s->fam[V4].state == MAP_OK || s->fam[V4].state == MAP_STALE;
+	if (held && (s->fam[V4].method == CONF_METHOD_NATPMP ?
+	    mb_natpmp_unmap(s->proto, s->port) :
+	    mb_upnp_unmap(s->proto, s->port)) == -1)
+		failed++;
+	held = s->fam[V6].state == MAP_OK || s->fam[V6].state == MAP_STALE;
+	if (held && fx[i].uid[0] != '\0' &&
+	    mb_upnp_pinhole_delete(fx[i].uid) == -1)
+		failed++;
 	memset(&s->fam, 0, sizeof(s->fam));
 	memset(&fx[i], 0, sizeof(fx[i]));
+	return failed;
 }
 
-static void
+static int
 unmap_all(void)
 {
 	uint32_t i;
+	int failed = 0;
 
 	for (i = 0; i < rep.nfwd; i++)
-		unmap_one(i);
+		failed += unmap_one(i);
+	return failed;
 }
 
 /* The router rebooted or forgot: find it again and map everything. */
@@ -570,7 +577,7 @@ apply_conf(const struct map_conf *nc)
 	    nc->gateway.s_addr != mc.gateway.s_addr ||
 	    strcmp(nc->igd_url, mc.igd_url) != 0;
 	if (general) {
-		unmap_all();
+		(void)unmap_all();
 		mc = *nc;
 		discover();
 		map_all();
@@ -583,7 +590,7 @@ apply_conf(const struct map_conf *nc)
 			if (same_fwd(&mc.fwd[i], &nc->fwd[j]))
 				break;
 		if (j == nc->nfwd)
-			unmap_one(i);
+			(void)unmap_one(i);
 	}
 	/* Keep the state of forwards that did not change, map the new ones. */
 	{
@@ -727,11 +734,18 @@ on_natpmp_announce(void)
 static void
 stop(void)
 {
-	unmap_all();
+	struct map_stopped st;
+
+	memset(&st, 0, sizeof(st));
+	st.left = (uint32_t)unmap_all();
+	if (st.left > 0)
+		mlog(1, "%u forward%s could not be removed: the router did not "
+		    "answer; it keeps them until their lease ends", st.left,
+		    st.left == 1 ? "" : "s");
 	mb_natpmp_close();
 	mb_upnp_close();
-	(void)mapper_send(pfd, MAPMSG_STOPPED, NULL, 0);
-	_exit(0);
+	(void)mapper_send(pfd, MAPMSG_STOPPED, &st, sizeof(st));
+	_exit(st.left > 0);
 }
 
 static volatile sig_atomic_t got_term;

@@ -414,6 +414,11 @@ reload(void)
 	pid_t holder;
 	int n, lockfd;
 
+	/* A daemon on its way out starts nothing new. */
+	if (d.stopping) {
+		log_info("reload: ignored, portwardd is stopping");
+		return;
+	}
 	eb_clear(&eb);
 	if (conf_load(d.file, &nc, &eb) == -1 ||
 	    conf_profile(&nc, &np, &eb) == -1) {
@@ -425,7 +430,7 @@ reload(void)
 	/* Another table or control socket: one daemon each, there too. */
 	lockfd = inst_fd();
 	if (inst_relock(nrs.table, nc.control_socket, &holder, why,
-	    sizeof(why)) == -1) {
+	    sizeof(why)) < 0) {
 		log_warnx("reload: %s; keeping the running configuration", why);
 		return;
 	}
@@ -534,9 +539,10 @@ run(void)
 	int sfd, n;
 
 	/* One daemon per table and control socket, before the kernel is touched. */
-	if (inst_lock(d.rs.table, d.conf.control_socket, &holder, why,
-	    sizeof(why)) == -1) {
-		log_warnx("%s; not starting a second one", why);
+	if ((n = inst_lock(d.rs.table, d.conf.control_socket, &holder, why,
+	    sizeof(why))) < 0) {
+		log_warnx("%s%s", why, n == -2 ? "; not starting a second one" :
+		    "");
 		return 1;
 	}
 	sigemptyset(&mask);

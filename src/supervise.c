@@ -426,6 +426,15 @@ sup_exited(pid_t pid, int status)
 	if (pid <= 0 || pid != s.pid)
 		return 0;
 	s.pid = 0;
+	/*
+	 * What it leaves in its process group (a forked helper, a shell's
+	 * background job) would hold its ports against the next start and
+	 * outlive a stop: gone with it. Right after the reap, while no new
+	 * process can be given the group's number (it still has members).
+	 */
+	if (kill(-pid, SIGKILL) == 0)
+		log_warnx("supervise: %s left processes in its group: killed",
+		    s.name);
 	close_output();
 	/* Read what the pipe says before deciding: a failed exec? */
 	if (s.exec_fd != -1)
@@ -440,7 +449,9 @@ sup_exited(pid_t pid, int status)
 void
 sup_stop(void (*done)(void))
 {
-	s.stopped = done;
+	/* A stop without a callback does not cancel one already waiting. */
+	if (done != NULL)
+		s.stopped = done;
 	sup_event(SEV_STOP);
 }
 

@@ -175,6 +175,85 @@ if t_wait lab_exec "$LAN" nft list table inet portward && t_wait test -S "$CTL";
 else t_fail second_daemon__after_first_exit__starts "$(tail -3 "$LOG")"; fi
 stop_daemon
 
+# --- a SIGHUP while stopping starts nothing: the daemon still exits -----
+: >"$LOG"
+jq --arg sh "trap '' TERM; exec sleep 1000" \
+    '.supervise = {command: ["sh", "-c", $sh], ready_timeout_seconds: 1, stop_timeout_seconds: 2} | .mapping.methods = []' \
+    "$LAB_DIR/host.json" >"$LAB_DIR/hup.json"
+start_daemon "$LAB_DIR/hup.json"
+t_wait grep -q 'supervise: started sh' "$LOG"
+kill -TERM "$DPID"
+sleep 0.3
+jq '.supervise.command = ["sleep", "2000"]' "$LAB_DIR/hup.json" >"$LAB_DIR/hup2.json"
+cp "$LAB_DIR/hup2.json" "$LAB_DIR/hup.json"
+kill -HUP "$DPID"
+gone() { ! kill -0 "$DPID" 2>/dev/null || [ "$(ps -o stat= -p "$DPID")" = Z ]; }
+if t_wait gone && wait "$DPID" && ! pgrep -f "sleep 2000" >/dev/null &&
+    grep -q 'reload: ignored, portwardd is stopping' "$LOG"; then
+	t_pass sighup_while_stopping__ignored_daemon_exits
+else t_fail sighup_while_stopping__ignored_daemon_exits "$(tail -5 "$LOG")"; kill -9 "$DPID"; pkill -f "sleep 2000"; fi
+DPID=
+
+# --- a stuck mapper and a storm of reloads do not freeze the daemon ------
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+mp=$(mapper_pid)
+kill -STOP "$mp"
+# Each SIGHUP reads another lease: a message for the stopped mapper.
+cp "$LAB_DIR/host.json" "$LAB_DIR/host.json.orig"
+for i in $(seq 1 150); do
+	jq ".mapping.lease_seconds = $((3600 + i % 2))" "$LAB_DIR/host.json.orig" >"$LAB_DIR/host.json"
+	kill -HUP "$DPID"
+	sleep 0.01
+done
+if t_wait sh -c "ip netns exec $LAN $PORTWARDCTL status -s $CTL --json >/dev/null" &&
+    T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '.mapping.process.restarts')\" -ge 1 ]" &&
+    ! kill -0 "$mp" 2>/dev/null; then
+	t_pass stuck_mapper__reload_storm__daemon_answers_mapper_replaced
+else t_fail stuck_mapper__reload_storm__daemon_answers_mapper_replaced "$(grep -c mapper "$LOG") mapper lines"; kill -CONT "$mp" 2>/dev/null; fi
+cp "$LAB_DIR/host.json.orig" "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
+if [ "$rc" = 0 ] && no_forwards && grep -q 'mapper: not reading its messages' "$LOG"; then
+	t_pass stuck_mapper__stop_after_storm_leaves_nothing
+else t_fail stuck_mapper__stop_after_storm_leaves_nothing "exit $rc left $(mappings)"; fi
+
+# --- the router is down at stop: no false "forwards removed" -------------
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
+dnat=$(lab_exec "$RTR" nft list chain inet filter prerouting_miniupnpd | grep -c dnat)
+if [ "$dnat" -ge 4 ] && reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
+    grep -q 'could not be removed\|without confirming' "$LOG"; then
+	t_pass router_down_at_stop__says_forwards_remain_as_they_do
+else t_fail router_down_at_stop__says_forwards_remain_as_they_do "dnat $dnat: $(grep mapper "$LOG" | tail -3)"; fi
+lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
+
+# --- a killed daemon's mapper still at work: the next daemon waits -------
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+OLD=$DPID
+mp=$(mapper_pid)
+kill -STOP "$mp"		# a slow router, a slow mapper
+kill -KILL "$OLD"; wait "$OLD" 2>/dev/null; DPID=
+out=$(lab_exec "$LAN" timeout 40 "$PORTWARDD" -c "$LAB_DIR/host.json" 2>&1); rc=$?
+if [ "$rc" = 1 ] && [[ $out == *"waiting for it"* ]] &&
+    [[ $out == *"still held by what portwardd pid $OLD (gone) left running"* ]]; then
+	t_pass orphan_mapper__next_daemon_waits_then_refuses
+else t_fail orphan_mapper__next_daemon_waits_then_refuses "exit $rc: $out"; fi
+kill -CONT "$mp"
+T_WAIT=20 t_wait no_forwards
+t_wait sh -c "! kill -0 $mp 2>/dev/null"
+start_daemon "$LAB_DIR/host.json"
+if T_WAIT=20 t_wait all_forwards && reaches_tcp $WAN4 && sleep 3 && all_forwards; then
+	t_pass orphan_mapper__done__next_daemon_forwards_stay
+else t_fail orphan_mapper__done__next_daemon_forwards_stay "$(mappings)"; fi
+stop_daemon
+
 # --- unknown users are configuration errors ----------------------------
 printf '{ "mode": "host",\n  "mapping": { "user": "pw-no-such-user" } }\n' >"$LAB_DIR/nouser.json"
 out=$("$PORTWARDD" -n -c "$LAB_DIR/nouser.json" 2>&1); rc=$?

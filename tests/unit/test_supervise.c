@@ -453,6 +453,41 @@ supervise__exit_while_starting__backoff(void **st)
 	assert_true(reaped > 0);
 }
 
+/* What the child leaves in its process group goes with it. */
+static void
+supervise__exit__leftover_group_members_killed(void **st)
+{
+	char cmd[256];
+	const char *f = tu_file("bg.pid", "");
+	FILE *fp;
+	int bg = 0, i;
+
+	(void)st;
+	snprintf(cmd, sizeof(cmd), "sleep 1000 & echo $! > %s; exit 0", f);
+	start_sleeper(cmd);
+	assert_true(pump(is_backoff, 3000) || status().restarts > 0);
+	sup_stop(NULL);
+	(void)pump(is_stopped, 3000);
+	assert_non_null(fp = fopen(f, "r"));
+	assert_int_equal(fscanf(fp, "%d", &bg), 1);
+	fclose(fp);
+	/* Not our child (sh's): gone once init reaps it, or a zombie. */
+	for (i = 0; i < 100 && kill(bg, 0) == 0; i++) {
+		char path[64], state = 0;
+		FILE *sf;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", bg);
+		if ((sf = fopen(path, "r")) != NULL) {
+			(void)!fscanf(sf, "%*d %*s %c", &state);
+			fclose(sf);
+		}
+		if (state == 'Z')
+			break;
+		(void)pump(never, 20);
+	}
+	assert_true(i < 100);
+}
+
 int
 main(void)
 {
@@ -470,6 +505,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(supervise__stop_after_reload__stays_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(supervise__backoff_and_failed__reload_or_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(supervise__exit_while_starting__backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(supervise__exit__leftover_group_members_killed, setup, teardown),
 	};
 
 	log_init("test_supervise", 0, 0);
