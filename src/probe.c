@@ -274,6 +274,22 @@ probe_start(const struct conf *c, const struct profile *p,
 	cc = *c;
 	pp = *p;
 	counter_fn = counter;
+	/*
+	 * Counters before the reflector's datagrams, per endpoint and family:
+	 * before the fork, or a fast reflector's datagrams may be counted
+	 * before the snapshot (and the probe would see none).
+	 */
+	npending = 0;
+	nsnap = 0;
+	for (i = 0; i < p->n; i++)
+		for (k = 0; k < 2 && nsnap < MAX_RESULTS; k++) {
+			snprintf(snap[nsnap].name, sizeof(snap[nsnap].name), "%s",
+			    p->ep[i].name);
+			snap[nsnap].fam = k == 0 ? FAM_IPV4 : FAM_IPV6;
+			snap[nsnap].packets = counter ? counter(p->ep[i].name,
+			    snap[nsnap].fam) : -1;
+			nsnap++;
+		}
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	/* It reads what reflectors answer: mapping.user, like the mapper. */
@@ -297,18 +313,6 @@ probe_start(const struct conf *c, const struct profile *p,
 	close(fds[1]);
 	pfd = fds[0];
 	(void)fcntl(pfd, F_SETFL, O_NONBLOCK);
-	/* Counters before the reflector's datagrams, per endpoint and family. */
-	npending = 0;
-	nsnap = 0;
-	for (i = 0; i < p->n; i++)
-		for (k = 0; k < 2 && nsnap < MAX_RESULTS; k++) {
-			snprintf(snap[nsnap].name, sizeof(snap[nsnap].name), "%s",
-			    p->ep[i].name);
-			snap[nsnap].fam = k == 0 ? FAM_IPV4 : FAM_IPV6;
-			snap[nsnap].packets = counter ? counter(p->ep[i].name,
-			    snap[nsnap].fam) : -1;
-			nsnap++;
-		}
 	if (loop_add(pfd, on_record, NULL) == -1) {
 		close(pfd);
 		pfd = -1;
