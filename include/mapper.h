@@ -56,6 +56,7 @@ struct map_fwd_conf {
 };
 
 struct map_conf {
+	uint32_t		inherited;	/* a mapper before it may have left forwards */
 	uint32_t		nmethods;
 	uint32_t		methods[CONF_MAX_METHODS];	/* enum conf_method */
 	uint32_t		lease;
@@ -99,6 +100,8 @@ struct map_report {
 
 struct map_stopped {
 	uint32_t	left;		/* forwards it could not remove */
+	uint32_t	unknown;	/* forwards a mapper before it may have left,
+					   which it never reached the router for */
 };
 
 struct map_log {
@@ -154,8 +157,8 @@ void	mapper_child(int fd) __attribute__((noreturn));
 int	mapper_send(int fd, uint32_t type, const void *payload, uint32_t len);
 /*
  * Receive one message into buf (at most bufsz bytes of payload), setting
- * *type and *len. Returns 1, 0 on EOF, -1 on error or a message that is
- * not well formed.
+ * *type and *len; never blocks (EAGAIN: nothing there). Returns 1, 0 on
+ * EOF, -1 on error or a message that is not well formed (EBADMSG).
  */
 int	mapper_recv(int fd, uint32_t *type, void *buf, uint32_t bufsz,
 	    uint32_t *len);

@@ -37,7 +37,11 @@ abstract_name(struct sockaddr_un *sun, const char *table)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 }
 
-/* Who holds the table: the listener's credentials, as of its listen(). */
+/*
+ * Who holds the table: the listener's credentials, as of its listen().
+ * -1 when its backlog is full: a live daemon accepts (and drops) every
+ * connection at once, so nobody accepting means an orphan mapper.
+ */
 static pid_t
 table_holder(const struct sockaddr_un *sun, socklen_t len)
 {
@@ -49,11 +53,20 @@ table_holder(const struct sockaddr_un *sun, socklen_t len)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
 		return 0;
-	if (connect(fd, (const struct sockaddr *)sun, len) == 0 &&
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == 0)
-		pid = cr.pid;
+	if (connect(fd, (const struct sockaddr *)sun, len) == 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == 0)
+			pid = cr.pid;
+	} else if (errno == EAGAIN)
+		pid = -1;
 	close(fd);
 	return pid;
+}
+
+/* The holder is gone (its orphan mapper holds the lock)? */
+static int
+holder_gone(pid_t pid)
+{
+	return pid == -1 || (pid > 0 && kill(pid, 0) == -1 && errno == ESRCH);
 }
 
 #define ORPHAN_WAIT_MS	15000
@@ -80,7 +93,8 @@ try_bind(const struct sockaddr_un *sun, socklen_t len)
  * waited for, a while.
  */
 static int
-lock_table(const char *table, pid_t *holder, char *why, size_t whylen)
+lock_table(const char *table, int wait, pid_t *holder, char *why,
+    size_t whylen)
 {
 	struct sockaddr_un sun;
 	socklen_t len = abstract_name(&sun, table);
@@ -98,21 +112,21 @@ lock_table(const char *table, pid_t *holder, char *why, size_t whylen)
 		if (!said)
 			*holder = table_holder(&sun, len);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (*holder > 0 && kill(*holder, 0) == -1 && errno == ESRCH &&
+		if (wait && holder_gone(*holder) &&
 		    (now.tv_sec - t0.tv_sec) * 1000 +
 		    (now.tv_nsec - t0.tv_nsec) / 1000000 < ORPHAN_WAIT_MS) {
 			if (!said++)
-				log_info("table inet %s: portwardd pid %d is "
-				    "gone, its mapper is still removing its "
-				    "forwards: waiting for it", table,
-				    (int)*holder);
+				log_info("table inet %s: the portwardd that kept "
+				    "it (pid %d) is gone, its mapper is still "
+				    "removing its forwards: waiting for it",
+				    table, *holder > 0 ? (int)*holder : 0);
 			nanosleep(&tick, NULL);
 			continue;
 		}
-		if (*holder > 0 && kill(*holder, 0) == -1 && errno == ESRCH)
+		if (holder_gone(*holder))
 			snprintf(why, whylen, "table inet %s is still held by "
 			    "what portwardd pid %d (gone) left running: its "
-			    "mapper", table, (int)*holder);
+			    "mapper", table, *holder > 0 ? (int)*holder : 0);
 		else if (*holder > 0)
 			snprintf(why, whylen, "table inet %s is already kept by "
 			    "portwardd pid %d in this network namespace", table,
@@ -174,7 +188,7 @@ inst_lock(const char *table, const char *ctlpath, pid_t *holder,
 	int r;
 
 	*holder = 0;
-	if ((r = lock_table(table, holder, why, whylen)) < 0)
+	if ((r = lock_table(table, 1, holder, why, whylen)) < 0)
 		return r;
 	if ((r = lock_control(ctlpath, holder, why, whylen)) < 0) {
 		inst_unlock();
@@ -193,7 +207,8 @@ inst_relock(const char *table, const char *ctlpath, pid_t *holder,
 	    newc = strcmp(ctlpath, cur_ctl) != 0, r;
 
 	*holder = 0;
-	if (newt && (r = lock_table(table, holder, why, whylen)) < 0) {
+	/* No waiting here: the daemon's loop must not stall on a reload. */
+	if (newt && (r = lock_table(table, 0, holder, why, whylen)) < 0) {
 		tfd = otfd;
 		return r;
 	}

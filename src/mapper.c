@@ -28,6 +28,8 @@
 
 #define STOP_WAIT_MS	10000
 #define EXIT_WAIT_MS	2000
+#define STUCK_MS	10000
+#define RESEND_MS	200
 #define HEALTHY_MS	60000
 
 static int mfd = -1;
@@ -41,6 +43,10 @@ static struct {
 	int			timer;
 	struct map_conf		mc;	/* kept for restarts */
 	char			user[CONF_NAME_MAX];
+	int			dirty;	/* a mapper ended without removing all */
+	int			conf_pending;	/* CONF not sent yet: socket full */
+	struct timespec		pending_since;
+	uint32_t		left, unknown;	/* from the last MAPMSG_STOPPED */
 } mp = { .timer = -1 };
 static struct map_report last, prev;
 static int have_report;
@@ -100,7 +106,7 @@ mapper_recv(int fd, uint32_t *type, void *buf, uint32_t bufsz,
 	msg.msg_iov = iov;
 	msg.msg_iovlen = 2;
 	do
-		n = recvmsg(fd, &msg, 0);
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	if (n == 0)
 		return 0;
@@ -278,6 +284,14 @@ tell(uint32_t type, const void *payload, uint32_t len)
 {
 	if (mapper_send(mfd, type, payload, len) == 0)
 		return 0;
+	if (errno == EAGAIN && type == MAPMSG_CONF) {
+		/* Busy (a remap takes seconds): sent again shortly. */
+		if (!mp.conf_pending)
+			clock_gettime(CLOCK_MONOTONIC, &mp.pending_since);
+		mp.conf_pending = 1;
+		loop_timer_set(mp.timer, RESEND_MS);
+		return 0;
+	}
 	if (errno == EAGAIN && mpid > 0) {
 		log_warnx("mapper: not reading its messages (pid %d): killing it",
 		    (int)mpid);
@@ -285,6 +299,28 @@ tell(uint32_t type, const void *payload, uint32_t len)
 	} else
 		log_warn("mapper: sending a message");
 	return -1;
+}
+
+/* The newest configuration, once the mapper reads again; stuck: killed. */
+static void
+resend(void)
+{
+	if (!mp.conf_pending || mfd == -1)
+		return;
+	if (mapper_send(mfd, MAPMSG_CONF, &mp.mc, sizeof(mp.mc)) == 0) {
+		mp.conf_pending = 0;
+		return;
+	}
+	if (errno == EAGAIN && loop_ms_since(&mp.pending_since) < STUCK_MS) {
+		loop_timer_set(mp.timer, RESEND_MS);
+		return;
+	}
+	mp.conf_pending = 0;
+	if (mpid > 0) {
+		log_warnx("mapper: not reading its messages for %d s (pid %d): "
+		    "killing it", STUCK_MS / 1000, (int)mpid);
+		(void)kill(mpid, SIGKILL);	/* not reaped yet: ours */
+	}
 }
 
 /*
@@ -302,6 +338,7 @@ spawn(void)
 		log_warn("mapper: socketpair");
 		return -1;
 	}
+	mp.mc.inherited = (uint32_t)mp.dirty;
 	memset(&o, 0, sizeof(o));
 	o.user = mp.user;
 	o.keep[o.nkeep++] = sv[1];
@@ -328,6 +365,7 @@ spawn(void)
 	}
 	mpid = pid;
 	mfd = sv[0];
+	mp.conf_pending = 0;
 	(void)fcntl(mfd, F_SETFL, O_NONBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &mp.started);
 	mp.state = MAPPROC_RUNNING;
@@ -366,6 +404,8 @@ on_timer(int fd, void *arg)
 	(void)arg;
 	if (read(fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
 		return;
+	if (mp.state == MAPPROC_RUNNING)
+		resend();
 	if (mp.state != MAPPROC_BACKOFF)
 		return;
 	mp.restarts++;
@@ -385,6 +425,7 @@ mapper_exited(pid_t pid, int status)
 	lost_socket();
 	if (mp.state != MAPPROC_RUNNING)
 		return 1;
+	mp.dirty = 1;	/* what it held is still on the router */
 	backoff();
 	log_warnx("mapper: exited (%s); forwards are no longer kept; a new "
 	    "mapper in %ld ms asks for them again", mp.last_exit,
@@ -400,6 +441,7 @@ mapper_start(const struct conf *c, const struct profile *p)
 	static struct map_conf nc;
 
 	mapper_conf_from(c, p, &nc);
+	nc.inherited = mp.mc.inherited;
 	/*
 	 * Another user: a new process. A mapper in backoff that is given
 	 * other forwards: its predecessor's are removed first, by a mapper
@@ -484,10 +526,19 @@ ask_stop(void)
 	long left;
 	int n;
 
-	if (mpid <= 0 || mfd == -1 || tell(MAPMSG_STOP, NULL, 0) == -1)
+	if (mpid <= 0 || mfd == -1)
 		return -1;
 	/* Bounded: a dead router must not hold the daemon's exit. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	mp.left = mp.unknown = 0;
+	while (mapper_send(mfd, MAPMSG_STOP, NULL, 0) == -1) {
+		pf.fd = mfd;
+		pf.events = POLLOUT;
+		left = STOP_WAIT_MS - loop_ms_since(&t0);
+		if (errno != EAGAIN || left <= 0 ||
+		    (poll(&pf, 1, (int)left) <= 0 && errno != EINTR))
+			return -1;
+	}
 	for (;;) {
 		left = STOP_WAIT_MS - loop_ms_since(&t0);
 		pf.fd = mfd;
@@ -503,9 +554,13 @@ ask_stop(void)
 			continue;
 		if (n <= 0)
 			return -2;
-		if (type == MAPMSG_STOPPED && len == sizeof(m.s))
-			return m.s.left > MAP_MAX_FWD * 2 ? MAP_MAX_FWD * 2 :
-			    (int)m.s.left;
+		if (type == MAPMSG_STOPPED && len == sizeof(m.s)) {
+			mp.left = m.s.left > MAP_MAX_FWD * 2 ? MAP_MAX_FWD * 2 :
+			    m.s.left;
+			mp.unknown = m.s.unknown > MAP_MAX_FWD * 2 ?
+			    MAP_MAX_FWD * 2 : m.s.unknown;
+			return (int)(mp.left + mp.unknown);
+		}
 		if (type == MAPMSG_LOG && len == sizeof(m.l)) {
 			terminate(m.l.text, sizeof(m.l.text));
 			log_info("mapper: %s", m.l.text);
@@ -538,13 +593,20 @@ mapper_stop(void)
 		log_warnx("mapper: it exited before confirming");
 	}
 	mp.state = MAPPROC_STOPPED;
+	mp.conf_pending = 0;
+	mp.dirty = r != 0;
 	if (r == 0)
 		log_info("mapper: stopped; forwards removed");
-	else if (r > 0)
-		log_warnx("mapper: stopped; %d forward%s could not be removed "
+	else if (r > 0 && mp.left > 0)
+		log_warnx("mapper: stopped; %u forward%s could not be removed "
 		    "(the router did not answer): it keeps them until their "
-		    "lease ends", r, r == 1 ? "" : "s");
-	else
+		    "lease ends", mp.left, mp.left == 1 ? "" : "s");
+	if (r > 0 && mp.unknown > 0)
+		log_warnx("mapper: stopped; %u forward%s a mapper before it "
+		    "held could not be checked (the router did not answer): "
+		    "they may stay until their lease ends", mp.unknown,
+		    mp.unknown == 1 ? "" : "s");
+	else if (r < 0)
 		log_warnx("mapper: stopped without confirming that the "
 		    "forwards are removed; the router keeps them until their "
 		    "lease ends");

@@ -736,7 +736,18 @@ stop(void)
 {
 	struct map_stopped st;
 
+	uint32_t i, f;
+
 	memset(&st, 0, sizeof(st));
+	/*
+	 * A mapper started after another died cannot vouch for what that
+	 * one held unless it reached the router for it itself.
+	 */
+	for (i = 0; mc.inherited && i < rep.nfwd; i++)
+		for (f = 0; f < 2; f++)
+			if (rep.fwd[i].fam[f].state == MAP_PENDING ||
+			    rep.fwd[i].fam[f].state == MAP_ERROR)
+				st.unknown++;
 	st.left = (uint32_t)unmap_all();
 	if (st.left > 0)
 		mlog(1, "%u forward%s could not be removed: the router did not "
@@ -745,7 +756,7 @@ stop(void)
 	mb_natpmp_close();
 	mb_upnp_close();
 	(void)mapper_send(pfd, MAPMSG_STOPPED, &st, sizeof(st));
-	_exit(st.left > 0);
+	_exit(st.left > 0 || st.unknown > 0);
 }
 
 static volatile sig_atomic_t got_term;
@@ -783,6 +794,35 @@ signals(sigset_t *wait_mask)
 	sigdelset(wait_mask, SIGTERM);
 }
 
+/*
+ * Everything the daemon sent, at once: a STOP wins over any
+ * configuration still queued, and of several configurations (a burst
+ * of reloads) only the last is applied.
+ */
+static void
+read_daemon(void *buf)
+{
+	static struct map_conf last;
+	uint32_t type, len;
+	int n, have = 0;
+
+	for (;;) {
+		n = mapper_recv(pfd, &type, buf, sizeof(struct map_conf), &len);
+		if (n == -1 && errno == EAGAIN)
+			break;
+		if (n <= 0)
+			stop();		/* the daemon is gone, or mad */
+		if (type == MAPMSG_STOP)
+			stop();
+		if (type == MAPMSG_CONF && len == sizeof(last)) {
+			memcpy(&last, buf, sizeof(last));
+			have = 1;
+		}
+	}
+	if (have)
+		apply_conf(&last);
+}
+
 void
 mapper_child(int fd)
 {
@@ -802,6 +842,12 @@ mapper_child(int fd)
 	signals(&wait_mask);
 	if ((in = malloc(sizeof(*in))) == NULL)
 		_exit(1);
+	{
+		struct pollfd w = { pfd, POLLIN, 0 };
+
+		while (poll(&w, 1, -1) == -1 && errno == EINTR)
+			;
+	}
 	n = mapper_recv(pfd, &type, in, sizeof(*in), &len);
 	if (n != 1 || len != sizeof(struct map_conf) || type != MAPMSG_CONF)
 		_exit(n == 0 ? 0 : 1);
@@ -835,15 +881,8 @@ mapper_child(int fd)
 			if (getppid() != parent)
 				stop();		/* the daemon died */
 		}
-		if (p[0].revents) {
-			n = mapper_recv(pfd, &type, in, sizeof(*in), &len);
-			if (n <= 0)
-				stop();		/* the daemon is gone, or mad */
-			if (type == MAPMSG_STOP)
-				stop();
-			if (type == MAPMSG_CONF && len == sizeof(in->c))
-				apply_conf(&in->c);
-		}
+		if (p[0].revents)
+			read_daemon(in);
 		for (n = 1; n < np; n++) {
 			if (!p[n].revents)
 				continue;

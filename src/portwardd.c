@@ -427,21 +427,30 @@ reload(void)
 		return;
 	}
 	nft_desired(&nc, &np, &nrs);
-	/* Another table or control socket: one daemon each, there too. */
+	/*
+	 * Another table or control socket: one daemon each, there too. The
+	 * old socket leaves the loop before it is closed (epoll would keep it
+	 * while the mapper holds a copy); the mapper, which holds the table
+	 * lock too, is restarted below with the new one.
+	 */
 	lockfd = inst_fd();
+	loop_del(lockfd);
 	if (inst_relock(nrs.table, nc.control_socket, &holder, why,
 	    sizeof(why)) < 0) {
+		(void)loop_add(lockfd, inst_accept, NULL);
 		log_warnx("reload: %s; keeping the running configuration", why);
 		return;
 	}
-	if (inst_fd() != lockfd) {
-		loop_del(lockfd);
-		(void)loop_add(inst_fd(), inst_accept, NULL);
-	}
+	(void)loop_add(inst_fd(), inst_accept, NULL);
 	if ((n = nft_converge(d.nft, &nrs, &d.rs, 1)) < 0) {
 		log_warnx("reload: the new rules were refused; keeping the "
 		    "running configuration");
 		return;
+	}
+	if (inst_fd() != lockfd && d.forwards_on) {
+		log_info("reload: another table: the mapper moves to its lock");
+		(void)mapper_stop();
+		d.forwards_on = 0;
 	}
 	if (wants_forwards(&nc) && d.forwards_on)
 		mapper_update(&nc, &np);

@@ -232,6 +232,62 @@ if [ "$dnat" -ge 4 ] && reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG"
 else t_fail router_down_at_stop__says_forwards_remain_as_they_do "dnat $dnat: $(grep mapper "$LOG" | tail -3)"; fi
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 
+# --- the router down, the mapper restarted, then a stop: no false claim --
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+kill -KILL "$(mapper_pid)"
+T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '.mapping.process | \"\(.state) \(.restarts)\"')\" = 'running 1' ]"
+kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
+dnat=$(lab_exec "$RTR" nft list chain inet filter prerouting_miniupnpd | grep -c dnat)
+if [ "$dnat" -ge 4 ] && reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
+    grep -q 'could not be checked' "$LOG"; then
+	t_pass router_down_mapper_restarted__stop_says_forwards_may_remain
+else t_fail router_down_mapper_restarted__stop_says_forwards_may_remain "dnat $dnat: $(grep 'mapper: stopped' "$LOG")"; fi
+lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
+
+# --- a burst of reloads with a healthy mapper: coalesced, clean stop -----
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+cp "$LAB_DIR/host.json" "$LAB_DIR/host.json.orig"
+for i in $(seq 1 60); do
+	jq ".mapping.lease_seconds = $((3600 + i % 2))" "$LAB_DIR/host.json.orig" >"$LAB_DIR/host.json"
+	kill -HUP "$DPID"
+	sleep 0.01
+done
+cp "$LAB_DIR/host.json.orig" "$LAB_DIR/host.json"
+kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
+if [ "$rc" = 0 ] && no_forwards && grep -q 'mapper: stopped; forwards removed' "$LOG" &&
+    ! grep -q 'not reading its messages' "$LOG"; then
+	t_pass reload_burst__healthy_mapper_kept__stop_clean
+else t_fail reload_burst__healthy_mapper_kept__stop_clean "exit $rc: $(grep mapper "$LOG" | tail -3)"; fi
+
+# --- a reload onto another table: the old one is free, no busy loop ------
+: >"$LOG"
+start_daemon "$LAB_DIR/host.json"
+T_WAIT=20 t_wait all_forwards
+jq '.nft = {table: "pwb"}' "$LAB_DIR/host.json.orig" >"$LAB_DIR/host.json"
+kill -HUP "$DPID"
+t_wait grep -q "reload: .* applied" "$LOG"
+jq --arg s "$LAB_DIR/old.sock" '.control_socket = $s | .mapping.methods = []' \
+    "$LAB_DIR/host.json.orig" >"$LAB_DIR/old-table.json"
+ip netns exec "$LAN" "$PORTWARDD" -c "$LAB_DIR/old-table.json" >>"$LAB_DIR/old.log" 2>&1 &
+L2=$!
+cpu() { awk '{print $14 + $15}' "/proc/$DPID/stat"; }
+c0=$(cpu); sleep 2; c1=$(cpu)
+if t_wait lab_exec "$LAN" nft list table inet portward && kill -0 "$L2" &&
+    [ $((c1 - c0)) -lt 50 ] && T_WAIT=20 t_wait all_forwards && reaches_tcp $WAN4; then
+	t_pass reload_other_table__old_table_free_no_spin_forwards_kept
+else t_fail reload_other_table__old_table_free_no_spin_forwards_kept "cpu $((c1 - c0)) ticks; $(cat "$LAB_DIR/old.log")"; fi
+kill -TERM "$L2"; wait "$L2"; L2=
+cp "$LAB_DIR/host.json.orig" "$LAB_DIR/host.json"
+kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
+if [ "$rc" = 0 ] && no_forwards && [ -z "$(lab_exec "$LAN" nft list tables)" ]; then
+	t_pass reload_other_table__stop_clean
+else t_fail reload_other_table__stop_clean "exit $rc: $(lab_exec "$LAN" nft list tables)"; fi
+
 # --- a killed daemon's mapper still at work: the next daemon waits -------
 : >"$LOG"
 start_daemon "$LAB_DIR/host.json"
