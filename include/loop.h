@@ -16,7 +16,10 @@ void	loop_fini(void);
 /* Call cb(fd, arg) whenever fd is readable. */
 int	loop_add(int fd, loop_cb cb, void *arg);
 void	loop_del(int fd);
-/* A one-shot timer descriptor calling cb when it fires; -1 on error. */
+/*
+ * A one-shot timer descriptor calling cb when it fires (the loop reads
+ * the expiration: cb need not); -1 on error.
+ */
 int	loop_timer(loop_cb cb, void *arg);
 /* Arm (ms > 0) or disarm (ms == 0) a timer from loop_timer(). */
 int	loop_timer_set(int tfd, long ms);

@@ -17,6 +17,7 @@ struct entry {
 	int	 fd;
 	loop_cb	 cb;
 	void	*arg;
+	int	 timer;	/* a timerfd: drained here, not in every callback */
 };
 
 static int epfd = -1;
@@ -67,6 +68,7 @@ loop_add(int fd, loop_cb cb, void *arg)
 	entries[i].fd = fd;
 	entries[i].cb = cb;
 	entries[i].arg = arg;
+	entries[i].timer = 0;
 	return 0;
 }
 
@@ -86,6 +88,7 @@ int
 loop_timer(loop_cb cb, void *arg)
 {
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	size_t i;
 
 	if (tfd == -1) {
 		log_warn("timerfd_create");
@@ -95,6 +98,9 @@ loop_timer(loop_cb cb, void *arg)
 		close(tfd);
 		return -1;
 	}
+	for (i = 0; i < LOOP_MAX_FDS; i++)
+		if (entries[i].fd == tfd)
+			entries[i].timer = 1;
 	return tfd;
 }
 
@@ -118,6 +124,7 @@ loop_run(void)
 {
 	struct epoll_event evs[LOOP_MAX_FDS];
 	struct entry *e;
+	uint64_t x;
 	int i, n;
 
 	running = 1;
@@ -131,8 +138,16 @@ loop_run(void)
 		}
 		for (i = 0; i < n && running; i++) {
 			e = &entries[evs[i].data.u32];
-			if (e->fd != -1)
-				e->cb(e->fd, e->arg);
+			if (e->fd == -1)
+				continue;
+			/*
+			 * A timer re-armed or disarmed since epoll_wait has
+			 * no expiration left: not due, no call.
+			 */
+			if (e->timer && read(e->fd, &x, sizeof(x)) !=
+			    (ssize_t)sizeof(x))
+				continue;
+			e->cb(e->fd, e->arg);
 		}
 	}
 	return 0;

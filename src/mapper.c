@@ -399,11 +399,8 @@ backoff(void)
 static void
 on_timer(int fd, void *arg)
 {
-	uint64_t x;
-
+	(void)fd;
 	(void)arg;
-	if (read(fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
-		return;
 	if (mp.state == MAPPROC_RUNNING)
 		resend();
 	if (mp.state != MAPPROC_BACKOFF)

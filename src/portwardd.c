@@ -120,11 +120,8 @@ repair(const char *why)
 static void
 on_retry(int fd, void *arg)
 {
-	uint64_t x;
-
+	(void)fd;
 	(void)arg;
-	if (read(fd, &x, sizeof(x)) < 0)
-		return;
 	repair("retry");
 }
 
@@ -261,11 +258,8 @@ write_metrics(void)
 static void
 on_metrics_timer(int fd, void *arg)
 {
-	uint64_t x;
-
+	(void)fd;
 	(void)arg;
-	if (read(fd, &x, sizeof(x)) < 0)
-		return;
 	(void)start_probe();
 	write_metrics();
 	loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
@@ -332,10 +326,9 @@ on_addr_event(int fd, void *arg)
 static void
 on_addr_settled(int fd, void *arg)
 {
-	uint64_t x;
-
+	(void)fd;
 	(void)arg;
-	if (read(fd, &x, sizeof(x)) < 0 || d.stopping ||
+	if (d.stopping ||
 	    !d.conf.supervise || !d.conf.restart_on_addr)
 		return;
 	log_info("a new address appeared: restarting the SFU so that its UDP "

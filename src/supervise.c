@@ -397,11 +397,8 @@ sup_event(enum sup_event e)
 static void
 on_timer(int fd, void *arg)
 {
-	uint64_t x;
-
+	(void)fd;
 	(void)arg;
-	if (read(fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
-		return;
 	sup_event(SEV_TIMER);
 }
 

@@ -220,12 +220,18 @@ if [ "$rc" = 0 ] && no_forwards && grep -q 'mapper: not reading its messages' "$
 else t_fail stuck_mapper__stop_after_storm_leaves_nothing "exit $rc left $(mappings)"; fi
 
 # --- the router is down at stop: no false "forwards removed" -------------
-: >"$LOG"
-start_daemon "$LAB_DIR/host.json"
-T_WAIT=20 t_wait all_forwards
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
-kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
-dnat=$(lab_exec "$RTR" nft list chain inet filter prerouting_miniupnpd | grep -c dnat)
+# stop_router_down [CMD...]: forwards up, the router gone, CMD, a stop;
+# dnat is what the router still holds (the truth beside the log).
+stop_router_down() {
+	: >"$LOG"
+	start_daemon "$LAB_DIR/host.json"
+	T_WAIT=20 t_wait all_forwards
+	kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+	"$@"
+	kill -TERM "$DPID"; wait "$DPID"; DPID=
+	dnat=$(lab_exec "$RTR" nft list chain inet filter prerouting_miniupnpd | grep -c dnat)
+}
+stop_router_down
 if [ "$dnat" -ge 4 ] && reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
     grep -q 'could not be removed\|without confirming' "$LOG"; then
 	t_pass router_down_at_stop__says_forwards_remain_as_they_do
@@ -233,14 +239,11 @@ else t_fail router_down_at_stop__says_forwards_remain_as_they_do "dnat $dnat: $(
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 
 # --- the router down, the mapper restarted, then a stop: no false claim --
-: >"$LOG"
-start_daemon "$LAB_DIR/host.json"
-T_WAIT=20 t_wait all_forwards
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
-kill -KILL "$(mapper_pid)"
-T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '.mapping.process | \"\(.state) \(.restarts)\"')\" = 'running 1' ]"
-kill -TERM "$DPID"; wait "$DPID"; rc=$?; DPID=
-dnat=$(lab_exec "$RTR" nft list chain inet filter prerouting_miniupnpd | grep -c dnat)
+mapper_restarted() {
+	kill -KILL "$(mapper_pid)"
+	T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '.mapping.process | \"\(.state) \(.restarts)\"')\" = 'running 1' ]"
+}
+stop_router_down mapper_restarted
 if [ "$dnat" -ge 4 ] && reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
     grep -q 'could not be checked' "$LOG"; then
 	t_pass router_down_mapper_restarted__stop_says_forwards_may_remain
