@@ -18,7 +18,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lnatpmp
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
 	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
-LIB_SRCS := log errbuf privsep supfsm instance fileio jsonpos jsonval profile profile_livekit conf plan \
+LIB_SRCS := log errbuf privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
 	    nft_rules nft nft_monitor loop mapper mapper_proc mapper_natpmp \
 	    mapper_upnp status control listeners supervise metrics stun \
 	    reflector probe netstate addr

@@ -43,6 +43,7 @@ struct conf {
 	enum prof_source	profile_kind;
 	char			profile_path[PATH_MAX];
 	int			profile_default;	/* neither key given */
+	char			lk_version[16];	/* livekit_version, "" if unset */
 	unsigned		families;
 
 	char			nft_table[CONF_NAME_MAX];
@@ -84,9 +85,17 @@ struct conf {
 
 /* Read and validate the configuration file; 0, or -1 with eb set. */
 int	conf_load(const char *file, struct conf *c, struct errbuf *eb);
-/* Load the profile the configuration names, and check it against it. */
+/*
+ * Load the profile the configuration names, and check it against it. A
+ * livekit.yaml is read with the supervised command's flags and
+ * environment, for livekit_version, else the version the command prints
+ * (livekit-server --version), else the current release.
+ */
 int	conf_profile(const struct conf *c, struct profile *p,
 	    struct errbuf *eb);
+/* The same, with a version given on a command line (NULL: none). */
+int	conf_profile_ver(const struct conf *c, const char *version,
+	    const char *version_from, struct profile *p, struct errbuf *eb);
 /* Where the shipped reference profile is (installed, or in the tree). */
 const char *conf_default_profile(char *buf, size_t len);
 /* "natpmp" or "upnp". */

@@ -28,6 +28,17 @@ enum prof_source {
 	PROF_SRC_LIVEKIT	/* a LiveKit livekit.yaml */
 };
 
+/* An endpoint flag: what clients are told, probed but never opened. */
+#define PROF_EP_CLIENT		0x1
+
+/* Why an endpoint leaves a family out (the verdict names the cause). */
+enum prof_famwhy {
+	PROF_WHY_NONE,		/* the profile says so */
+	PROF_WHY_TURN_V4ONLY,	/* LiveKit <= 1.10.0: TURN on udp4/tcp4 */
+	PROF_WHY_TURN_BIND,	/* turn.bind_addresses names one family */
+	PROF_WHY_RTC_IPS	/* rtc.ips filters a family out of ICE */
+};
+
 struct prof_endpoint {
 	char		name[PROF_NAME_MAX];
 	uint8_t		proto;		/* IPPROTO_TCP or IPPROTO_UDP */
@@ -36,6 +47,15 @@ struct prof_endpoint {
 	unsigned	families;	/* where the SFU can serve it */
 	char		origin[64];	/* the key it came from */
 	int		line, col;	/* where that key is, 0 if unknown */
+	/*
+	 * What LiveKit tells clients, when it is not the listening port:
+	 * TURN/TLS is announced as turns:<turn.domain>:443 whatever
+	 * turn.tls_port is. client_port 0: clients use port itself.
+	 */
+	char		client_host[128];
+	uint16_t	client_port;
+	unsigned	flags;		/* PROF_EP_* */
+	enum prof_famwhy famwhy;	/* why a family is left out */
 };
 
 struct profile {
@@ -46,6 +66,23 @@ struct profile {
 	/* What the operator should know: ports left closed, ignored keys. */
 	size_t			nnotes;
 	char			notes[PROF_MAX_NOTES][PROF_NOTE_MAX];
+	/* The LiveKit release modelled (livekit.yaml only), and why. */
+	char			lk_version[16];
+	char			lk_version_from[160];
+};
+
+/* What prof_load_livekit_ex reads besides the file. */
+struct lk_opts {
+	const char	*file;		/* livekit.yaml (livekit_config) */
+	const char	*version;	/* "1.10.0", or NULL: not given */
+	const char	*version_from;	/* where version came from */
+	/* The supervised command and its environment, NAME=value. */
+	const char	*cmd_where;	/* "supervise.command in FILE" */
+	const char	*workdir;	/* where the command runs, or NULL */
+	const char	*const *argv;
+	size_t		 argc;
+	const char	*const *env;
+	size_t		 nenv;
 };
 
 /* Load a portward JSON profile (DESIGN's shape; unknown keys are errors). */
@@ -53,6 +90,15 @@ int	prof_load_json(const char *path, struct profile *p, struct errbuf *eb);
 /* Load the endpoints a LiveKit server with this livekit.yaml listens on. */
 int	prof_load_livekit(const char *path, struct profile *p,
 	    struct errbuf *eb);
+/* The same, with a version, and the command line and environment. */
+int	prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
+	    struct errbuf *eb);
+/* The LiveKit release portward models when none is given or found. */
+#define LK_CURRENT_VERSION	"1.13.5"
+/* "1.10.1" or "v1.10.1" into a comparable number; -1 if not a version. */
+long	lk_version_num(const char *s);
+/* The version printed by `livekit-server --version`, into buf; -1 if none. */
+int	lk_version_parse_output(const char *out, char *buf, size_t len);
 /*
  * Check a loaded profile: at least one endpoint, ports in 1-65535, start
  * not above end, unique names, no overlap of two endpoints of one protocol.

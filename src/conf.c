@@ -3,9 +3,16 @@
  * file, key, line and column in the message, so that nothing downstream
  * meets a value it did not expect.
  */
+#include <sys/wait.h>
+
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +23,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "jsonval.h"
+#include "privsep.h"
 
 const char *
 conf_method_name(enum conf_method m)
@@ -439,6 +447,7 @@ parse_profile_keys(const struct jv_doc *d, struct conf *c)
 {
 	json_t *lk = json_object_get(d->root, "livekit_config");
 	json_t *pr = json_object_get(d->root, "profile");
+	json_t *lv = json_object_get(d->root, "livekit_version");
 	char buf[PATH_MAX];
 
 	if (lk != NULL && json_is_null(lk))
@@ -448,12 +457,24 @@ parse_profile_keys(const struct jv_doc *d, struct conf *c)
 	if (lk != NULL && pr != NULL)
 		return jv_err(d, "profile", "give either livekit_config or "
 		    "profile, not both: they are two sources for the same ports");
+	if (lv != NULL) {
+		if (jv_string(d, "livekit_version", lv, c->lk_version,
+		    sizeof(c->lk_version)) == -1)
+			return -1;
+		if (lk_version_num(c->lk_version) == -1)
+			return jv_err(d, "livekit_version", "\"%s\" is not a "
+			    "LiveKit version (1.10.0, 1.13.5...)",
+			    c->lk_version);
+	}
 	if (lk != NULL) {
 		c->profile_kind = PROF_SRC_LIVEKIT;
 		return jv_string(d, "livekit_config", lk, buf, sizeof(buf)) ==
 		    -1 ? -1 : resolve_path(d, "livekit_config", buf,
 		    c->profile_path, sizeof(c->profile_path));
 	}
+	if (lv != NULL)
+		return jv_err(d, "livekit_version", "only with livekit_config: "
+		    "a portward profile says its families itself");
 	c->profile_kind = PROF_SRC_JSON;
 	if (pr != NULL)
 		return jv_string(d, "profile", pr, buf, sizeof(buf)) == -1 ? -1 :
@@ -483,7 +504,7 @@ static int
 parse(const struct jv_doc *d, struct conf *c)
 {
 	static const char *const keys[] = { "mode", "livekit_config",
-	    "profile", "families", "nft", "router", "mapping", "supervise",
+	    "livekit_version", "profile", "families", "nft", "router", "mapping", "supervise",
 	    "probe", "control_socket", "metrics_file", NULL };
 	char mode[16];
 	json_t *r = d->root, *x;
@@ -570,13 +591,126 @@ conf_load(const char *file, struct conf *c, struct errbuf *eb)
 	return rc;
 }
 
+/*
+ * `livekit-server --version`, run as the SFU would run, for at most 3 s:
+ * the version it prints into buf, or -1.
+ */
+static int
+command_version(const struct conf *c, char *buf, size_t len)
+{
+	char out[512], *argv[3];
+	struct ps_opts o;
+	struct pollfd pf;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+	int fds[2], st, waited = 0;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.user = c->run_user[0] != '\0' ? c->run_user : NULL;
+	o.keep[o.nkeep++] = fds[1];
+	o.err_fd = -1;
+	o.pdeathsig = SIGKILL;
+	o.new_session = 1;
+	o.name = "portward-lkver";
+	if ((pid = ps_fork(&o)) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		(void)dup2(fds[1], STDOUT_FILENO);
+		(void)dup2(fds[1], STDERR_FILENO);
+		argv[0] = (char *)c->argv[0];
+		argv[1] = "--version";
+		argv[2] = NULL;
+		(void)ps_sys.execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	pf.fd = fds[0];
+	pf.events = POLLIN;
+	while (got < sizeof(out) - 1 && waited < 3000) {
+		if (poll(&pf, 1, 100) == 0) {
+			waited += 100;
+			continue;
+		}
+		if ((n = read(fds[0], out + got, sizeof(out) - 1 - got)) <= 0)
+			break;
+		got += (size_t)n;
+	}
+	out[got] = '\0';
+	close(fds[0]);
+	(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return lk_version_parse_output(out, buf, len);
+}
+
 int
 conf_profile(const struct conf *c, struct profile *p, struct errbuf *eb)
 {
-	size_t i;
+	return conf_profile_ver(c, NULL, NULL, p, eb);
+}
+
+extern char **environ;
+
+int
+conf_profile_ver(const struct conf *c, const char *version,
+    const char *version_from, struct profile *p, struct errbuf *eb)
+{
+	static const char *argv[CONF_MAX_ARGS], *env[256 + CONF_MAX_ENV];
+	static char where[PATH_MAX + 64], vfrom[PATH_MAX + 64], ver[16];
+	struct lk_opts o;
+	size_t i, k, ne = 0;
 
 	if (c->profile_kind == PROF_SRC_LIVEKIT) {
-		if (prof_load_livekit(c->profile_path, p, eb) == -1)
+		memset(&o, 0, sizeof(o));
+		o.file = c->profile_path;
+		o.version = version;
+		o.version_from = version_from;
+		if (o.version == NULL && c->lk_version[0] != '\0') {
+			o.version = c->lk_version;
+			(void)snprintf(vfrom, sizeof(vfrom), "livekit_version in "
+			    "%s", c->file);
+			o.version_from = vfrom;
+		}
+		if (c->supervise) {
+			(void)snprintf(where, sizeof(where), "supervise.command "
+			    "in %s", c->file);
+			o.cmd_where = where;
+			o.workdir = c->workdir;
+			for (i = 0; i < c->argc; i++)
+				argv[i] = c->argv[i];
+			o.argv = argv;
+			o.argc = c->argc;
+			/* What the SFU gets: our environment, then supervise.env. */
+			for (i = 0; environ[i] != NULL && ne < 256; i++) {
+				for (k = 0; k < c->nenv; k++)
+					if (strncmp(environ[i], c->env[k],
+					    strcspn(c->env[k], "=") + 1) == 0)
+						break;
+				if (k == c->nenv)
+					env[ne++] = environ[i];
+			}
+			for (k = 0; k < c->nenv; k++)
+				env[ne++] = c->env[k];
+			o.env = env;
+			o.nenv = ne;
+			if (o.version == NULL && c->argc > 0 &&
+			    strcmp(strrchr(c->argv[0], '/') ?
+			    strrchr(c->argv[0], '/') + 1 : c->argv[0],
+			    "livekit-server") == 0 &&
+			    command_version(c, ver, sizeof(ver)) == 0) {
+				o.version = ver;
+				(void)snprintf(vfrom, sizeof(vfrom), "%s "
+				    "--version", c->argv[0]);
+				o.version_from = vfrom;
+			}
+		}
+		if (prof_load_livekit_ex(&o, p, eb) == -1)
 			return -1;
 	} else if (prof_load_json(c->profile_path, p, eb) == -1)
 		return -1;

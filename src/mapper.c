@@ -170,9 +170,14 @@ mapper_conf_from(const struct conf *c, const struct profile *p,
 	mc->has_gateway = (uint32_t)c->has_gateway;
 	mc->gateway = c->gateway;
 	snprintf(mc->igd_url, sizeof(mc->igd_url), "%s", c->igd_url);
-	for (i = 0; i < p->n && i < MAP_MAX_FWD; i++) {
+	for (i = 0; i < p->n && mc->nfwd < MAP_MAX_FWD; i++) {
 		const struct prof_endpoint *e = &p->ep[i];
-		struct map_fwd_conf *f = &mc->fwd[mc->nfwd++];
+		struct map_fwd_conf *f;
+
+		/* What clients are told belongs to the proxy, not to us. */
+		if (e->flags & PROF_EP_CLIENT)
+			continue;
+		f = &mc->fwd[mc->nfwd++];
 
 		snprintf(f->name, sizeof(f->name), "%s", e->name);
 		f->proto = e->proto;

@@ -7,6 +7,9 @@
 unsigned
 plan_families(const struct conf *c, const struct prof_endpoint *e)
 {
+	/* What clients are told (turns:DOMAIN:443) is probed, not opened. */
+	if (e->flags & PROF_EP_CLIENT)
+		return 0;
 	return c->families & e->families;
 }
 
@@ -45,13 +48,27 @@ print_endpoints(FILE *f, const struct conf *c, const struct profile *p)
 	    p->kind == PROF_SRC_LIVEKIT ? "LiveKit configuration" :
 	    c->profile_default ? "shipped reference profile" :
 	    "portward profile");
+	if (p->lk_version[0] != '\0')
+		fprintf(f, "  LiveKit %s (%s)\n", p->lk_version,
+		    p->lk_version_from);
 	for (i = 0; i < p->n; i++) {
 		const struct prof_endpoint *e = &p->ep[i];
 		unsigned fam = plan_families(c, e);
 
+		if (e->flags & PROF_EP_CLIENT) {
+			fprintf(f, "  %-10s %-16s not opened: what clients are "
+			    "told (%s:%u); probed and judged only\n", e->name,
+			    port_proto(e, pp, sizeof(pp)), e->client_host,
+			    e->client_port);
+			continue;
+		}
 		fprintf(f, "  %-10s %-16s %-9s", e->name,
 		    port_proto(e, pp, sizeof(pp)), fam_str(fam));
-		if ((e->families & FAM_IPV6) == 0)
+		if ((e->families & FAM_IPV6) == 0 && e->famwhy ==
+		    PROF_WHY_TURN_V4ONLY)
+			fprintf(f, "  (LiveKit %s serves it over IPv4 only)",
+			    p->lk_version[0] ? p->lk_version : "<= 1.10.0");
+		else if ((e->families & FAM_IPV6) == 0)
 			fprintf(f, "  (the SFU serves it over IPv4 only)");
 		else if (fam != e->families)
 			fprintf(f, "  (families leaves out %s)",
@@ -118,6 +135,8 @@ print_forwards(FILE *f, const struct conf *c, const struct profile *p)
 		const struct prof_endpoint *e = &p->ep[i];
 		unsigned fam = plan_families(c, e);
 
+		if (e->flags & PROF_EP_CLIENT)
+			continue;
 		fprintf(f, "  %-10s %-16s ", e->name,
 		    port_proto(e, pp, sizeof(pp)));
 		if (e->port != e->port_end)

@@ -22,8 +22,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: portwardctl profile (--livekit-config FILE | --profile FILE)"
-	    " [--json]\n"
+	    "usage: portwardctl profile (--livekit-config FILE "
+	    "[--livekit-version V] | --profile FILE) [--json]\n"
 	    "       portwardctl rules -c FILE\n"
 	    "       portwardctl apply -c FILE\n"
 	    "       portwardctl flush -c FILE\n"
@@ -39,7 +39,8 @@ cmd_profile(int argc, char **argv)
 {
 	struct profile prof;
 	struct errbuf eb;
-	const char *lk = NULL, *pr = NULL;
+	const char *lk = NULL, *pr = NULL, *ver = NULL;
+	struct lk_opts o;
 	char *json;
 	int i, as_json = 0, rc;
 
@@ -50,13 +51,20 @@ cmd_profile(int argc, char **argv)
 			lk = argv[++i];
 		else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
 			pr = argv[++i];
+		else if (strcmp(argv[i], "--livekit-version") == 0 &&
+		    i + 1 < argc)
+			ver = argv[++i];
 		else
 			usage();
 	}
-	if ((lk == NULL) == (pr == NULL))
+	if ((lk == NULL) == (pr == NULL) || (ver != NULL && lk == NULL))
 		usage();
 	eb_clear(&eb);
-	rc = lk ? prof_load_livekit(lk, &prof, &eb) :
+	memset(&o, 0, sizeof(o));
+	o.file = lk;
+	o.version = ver;
+	o.version_from = "--livekit-version";
+	rc = lk ? prof_load_livekit_ex(&o, &prof, &eb) :
 	    prof_load_json(pr, &prof, &eb);
 	if (rc == -1) {
 		log_warnx("%s", eb.msg);

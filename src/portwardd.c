@@ -199,8 +199,11 @@ listeners_ready(void)
 		const struct prof_endpoint *e = &d.prof.ep[i];
 		unsigned want = plan_families(&d.conf, e);
 
-		/* An ICE port range is bound per session, not at start. */
-		if (e->port != e->port_end)
+		/*
+		 * An ICE port range is bound per session, not at start; what
+		 * clients are told (a proxy's 443) is not the SFU's to bind.
+		 */
+		if (e->port != e->port_end || want == 0)
 			continue;
 		if ((all[i] & want) != want ||
 		    (lsn_families(l, n, e->proto, e->port, e->port_end) &
@@ -226,7 +229,8 @@ report_held_ports(void)
 	for (i = 0; i < d.prof.n; i++) {
 		const struct prof_endpoint *e = &d.prof.ep[i];
 
-		if ((x = lsn_find(l, n, e->proto, e->port, e->port_end)) == NULL)
+		if ((e->flags & PROF_EP_CLIENT) ||
+		    (x = lsn_find(l, n, e->proto, e->port, e->port_end)) == NULL)
 			continue;
 		pid = lsn_owner(x->inode, comm, sizeof(comm));
 		/* An IPv6-only socket (a TLS proxy in front) leaves IPv4 free. */

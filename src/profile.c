@@ -96,8 +96,10 @@ prof_validate(const struct profile *p, struct errbuf *eb)
 				return eb_set(eb, p->source, a->line, a->col,
 				    a->origin, "endpoint name %s is used twice",
 				    a->name);
+			/* What clients are told is not a socket of its own. */
 			if (a->proto == b->proto && a->port <= b->port_end &&
-			    b->port <= a->port_end)
+			    b->port <= a->port_end &&
+			    !((a->flags | b->flags) & PROF_EP_CLIENT))
 				return eb_set(eb, p->source, a->line, a->col,
 				    a->origin, "%s %s/%s overlaps %s %s/%s "
 				    "(from %s)", a->name,
@@ -115,9 +117,10 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
     struct prof_endpoint *e)
 {
 	static const char *const keys[] = { "name", "proto", "port",
-	    "port_end", "families", NULL };
+	    "port_end", "families", "client_host", "client_port",
+	    "client_only", NULL };
 	char sub[128], proto[8];
-	long port, port_end;
+	long port, port_end, cport;
 	json_t *x;
 
 	if (jv_object(d, path, v) == -1 ||
@@ -170,13 +173,35 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 		    jv_families(d, sub, x, &e->families) == -1)
 			return -1;
 	}
+	if ((x = json_object_get(v, "client_host")) != NULL &&
+	    (jv_path_key(sub, sizeof(sub), path, "client_host") == -1 ||
+	    jv_string(d, sub, x, e->client_host, sizeof(e->client_host)) == -1))
+		return -1;
+	if ((x = json_object_get(v, "client_port")) != NULL) {
+		if (jv_path_key(sub, sizeof(sub), path, "client_port") == -1 ||
+		    jv_int(d, sub, x, 1, 65535, &cport) == -1)
+			return -1;
+		e->client_port = (uint16_t)cport;
+	}
+	if ((x = json_object_get(v, "client_only")) != NULL) {
+		if (!json_is_boolean(x))
+			return jv_err(d, path, "client_only: expected true or "
+			    "false");
+		if (json_is_true(x)) {
+			e->flags |= PROF_EP_CLIENT;
+			if (e->port != e->port_end)
+				return jv_err(d, path, "a client_only endpoint "
+				    "is one port");
+		}
+	}
 	return 0;
 }
 
 int
 prof_load_json(const char *path, struct profile *p, struct errbuf *eb)
 {
-	static const char *const keys[] = { "endpoints", NULL };
+	static const char *const keys[] = { "endpoints", "livekit_version",
+	    "livekit_version_from", NULL };
 	struct jv_doc d;
 	char sub[64];
 	json_t *eps, *v;
@@ -193,6 +218,21 @@ prof_load_json(const char *path, struct profile *p, struct errbuf *eb)
 	if (jv_object(&d, "", d.root) == -1 ||
 	    jv_known_keys(&d, "", d.root, keys) == -1)
 		goto out;
+	/* The LiveKit release whose families the profile describes. */
+	if ((v = json_object_get(d.root, "livekit_version")) != NULL &&
+	    (jv_string(&d, "livekit_version", v, p->lk_version,
+	    sizeof(p->lk_version)) == -1 ||
+	    (lk_version_num(p->lk_version) == -1 &&
+	    jv_err(&d, "livekit_version", "\"%s\" is not a LiveKit version "
+	    "(1.10.0, 1.13.5...)", p->lk_version) == -1)))
+		goto out;
+	if ((v = json_object_get(d.root, "livekit_version_from")) != NULL &&
+	    jv_string(&d, "livekit_version_from", v, p->lk_version_from,
+	    sizeof(p->lk_version_from)) == -1)
+		goto out;
+	if (p->lk_version[0] != '\0' && p->lk_version_from[0] == '\0')
+		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
+		    "%s", path);
 	if ((eps = json_object_get(d.root, "endpoints")) == NULL) {
 		jv_err(&d, "", "missing key \"endpoints\"");
 		goto out;
@@ -247,6 +287,15 @@ prof_to_json(const struct profile *p)
 		ep = json_pack("{s:s, s:s, s:i, s:i, s:o}", "name", e->name,
 		    "proto", prof_proto_name(e->proto), "port", (int)e->port,
 		    "port_end", (int)e->port_end, "families", fam);
+		if (ep != NULL && e->client_port != 0) {
+			if (e->client_host[0] != '\0')
+				json_object_set_new(ep, "client_host",
+				    json_string(e->client_host));
+			json_object_set_new(ep, "client_port",
+			    json_integer(e->client_port));
+		}
+		if (ep != NULL && (e->flags & PROF_EP_CLIENT))
+			json_object_set_new(ep, "client_only", json_true());
 		line = ep ? json_dumps(ep, JSON_PRESERVE_ORDER) : NULL;
 		json_decref(ep);
 		if (line == NULL) {
@@ -257,7 +306,23 @@ prof_to_json(const struct profile *p)
 		fprintf(f, "  %s%s\n", line, i + 1 < p->n ? "," : "");
 		free(line);
 	}
-	fprintf(f, "] }\n");
+	fprintf(f, "]");
+	if (p->lk_version[0] != '\0') {
+		json_t *ja = json_string(p->lk_version),
+		    *jb = json_string(p->lk_version_from);
+		char *a = json_dumps(ja, JSON_ENCODE_ANY),
+		    *b = json_dumps(jb, JSON_ENCODE_ANY);
+
+		json_decref(ja);
+		json_decref(jb);
+
+		fprintf(f, ",\n  \"livekit_version\": %s,\n"
+		    "  \"livekit_version_from\": %s", a ? a : "\"\"",
+		    b ? b : "\"\"");
+		free(a);
+		free(b);
+	}
+	fprintf(f, " }\n");
 	if (fclose(f) != 0) {
 		free(out);
 		return NULL;
@@ -274,6 +339,9 @@ prof_print_table(FILE *f, const struct profile *p)
 	fprintf(f, "profile %s (%s)\n", p->source,
 	    p->kind == PROF_SRC_LIVEKIT ? "LiveKit configuration" :
 	    "portward profile");
+	if (p->lk_version[0] != '\0')
+		fprintf(f, "LiveKit %s (%s)\n", p->lk_version,
+		    p->lk_version_from);
 	fprintf(f, "%-12s %-5s %-12s %-4s %-4s %s\n", "ENDPOINT", "PROTO",
 	    "PORTS", "IPV4", "IPV6", "FROM");
 	for (i = 0; i < p->n; i++) {
@@ -284,6 +352,14 @@ prof_print_table(FILE *f, const struct profile *p)
 		    prof_ports_str(e, ports, sizeof(ports)),
 		    (e->families & FAM_IPV4) ? "yes" : "no",
 		    (e->families & FAM_IPV6) ? "yes" : "no", e->origin);
+		if (e->flags & PROF_EP_CLIENT)
+			fprintf(f, "%12s what clients are told: %s:%u, probed, "
+			    "never opened by portward\n", "", e->client_host,
+			    e->client_port);
+		else if (e->client_port != 0 && e->client_port != e->port)
+			fprintf(f, "%12s clients are told %s:%u, not %u\n", "",
+			    e->client_host[0] ? e->client_host : "turn.domain",
+			    e->client_port, e->port);
 	}
 	for (i = 0; i < p->nnotes; i++)
 		fprintf(f, "note: %s\n", p->notes[i]);

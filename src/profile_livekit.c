@@ -1,35 +1,77 @@
 /*
- * profile_livekit.c: the ports a LiveKit server listens on, read from the
- * operator's own livekit.yaml with LiveKit's own defaults and precedence
- * (pkg/config and mediatransportutil's rtcconfig in LiveKit's source):
+ * profile_livekit.c: the ports a LiveKit server listens on, and what it
+ * tells clients, read as LiveKit itself reads its settings. Every rule
+ * below cites the LiveKit function it follows (livekit/livekit at the
+ * tags named; docs/profiles.md has the full list):
+ *  - Settings come from the YAML of --config-body (LIVEKIT_CONFIG), else
+ *    of the file named by --config (cmd/server/main.go getConfigString),
+ *    decoded strictly (config.NewConfig: KnownFields unless
+ *    --disable-strict-config), then the generated flags and environment
+ *    (--rtc.tcp_port, LIVEKIT_RTC_TCP_PORT...; config.updateFromCLI), then
+ *    --udp-port/UDP_PORT and --dev. A command-line flag beats its variable.
  *  - rtc.tcp_port, default 7881; 0 turns ICE/TCP off.
  *  - rtc.port_range_start/end win over rtc.udp_port when both are non-zero;
  *    with neither set, 50000-60000 (7882 in development mode).
- *  - rtc.udp_port is "7882" or "7882-7892" (a mux socket on each).
  *  - TURN listens only when turn.enabled, on turn.udp_port and
- *    turn.tls_port; both unset is LiveKit's "invalid TURN ports" start-up
- *    error. Releases up to 1.10.0 bind TURN to 0.0.0.0 (IPv4 only).
- * Only the keys that decide ports are read; the rest of the file is
- * LiveKit's business and left alone.
+ *    turn.tls_port (pkg/service/turn.go NewTurnServer). Up to 1.10.0 on
+ *    udp4/tcp4 0.0.0.0; from 1.10.1 on each turn.bind_addresses entry
+ *    (default 0.0.0.0) with Go's "udp"/"tcp", and Go opens a wildcard
+ *    address as one dual-stack socket.
+ *  - Clients are told turn:<node_ip>:<udp_port> and
+ *    turns:<turn.domain>:443, a literal 443 (pkg/service/roommanager.go
+ *    iceServersForParticipant).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yaml.h>
 
 #include "fileio.h"
+#include "lk_keys.h"
 #include "profile.h"
 
+#define LK_MAX_SET	32
+#define LK_V1_3_0	10300L
+#define LK_V1_9_1	10901L
+#define LK_V1_10_1	11001L
+
+/* A setting given on LiveKit's command line or in its environment. */
+struct lk_set {
+	char	key[64];	/* the configuration key, "rtc.tcp_port" */
+	char	val[256];
+	char	from[64];	/* "--rtc.tcp_port" or "LIVEKIT_RTC_TCP_PORT" */
+};
+
 struct ydoc {
-	const char	*file;
+	const char	*file;		/* where the YAML came from */
 	yaml_document_t	 doc;
 	struct errbuf	*eb;
+	const char	*cmd_where;	/* "supervise.command in FILE" */
+	long		 ver;		/* the LiveKit release modelled */
+	const char	*verstr;
+	int		 strict;
+	int		 dev_flag;	/* --dev given: its value, else -1 */
+	struct lk_set	 flag[LK_MAX_SET];	/* the command line */
+	size_t		 nflag;
+	struct lk_set	 env[LK_MAX_SET];	/* the environment */
+	size_t		 nenv;
+	char		 udp_port[256];	/* --udp-port or UDP_PORT */
+	char		 udp_from[64];
+	char		 node_ip[128];	/* --node-ip or NODE_IP */
+};
+
+/* A value: from a flag or variable (s), or from the YAML (n), or none. */
+struct lkv {
+	yaml_node_t		*n;
+	const struct lk_set	*s;
 };
 
 static int
@@ -53,6 +95,29 @@ yerr(struct ydoc *y, const yaml_node_t *n, const char *key, const char *fmt,
 	    (int)n->start_mark.column + 1, key, "%s", msg);
 }
 
+/* An error in a value from the command line or the environment. */
+static int
+verr(struct ydoc *y, const struct lkv *v, const char *key, const char *fmt,
+    ...) PW_PRINTF(4, 5);
+
+static int
+verr(struct ydoc *y, const struct lkv *v, const char *key, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
+	va_end(ap);
+	if (v->s != NULL)
+		return eb_set(y->eb, y->cmd_where, 0, 0, v->s->from, "%s (%s)",
+		    msg, key);
+	return yerr(y, v->n, key, "%s", msg);
+}
+
+/* yaml.v3's resolve(): a plain null. */
 static int
 is_null(const yaml_node_t *n)
 {
@@ -66,225 +131,513 @@ is_null(const yaml_node_t *n)
 	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
 }
 
-/* The value of key in mapping map, or NULL (also for a null value). */
+static const char *
+sval(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+is_merge(const yaml_node_t *k)
+{
+	return k->type == YAML_SCALAR_NODE &&
+	    k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    strcmp(sval(k), "<<") == 0;
+}
+
+/*
+ * The value of key in mapping map, with merge keys as yaml.v3 has them:
+ * an explicit key wins over a merged one, and of a list of merged
+ * mappings the first that has the key wins. *found tells a null value
+ * (which leaves LiveKit's default for a number, and empties a list) from
+ * a missing key.
+ */
 static yaml_node_t *
-yget(struct ydoc *y, yaml_node_t *map, const char *key)
+yfind(struct ydoc *y, yaml_node_t *map, const char *key, int depth,
+    int *found)
 {
 	yaml_node_pair_t *pair;
-	yaml_node_t *k, *v;
+	yaml_node_t *k, *v, *m, *r;
+	yaml_node_item_t *it;
 
-	if (map == NULL || map->type != YAML_MAPPING_NODE)
+	*found = 0;
+	if (map == NULL || map->type != YAML_MAPPING_NODE || depth > 32)
 		return NULL;
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
 		k = yaml_document_get_node(&y->doc, pair->key);
 		v = yaml_document_get_node(&y->doc, pair->value);
-		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE ||
+		    is_merge(k))
 			continue;
-		if (strcmp((const char *)k->data.scalar.value, key) == 0)
-			return is_null(v) ? NULL : v;
+		if (strcmp(sval(k), key) == 0) {
+			*found = 1;
+			return v;
+		}
+	}
+	for (pair = map->data.mapping.pairs.start;
+	    pair < map->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(&y->doc, pair->key);
+		v = yaml_document_get_node(&y->doc, pair->value);
+		if (k == NULL || v == NULL || !is_merge(k))
+			continue;
+		if (v->type == YAML_MAPPING_NODE)
+			return yfind(y, v, key, depth + 1, found);
+		if (v->type != YAML_SEQUENCE_NODE)
+			continue;
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			m = yaml_document_get_node(&y->doc, *it);
+			r = yfind(y, m, key, depth + 1, found);
+			if (*found)
+				return r;
+		}
 	}
 	return NULL;
 }
 
+/* A generated flag or variable only (PortRange's fields have no key). */
 static int
-ymap(struct ydoc *y, yaml_node_t *parent, const char *key, yaml_node_t **out)
+lk_flag(struct ydoc *y, const char *path, struct lkv *v)
 {
-	*out = yget(y, parent, key);
-	if (*out != NULL && (*out)->type != YAML_MAPPING_NODE)
-		return yerr(y, *out, key, "expected a mapping of keys");
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < y->nenv; i++)
+		if (strcmp(y->env[i].key, path) == 0)
+			v->s = &y->env[i];
+	for (i = 0; i < y->nflag; i++)
+		if (strcmp(y->flag[i].key, path) == 0)
+			v->s = &y->flag[i];
 	return 0;
 }
 
-/* Decimal digits, after an optional '-' when neg is set. */
+/* The value at a dotted path ("rtc.tcp_port"), flags first. */
 static int
-parse_num(const char *s, int neg, long *out)
+lk_get(struct ydoc *y, yaml_node_t *root, const char *path, struct lkv *v)
 {
-	char *end;
+	char part[64], sofar[128] = "";
+	const char *p, *dot;
+	yaml_node_t *n = root;
+	size_t i;
+	int found = 0;
 
-	if (!isdigit((unsigned char)s[neg && s[0] == '-' ? 1 : 0]))
+	memset(v, 0, sizeof(*v));
+	/* urfave/cli: a flag on the command line beats its variable. */
+	for (i = 0; i < y->nflag; i++)
+		if (strcmp(y->flag[i].key, path) == 0)
+			v->s = &y->flag[i];
+	if (v->s != NULL)
+		return 0;
+	for (i = 0; i < y->nenv; i++)
+		if (strcmp(y->env[i].key, path) == 0)
+			v->s = &y->env[i];
+	if (v->s != NULL)
+		return 0;
+	for (p = path; n != NULL; p = dot + 1) {
+		dot = strchr(p, '.');
+		(void)snprintf(part, sizeof(part), "%.*s", dot ? (int)(dot - p) :
+		    (int)strlen(p), p);
+		if (n->type != YAML_MAPPING_NODE)
+			return yerr(y, n, p == path ? NULL : sofar,
+			    "expected a mapping of keys");
+		(void)snprintf(sofar, sizeof(sofar), "%.*s", dot ?
+		    (int)(dot - path) : (int)strlen(path), path);
+		n = yfind(y, n, part, 0, &found);
+		if (dot == NULL)
+			break;
+		if (n != NULL && is_null(n))
+			n = NULL;
+	}
+	v->n = (n != NULL && is_null(n)) ? NULL : n;
+	return 0;
+}
+
+/*
+ * A YAML integer as yaml.v3 resolves a plain scalar (resolve.go): Go's
+ * strconv.ParseInt with base 0 after dropping '_' (so 0x, 0o, 0b, a
+ * leading 0 for octal), else a float that is a whole number.
+ */
+static int
+yaml_int(const char *s, long *out)
+{
+	char buf[64], *end;
+	size_t i, k = 0;
+	double d;
+	int neg = 0;
+
+	for (i = 0; s[i] != '\0' && k < sizeof(buf) - 1; i++)
+		if (s[i] != '_')
+			buf[k++] = s[i];
+	if (s[i] != '\0' || k == 0)
+		return -1;
+	buf[k] = '\0';
+	s = buf;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (!isdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0')
+	if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+		*out = strtol(s + 2, &end, 8);
+	else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+		*out = strtol(s + 2, &end, 2);
+	else
+		*out = strtol(s, &end, 0);	/* 0x.., 0.. octal, decimal */
+	if (errno == 0 && *end == '\0' && end != s) {
+		if (neg)
+			*out = -*out;
+		return 0;
+	}
+	/* A float: yaml.v3 truncates it into an int field (7881.9: 7881). */
+	errno = 0;
+	d = strtod(buf, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(d) || fabs(d) > 1e9 ||
+	    strchr(buf, 'x') || strchr(buf, 'X'))
 		return -1;
+	*out = (long)trunc(d);
 	return 0;
 }
 
 static int
-yint(struct ydoc *y, yaml_node_t *n, const char *key, long min, long max,
+vint(struct ydoc *y, const struct lkv *v, const char *key, long min, long max,
     long *out)
 {
-	const char *v;
+	const char *s;
+	char *end;
 
-	if (n == NULL)
+	if (v->s != NULL) {
+		/* urfave/cli's IntFlag: strconv.ParseInt(s, 0, 64). */
+		errno = 0;
+		*out = strtol(v->s->val, &end, 0);
+		if (errno != 0 || *end != '\0' || end == v->s->val)
+			return verr(y, v, key, "\"%s\" is not a number",
+			    v->s->val);
+	} else if (v->n == NULL)
 		return 0;
-	if (n->type != YAML_SCALAR_NODE)
-		return yerr(y, n, key, "expected a number");
-	v = (const char *)n->data.scalar.value;
-	/* LiveKit's YAML decoder rejects a quoted number as well. */
-	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return yerr(y, n, key, "expected a number, got the quoted "
-		    "string \"%s\" (LiveKit rejects it too)", v);
-	if (parse_num(v, 1, out) == -1)
-		return yerr(y, n, key, "\"%s\" is not a number", v);
+	else {
+		if (v->n->type != YAML_SCALAR_NODE)
+			return verr(y, v, key, "expected a number");
+		s = sval(v->n);
+		/* yaml.v3: cannot unmarshal !!str into int. */
+		if (v->n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+			return verr(y, v, key, "expected a number, got the quoted "
+			    "string \"%s\" (LiveKit refuses it too)", s);
+		if (yaml_int(s, out) == -1)
+			return verr(y, v, key, "\"%s\" is not a number", s);
+	}
 	if (*out < min || *out > max)
-		return yerr(y, n, key, "%ld is out of range %ld-%ld", *out, min,
+		return verr(y, v, key, "%ld is out of range %ld-%ld", *out, min,
 		    max);
 	return 0;
 }
 
 static int
-ybool(struct ydoc *y, yaml_node_t *n, const char *key, int *out)
+vbool(struct ydoc *y, const struct lkv *v, const char *key, int *out)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes",
-	    "Yes", "YES", "on", "On", "ON", NULL };
-	static const char *const no[] = { "false", "False", "FALSE", "no",
-	    "No", "NO", "off", "Off", "OFF", NULL };
-	const char *v;
+	/* yaml.v3 decoding into a Go bool: 1.2's and 1.1's spellings. */
+	static const char *const yes[] = { "true", "True", "TRUE", "y", "Y",
+	    "yes", "Yes", "YES", "on", "On", "ON", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", "n", "N",
+	    "no", "No", "NO", "off", "Off", "OFF", NULL };
+	/* strconv.ParseBool, for flags and variables. */
+	static const char *const gyes[] = { "1", "t", "T", "true", "True",
+	    "TRUE", NULL };
+	static const char *const gno[] = { "0", "f", "F", "false", "False",
+	    "FALSE", NULL };
+	const char *const *y1 = yes, *const *n1 = no;
+	const char *s;
 	size_t i;
 
-	if (n == NULL)
+	if (v->s != NULL) {
+		s = v->s->val;
+		y1 = gyes;
+		n1 = gno;
+	} else if (v->n == NULL)
 		return 0;
-	if (n->type != YAML_SCALAR_NODE ||
-	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return yerr(y, n, key, "expected true or false");
-	v = (const char *)n->data.scalar.value;
-	for (i = 0; yes[i] != NULL; i++)
-		if (strcmp(v, yes[i]) == 0)
+	else {
+		if (v->n->type != YAML_SCALAR_NODE)
+			return verr(y, v, key, "expected true or false");
+		s = sval(v->n);
+		/* A quoted "true" is a string; yaml.v3 takes "yes" though. */
+		if (v->n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
+		    (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0))
+			return verr(y, v, key, "the quoted string \"%s\" is not "
+			    "a boolean for LiveKit's YAML parser: write %s "
+			    "unquoted", s, s);
+	}
+	for (i = 0; y1[i] != NULL; i++)
+		if (strcmp(s, y1[i]) == 0)
 			return *out = 1, 0;
-	for (i = 0; no[i] != NULL; i++)
-		if (strcmp(v, no[i]) == 0)
+	for (i = 0; n1[i] != NULL; i++)
+		if (strcmp(s, n1[i]) == 0)
 			return *out = 0, 0;
-	return yerr(y, n, key, "\"%s\" is not true or false", v);
+	return verr(y, v, key, "\"%s\" is not true or false", s);
 }
 
-/* rtc.udp_port: "7882" or "7882-7892", quoted or not (LiveKit's PortRange). */
 static int
-yportrange(struct ydoc *y, yaml_node_t *n, const char *key, long *start,
-    long *end)
+vstr(struct ydoc *y, const struct lkv *v, const char *key, char *buf,
+    size_t len)
 {
-	char buf[32], *dash;
-	const char *v;
+	const char *s;
 
-	*start = *end = 0;
-	if (n == NULL)
+	if (v->s != NULL)
+		s = v->s->val;
+	else if (v->n == NULL)
 		return 0;
-	if (n->type != YAML_SCALAR_NODE)
-		return yerr(y, n, key, "expected a port or a range \"a-b\"");
-	v = (const char *)n->data.scalar.value;
-	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf))
-		return yerr(y, n, key, "\"%.20s...\" is not a port or a range", v);
-	if ((dash = strchr(buf, '-')) == NULL) {
-		if (parse_num(buf, 0, start) == -1)
-			return yerr(y, n, key, "\"%s\" is not a port or a range "
-			    "\"a-b\"", v);
-		*end = *start;
-	} else {
-		*dash = '\0';
-		if (parse_num(buf, 0, start) == -1 ||
-		    parse_num(dash + 1, 0, end) == -1)
-			return yerr(y, n, key, "\"%s\" is not a range \"a-b\"",
-			    v);
-		if (*start > *end)
-			return yerr(y, n, key, "range start %ld is above its end "
-			    "%ld", *start, *end);
-		if (*start == *end)
-			return yerr(y, n, key, "LiveKit rejects the range \"%s\": "
-			    "its end must be greater than its start; write "
-			    "the single port", v);
-	}
-	if (*start < 1 || *end > 65535)
-		return yerr(y, n, key, "port %ld is out of range 1-65535",
-		    *start < 1 ? *start : *end);
+	else if (v->n->type != YAML_SCALAR_NODE)
+		return verr(y, v, key, "expected a string");
+	else
+		s = sval(v->n);
+	if (snprintf(buf, len, "%s", s) >= (int)len)
+		return verr(y, v, key, "longer than %zu bytes", len - 1);
 	return 0;
 }
 
-/* turn.bind_addresses (LiveKit 1.10.1 and later): the families served. */
+/* Go's strconv.Atoi: an optional sign, then decimal digits only. */
 static int
-ybind_families(struct ydoc *y, yaml_node_t *n, unsigned *fam)
+go_atoi(const char *s, long *out)
 {
-	struct in6_addr a6;
-	struct in_addr a4;
-	yaml_node_item_t *it;
-	yaml_node_t *a;
-	const char *v;
+	const char *d = s + (*s == '+' || *s == '-');
+	char *end;
 
-	if (n->type != YAML_SEQUENCE_NODE)
-		return yerr(y, n, "turn.bind_addresses",
-		    "expected a list of addresses");
-	*fam = 0;
-	for (it = n->data.sequence.items.start;
-	    it < n->data.sequence.items.top; it++) {
-		a = yaml_document_get_node(&y->doc, *it);
-		if (a == NULL || a->type != YAML_SCALAR_NODE)
-			return yerr(y, a, "turn.bind_addresses",
-			    "expected an address");
-		v = (const char *)a->data.scalar.value;
-		if (strcmp(v, "::") == 0)
-			*fam |= FAM_ALL;	/* Go's "::" is dual-stack */
-		else if (inet_pton(AF_INET, v, &a4) == 1)
-			*fam |= FAM_IPV4;
-		else if (inet_pton(AF_INET6, v, &a6) == 1)
-			*fam |= FAM_IPV6;
-		else
-			return yerr(y, a, "turn.bind_addresses",
-			    "\"%s\" is not an IP address", v);
+	if (!isdigit((unsigned char)*d))
+		return -1;
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return (errno != 0 || *end != '\0') ? -1 : 0;
+}
+
+/*
+ * rtc.udp_port, mediatransportutil's PortRange.UnmarshalString: "" is
+ * unset; "a-b" is two numbers (spaces around each trimmed), b above a;
+ * anything else one number. A start of 0 is unset too (Valid()).
+ */
+static int
+portrange_str(const char *v, long *start, long *end, const char **why)
+{
+	char buf[64], *dash, *a, *b, *t;
+
+	*start = *end = 0;
+	*why = NULL;
+	if (v[0] == '\0')
+		return 0;
+	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf))
+		return *why = "is not a port", -1;
+	if ((dash = strchr(buf, '-')) != NULL) {
+		*dash = '\0';
+		if (strchr(dash + 1, '-') != NULL)
+			return *why = "is not a range: LiveKit wants "
+			    "<start>-<end>", -1;
+		for (a = buf; *a == ' '; a++)
+			;
+		for (t = a + strlen(a); t > a && t[-1] == ' '; t--)
+			t[-1] = '\0';
+		for (b = dash + 1; *b == ' '; b++)
+			;
+		for (t = b + strlen(b); t > b && t[-1] == ' '; t--)
+			t[-1] = '\0';
+		if (go_atoi(a, start) == -1 || go_atoi(b, end) == -1)
+			return *why = "is not a range of two numbers", -1;
+		if (*end <= *start)
+			return *why = "has its start above its end, or equal: "
+			    "LiveKit wants the end above the start", -1;
+	} else {
+		if (go_atoi(buf, start) == -1)
+			return *why = "is not a port (LiveKit reads a plain "
+			    "decimal number, or \"a-b\")", -1;
+		*end = *start;
 	}
-	if (*fam == 0)
-		*fam = FAM_IPV4;
+	if (*start == 0)
+		return *end = 0, 0;
+	if (*start < 1 || *end > 65535)
+		return *why = "is out of range 1-65535: LiveKit cannot bind it",
+		    -1;
+	return 0;
+}
+
+static int
+vportrange(struct ydoc *y, const struct lkv *v, const struct lkv *fs,
+    const struct lkv *fe, const char *key, long *start, long *end)
+{
+	const char *why;
+	long n;
+
+	*start = *end = 0;
+	/* --udp-port / UDP_PORT: applied after the generated flags. */
+	if (y->udp_port[0] != '\0') {
+		if (portrange_str(y->udp_port, start, end, &why) == -1)
+			return eb_set(y->eb, y->cmd_where, 0, 0, y->udp_from,
+			    "\"%s\" %s", y->udp_port, why);
+		return 0;
+	}
+	if (v->n != NULL && v->n->type == YAML_SCALAR_NODE &&
+	    portrange_str(sval(v->n), start, end, &why) == -1)
+		return verr(y, v, key, "\"%s\" %s", sval(v->n), why);
+	/* --rtc.udp_port.start/.end (PortRange's fields, generated flags). */
+	if (fs->s != NULL) {
+		if (vint(y, fs, "rtc.udp_port.start", 0, 65535, &n) == -1)
+			return -1;
+		*start = n;
+		if (*end < *start)
+			*end = *start;
+	}
+	if (fe->s != NULL) {
+		if (vint(y, fe, "rtc.udp_port.end", 0, 65535, &n) == -1)
+			return -1;
+		*end = n;
+	}
+	if (*start == 0)
+		*end = 0;
+	else if (*end < *start)
+		*end = *start;
 	return 0;
 }
 
 static int
 add_ep(struct ydoc *y, struct profile *p, const char *name, uint8_t proto,
     long start, long end, unsigned fam, const char *origin,
-    const yaml_node_t *n)
+    const struct lkv *v)
 {
 	struct prof_endpoint *e;
 
 	if (p->n >= PROF_MAX_ENDPOINTS)
-		return yerr(y, n, origin, "too many endpoints");
+		return eb_set(y->eb, y->file, 0, 0, origin, "too many endpoints");
 	e = &p->ep[p->n++];
 	(void)snprintf(e->name, sizeof(e->name), "%s", name);
 	e->proto = proto;
 	e->port = (uint16_t)start;
 	e->port_end = (uint16_t)end;
 	e->families = fam;
-	(void)snprintf(e->origin, sizeof(e->origin), "%s", origin);
-	if (n != NULL) {
-		e->line = (int)n->start_mark.line + 1;
-		e->col = (int)n->start_mark.column + 1;
+	if (v != NULL && v->s != NULL)
+		(void)snprintf(e->origin, sizeof(e->origin), "%s", v->s->from);
+	else
+		(void)snprintf(e->origin, sizeof(e->origin), "%s", origin);
+	if (v != NULL && v->n != NULL) {
+		e->line = (int)v->n->start_mark.line + 1;
+		e->col = (int)v->n->start_mark.column + 1;
 	}
 	return 0;
 }
 
-static int
-rtc_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p)
+/* The IP family of a CIDR, as net.ParseCIDR takes it; 0 if not one. */
+static unsigned
+cidr_family(const char *s, int *all)
 {
-	yaml_node_t *rtc, *n_tcp, *n_udp, *n_rs, *n_re;
-	long tcp = 7881, us = 0, ue = 0, rs = 0, re = 0;
-	int force_tcp = 0, dev = 0;
+	char buf[64], *slash, *end;
+	struct in6_addr a6;
+	struct in_addr a4;
+	long bits;
 
-	if (ybool(y, yget(y, root, "development"), "development", &dev) == -1 ||
-	    ymap(y, root, "rtc", &rtc) == -1)
+	*all = 0;
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf) ||
+	    (slash = strchr(buf, '/')) == NULL)
+		return 0;
+	*slash = '\0';
+	errno = 0;
+	bits = strtol(slash + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || slash[1] == '\0' || bits < 0)
+		return 0;
+	if (inet_pton(AF_INET, buf, &a4) == 1 && bits <= 32) {
+		*all = bits == 0;
+		return FAM_IPV4;
+	}
+	if (inet_pton(AF_INET6, buf, &a6) == 1 && bits <= 128) {
+		*all = bits == 0;
+		return FAM_IPV6;
+	}
+	return 0;
+}
+
+/*
+ * rtc.ips.includes/excludes (mediatransportutil IPFilterFromConf, CIDRs
+ * only): the one setting that leaves a family out of ICE. With includes,
+ * only the families listed; an exclude of a whole family (::/0) drops it.
+ * The UDP mux binds no socket there and no candidate is offered.
+ */
+static int
+ice_families(struct ydoc *y, yaml_node_t *root, struct profile *p,
+    unsigned *fam)
+{
+	static const char *const keys[2] = { "rtc.ips.includes",
+	    "rtc.ips.excludes" };
+	yaml_node_item_t *it;
+	yaml_node_t *a;
+	struct lkv v;
+	unsigned inc = 0, exc = 0, f;
+	int k, all;
+
+	*fam = FAM_ALL;
+	for (k = 0; k < 2; k++) {
+		if (lk_get(y, root, keys[k], &v) == -1)
+			return -1;
+		if (v.n == NULL)
+			continue;
+		if (v.n->type != YAML_SEQUENCE_NODE)
+			return verr(y, &v, keys[k], "expected a list of CIDRs");
+		for (it = v.n->data.sequence.items.start;
+		    it < v.n->data.sequence.items.top; it++) {
+			a = yaml_document_get_node(&y->doc, *it);
+			if (a == NULL || a->type != YAML_SCALAR_NODE ||
+			    (f = cidr_family(sval(a), &all)) == 0)
+				return yerr(y, a, keys[k], "\"%s\" is not a "
+				    "CIDR (LiveKit: \"invalid CIDR address\")",
+				    a && a->type == YAML_SCALAR_NODE ? sval(a) :
+				    "");
+			if (k == 0)
+				inc |= f;
+			else if (all)
+				exc |= f;
+		}
+	}
+	if (inc != 0)
+		*fam = inc;
+	*fam &= ~exc;
+	if (*fam == 0)
+		return eb_set(y->eb, y->file, 0, 0, "rtc.ips", "no IP family is "
+		    "left for ICE: LiveKit would offer no candidate");
+	if (*fam != FAM_ALL)
+		prof_note(p, "rtc.ips leaves out %s: LiveKit offers ICE there "
+		    "neither on UDP nor on TCP", *fam == FAM_IPV4 ? "IPv6" :
+		    "IPv4");
+	return 0;
+}
+
+static int
+rtc_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
+{
+	struct lkv v_tcp, v_udp, v_rs, v_re, v_ft, v_us, v_ue, v_stun;
+	long tcp = 7881, us = 0, ue = 0, rs = 0, re = 0;
+	int force_tcp = 0, stun = 0;
+	unsigned fam;
+
+	if (lk_get(y, root, "rtc.tcp_port", &v_tcp) == -1 ||
+	    lk_get(y, root, "rtc.udp_port", &v_udp) == -1 ||
+	    lk_get(y, root, "rtc.port_range_start", &v_rs) == -1 ||
+	    lk_get(y, root, "rtc.port_range_end", &v_re) == -1 ||
+	    lk_get(y, root, "rtc.force_tcp", &v_ft) == -1 ||
+	    lk_flag(y, "rtc.udp_port.start", &v_us) == -1 ||
+	    lk_flag(y, "rtc.udp_port.end", &v_ue) == -1 ||
+	    lk_get(y, root, "rtc.use_stun_port_as_ice", &v_stun) == -1 ||
+	    ice_families(y, root, p, &fam) == -1)
 		return -1;
-	n_tcp = yget(y, rtc, "tcp_port");
-	n_udp = yget(y, rtc, "udp_port");
-	n_rs = yget(y, rtc, "port_range_start");
-	n_re = yget(y, rtc, "port_range_end");
-	if (yint(y, n_tcp, "rtc.tcp_port", 0, 65535, &tcp) == -1 ||
-	    yportrange(y, n_udp, "rtc.udp_port", &us, &ue) == -1 ||
-	    yint(y, n_rs, "rtc.port_range_start", 0, 65535, &rs) == -1 ||
-	    yint(y, n_re, "rtc.port_range_end", 0, 65535, &re) == -1 ||
-	    ybool(y, yget(y, rtc, "force_tcp"), "rtc.force_tcp",
-	    &force_tcp) == -1)
+	if (v_udp.n != NULL && v_udp.n->type != YAML_SCALAR_NODE)
+		prof_note(p, "rtc.udp_port at line %d is not a port or a range: "
+		    "LiveKit's PortRange reads scalars only and ignores it",
+		    (int)v_udp.n->start_mark.line + 1);
+	if (vint(y, &v_tcp, "rtc.tcp_port", 0, 65535, &tcp) == -1 ||
+	    vportrange(y, &v_udp, &v_us, &v_ue, "rtc.udp_port", &us,
+	    &ue) == -1 ||
+	    vbool(y, &v_stun, "rtc.use_stun_port_as_ice", &stun) == -1 ||
+	    vint(y, &v_rs, "rtc.port_range_start", 0, 65535, &rs) == -1 ||
+	    vint(y, &v_re, "rtc.port_range_end", 0, 65535, &re) == -1 ||
+	    vbool(y, &v_ft, "rtc.force_tcp", &force_tcp) == -1)
 		return -1;
 
 	if (tcp != 0) {
-		if (add_ep(y, p, "ice-tcp", IPPROTO_TCP, tcp, tcp, FAM_ALL,
-		    n_tcp ? "rtc.tcp_port" : "rtc.tcp_port (default)",
-		    n_tcp) == -1)
+		if (add_ep(y, p, "ice-tcp", IPPROTO_TCP, tcp, tcp, fam,
+		    v_tcp.n || v_tcp.s ? "rtc.tcp_port" :
+		    "rtc.tcp_port (default)", &v_tcp) == -1)
 			return -1;
 	} else
 		prof_note(p, "rtc.tcp_port is 0: ICE/TCP is off, clients "
@@ -297,20 +650,46 @@ rtc_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p)
 	}
 	if (rs != 0 && re != 0) {
 		if (rs > re)
-			return yerr(y, n_rs, "rtc.port_range_start", "range "
+			return verr(y, &v_rs, "rtc.port_range_start", "range "
 			    "start %ld is above its end %ld "
 			    "(rtc.port_range_end)", rs, re);
-		if (n_udp != NULL)
+		if (us != 0)
 			prof_note(p, "rtc.udp_port is ignored: LiveKit uses "
 			    "rtc.port_range_start/end when both are set");
-		return add_ep(y, p, "ice-udp", IPPROTO_UDP, rs, re, FAM_ALL,
-		    "rtc.port_range_start/end", n_rs);
+		if (stun)
+			prof_note(p, "rtc.use_stun_port_as_ice is ignored: "
+			    "LiveKit uses it with rtc.udp_port only");
+		return add_ep(y, p, "ice-udp", IPPROTO_UDP, rs, re, fam,
+		    "rtc.port_range_start/end", &v_rs);
 	}
-	if (us != 0)
-		return add_ep(y, p, "ice-udp", IPPROTO_UDP, us, ue, FAM_ALL,
-		    "rtc.udp_port", n_udp);
+	if (us != 0) {
+		struct lkv u = v_udp;
+		struct lk_set s;
+
+		if (y->udp_port[0] != '\0') {
+			memset(&s, 0, sizeof(s));
+			(void)snprintf(s.from, sizeof(s.from), "%s", y->udp_from);
+			u.s = &s;
+			u.n = NULL;
+		}
+		if (ue > us)
+			prof_note(p, "rtc.udp_port %ld-%ld: LiveKit opens a mux "
+			    "socket on the first ports only, one per CPU (the "
+			    "whole range is opened here)", us, ue);
+		if (add_ep(y, p, "ice-udp", IPPROTO_UDP, us, ue, fam,
+		    "rtc.udp_port", &u) == -1)
+			return -1;
+		/* mediatransportutil NewWebRTCConfig: 3478 as well (1.9.1+). */
+		if (stun && y->ver >= LK_V1_9_1)
+			return add_ep(y, p, "ice-udp-3478", IPPROTO_UDP, 3478,
+			    3478, fam, "rtc.use_stun_port_as_ice", &v_stun);
+		if (stun)
+			prof_note(p, "rtc.use_stun_port_as_ice is ignored: "
+			    "LiveKit %s predates it (1.9.1)", p->lk_version);
+		return 0;
+	}
 	if (rs != 0)
-		return yerr(y, n_rs, "rtc.port_range_start", "set without "
+		return verr(y, &v_rs, "rtc.port_range_start", "set without "
 		    "rtc.port_range_end: LiveKit then takes any ephemeral UDP "
 		    "port, which no firewall rule can follow; set both, or "
 		    "rtc.udp_port");
@@ -318,149 +697,868 @@ rtc_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p)
 		prof_note(p, "rtc.port_range_end is ignored without "
 		    "rtc.port_range_start: LiveKit falls back to its default");
 	if (dev)
-		return add_ep(y, p, "ice-udp", IPPROTO_UDP, 7882, 7882, FAM_ALL,
+		return add_ep(y, p, "ice-udp", IPPROTO_UDP, 7882, 7882, fam,
 		    "rtc.udp_port (development default)", NULL);
-	return add_ep(y, p, "ice-udp", IPPROTO_UDP, 50000, 60000, FAM_ALL,
+	return add_ep(y, p, "ice-udp", IPPROTO_UDP, 50000, 60000, fam,
 	    "rtc.port_range_start/end (default)", NULL);
 }
 
+/*
+ * turn.bind_addresses (1.10.1 and later): the families TURN serves. Go's
+ * net.Listen("tcp"/"udp") on a wildcard (0.0.0.0, ::, or "") opens one
+ * dual-stack socket; a specific address serves its own family only.
+ */
 static int
-turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p)
+bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
+    int *v6node)
 {
-	yaml_node_t *turn, *n_en, *n_udp, *n_tls, *n_bind;
-	long udp = 0, tls = 0, rs = 0, re = 0;
-	int enabled = 0, ext = 0;
-	unsigned fam = FAM_IPV4, tls_fam;
+	struct in6_addr a6;
+	struct in_addr a4;
+	yaml_node_item_t *it;
+	yaml_node_t *a;
+	const char *s;
 
-	if (ymap(y, root, "turn", &turn) == -1)
+	*fam = 0;
+	*wild = 0;
+	*v6node = 0;
+	if (v->s != NULL)
+		return verr(y, v, "turn.bind_addresses", "LiveKit has no flag "
+		    "for it");
+	if (v->n == NULL)
+		return 0;
+	if (v->n->type != YAML_SEQUENCE_NODE)
+		return verr(y, v, "turn.bind_addresses", "expected a list of "
+		    "addresses");
+	for (it = v->n->data.sequence.items.start;
+	    it < v->n->data.sequence.items.top; it++) {
+		a = yaml_document_get_node(&y->doc, *it);
+		if (a == NULL || a->type != YAML_SCALAR_NODE)
+			return yerr(y, a, "turn.bind_addresses",
+			    "expected an address");
+		s = sval(a);
+		/* NewTurnServer: anything not IPv4 relays at node_ip's IPv6. */
+		if (inet_pton(AF_INET, s, &a4) != 1)
+			*v6node = 1;
+		if (s[0] == '\0' || strcmp(s, "0.0.0.0") == 0 ||
+		    strcmp(s, "::") == 0) {
+			*fam |= FAM_ALL;
+			*wild = 1;
+		} else if (inet_pton(AF_INET, s, &a4) == 1)
+			*fam |= FAM_IPV4;
+		else if (inet_pton(AF_INET6, s, &a6) == 1)
+			*fam |= FAM_IPV6;
+		else
+			return yerr(y, a, "turn.bind_addresses",
+			    "\"%s\" is not an IP address: LiveKit's listen "
+			    "fails on it", s);
+	}
+	return 0;
+}
+
+static int
+turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
+{
+	struct lkv v_en, v_udp, v_tls, v_ext, v_dom, v_bind, v_rs, v_re;
+	long udp = 0, tls = 0, rs = 0, re = 0;
+	int enabled = 0, ext = 0, wild = 0, nbind = 1, v6node = 0;
+	char node_ip[128] = "";
+	struct lkv v_node;
+	unsigned fam = FAM_IPV4;
+	enum prof_famwhy why = PROF_WHY_TURN_V4ONLY;
+	char domain[128] = "";
+	struct prof_endpoint *e;
+
+	if (lk_get(y, root, "turn.enabled", &v_en) == -1 ||
+	    lk_get(y, root, "turn.udp_port", &v_udp) == -1 ||
+	    lk_get(y, root, "turn.tls_port", &v_tls) == -1 ||
+	    lk_get(y, root, "turn.external_tls", &v_ext) == -1 ||
+	    lk_get(y, root, "turn.domain", &v_dom) == -1 ||
+	    lk_get(y, root, "turn.bind_addresses", &v_bind) == -1 ||
+	    lk_get(y, root, "turn.relay_range_start", &v_rs) == -1 ||
+	    lk_get(y, root, "turn.relay_range_end", &v_re) == -1)
 		return -1;
-	n_en = yget(y, turn, "enabled");
-	n_udp = yget(y, turn, "udp_port");
-	n_tls = yget(y, turn, "tls_port");
-	n_bind = yget(y, turn, "bind_addresses");
-	if (ybool(y, n_en, "turn.enabled", &enabled) == -1 ||
-	    yint(y, n_udp, "turn.udp_port", 0, 65535, &udp) == -1 ||
-	    yint(y, n_tls, "turn.tls_port", 0, 65535, &tls) == -1 ||
-	    ybool(y, yget(y, turn, "external_tls"), "turn.external_tls",
-	    &ext) == -1 ||
-	    yint(y, yget(y, turn, "relay_range_start"), "turn.relay_range_start",
-	    0, 65535, &rs) == -1 ||
-	    yint(y, yget(y, turn, "relay_range_end"), "turn.relay_range_end",
-	    0, 65535, &re) == -1)
+	if (vbool(y, &v_en, "turn.enabled", &enabled) == -1 ||
+	    vint(y, &v_udp, "turn.udp_port", INT32_MIN, 65535, &udp) == -1 ||
+	    vint(y, &v_tls, "turn.tls_port", INT32_MIN, 65535, &tls) == -1 ||
+	    vbool(y, &v_ext, "turn.external_tls", &ext) == -1 ||
+	    vstr(y, &v_dom, "turn.domain", domain, sizeof(domain)) == -1 ||
+	    vint(y, &v_rs, "turn.relay_range_start", 0, 65535, &rs) == -1 ||
+	    vint(y, &v_re, "turn.relay_range_end", 0, 65535, &re) == -1)
 		return -1;
+	/* NewTurnServer: a port <= 0 is off. */
+	if (udp < 0)
+		udp = 0;
+	if (tls < 0)
+		tls = 0;
 	if (!enabled) {
 		prof_note(p, "TURN is off (turn.enabled is not true): clients "
 		    "that cannot reach ICE directly have no relay");
 		return 0;
 	}
 	if (udp == 0 && tls == 0)
-		return yerr(y, n_en, "turn.enabled", "TURN is enabled but "
+		return verr(y, &v_en, "turn.enabled", "TURN is enabled but "
 		    "neither turn.udp_port nor turn.tls_port is set: LiveKit "
 		    "itself refuses to start (\"invalid TURN ports\")");
-	if (n_bind != NULL) {
-		if (ybind_families(y, n_bind, &fam) == -1)
+	if (tls != 0 && domain[0] == '\0')
+		return verr(y, &v_tls, "turn.tls_port", "TURN/TLS needs "
+		    "turn.domain: LiveKit refuses to start without it "
+		    "(\"TURN domain required\"), and it is the name clients "
+		    "are told");
+
+	if (y->ver >= LK_V1_10_1) {
+		/* Config default ["0.0.0.0"]; a null or [] empties it. */
+		fam = FAM_ALL;
+		wild = 1;
+		why = PROF_WHY_TURN_BIND;
+		if (v_bind.n != NULL || v_bind.s != NULL) {
+			if (bind_families(y, &v_bind, &fam, &wild,
+			    &v6node) == -1)
+				return -1;
+			nbind = (int)(v_bind.n->data.sequence.items.top -
+			    v_bind.n->data.sequence.items.start);
+		} else {
+			struct lkv t;
+			int found = 0;
+
+			if (lk_get(y, root, "turn", &t) == -1)
+				return -1;
+			if (t.n != NULL && t.n->type == YAML_MAPPING_NODE) {
+				(void)yfind(y, t.n, "bind_addresses", 0, &found);
+				if (found)
+					nbind = 0;	/* null: yaml.v3 empties it */
+			}
+		}
+		if (nbind == 0)
+			return eb_set(y->eb, y->file, 0, 0, "turn.bind_addresses",
+			    "an empty list: TURN would have no socket and "
+			    "LiveKit refuses to start (pion/turn: no "
+			    "PacketConnConfigs and no ListenerConfigs); remove "
+			    "the key for its default, 0.0.0.0 (dual-stack)");
+	} else if (v_bind.n != NULL)
+		prof_note(p, "turn.bind_addresses is ignored: LiveKit %s binds "
+		    "TURN to 0.0.0.0 whatever it says (the key came in "
+		    "1.10.1)", p->lk_version);
+
+	if (v6node && (lk_get(y, root, "rtc.node_ip", &v_node) == -1 ||
+	    vstr(y, &v_node, "rtc.node_ip", node_ip, sizeof(node_ip)) == -1))
+		return -1;
+	/* updateFromCLI: --node-ip (NODE_IP) after the generated flags. */
+	if (y->node_ip[0] != '\0')
+		(void)snprintf(node_ip, sizeof(node_ip), "%s", y->node_ip);
+	if (v6node && strchr(node_ip, ':') == NULL)
+		prof_note(p, "turn.bind_addresses has an address that is not "
+		    "IPv4: LiveKit relays its allocations at rtc.node_ip's IPv6 "
+		    "address and refuses to start without one (\"no matching "
+		    "node IP for relay\"); its automatic node IP is a single "
+		    "address, IPv4 when there is one: set rtc.node_ip: "
+		    "\"<ipv4>,<ipv6>\"");
+	if (udp != 0) {
+		if (add_ep(y, p, "turn-udp", IPPROTO_UDP, udp, udp, fam,
+		    "turn.udp_port", &v_udp) == -1)
 			return -1;
-		prof_note(p, "turn.bind_addresses is set (LiveKit 1.10.1 and "
-		    "later): TURN serves the families of those addresses");
+		p->ep[p->n - 1].famwhy = why;
 	}
-	if (udp != 0 && add_ep(y, p, "turn-udp", IPPROTO_UDP, udp, udp, fam,
-	    "turn.udp_port", n_udp) == -1)
-		return -1;
-	tls_fam = ext ? FAM_ALL : fam;
-	if (tls != 0 && add_ep(y, p, "turn-tls", IPPROTO_TCP, tls, tls, tls_fam,
-	    "turn.tls_port", n_tls) == -1)
-		return -1;
-	if (tls != 0 && ext)
-		prof_note(p, "turn.external_tls is true: a TLS proxy in front "
-		    "terminates TURN/TLS on port %ld and serves it over IPv4 "
-		    "and IPv6 (it must listen on both)", tls);
-	if (tls != 0 && !ext && yget(y, turn, "domain") == NULL)
-		prof_note(p, "turn.domain is not set: LiveKit refuses to start "
-		    "TURN/TLS without it (\"TURN domain required\")");
-	if (n_bind == NULL && tls != 0 && !ext)
-		prof_note(p, "TURN is IPv4 only: LiveKit up to 1.10.0 binds it "
-		    "to udp4/tcp4; IPv6 clients can reach TURN/TLS only "
-		    "through a dual-stack TLS proxy (turn.external_tls: true)");
-	else if (n_bind == NULL && udp != 0)
-		prof_note(p, "TURN/UDP is IPv4 only: LiveKit up to 1.10.0 binds "
-		    "it to udp4%s", tls != 0 ? "; IPv6 clients use TURN/TLS "
-		    "through the proxy" : "; IPv6 clients have no TURN");
+	if (tls != 0) {
+		if (add_ep(y, p, "turn-tls", IPPROTO_TCP, tls, tls, fam,
+		    "turn.tls_port", &v_tls) == -1)
+			return -1;
+		e = &p->ep[p->n - 1];
+		e->famwhy = why;
+		(void)snprintf(e->client_host, sizeof(e->client_host), "%s",
+		    domain);
+		e->client_port = 443;
+		if (tls != 443) {
+			/* What clients use: probed, never opened by portward. */
+			if (add_ep(y, p, "turn-tls-443", IPPROTO_TCP, 443, 443,
+			    FAM_ALL, "turn.domain:443 (told to clients)",
+			    &v_dom) == -1)
+				return -1;
+			e = &p->ep[p->n - 1];
+			e->flags |= PROF_EP_CLIENT;
+			(void)snprintf(e->client_host, sizeof(e->client_host),
+			    "%s", domain);
+			e->client_port = 443;
+		}
+	}
+	if (tls != 0 && ext && tls != 443)
+		prof_note(p, "LiveKit tells clients turns:%s:443, and "
+		    "turn.external_tls says a TLS proxy there hands TURN to "
+		    "LiveKit's plain TCP on %ld: the proxy must route SNI %s on "
+		    "443 to it; %ld is opened as configured, but only the proxy "
+		    "needs it (443 is the proxy's, portward does not open it)",
+		    domain, tls, domain, tls);
+	else if (tls != 0 && ext)
+		prof_note(p, "turn.external_tls with turn.tls_port 443: LiveKit "
+		    "listens for plain TCP on 443, where clients expect TLS; "
+		    "the proxy that terminates TLS for %s:443 cannot share "
+		    "this host's 443", domain);
+	else if (tls != 0 && tls != 443)
+		prof_note(p, "LiveKit tells clients turns:%s:443, but its "
+		    "TURN/TLS listens on %ld: no client uses %ld; set "
+		    "turn.tls_port: 443, or route SNI %s on 443 to %ld (TLS "
+		    "passthrough)", domain, tls, tls, domain, tls);
+	if (y->ver < LK_V1_10_1)
+		prof_note(p, "TURN is IPv4 only: LiveKit %s binds it to "
+		    "udp4/tcp4 0.0.0.0 (1.10.1 and later serve IPv6 too)%s",
+		    p->lk_version, tls != 0 ? "; IPv6 clients reach TURN/TLS "
+		    "only through a dual-stack TLS proxy on 443 "
+		    "(turn.external_tls: true)" : "");
+	else if (fam == FAM_IPV4)
+		prof_note(p, "turn.bind_addresses lists IPv4 addresses only: "
+		    "TURN serves no IPv6 client; add \"::\" or remove the key "
+		    "(its default, 0.0.0.0, is dual-stack)");
+	else if (fam == FAM_IPV6)
+		prof_note(p, "turn.bind_addresses lists IPv6 addresses only: "
+		    "TURN serves no IPv4 client");
+	else if (!wild)
+		prof_note(p, "turn.bind_addresses: TURN serves only the "
+		    "addresses listed, one socket each");
 	if (rs == 0 || re == 0) {
+		/* config.NewConfig's default; development mode: 30000-30002. */
 		rs = 30000;
-		re = 40000;
+		re = dev ? 30002 : 40000;
 	}
 	prof_note(p, "TURN relay ports %ld-%ld/udp are not opened: LiveKit's "
-	    "TURN relays to the SFU on this host", rs, re);
+	    "TURN relays only to the SFU on this host", rs, re);
+	return 0;
+}
+
+/*
+ * The TCP ports LiveKit binds besides ICE and TURN (pkg/service/server.go
+ * NewLivekitServer, Start): the signal port, Prometheus (the deprecated
+ * prometheus_port wins over prometheus.port) and the debug handler.
+ * Never opened; two listeners on one port are LiveKit's start-up error.
+ */
+static int
+port_notes(struct ydoc *y, yaml_node_t *root, struct profile *p)
+{
+	static const char *const what[3] = { "the signal port", "Prometheus",
+	    "the debug handler" };
+	struct lkv v[4], *vp[3];
+	long port[3] = { 7880, 0, 0 }, oldprom = 0;
+	size_t i, k;
+
+	if (lk_get(y, root, "port", &v[0]) == -1 ||
+	    lk_get(y, root, "prometheus.port", &v[1]) == -1 ||
+	    lk_get(y, root, "debug_handler.port", &v[2]) == -1 ||
+	    lk_get(y, root, "prometheus_port", &v[3]) == -1 ||
+	    vint(y, &v[0], "port", 0, 65535, &port[0]) == -1 ||
+	    vint(y, &v[1], "prometheus.port", 0, 65535, &port[1]) == -1 ||
+	    vint(y, &v[2], "debug_handler.port", 0, 65535, &port[2]) == -1 ||
+	    vint(y, &v[3], "prometheus_port", 0, 65535, &oldprom) == -1)
+		return -1;
+	vp[0] = &v[0];
+	vp[1] = &v[1];
+	vp[2] = &v[2];
+	if (oldprom != 0) {
+		port[1] = oldprom;
+		vp[1] = &v[3];
+	}
+	for (k = 0; k < 3; k++) {
+		if (port[k] == 0)
+			continue;
+		for (i = 0; i < p->n; i++) {
+			const struct prof_endpoint *e = &p->ep[i];
+
+			if (e->proto != IPPROTO_TCP ||
+			    (e->flags & PROF_EP_CLIENT) ||
+			    port[k] < e->port || port[k] > e->port_end)
+				continue;
+			return verr(y, vp[k], k == 0 ? "port" : k == 1 &&
+			    oldprom ? "prometheus_port" : k == 1 ?
+			    "prometheus.port" : "debug_handler.port", "%s, "
+			    "%ld, is also %s (%s): LiveKit cannot bind both",
+			    what[k], port[k], e->name, e->origin);
+		}
+		for (i = 0; i < k; i++)
+			if (port[i] == port[k])
+				return verr(y, vp[k], k == 1 && oldprom ?
+				    "prometheus_port" : k == 1 ?
+				    "prometheus.port" : "debug_handler.port",
+				    "%s, %ld, is also %s: LiveKit cannot bind "
+				    "both", what[k], port[k], what[i]);
+	}
+	prof_note(p, "signal port %ld/tcp (API and WebSocket) is not opened: "
+	    "publish it through your TLS reverse proxy", port[0]);
+	if (port[1] != 0)
+		prof_note(p, "Prometheus port %ld/tcp (%s) is not opened: scrape "
+		    "it from inside", port[1], oldprom ? "prometheus_port" :
+		    "prometheus.port");
+	if (port[2] != 0)
+		prof_note(p, "debug handler port %ld/tcp is not opened: it is "
+		    "for this host only", port[2]);
+	return 0;
+}
+
+/* ---- strict keys ---- */
+
+/*
+ * src/lk_keys.c is LiveKit 1.13.5's table. Against 1.10.0's (the same
+ * generator at that tag, tools/lk_keys.md) these keys came later, and
+ * one went away. Between the two releases the newer table is used.
+ */
+static const char *const after_1_10_0[] = {
+	"api", "debug_handler", "enable_participant_data_blob",
+	"rtc.advertise_internal_ip", "rtc.skip_external_ip_validation",
+	"rtc.host_acceptance_min_wait", "rtc.srflx_acceptance_min_wait",
+	"rtc.prflx_acceptance_min_wait", "rtc.relay_acceptance_min_wait",
+	"rtc.allow_udp_unstable_fallback", "rtc.tcp_fallback_rtt_threshold",
+	"rtc.datachannel_data_track_target_latency",
+	"rtc.turn_servers[].secret_file", "turn.bind_addresses",
+	"turn.ttl_seconds", "turn.allow_restricted_peer_cidrs",
+	"turn.deny_peer_cidrs", "agents.enable_user_data_redaction",
+	"agents.target_load", "limit.max_data_blob_key_length",
+	"limit.max_data_blobs_size",
+	"limit.max_data_track_custom_encoding_length", NULL
+};
+
+static int
+key_known(struct ydoc *y, const char *path, const struct lk_key **key,
+    int *later)
+{
+	static const struct lk_key gone = { "room.create_room_enabled",
+	    LK_BOOL };
+	size_t i;
+
+	*later = 0;
+	if (y->ver < LK_V1_10_1) {
+		if (strcmp(path, gone.path) == 0)
+			return *key = &gone, 1;
+		for (i = 0; after_1_10_0[i] != NULL; i++)
+			if (strcmp(path, after_1_10_0[i]) == 0) {
+				*later = 1;
+				return *key = NULL, 0;
+			}
+	}
+	return (*key = lk_key_find(path)) != NULL;
+}
+
+/*
+ * LiveKit decodes its YAML with KnownFields(true) unless
+ * --disable-strict-config: an unknown key anywhere is a start-up error,
+ * also one that came in through a merge key. Duplicate keys are an error
+ * in yaml.v3 whatever the mode.
+ */
+static int
+check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
+{
+	yaml_node_pair_t *pair, *q;
+	yaml_node_item_t *it;
+	yaml_node_t *k, *v, *k2;
+	const struct lk_key *key;
+	char sub[256];
+	int later;
+
+	if (n == NULL || depth > 64)
+		return 0;
+	if (n->type == YAML_SEQUENCE_NODE) {
+		key = lk_key_find(path);
+		if (key == NULL || key->kind != LK_LISTOF)
+			return 0;
+		(void)snprintf(sub, sizeof(sub), "%s[]", path);
+		for (it = n->data.sequence.items.start;
+		    it < n->data.sequence.items.top; it++)
+			if (check_keys(y, yaml_document_get_node(&y->doc, *it),
+			    sub, depth + 1) == -1)
+				return -1;
+		return 0;
+	}
+	if (n->type != YAML_MAPPING_NODE)
+		return 0;
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(&y->doc, pair->key);
+		v = yaml_document_get_node(&y->doc, pair->value);
+		if (k == NULL || v == NULL)
+			continue;
+		if (is_merge(k)) {
+			if (v->type == YAML_MAPPING_NODE) {
+				if (check_keys(y, v, path, depth + 1) == -1)
+					return -1;
+			} else if (v->type == YAML_SEQUENCE_NODE) {
+				for (it = v->data.sequence.items.start;
+				    it < v->data.sequence.items.top; it++)
+					if (check_keys(y, yaml_document_get_node(
+					    &y->doc, *it), path, depth + 1) == -1)
+						return -1;
+			} else
+				return yerr(y, v, "<<", "a merge key takes a "
+				    "mapping or a list of mappings");
+			continue;
+		}
+		if (k->type != YAML_SCALAR_NODE)
+			return yerr(y, k, path, "a key must be a plain string");
+		for (q = n->data.mapping.pairs.start; q < pair; q++) {
+			k2 = yaml_document_get_node(&y->doc, q->key);
+			if (k2 != NULL && k2->type == YAML_SCALAR_NODE &&
+			    strcmp(sval(k2), sval(k)) == 0)
+				return yerr(y, k, sval(k), "defined twice (first "
+				    "at line %d): LiveKit's YAML parser refuses "
+				    "it", (int)k2->start_mark.line + 1);
+		}
+		if (!y->strict)
+			continue;
+		if (path[0] == '\0')
+			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
+		else {
+			key = lk_key_find(path);
+			if (key != NULL && (key->kind == LK_ANYMAP ||
+			    key->kind == LK_ANY))
+				continue;
+			if (key != NULL && key->kind == LK_MAPOF) {
+				(void)snprintf(sub, sizeof(sub), "%s.*", path);
+				if (check_keys(y, v, sub, depth + 1) == -1)
+					return -1;
+				continue;
+			}
+			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
+		}
+		if (!key_known(y, sub, &key, &later))
+			return yerr(y, k, sub, "LiveKit %s has no such key%s: "
+			    "its strict parser refuses the file (\"field %s not "
+			    "found\"); fix the key (livekit-server "
+			    "--disable-strict-config would ignore it)",
+			    y->verstr, later ? " (it came after 1.10.0)" : "",
+			    sval(k));
+		if (key->kind == LK_MAP || key->kind == LK_LISTOF ||
+		    key->kind == LK_MAPOF)
+			if (check_keys(y, v, sub, depth + 1) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/* ---- versions ---- */
+
+long
+lk_version_num(const char *s)
+{
+	long a, b, c;
+	int n = 0;
+
+	if (s == NULL)
+		return -1;
+	if (*s == 'v')
+		s++;
+	if (sscanf(s, "%ld.%ld.%ld%n", &a, &b, &c, &n) != 3 || n == 0 ||
+	    (s[n] != '\0' && s[n] != '-' && s[n] != '+') || a < 0 || b < 0 ||
+	    c < 0 || a > 99 || b > 99 || c > 99 || !isdigit((unsigned char)*s))
+		return -1;
+	return a * 10000 + b * 100 + c;
+}
+
+int
+lk_version_parse_output(const char *out, char *buf, size_t len)
+{
+	const char *p;
+	char v[16];
+	size_t n;
+
+	/* urfave/cli: "livekit-server version 1.13.5". */
+	if ((p = strstr(out, "version ")) == NULL)
+		return -1;
+	p += 8;
+	for (n = 0; n < sizeof(v) - 1 && (isdigit((unsigned char)p[n]) ||
+	    p[n] == '.' || p[n] == 'v'); n++)
+		v[n] = p[n];
+	v[n] = '\0';
+	if (lk_version_num(v) == -1)
+		return -1;
+	(void)snprintf(buf, len, "%s", v[0] == 'v' ? v + 1 : v);
+	return 0;
+}
+
+/* ---- the command line and the environment ---- */
+
+/* LiveKit's own flags (cmd/server/main.go baseFlags): value-taking? */
+static const struct {
+	const char	*name;
+	int		 value;
+} base_flags[] = {
+	{ "bind", 1 }, { "config", 1 }, { "config-body", 1 },
+	{ "key-file", 1 }, { "keys", 1 }, { "region", 1 }, { "node-ip", 1 },
+	{ "udp-port", 1 }, { "redis-host", 1 }, { "redis-password", 1 },
+	{ "turn-cert", 1 }, { "turn-key", 1 }, { "cpuprofile", 1 },
+	{ "memprofile", 1 }, { "dev", 0 }, { "disable-strict-config", 0 },
+};
+
+struct lk_cmd {
+	const char	*config;	/* --config */
+	const char	*body;		/* --config-body */
+	const char	*body_from;
+	int		 disable_strict;
+};
+
+/*
+ * A generated flag (config.GenerateCLIFlags): 0 if there is none, 1 if
+ * it takes a value, 2 for a bool. Scalars of the table, less the two
+ * structs whose fields get flags instead (PortRange, NodeIP).
+ */
+static const char *const struct_fields[] = { "rtc.udp_port.start",
+    "rtc.udp_port.end", "rtc.node_ip.ipv4", "rtc.node_ip.ipv6", NULL };
+
+static int
+gen_flag(const char *name)
+{
+	const struct lk_key *k;
+	size_t i;
+
+	for (i = 0; struct_fields[i] != NULL; i++)
+		if (strcmp(name, struct_fields[i]) == 0)
+			return 1;
+	if (strcmp(name, "rtc.udp_port") == 0 ||
+	    strcmp(name, "rtc.node_ip") == 0 ||
+	    (k = lk_key_find(name)) == NULL)
+		return 0;
+	return k->kind == LK_BOOL ? 2 : k->kind == LK_SCALAR ? 1 : 0;
+}
+
+static int
+add_set(struct ydoc *y, struct lk_set *arr, size_t *n, const char *key,
+    const char *val, const char *from)
+{
+	if (*n >= LK_MAX_SET)
+		return eb_set(y->eb, y->cmd_where, 0, 0, from, "more than %d "
+		    "LiveKit settings", LK_MAX_SET);
+	if (snprintf(arr[*n].key, sizeof(arr[*n].key), "%s", key) >=
+	    (int)sizeof(arr[*n].key) ||
+	    snprintf(arr[*n].val, sizeof(arr[*n].val), "%s", val) >=
+	    (int)sizeof(arr[*n].val))
+		return eb_set(y->eb, y->cmd_where, 0, 0, from, "too long");
+	(void)snprintf(arr[*n].from, sizeof(arr[*n].from), "%.63s", from);
+	(*n)++;
+	return 0;
+}
+
+/* The generated variable of a key: LIVEKIT_ + upper case, '.' -> '_'. */
+static const char *
+env_key(const char *var, char *key, size_t len)
+{
+	const struct lk_key *k;
+	const char *path;
+	char want[96];
+	size_t i, j;
+
+
+	if (strncmp(var, "LIVEKIT_", 8) != 0)
+		return NULL;
+	for (i = 0; (k = lk_key_at(i)) != NULL || struct_fields[i -
+	    lk_nkeys] != NULL; i++) {
+		path = k != NULL ? k->path : struct_fields[i - lk_nkeys];
+		if (gen_flag(path) == 0 || strchr(path, '*') ||
+		    strchr(path, '['))
+			continue;
+		for (j = 0; path[j] != '\0' && j < sizeof(want) - 9; j++)
+			want[j] = path[j] == '.' ? '_' :
+			    (char)toupper((unsigned char)path[j]);
+		want[j] = '\0';
+		if (strcmp(var + 8, want) == 0) {
+			(void)snprintf(key, len, "%s", path);
+			return key;
+		}
+	}
+	return NULL;
+}
+
+static int
+read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
+{
+	char name[96], key[96];
+	const char *eq;
+	size_t i;
+
+	for (i = 0; i < o->nenv; i++) {
+		if ((eq = strchr(o->env[i], '=')) == NULL ||
+		    (size_t)(eq - o->env[i]) >= sizeof(name))
+			continue;
+		(void)snprintf(name, sizeof(name), "%.*s",
+		    (int)(eq - o->env[i]), o->env[i]);
+		if (strcmp(name, "LIVEKIT_CONFIG") == 0) {
+			if (eq[1] != '\0') {
+				cmd->body = eq + 1;
+				cmd->body_from = "LIVEKIT_CONFIG";
+			}
+		} else if (strcmp(name, "NODE_IP") == 0) {
+			(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s",
+			    eq + 1);
+		} else if (strcmp(name, "UDP_PORT") == 0) {
+			(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s",
+			    eq + 1);
+			(void)snprintf(y->udp_from, sizeof(y->udp_from),
+			    "UDP_PORT");
+		} else if (env_key(name, key, sizeof(key)) != NULL &&
+		    add_set(y, y->env, &y->nenv, key, eq + 1, name) == -1)
+			return -1;
+	}
 	return 0;
 }
 
 static int
-unexposed_notes(struct ydoc *y, yaml_node_t *root, struct profile *p)
+read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 {
-	long sig = 7880, prom = 0;
+	char name[60], from[64];
+	const char *a, *val, *eq;
+	size_t i, k;
+	int isbase, takes;
 
-	if (yint(y, yget(y, root, "port"), "port", 1, 65535, &sig) == -1 ||
-	    yint(y, yget(y, root, "prometheus_port"), "prometheus_port", 0,
-	    65535, &prom) == -1)
-		return -1;
-	prof_note(p, "signal port %ld/tcp (API and WebSocket) is not opened: "
-	    "publish it through your TLS reverse proxy", sig);
-	if (prom != 0)
-		prof_note(p, "prometheus_port %ld/tcp is not opened: scrape it "
-		    "from inside", prom);
+	for (i = 1; i < o->argc; i++) {
+		a = o->argv[i];
+		if (strcmp(a, "--") == 0 || a[0] != '-' || a[1] == '\0')
+			return eb_set(y->eb, y->cmd_where, 0, 0, a, "not a "
+			    "livekit-server flag: a subcommand or argument "
+			    "does not start the server portward expects");
+		a += a[1] == '-' ? 2 : 1;
+		eq = strchr(a, '=');
+		(void)snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a) :
+		    (int)strlen(a), a);
+		(void)snprintf(from, sizeof(from), "--%s", name);
+		isbase = -1;
+		for (k = 0; k < sizeof(base_flags) / sizeof(base_flags[0]); k++)
+			if (strcmp(name, base_flags[k].name) == 0)
+				isbase = (int)k;
+		if (isbase >= 0)
+			takes = base_flags[isbase].value;
+		else if (gen_flag(name) != 0) {
+			if (y->ver < LK_V1_3_0)
+				return eb_set(y->eb, y->cmd_where, 0, 0, from,
+				    "LiveKit %s has no generated flags (they "
+				    "came in 1.3.0)", y->verstr);
+			takes = gen_flag(name) == 1;
+		} else
+			return eb_set(y->eb, y->cmd_where, 0, 0, from,
+			    "livekit-server has no such flag (it refuses to "
+			    "start); portward reads its ports from the "
+			    "flags LiveKit knows");
+		if (eq != NULL)
+			val = eq + 1;
+		else if (!takes)
+			val = "true";
+		else if (i + 1 < o->argc)
+			val = o->argv[++i];
+		else
+			return eb_set(y->eb, y->cmd_where, 0, 0, from,
+			    "needs a value");
+		if (isbase < 0) {
+			if (add_set(y, y->flag, &y->nflag, name, val, from) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(name, "config") == 0)
+			cmd->config = val;
+		else if (strcmp(name, "config-body") == 0) {
+			cmd->body = val;
+			cmd->body_from = "--config-body";
+		} else if (strcmp(name, "node-ip") == 0) {
+			(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s", val);
+		} else if (strcmp(name, "udp-port") == 0) {
+			(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s",
+			    val);
+			(void)snprintf(y->udp_from, sizeof(y->udp_from),
+			    "--udp-port");
+		} else if (strcmp(name, "dev") == 0 ||
+		    strcmp(name, "disable-strict-config") == 0) {
+			struct lk_set s;
+			struct lkv v = { NULL, &s };
+			int b = 0;
+
+			memset(&s, 0, sizeof(s));
+			(void)snprintf(s.val, sizeof(s.val), "%s", val);
+			(void)snprintf(s.from, sizeof(s.from), "%s", from);
+			if (vbool(y, &v, name, &b) == -1)
+				return -1;
+			if (name[0] == 'd' && name[1] == 'e')
+				y->dev_flag = b;
+			else
+				cmd->disable_strict = b;
+		}
+	}
 	return 0;
 }
 
-int
-prof_load_livekit(const char *path, struct profile *p, struct errbuf *eb)
+static const char *
+base_name(const char *path)
 {
-	struct ydoc y;
-	yaml_parser_t parser;
-	yaml_node_t *root;
-	char *text;
-	size_t len;
-	int rc = -1;
+	const char *s = strrchr(path, '/');
 
-	memset(&y, 0, sizeof(y));
-	y.file = path;
-	y.eb = eb;
-	memset(p, 0, sizeof(*p));
-	p->kind = PROF_SRC_LIVEKIT;
-	if (snprintf(p->source, sizeof(p->source), "%s", path) >=
-	    (int)sizeof(p->source))
-		return eb_set(eb, path, 0, 0, NULL, "path too long");
-	if (fio_read(path, &text, &len, eb) == -1)
-		return -1;
-	if (!yaml_parser_initialize(&parser)) {
-		free(text);
-		return eb_set(eb, path, 0, 0, NULL, "out of memory");
+	return s ? s + 1 : path;
+}
+
+/* --config, relative to where LiveKit runs, names the file we read? */
+static int
+same_file(const char *arg, const char *workdir, const char *file)
+{
+	char joined[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+
+	if (arg[0] != '/' && workdir != NULL && workdir[0] != '\0') {
+		if (snprintf(joined, sizeof(joined), "%s/%s", workdir, arg) >=
+		    (int)sizeof(joined))
+			return 0;
+		arg = joined;
 	}
+	if (realpath(arg, a) != NULL && realpath(file, b) != NULL)
+		return strcmp(a, b) == 0;
+	return strcmp(arg, file) == 0;
+}
+
+static int
+load_yaml(struct ydoc *y, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+
+	if (!yaml_parser_initialize(&parser))
+		return eb_set(y->eb, y->file, 0, 0, NULL, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &y.doc)) {
-		eb_set(eb, path, (int)parser.problem_mark.line + 1,
+	if (!yaml_parser_load(&parser, &y->doc)) {
+		eb_set(y->eb, y->file, (int)parser.problem_mark.line + 1,
 		    (int)parser.problem_mark.column + 1, NULL,
 		    "malformed YAML: %s%s%s", parser.problem ? parser.problem :
 		    "error", parser.context ? " " : "",
 		    parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
-		free(text);
 		return -1;
 	}
 	yaml_parser_delete(&parser);
+	return 0;
+}
+
+int
+prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
+    struct errbuf *eb)
+{
+	static struct ydoc y;
+	struct lk_cmd cmd;
+	struct lkv v_dev;
+	yaml_node_t *root;
+	char *text = NULL;
+	size_t len = 0, i;
+	int rc = -1, dev = 0, loaded = 0;
+
+	memset(&y, 0, sizeof(y));
+	memset(&cmd, 0, sizeof(cmd));
+	y.file = o->file;
+	y.eb = eb;
+	y.dev_flag = -1;
+	y.cmd_where = o->cmd_where ? o->cmd_where : "supervise.command";
+	memset(p, 0, sizeof(*p));
+	p->kind = PROF_SRC_LIVEKIT;
+	if (snprintf(p->source, sizeof(p->source), "%s", o->file) >=
+	    (int)sizeof(p->source))
+		return eb_set(eb, o->file, 0, 0, NULL, "path too long");
+
+	if (o->version != NULL) {
+		if ((y.ver = lk_version_num(o->version)) == -1)
+			return eb_set(eb, o->version_from ? o->version_from :
+			    o->file, 0, 0, "livekit_version", "\"%s\" is not a "
+			    "LiveKit version (1.10.0, 1.13.5...)", o->version);
+		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
+		    o->version[0] == 'v' ? o->version + 1 : o->version);
+		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
+		    "%s", o->version_from ? o->version_from : "given");
+	} else {
+		y.ver = lk_version_num(LK_CURRENT_VERSION);
+		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
+		    LK_CURRENT_VERSION);
+		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
+		    "assumed: the current release");
+		prof_note(p, "no LiveKit version given (livekit_version) or "
+		    "read from livekit-server --version: portward models the "
+		    "current release, %s", LK_CURRENT_VERSION);
+	}
+
+	y.verstr = p->lk_version;
+	if (read_env(&y, o, &cmd) == -1)
+		return -1;
+	if (o->argc > 0 && strcmp(base_name(o->argv[0]), "livekit-server") == 0) {
+		if (read_argv(&y, o, &cmd) == -1)
+			return -1;
+	} else if (o->argc > 0)
+		prof_note(p, "supervise.command runs %s, not livekit-server: "
+		    "portward cannot read the flags it passes to LiveKit; the "
+		    "ports come from %s", base_name(o->argv[0]), o->file);
+	y.strict = !cmd.disable_strict;
+
+	/* getConfigString: a non-empty body wins over the file. */
+	if (cmd.body != NULL) {
+		static char where[128];
+
+		(void)snprintf(where, sizeof(where), "%s (in %s)",
+		    cmd.body_from, y.cmd_where);
+		y.file = where;
+		if (load_yaml(&y, cmd.body, strlen(cmd.body)) == -1)
+			return -1;
+		prof_note(p, "LiveKit reads its settings from %s, not from %s: "
+		    "so does portward", cmd.body_from, o->file);
+	} else {
+		if (cmd.config != NULL && !same_file(cmd.config, o->workdir,
+		    o->file))
+			return eb_set(eb, y.cmd_where, 0, 0, "--config", "LiveKit "
+			    "reads %s, but livekit_config is %s: portward would "
+			    "open the ports of another file; name one file in "
+			    "both", cmd.config, o->file);
+		if (o->argc > 0 && cmd.config == NULL &&
+		    strcmp(base_name(o->argv[0]), "livekit-server") == 0)
+			return eb_set(eb, y.cmd_where, 0, 0, "--config",
+			    "livekit-server is started without --config: "
+			    "LiveKit would run on its defaults, not on %s; "
+			    "add --config %s", o->file, o->file);
+		if (fio_read(o->file, &text, &len, eb) == -1)
+			return -1;
+		if (load_yaml(&y, text, len) == -1) {
+			free(text);
+			return -1;
+		}
+	}
+	loaded = 1;
 	root = yaml_document_get_root_node(&y.doc);
+	/*
+	 * getConfigString/NewConfig: an empty string is no configuration,
+	 * but text without a document (comments only) is Decode's io.EOF.
+	 */
+	if (root == NULL && (cmd.body != NULL ? cmd.body[0] != '\0' :
+	    len > 0)) {
+		eb_set(eb, y.file, 0, 0, NULL, "no settings, only comments or "
+		    "blank lines: LiveKit refuses to start (\"could not parse "
+		    "config: EOF\"); an empty file would give its defaults");
+		goto out;
+	}
 	if (root != NULL && !is_null(root) && root->type != YAML_MAPPING_NODE) {
 		yerr(&y, root, NULL, "expected a mapping of LiveKit settings");
 		goto out;
 	}
 	if (root != NULL && is_null(root))
 		root = NULL;
-	if (rtc_endpoints(&y, root, p) == -1 ||
-	    turn_endpoints(&y, root, p) == -1 ||
-	    unexposed_notes(&y, root, p) == -1)
+	if (check_keys(&y, root, "", 0) == -1)
+		goto out;
+	if (!y.strict)
+		prof_note(p, "--disable-strict-config: LiveKit ignores unknown "
+		    "keys, and so does portward");
+	if (lk_get(&y, root, "development", &v_dev) == -1 ||
+	    vbool(&y, &v_dev, "development", &dev) == -1)
+		goto out;
+	if (y.dev_flag != -1)
+		dev = y.dev_flag;
+	if (rtc_endpoints(&y, root, p, dev) == -1)
+		goto out;
+	for (i = 0; i < p->n; i++)
+		if (p->ep[i].families != FAM_ALL)
+			p->ep[i].famwhy = PROF_WHY_RTC_IPS;
+	if (turn_endpoints(&y, root, p, dev) == -1 ||
+	    port_notes(&y, root, p) == -1)
 		goto out;
 	rc = prof_validate(p, eb);
 out:
-	yaml_document_delete(&y.doc);
+	if (loaded)
+		yaml_document_delete(&y.doc);
 	free(text);
 	return rc;
+}
+
+int
+prof_load_livekit(const char *path, struct profile *p, struct errbuf *eb)
+{
+	struct lk_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.file = path;
+	return prof_load_livekit_ex(&o, p, eb);
 }

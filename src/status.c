@@ -60,6 +60,85 @@ conflict_covers(const struct nft_conflict *c, unsigned fam)
 	return 1;
 }
 
+/* The endpoint LiveKit serves behind what clients are told, or NULL. */
+static const struct prof_endpoint *
+backend_of(const struct profile *p, const struct prof_endpoint *e)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (!(p->ep[i].flags & PROF_EP_CLIENT) &&
+		    p->ep[i].client_port == e->port &&
+		    p->ep[i].proto == e->proto)
+			return &p->ep[i];
+	return NULL;
+}
+
+/*
+ * What clients are told (turns:DOMAIN:443) when LiveKit listens elsewhere:
+ * portward neither opens nor forwards it (the proxy's port), so only a
+ * listener and a probe from outside can say whether clients get through.
+ */
+static void
+verdict_client(const struct status_in *in, const struct prof_endpoint *e,
+    unsigned fam, struct cell *c)
+{
+	const struct prof_endpoint *b = backend_of(in->prof, e);
+	const char *fname = fam == FAM_IPV4 ? "IPv4" : "IPv6";
+	unsigned served = 0;
+	int i;
+
+	if (!(in->conf->families & fam)) {
+		set(c, "impossible", "family-disabled", "families in %s leaves "
+		    "out %s", in->conf->file, fam == FAM_IPV4 ? "ipv4" : "ipv6");
+		return;
+	}
+	for (i = 0; i < (int)in->nprobes; i++)
+		if (strcmp(in->probes[i].name, e->name) == 0 &&
+		    in->probes[i].fam == fam && in->probes[i].ok) {
+			set(c, "reachable", "", "clients are told %s:%u; reached "
+			    "from %s: %s", e->client_host, e->port,
+			    in->probes[i].reflector, in->probes[i].detail);
+			return;
+		}
+	if (in->have_lsn && in->conf->mode == CONF_MODE_HOST) {
+		served = lsn_families(in->lsn, in->nlsn, e->proto, e->port,
+		    e->port_end);
+		if (served == 0) {
+			set(c, "blocked", "client-port-not-served", "LiveKit "
+			    "tells clients turns:%s:%u, but nothing listens on "
+			    "%u/tcp here: set turn.tls_port: %u, or route SNI %s "
+			    "on %u to TURN on %u (a TLS proxy, with "
+			    "turn.external_tls: true if it terminates TLS)",
+			    e->client_host, e->port, e->port, e->port,
+			    e->client_host, e->port, b ? b->port : 0);
+			return;
+		}
+		if (!(served & fam)) {
+			set(c, "blocked", fam == FAM_IPV6 ? "listener-ipv4-only" :
+			    "listener-ipv6-only", "what listens on %u/tcp (told "
+			    "to clients as %s:%u) serves %s only: %s clients "
+			    "are refused", e->port, e->client_host, e->port,
+			    fam == FAM_IPV6 ? "IPv4" : "IPv6", fname);
+			return;
+		}
+	}
+	for (i = 0; i < (int)in->nprobes; i++)
+		if (strcmp(in->probes[i].name, e->name) == 0 &&
+		    in->probes[i].fam == fam) {
+			set(c, "blocked", "probe-failed", "clients are told %s:%u; "
+			    "not reached from %s: %s (portward does not open or "
+			    "forward %u: it is the TLS proxy's)", e->client_host,
+			    e->port, in->probes[i].reflector,
+			    in->probes[i].detail, e->port);
+			return;
+		}
+	set(c, "unknown", "not-measured", "clients are told %s:%u%s; portward "
+	    "does not open or forward it (the TLS proxy's); no probe from "
+	    "outside has proved it yet", e->client_host, e->port,
+	    served & fam ? ", and something listens there" : "");
+}
+
 static void
 verdict(const struct status_in *in, const struct prof_endpoint *e,
     unsigned fam, struct cell *c)
@@ -74,6 +153,10 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	unsigned served = 0;
 	char ports[16], ctx[96];
 
+	if (e->flags & PROF_EP_CLIENT) {
+		verdict_client(in, e, fam, c);
+		return;
+	}
 	(void)snprintf(ports, sizeof(ports), "%s/%s", prof_ports_str(e, ctx,
 	    sizeof(ctx)), prof_proto_name(e->proto));
 	/* Listeners are measured on this host only: host mode. */
@@ -83,9 +166,10 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	if (!(e->families & fam) && (served & fam)) {
 		set(c, "blocked", "profile-excludes-family", "something listens "
 		    "on %s over %s, but the profile says the SFU serves %s over "
-		    "%s only, so portward opens nothing for it: if your LiveKit "
-		    "serves it (1.10.1 and later: turn.bind_addresses), fix the "
-		    "profile", ports, fname, e->name, other);
+		    "%s only, so portward opens nothing for it: if your "
+		    "LiveKit serves it, fix the profile (for a livekit.yaml: "
+		    "livekit_version, turn.bind_addresses)", ports, fname,
+		    e->name, other);
 		return;
 	}
 	/* A probe from outside is a measurement: it settles the question. */
@@ -102,12 +186,28 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		return;
 	}
 	if (!(e->families & fam)) {
-		if (strncmp(e->name, "turn", 4) == 0 && fam == FAM_IPV6)
-			set(c, "impossible", "livekit-turn-ipv4-only", "LiveKit up "
-			    "to 1.10.0 binds TURN to IPv4 only: put a dual-stack "
-			    "TLS proxy in front and set turn.external_tls: true "
-			    "(TURN/TLS), or on 1.10.1 and later list an IPv6 "
-			    "address in turn.bind_addresses");
+		if (e->famwhy == PROF_WHY_TURN_BIND)
+			set(c, "impossible", "turn-bind-addresses", "LiveKit %s "
+			    "serves TURN on turn.bind_addresses only, and %s "
+			    "lists no %s address: add \"%s\" or remove the key "
+			    "(its default, 0.0.0.0, is dual-stack)",
+			    in->prof->lk_version, in->prof->source, fname,
+			    fam == FAM_IPV6 ? "::" : "0.0.0.0");
+		else if (e->famwhy == PROF_WHY_RTC_IPS)
+			set(c, "impossible", "rtc-ips-excludes-family", "rtc.ips "
+			    "in %s leaves %s out of ICE: LiveKit binds no socket "
+			    "and offers no candidate there; widen rtc.ips to "
+			    "serve it", in->prof->source, fname);
+		else if (fam == FAM_IPV6 && (e->famwhy == PROF_WHY_TURN_V4ONLY ||
+		    strncmp(e->name, "turn", 4) == 0))
+			set(c, "impossible", "livekit-turn-ipv4-only", "LiveKit "
+			    "%s binds TURN to IPv4 only (udp4/tcp4, as every "
+			    "release up to 1.10.0): upgrade to 1.10.1 or later "
+			    "(TURN then follows turn.bind_addresses, dual-stack "
+			    "by default), or for TURN/TLS put a dual-stack TLS "
+			    "proxy on 443 with turn.external_tls: true",
+			    in->prof->lk_version[0] ? in->prof->lk_version :
+			    "up to 1.10.0");
 		else
 			set(c, "impossible", "not-served", "the SFU does not serve "
 			    "%s on %s (profile %s)", e->name, fname,

@@ -100,6 +100,7 @@ cat >"$LAB_DIR/host.json" <<JSON
 {
   "mode": "host",
   "livekit_config": "livekit.yaml",
+  "livekit_version": "1.10.0",
   "mapping": { "methods": ["upnp", "natpmp"],
                "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
   "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
@@ -111,31 +112,39 @@ cat >"$LAB_DIR/router.json" <<JSON
 {
   "mode": "router",
   "livekit_config": "livekit.yaml",
+  "livekit_version": "1.10.0",
   "router": { "wan_interface": "wan0", "lan_host_ipv4": "$LAN4",
               "lan_host_ipv6": "$LAN6" },
   "control_socket": "$LAB_DIR/rtr.sock"
 }
 JSON
-# What livekit.yaml above serves: ICE on both families, TURN on IPv4 only
-# (LiveKit up to 1.10.0 binds TURN to udp4/tcp4).
-PROFILE="ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4, turn-tls 5350/tcp ipv4"
-# profile_json FILE: one "name port/proto families" per endpoint.
+# What livekit.yaml above serves with LiveKit 1.10.0, as the lab's SFU
+# binds: ICE on both families, TURN on IPv4 only (udp4/tcp4); and what
+# clients are told for TURN/TLS: turn.example.com:443, where nothing is.
+PROFILE="ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4, turn-tls 5350/tcp ipv4, turn-tls-443 443/tcp ipv4+ipv6"
+# The current release serves TURN on both (turn.bind_addresses, 0.0.0.0).
+PROFILE_CURRENT="ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4+ipv6, turn-tls 5350/tcp ipv4+ipv6, turn-tls-443 443/tcp ipv4+ipv6"
+# profile_json FILE [VERSION]: one "name port/proto families" per endpoint.
 profile_json() {
-	lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$1" --json |
+	lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$1" \
+	    ${2:+--livekit-version "$2"} --json |
 	    jq -r '[.endpoints[] | "\(.name) \(.port)/\(.proto) \(.families | join("+"))"] | join(", ")'
 }
 
-step "the LiveKit port profile, read from livekit.yaml (portwardctl profile)"
-out=$(lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml")
+step "the LiveKit port profile, read from livekit.yaml for LiveKit 1.10.0 (portwardctl profile)"
+out=$(lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml" --livekit-version 1.10.0)
 expect profile "exit status" 0 $?
 echo "$out"
-expect profile "the table's endpoints" "ice-tcp ice-udp turn-udp turn-tls" \
+expect profile "the table's endpoints" "ice-tcp ice-udp turn-udp turn-tls turn-tls-443" \
     "$(echo "$out" | awk '$2 == "tcp" || $2 == "udp" { printf "%s%s", s, $1; s = " " }')"
 
 step "the same as JSON (portwardctl profile --json)"
-lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml" --json
+lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit.yaml" --livekit-version 1.10.0 --json
 expect "profile --json" "exit status" 0 $?
-expect "profile --json" "endpoints" "$PROFILE" "$(profile_json "$LAB_DIR/livekit.yaml")"
+expect "profile --json" "endpoints" "$PROFILE" "$(profile_json "$LAB_DIR/livekit.yaml" 1.10.0)"
+echo "  and for the current release (no version given: assumed, and said so):"
+expect "profile --json" "endpoints, current LiveKit" "$PROFILE_CURRENT" "$(profile_json "$LAB_DIR/livekit.yaml")"
+echo "    $PROFILE_CURRENT"
 
 step "host firewall service on the LiveKit host (portwardd -n)"
 lab_exec "$LAN" "$PORTWARDD" -n -c "$LAB_DIR/host.json"
@@ -235,7 +244,9 @@ echo "  IPv6 pinholes in the router's firewall: $(pinholes)"
 probe "$scene"
 # Every cell probed from the reflectors; TURN on IPv6 cannot be reached:
 # LiveKit 1.10.0 binds it to IPv4 only.
-CELLS="ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp reachable / impossible (livekit-turn-ipv4-only), turn-tls reachable / impossible (livekit-turn-ipv4-only)"
+# And TURN/TLS as clients are told it, turns:turn.example.com:443: nothing
+# listens on 443 (LiveKit's TURN/TLS is on 5350), so no client gets there.
+CELLS="ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp reachable / impossible (livekit-turn-ipv4-only), turn-tls reachable / impossible (livekit-turn-ipv4-only), turn-tls-443 blocked (client-port-not-served) / blocked (client-port-not-served)"
 T_WAIT=30 expect_soon "$scene" "status cells" "$CELLS" cells "$LAB_DIR/lan.sock"
 echo "  portwardctl status, as an operator sees it (probed from the reflectors):"
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed 's/^/    /'
@@ -287,24 +298,28 @@ step "the same host with turn.external_tls: true, TLS terminated by a dual-stack
 scene="external_tls"
 sed 's/^  tls_port: 5350$/  tls_port: 5350\n  external_tls: true/' "$LAB_DIR/livekit.yaml" >"$LAB_DIR/livekit-ext.yaml"
 sed "s|\"livekit.yaml\"|\"livekit-ext.yaml\"|" "$LAB_DIR/host.json" >"$LAB_DIR/host-ext.json"
-echo "  the profile now serves TURN/TLS on both families:"
-lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit-ext.yaml" | grep -E '^(ENDPOINT|turn)' | sed 's/^/    /'
+echo "  clients are told turns:turn.example.com:443; the proxy there hands TURN to LiveKit's plain TCP on 5350:"
+lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit-ext.yaml" --livekit-version 1.10.0 | grep -E '^(ENDPOINT|turn| )' | sed 's/^/    /'
 expect "$scene" "profile" \
-    "ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4, turn-tls 5350/tcp ipv4+ipv6" \
-    "$(profile_json "$LAB_DIR/livekit-ext.yaml")"
-echo "  the proxy: IPv6 on 5350, to LiveKit's TURN on 127.0.0.1:5350 (socat standing in for a TLS proxy)"
-lab_bg "$LAN" socat TCP6-LISTEN:5350,ipv6only=1,reuseaddr,fork TCP4:127.0.0.1:5350
-lab_wait_listen "$LAN" 5350
-expect "$scene" "the proxy listening on [::]:5350" 0 $?
+    "ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4, turn-tls 5350/tcp ipv4, turn-tls-443 443/tcp ipv4+ipv6" \
+    "$(profile_json "$LAB_DIR/livekit-ext.yaml" 1.10.0)"
+echo "  the proxy: [::]:443, both families, to LiveKit's TURN on 127.0.0.1:5350 (socat standing in for a TLS proxy)"
+lab_bg "$LAN" socat TCP6-LISTEN:443,ipv6only=0,reuseaddr,fork TCP4:127.0.0.1:5350
+lab_wait_listen "$LAN" 443
+expect "$scene" "the proxy listening on [::]:443" 0 $?
+echo "  443 is the proxy's (HTTPS too): the operator forwards it on the router, statically"
+echo "  (miniupnpd maps no port below 1024), and portward opens and forwards nothing for it"
+lab_exec "$RTR" nft insert rule inet filter prerouting iifname wan0 meta nfproto ipv4 tcp dport 443 dnat ip to "$LAN4" &&
+    lab_exec "$RTR" nft insert rule inet filter forward iifname wan0 tcp dport 443 accept
+expect "$scene" "the operator's static 443 forward on the router" 0 $?
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/host-ext.json"
 DAEMON=${LAB_PIDS[-1]}
-# Ready means the SFU's listeners were seen, not the readiness timeout
-# (the proxy holds [::]:5350, LiveKit 0.0.0.0:5350).
+# Ready means the SFU's listeners were seen, not the readiness timeout.
 expect_soon "$scene" "the SFU's readiness" ready child "$LAB_DIR/lan.sock" \
     'if .child.ready then "ready" elif .child.ready_timed_out then "timed out" else "not yet" end'
 sleep 2.1	# the reflectors take one request per address every 2 s
 T_WAIT=30 expect_soon "$scene" "status cells" \
-    "ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp reachable / impossible (livekit-turn-ipv4-only), turn-tls reachable / reachable" \
+    "ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp reachable / impossible (livekit-turn-ipv4-only), turn-tls reachable / impossible (livekit-turn-ipv4-only), turn-tls-443 reachable / reachable" \
     cells "$LAB_DIR/lan.sock"
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed -n '1,5p' | sed 's/^/    /'
 echo "  stopping portwardd:"

@@ -33,7 +33,7 @@ child_of() { pgrep -P "$1" -x lkstub; }
 
 # --- portwardd -----------------------------------------------------------
 cat >"$TMP/pw.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json",
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json",
   "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] },
   "supervise": { "command": ["$LKSTUB"], "user": "nobody" } }
 JSON

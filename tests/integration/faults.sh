@@ -34,7 +34,7 @@ fds() { ls "/proc/$DPID/fd" | wc -l; }
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$DPID/status"; }
 
 cat >"$TMP/c.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "control_socket": "$SOCK",
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json", "control_socket": "$SOCK",
   "mapping": { "methods": [] } }
 JSON
 start "$TMP/c.json"
@@ -94,7 +94,7 @@ kill "$DPID"; wait "$DPID" 2>/dev/null; DPID=
 
 # A gateway that is not there: retried with backoff, without a busy loop.
 cat >"$TMP/gw.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "control_socket": "$SOCK",
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json", "control_socket": "$SOCK",
   "mapping": { "methods": ["natpmp", "upnp"], "gateway": "127.0.0.1",
                "igd_url": "http://127.0.0.1:9/rootDesc.xml" } }
 JSON

@@ -24,10 +24,10 @@ if [ "$out" = pong ]; then t_pass lab__ipv4_lan_reaches_router_wan
 else t_fail lab__ipv4_lan_reaches_router_wan "got '$out'"; fi
 
 cat >"$LAB_DIR/good.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json" }
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json" }
 JSON
 cat >"$LAB_DIR/bad.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "nft": { "tabel": "x" } }
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json", "nft": { "tabel": "x" } }
 JSON
 if lab_exec "$LAN" "$PORTWARDD" -n -c "$LAB_DIR/good.json" >"$LAB_DIR/plan" 2>&1 &&
     grep -q '^configuration .*: valid$' "$LAB_DIR/plan"; then

@@ -32,7 +32,7 @@ LOG=$LAB_DIR/daemon.log
 CTL=$LAB_DIR/ctl.sock
 
 cat >"$LAB_DIR/host.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json",
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json",
   "control_socket": "$CTL",
   "mapping": { "methods": ["upnp", "natpmp"], "igd_url": "$URL" } }
 JSON

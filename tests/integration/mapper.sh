@@ -43,7 +43,7 @@ reaches_udp() {	# a datagram from the internet to WAN4:7882 arrives on the host
 }
 conf() {	# conf FILE METHODS [PROFILE]
 	cat >"$1" <<JSON
-{ "mode": "host", "profile": "${3:-$TOP/rules/livekit.json}",
+{ "mode": "host", "profile": "${3:-$TOP/rules/livekit-1.10.0.json}",
   "control_socket": "$LAB_DIR/ctl.sock",
   "mapping": { "methods": $2, "igd_url": "$URL", "lease_seconds": 3600 } }
 JSON

@@ -27,7 +27,7 @@ start() {
 }
 
 cat >"$TMP/c.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] },
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] },
   "metrics_file": "$TMP/portward.prom" }
 JSON
 start "$TMP/c.json"
@@ -80,7 +80,7 @@ if grep -q 'reload: .*profile: expected a string' "$TMP/log" && same_as_rules "$
 else t_fail daemon__sighup_broken_config__old_rules_kept "$(tail -3 "$TMP/log")"; fi
 
 # SIGHUP with a changed file: only the difference is applied.
-sed 's/7882/7900/g' "$TOP/rules/livekit.json" >"$TMP/moved.json"
+sed 's/7882/7900/g' "$TOP/rules/livekit-1.10.0.json" >"$TMP/moved.json"
 cat >"$TMP/c.json" <<JSON
 { "mode": "host", "profile": "$TMP/moved.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] } }
 JSON
@@ -109,7 +109,7 @@ if [ $rc -eq 0 ] && [ -z "$(listing)" ] && [ ! -e "$TMP/portward.prom" ]; then t
 else t_fail daemon__sigterm__rules_removed_exit_0 "rc=$rc"; fi
 
 cat >"$TMP/keep.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "nft": { "keep_on_exit": true },
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json", "nft": { "keep_on_exit": true },
   "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] } }
 JSON
 start "$TMP/keep.json"

@@ -16,9 +16,9 @@ ctl() { in_ns "$PORTWARDCTL" "$@"; }
 listing() { in_ns nft -s list table inet portward; }
 
 cat >"$TMP/ref.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json" }
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json" }
 JSON
-sed "s/7882/7900/g" "$TOP/rules/livekit.json" >"$TMP/moved.json"
+sed "s/7882/7900/g" "$TOP/rules/livekit-1.10.0.json" >"$TMP/moved.json"
 cat >"$TMP/moved.conf.json" <<JSON
 { "mode": "host", "profile": "$TMP/moved.json" }
 JSON

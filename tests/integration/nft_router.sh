@@ -18,12 +18,12 @@ ask() {	# ask ADDR: one TCP exchange from the internet side
 }
 
 cat >"$LAB_DIR/router.json" <<JSON
-{ "mode": "router", "profile": "$TOP/rules/livekit.json",
+{ "mode": "router", "profile": "$TOP/rules/livekit-1.10.0.json",
   "router": { "wan_interface": "wan0", "lan_host_ipv4": "$LAN4",
               "lan_host_ipv6": "$LAN6" } }
 JSON
 cat >"$LAB_DIR/attach.json" <<JSON
-{ "mode": "router", "profile": "$TOP/rules/livekit.json",
+{ "mode": "router", "profile": "$TOP/rules/livekit-1.10.0.json",
   "router": { "wan_interface": "wan0", "lan_host_ipv4": "$LAN4",
               "lan_host_ipv6": "$LAN6" },
   "nft": { "attach": { "family": "inet", "table": "filter", "chain": "forward" } } }

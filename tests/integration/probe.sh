@@ -23,7 +23,7 @@ cell() { st ".endpoints[] | select(.name==\"$1\") | .$2 | \"\(.verdict) \(.reaso
 probed() { [ "$(st '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length')" = 0 ]; }
 
 cat >"$LAB_DIR/c.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json",
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json",
   "control_socket": "$LAB_DIR/ctl.sock",
   "mapping": { "methods": ["upnp"], "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
   "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },

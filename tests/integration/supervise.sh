@@ -37,7 +37,7 @@ st_is() { [ "$(st "$1")" = "$2" ]; }
 st_ge() { [ "$(st "$1")" -ge "$2" ] 2>/dev/null; }
 conf() {	# conf FILE COMMAND-JSON [EXTRA]
 	cat >"$1" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json",
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json",
   "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] },
   "supervise": { "command": $2, "user": "nobody",
                  "ready_timeout_seconds": 10, "stop_timeout_seconds": 3 $3 } }
@@ -101,8 +101,8 @@ t_wait grep -q 'keeping the running configuration' "$TMP/log"
 if [ "$(child_pid)" = "$pid" ] && grep -q 'supervise.command: must name a program' "$TMP/log"; then
 	t_pass sighup__broken_config__child_and_rules_kept
 else t_fail sighup__broken_config__child_and_rules_kept; fi
-sed "s|$TOP/rules/livekit.json|$TMP/p.json|" "$TMP/late.good" >"$TMP/late.json"
-sed 's/5350/5351/g' "$TOP/rules/livekit.json" >"$TMP/p.json"
+sed "s|$TOP/rules/livekit-1.10.0.json|$TMP/p.json|" "$TMP/late.good" >"$TMP/late.json"
+sed 's/5350/5351/g' "$TOP/rules/livekit-1.10.0.json" >"$TMP/p.json"
 kill -HUP "$DPID"
 t_wait grep -q 'reload: .* applied' "$TMP/log"
 if [ "$(child_pid)" = "$pid" ]; then t_pass sighup__profile_changed__child_not_restarted
@@ -227,8 +227,8 @@ in_ns nft delete table inet portward 2>/dev/null
 # SFU holds IPv4 (tcp4, as LiveKit 1.10.0): ready, and the connection
 # from each family reaches a listener. Without the proxy: not ready.
 jq '(.endpoints[] | select(.name == "turn-tls") | .families) = ["ipv4", "ipv6"]' \
-    "$TOP/rules/livekit.json" >"$TMP/ext.json"
-sed "s|$TOP/rules/livekit.json|$TMP/ext.json|" "$TMP/c.json" >"$TMP/ext-conf.json"
+    "$TOP/rules/livekit-1.10.0.json" >"$TMP/ext.json"
+sed "s|$TOP/rules/livekit-1.10.0.json|$TMP/ext.json|" "$TMP/c.json" >"$TMP/ext-conf.json"
 ip netns exec "$NS" socat TCP6-LISTEN:5350,ipv6only=1,reuseaddr,fork SYSTEM:'echo proxy' &
 SOC=$!
 t_wait sh -c "ip netns exec $NS ss -Hltn 'sport = :5350' | grep -q ."

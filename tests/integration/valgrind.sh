@@ -19,7 +19,7 @@ st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" --json 2>/de
 st_is() { [ "$(st "$1")" = "$2" ]; }
 conf() {
 	cat >"$LAB_DIR/c.json" <<JSON
-{ "mode": "host", "profile": "$TOP/rules/livekit.json", "control_socket": "$LAB_DIR/ctl.sock",
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json", "control_socket": "$LAB_DIR/ctl.sock",
   "mapping": { "methods": ["upnp", "natpmp"], "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml",
                "lease_seconds": $1 },
   "probe": { "reflectors": ["$PEER4:7900"] }, "metrics_file": "$LAB_DIR/m.prom",

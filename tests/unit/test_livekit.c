@@ -14,6 +14,42 @@ load(const char *text)
 	return prof_load_livekit(tu_file("livekit.yaml", text), &prof, &eb);
 }
 
+/* With a version, a command line and an environment (argv[0] first). */
+static int
+loadx(const char *text, const char *ver, const char *const *argv,
+    size_t argc, const char *const *env, size_t nenv)
+{
+	static const char *args[16];
+	struct lk_opts o;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	o.file = tu_file("livekit.yaml", text);
+	/* "livekit.yaml" on a test's command line is the file written. */
+	for (i = 0; i < argc && i < 16; i++)
+		args[i] = strcmp(argv[i], "livekit.yaml") == 0 ? o.file :
+		    argv[i];
+	argv = argc ? args : argv;
+	o.version = ver;
+	o.version_from = "test";
+	o.cmd_where = "supervise.command in portward.json";
+	o.argv = argv;
+	o.argc = argc;
+	o.env = env;
+	o.nenv = nenv;
+	eb_clear(&eb);
+	return prof_load_livekit_ex(&o, &prof, &eb);
+}
+
+static int
+loadv(const char *text, const char *ver)
+{
+	return loadx(text, ver, NULL, 0, NULL, 0);
+}
+
+#define TURN_BOTH "turn:\n  enabled: true\n  udp_port: 3479\n" \
+	"  tls_port: 5350\n  domain: t.example.com\n"
+
 static const struct prof_endpoint *
 ep(const char *name)
 {
@@ -110,27 +146,83 @@ profile_yaml__force_tcp__no_udp(void **state)
 }
 
 static void
-profile_yaml__turn__ipv4_only(void **state)
+profile_yaml__turn_1_10_0__ipv4_only(void **state)
 {
 	(void)state;
-	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
-	    "  tls_port: 5350\n  domain: t.example.com\n"), 0);
+	/* v1.10.0 pkg/service/turn.go: ListenPacket("udp4"), Listen("tcp4"). */
+	assert_int_equal(loadv(TURN_BOTH, "1.10.0"), 0);
 	assert_int_equal(ep("turn-udp")->port, 3479);
 	assert_int_equal(ep("turn-udp")->families, FAM_IPV4);
 	assert_int_equal(ep("turn-tls")->port, 5350);
 	assert_int_equal(ep("turn-tls")->proto, IPPROTO_TCP);
 	assert_int_equal(ep("turn-tls")->families, FAM_IPV4);
-	assert_true(has_note("LiveKit up to 1.10.0"));
+	assert_int_equal(ep("turn-tls")->famwhy, PROF_WHY_TURN_V4ONLY);
+	assert_true(has_note("LiveKit 1.10.0 binds it to udp4/tcp4"));
+	assert_string_equal(prof.lk_version, "1.10.0");
 }
 
 static void
-profile_yaml__external_tls__turn_tls_dual_stack(void **state)
+profile_yaml__turn_current__dual_stack_by_default(void **state)
 {
 	(void)state;
-	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
-	    "  tls_port: 5350\n  external_tls: true\n"), 0);
+	/* v1.10.1+: bind_addresses default ["0.0.0.0"], Go "udp"/"tcp". */
+	assert_int_equal(loadv(TURN_BOTH, "1.10.1"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
 	assert_int_equal(ep("turn-tls")->families, FAM_ALL);
+	assert_int_equal(load(TURN_BOTH), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	assert_string_equal(prof.lk_version, LK_CURRENT_VERSION);
+	assert_true(has_note("portward models the current release"));
+}
+
+static void
+profile_yaml__turn_tls_not_443__clients_told_443(void **state)
+{
+	(void)state;
+	/* roommanager.go iceServersForParticipant: turns:<domain>:443. */
+	assert_int_equal(load(TURN_BOTH), 0);
+	assert_int_equal(ep("turn-tls")->client_port, 443);
+	assert_string_equal(ep("turn-tls")->client_host, "t.example.com");
+	assert_non_null(ep("turn-tls-443"));
+	assert_true(ep("turn-tls-443")->flags & PROF_EP_CLIENT);
+	assert_int_equal(ep("turn-tls-443")->port, 443);
+	assert_true(has_note("no client uses 5350; set turn.tls_port: 443"));
+	/* The client endpoint is never in what TURN/UDP announces. */
+	assert_int_equal(ep("turn-udp")->client_port, 0);
+}
+
+static void
+profile_yaml__turn_tls_443__no_client_endpoint(void **state)
+{
+	(void)state;
+	assert_int_equal(load("turn:\n  enabled: true\n  tls_port: 443\n"
+	    "  domain: t.example.com\n"), 0);
+	assert_int_equal(ep("turn-tls")->port, 443);
+	assert_int_equal(ep("turn-tls")->client_port, 443);
+	assert_null(ep("turn-tls-443"));
+	assert_int_equal(prof.n, 3);
+}
+
+static void
+profile_yaml__external_tls__proxy_on_443(void **state)
+{
+	(void)state;
+	assert_int_equal(loadv(TURN_BOTH "  external_tls: true\n", "1.10.0"), 0);
+	/* LiveKit's own plain-TCP listener keeps LiveKit's families. */
+	assert_int_equal(ep("turn-tls")->families, FAM_IPV4);
 	assert_int_equal(ep("turn-udp")->families, FAM_IPV4);
+	assert_int_equal(ep("turn-tls-443")->families, FAM_ALL);
+	assert_true(has_note("the proxy must route SNI t.example.com on 443"));
+}
+
+static void
+profile_yaml__tls_without_domain__livekit_startup_error(void **state)
+{
+	(void)state;
+	assert_int_equal(load("turn:\n  enabled: true\n  tls_port: 5349\n"),
+	    -1);
+	assert_contains(eb.msg, "livekit.yaml:3:13: turn.tls_port: TURN/TLS "
+	    "needs turn.domain");
 }
 
 static void
@@ -218,11 +310,13 @@ profile_yaml__port_above_65535__rejected(void **state)
 }
 
 static void
-profile_yaml__udp_port_zero__rejected(void **state)
+profile_yaml__udp_port_negative__rejected(void **state)
 {
 	(void)state;
-	assert_int_equal(load("rtc:\n  udp_port: \"0-10\"\n"), -1);
-	assert_contains(eb.msg, "rtc.udp_port: port 0 is out of range 1-65535");
+	assert_int_equal(load("rtc:\n  udp_port: \"-1\"\n"), -1);
+	assert_contains(eb.msg, "rtc.udp_port: \"-1\" is not a range");
+	assert_int_equal(load("rtc:\n  udp_port: 99999\n"), -1);
+	assert_contains(eb.msg, "out of range 1-65535: LiveKit cannot bind it");
 }
 
 static void
@@ -230,8 +324,8 @@ profile_yaml__udp_range_start_above_end__rejected(void **state)
 {
 	(void)state;
 	assert_int_equal(load("rtc:\n  udp_port: 7892-7882\n"), -1);
-	assert_contains(eb.msg, "livekit.yaml:2:13: rtc.udp_port: range start "
-	    "7892 is above its end 7882");
+	assert_contains(eb.msg, "livekit.yaml:2:13: rtc.udp_port: \"7892-7882\" "
+	    "has its start above its end");
 }
 
 static void
@@ -268,8 +362,8 @@ static void
 profile_yaml__turn_tls_same_as_ice_tcp__overlap_rejected(void **state)
 {
 	(void)state;
-	assert_int_equal(load("turn:\n  enabled: true\n  tls_port: 7881\n"),
-	    -1);
+	assert_int_equal(load("turn:\n  enabled: true\n  tls_port: 7881\n"
+	    "  domain: t.example.com\n"), -1);
 	assert_contains(eb.msg, "turn-tls 7881/tcp overlaps ice-tcp 7881/tcp");
 }
 
@@ -299,6 +393,405 @@ profile_yaml__not_a_mapping__rejected(void **state)
 	assert_contains(eb.msg, "livekit.yaml:1:1: expected a mapping");
 }
 
+static void
+profile_yaml__bind_addresses__each_family_as_go_listens(void **state)
+{
+	(void)state;
+	/* A specific address serves its own family; a wildcard both. */
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"192.0.2.1\"]\n"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_IPV4);
+	assert_int_equal(ep("turn-udp")->famwhy, PROF_WHY_TURN_BIND);
+	assert_true(has_note("lists IPv4 addresses only"));
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"2001:db8::1\"]\n"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_IPV6);
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::\"]\n"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"turn.example.com\"]\n"), -1);
+	assert_contains(eb.msg, "livekit.yaml:4:20: turn.bind_addresses: "
+	    "\"turn.example.com\" is not an IP address");
+}
+
+static void
+profile_yaml__bind_addresses_empty__no_turn_socket_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: []\n"), -1);
+	assert_contains(eb.msg, "turn.bind_addresses: an empty list: TURN would "
+	    "have no socket");
+	/* yaml.v3 sets a slice to nil on a null value: the same. */
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses:\n"), -1);
+	assert_contains(eb.msg, "an empty list");
+}
+
+static void
+profile_yaml__bind_addresses_on_1_10_0__ignored_with_note(void **state)
+{
+	(void)state;
+	assert_int_equal(loadv("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::\"]\n", "1.10.0"), -1);
+	/* v1.10.0 TURNConfig has no bind_addresses: strict parsing refuses. */
+	assert_contains(eb.msg, "turn.bind_addresses: LiveKit 1.10.0 has no "
+	    "such key (it came after 1.10.0)");
+	assert_int_equal(loadx("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::\"]\n", "1.10.0", (const char *[]){
+	    "/usr/bin/livekit-server", "--config",
+	    "livekit.yaml", "--disable-strict-config" }, 4, NULL, 0), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_IPV4);
+	assert_true(has_note("turn.bind_addresses is ignored"));
+}
+
+static void
+profile_yaml__strict__unknown_key_file_line_col(void **state)
+{
+	(void)state;
+	assert_int_equal(load("rtc:\n  tcp_port: 7881\n  udp_prot: 7882\n"),
+	    -1);
+	assert_contains(eb.msg, "livekit.yaml:3:3: rtc.udp_prot: LiveKit "
+	    "1.13.5 has no such key");
+	assert_contains(eb.msg, "--disable-strict-config");
+	/* Misplaced: a TURN key at the top level. */
+	assert_int_equal(load("udp_port: 3479\n"), -1);
+	assert_contains(eb.msg, "livekit.yaml:1:1: udp_port: LiveKit");
+	/* Maps with keys of the operator's choosing are not checked. */
+	assert_int_equal(load("keys:\n  anything: secret\nredis:\n"
+	    "  address: r:6379\nroom:\n  enabled_codecs:\n"
+	    "    - mime: audio/opus\n"), 0);
+	assert_int_equal(load("room:\n  enabled_codecs:\n"
+	    "    - mime: audio/opus\n      mtu: 5\n"), -1);
+	assert_contains(eb.msg, "room.enabled_codecs[].mtu");
+}
+
+static void
+profile_yaml__strict__keys_per_version(void **state)
+{
+	(void)state;
+	assert_int_equal(loadv("api:\n  execution_timeout: 2s\n", "1.10.0"),
+	    -1);
+	assert_contains(eb.msg, "api: LiveKit 1.10.0 has no such key (it came "
+	    "after 1.10.0)");
+	assert_int_equal(loadv("api:\n  execution_timeout: 2s\n", "1.13.5"),
+	    0);
+	assert_int_equal(loadv("room:\n  create_room_enabled: true\n",
+	    "1.10.0"), 0);
+	assert_int_equal(loadv("room:\n  create_room_enabled: true\n",
+	    "1.13.5"), -1);
+}
+
+static void
+profile_yaml__duplicate_key__refused(void **state)
+{
+	(void)state;
+	assert_int_equal(load("rtc:\n  tcp_port: 7881\n  tcp_port: 7891\n"),
+	    -1);
+	assert_contains(eb.msg, "livekit.yaml:3:3: tcp_port: defined twice "
+	    "(first at line 2)");
+}
+
+static void
+profile_yaml__merge_keys__explicit_wins_first_merge_wins(void **state)
+{
+	(void)state;
+	/* yaml.v3: explicit keys beat merged ones; in a list, the first. */
+	assert_int_equal(load("turn:\n  <<: [{udp_port: 3479, enabled: true},"
+	    " {udp_port: 3480, tls_port: 0}]\n  tls_port: 0\n"), 0);
+	assert_int_equal(ep("turn-udp")->port, 3479);
+	assert_null(ep("turn-tls"));
+	/* Anchors and aliases, and a merge of an anchored mapping. */
+	assert_int_equal(load("rtc:\n  tcp_port: &p 7891\n"
+	    "  udp_port: 7882\nturn:\n  <<: &t\n    enabled: true\n"
+	    "    udp_port: 3479\n"), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7891);
+	assert_int_equal(ep("turn-udp")->port, 3479);
+	/* A merged key LiveKit does not know is refused like any other. */
+	assert_int_equal(load("turn:\n  <<: {enabled: true, udp_port: 3479, "
+	    "udpport: 1}\n"), -1);
+	assert_contains(eb.msg, "turn.udpport");
+}
+
+static void
+profile_yaml__scalars__as_yaml_v3_reads_them(void **state)
+{
+	(void)state;
+	/* PortRange: "" and 0 leave rtc.udp_port unset. */
+	assert_int_equal(load("rtc:\n  udp_port: \"\"\n"), 0);
+	assert_int_equal(ep("ice-udp")->port, 50000);
+	assert_int_equal(load("rtc:\n  udp_port: 0\n"), 0);
+	assert_int_equal(ep("ice-udp")->port, 50000);
+	/* Integers: Go's ParseInt base 0 after '_' is dropped. */
+	assert_int_equal(load("rtc:\n  tcp_port: 0x1ec9\n"), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7881);
+	assert_int_equal(load("rtc:\n  tcp_port: 7_891\n"), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7891);
+	assert_int_equal(load("rtc:\n  tcp_port: 017305\n"), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7877);
+	/* Booleans: YAML 1.1 spellings into a Go bool. */
+	assert_int_equal(load("turn:\n  enabled: yes\n  udp_port: 3479\n"), 0);
+	assert_non_null(ep("turn-udp"));
+	assert_int_equal(load("turn:\n  enabled: on\n  udp_port: +3479\n"), 0);
+	assert_int_equal(ep("turn-udp")->port, 3479);
+}
+
+static void
+profile_yaml__signal_port_clash__refused(void **state)
+{
+	(void)state;
+	assert_int_equal(load("port: 7881\n"), -1);
+	assert_contains(eb.msg, "livekit.yaml:1:7: port: the signal port, 7881, "
+	    "is also ice-tcp");
+	assert_int_equal(load("prometheus_port: 7880\n"), -1);
+	assert_contains(eb.msg, "prometheus_port: Prometheus, 7880, is also the "
+	    "signal port");
+	assert_int_equal(load("prometheus:\n  port: 6789\n"), 0);
+	assert_true(has_note("Prometheus port 6789/tcp"));
+}
+
+static void
+profile_yaml__flags__beat_env_beat_file(void **state)
+{
+	static const char *const argv[] = { "/usr/bin/livekit-server",
+	    "--config", "livekit.yaml", "--rtc.tcp_port=7891",
+	    "--turn.enabled", "--turn.udp_port", "3480" };
+	static const char *const env[] = { "LIVEKIT_RTC_TCP_PORT=7901",
+	    "LIVEKIT_TURN_TLS_PORT=5349", "LIVEKIT_TURN_DOMAIN=t.example.com",
+	    "PATH=/usr/bin" };
+
+	(void)state;
+	assert_int_equal(loadx("rtc:\n  tcp_port: 7881\n", NULL, argv, 7, env,
+	    4), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7891);
+	assert_string_equal(ep("ice-tcp")->origin, "--rtc.tcp_port");
+	assert_int_equal(ep("turn-udp")->port, 3480);
+	assert_int_equal(ep("turn-tls")->port, 5349);
+	assert_string_equal(ep("turn-tls")->origin, "LIVEKIT_TURN_TLS_PORT");
+	assert_int_equal(loadx("rtc:\n  tcp_port: 7881\n", NULL, argv, 3, env,
+	    1), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7901);
+}
+
+static void
+profile_yaml__udp_port_flag_and_dev__as_livekit(void **state)
+{
+	static const char *const argv[] = { "livekit-server", "--config",
+	    "livekit.yaml", "--udp-port", "7890-7899" };
+	static const char *const env[] = { "UDP_PORT=7777" };
+	static const char *const dev[] = { "livekit-server", "--config",
+	    "livekit.yaml", "--dev" };
+
+	(void)state;
+	assert_int_equal(loadx("rtc:\n  udp_port: 7882\n", NULL, argv, 5, env,
+	    1), 0);
+	assert_int_equal(ep("ice-udp")->port, 7890);
+	assert_int_equal(ep("ice-udp")->port_end, 7899);
+	assert_string_equal(ep("ice-udp")->origin, "--udp-port");
+	assert_int_equal(loadx("rtc:\n  udp_port: 7882\n", NULL, argv, 3, env,
+	    1), 0);
+	assert_int_equal(ep("ice-udp")->port, 7777);
+	assert_int_equal(loadx("{}\n", NULL, dev, 4, NULL, 0), 0);
+	assert_int_equal(ep("ice-udp")->port, 7882);
+}
+
+static void
+profile_yaml__config_body__wins_over_file(void **state)
+{
+	static const char *const argv[] = { "livekit-server", "--config",
+	    "livekit.yaml" };
+	static const char *const env[] = { "LIVEKIT_CONFIG=rtc:\n  tcp_port: "
+	    "7991\n  udp_port: 7992\n" };
+	static const char *const body[] = { "livekit-server",
+	    "--config-body=rtc: {tcp_port: 8881, udp_port: 8882}" };
+
+	(void)state;
+	assert_int_equal(loadx("rtc:\n  tcp_port: 7881\n", NULL, argv, 3, env,
+	    1), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7991);
+	assert_true(has_note("reads its settings from LIVEKIT_CONFIG"));
+	assert_int_equal(loadx("rtc:\n  tcp_port: 7881\n", NULL, body, 2, env,
+	    1), 0);
+	assert_int_equal(ep("ice-tcp")->port, 8881);
+	assert_int_equal(ep("ice-udp")->port, 8882);
+	/* An error in the body names where it came from. */
+	assert_int_equal(loadx("{}\n", NULL, argv, 3, (const char *[]){
+	    "LIVEKIT_CONFIG=rtc:\n  tcp_prt: 1\n" }, 1), -1);
+	assert_contains(eb.msg, "LIVEKIT_CONFIG (in supervise.command in "
+	    "portward.json):2:3: rtc.tcp_prt");
+}
+
+static void
+profile_yaml__command_line__refused_when_not_followed(void **state)
+{
+	(void)state;
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "livekit-server", "--config", "livekit.yaml", "--rtc.tcp_prot",
+	    "1" }, 5, NULL, 0), -1);
+	assert_contains(eb.msg, "supervise.command in portward.json: "
+	    "--rtc.tcp_prot: livekit-server has no such flag");
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "livekit-server", "--config", "/etc/other.yaml" }, 3, NULL, 0), -1);
+	assert_contains(eb.msg, "--config: LiveKit reads /etc/other.yaml");
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "livekit-server" }, 1, NULL, 0), -1);
+	assert_contains(eb.msg, "started without --config");
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "livekit-server", "--config", "livekit.yaml", "generate-keys" }, 4,
+	    NULL, 0), -1);
+	assert_contains(eb.msg, "generate-keys: not a livekit-server flag");
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "livekit-server", "--config", "livekit.yaml", "--udp-port" }, 4,
+	    NULL, 0), -1);
+	assert_contains(eb.msg, "--udp-port: needs a value");
+	/* A wrapper: its flags are not LiveKit's; said in a note. */
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "/usr/local/bin/run-livekit", "--whatever" }, 2, NULL, 0), 0);
+	assert_true(has_note("runs run-livekit, not livekit-server"));
+}
+
+static void
+profile_yaml__version__parsed_and_refused(void **state)
+{
+	char v[16];
+
+	(void)state;
+	assert_int_equal(lk_version_num("1.10.0"), 11000);
+	assert_int_equal(lk_version_num("v1.13.5"), 11305);
+	assert_int_equal(lk_version_num("1.10"), -1);
+	assert_int_equal(lk_version_num("1.10.0x"), -1);
+	assert_int_equal(lk_version_parse_output("livekit-server version "
+	    "1.13.5\n", v, sizeof(v)), 0);
+	assert_string_equal(v, "1.13.5");
+	assert_int_equal(lk_version_parse_output("command not found\n", v,
+	    sizeof(v)), -1);
+	assert_int_equal(loadv("{}\n", "one"), -1);
+	assert_contains(eb.msg, "livekit_version: \"one\" is not a LiveKit "
+	    "version");
+}
+
+static void
+profile_yaml__port_range_type__as_mediatransportutil(void **state)
+{
+	(void)state;
+	/* PortRange.UnmarshalString: Atoi, spaces trimmed around '-'. */
+	assert_int_equal(load("rtc:\n  udp_port: \"7882 - 7884\"\n"), 0);
+	assert_int_equal(ep("ice-udp")->port, 7882);
+	assert_int_equal(ep("ice-udp")->port_end, 7884);
+	assert_true(has_note("one per CPU"));
+	assert_int_equal(load("rtc:\n  udp_port: \"7882\"\n"), 0);
+	assert_int_equal(ep("ice-udp")->port, 7882);
+	assert_int_equal(load("rtc:\n  udp_port: 0x1ec2\n"), -1);
+	assert_contains(eb.msg, "\"0x1ec2\" is not a port");
+	assert_int_equal(load("rtc:\n  udp_port: 1-2-3\n"), -1);
+	assert_int_equal(load("rtc:\n  udp_port: 7882-7882\n"), -1);
+	/* A start of 0 is unset (Valid()); so is a mapping, with a note. */
+	assert_int_equal(load("rtc:\n  udp_port: 0-10\n"), 0);
+	assert_int_equal(ep("ice-udp")->port, 50000);
+	assert_int_equal(load("rtc:\n  udp_port: {start: 7882}\n"), 0);
+	assert_int_equal(ep("ice-udp")->port, 50000);
+	assert_true(has_note("reads scalars only"));
+}
+
+static void
+profile_yaml__generated_udp_port_fields__flags(void **state)
+{
+	static const char *const argv[] = { "livekit-server", "--config",
+	    "livekit.yaml", "--rtc.udp_port.start=7890",
+	    "--rtc.udp_port.end", "7895" };
+	static const char *const env[] = { "LIVEKIT_RTC_UDP_PORT_START=7900" };
+
+	(void)state;
+	assert_int_equal(loadx("{}\n", NULL, argv, 6, NULL, 0), 0);
+	assert_int_equal(ep("ice-udp")->port, 7890);
+	assert_int_equal(ep("ice-udp")->port_end, 7895);
+	assert_int_equal(loadx("{}\n", NULL, argv, 3, env, 1), 0);
+	assert_int_equal(ep("ice-udp")->port, 7900);
+}
+
+static void
+profile_yaml__quoted_true_and_floats__as_yaml_v3(void **state)
+{
+	(void)state;
+	assert_int_equal(load("turn:\n  enabled: \"true\"\n  udp_port: 1\n"),
+	    -1);
+	assert_contains(eb.msg, "turn.enabled: the quoted string \"true\"");
+	assert_int_equal(load("turn:\n  enabled: \"yes\"\n  udp_port: 3479.9\n"),
+	    0);
+	assert_int_equal(ep("turn-udp")->port, 3479);
+}
+
+static void
+profile_yaml__comments_only__livekit_eof(void **state)
+{
+	(void)state;
+	assert_int_equal(load("# nothing here\n\n"), -1);
+	assert_contains(eb.msg, "could not parse config: EOF");
+	assert_int_equal(load(""), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7881);
+}
+
+static void
+profile_yaml__stun_port_as_ice__3478_in_mux_mode(void **state)
+{
+	(void)state;
+	assert_int_equal(load("rtc:\n  udp_port: 7882\n"
+	    "  use_stun_port_as_ice: true\n"), 0);
+	assert_int_equal(ep("ice-udp-3478")->port, 3478);
+	assert_int_equal(loadv("rtc:\n  udp_port: 7882\n"
+	    "  use_stun_port_as_ice: true\n", "1.9.0"), 0);
+	assert_null(ep("ice-udp-3478"));
+	assert_int_equal(load("rtc:\n  port_range_start: 50000\n"
+	    "  port_range_end: 50100\n  use_stun_port_as_ice: true\n"), 0);
+	assert_null(ep("ice-udp-3478"));
+	assert_true(has_note("rtc.use_stun_port_as_ice is ignored"));
+	/* And TURN on 3478 as well: two sockets, one port. */
+	assert_int_equal(load("rtc:\n  udp_port: 7882\n"
+	    "  use_stun_port_as_ice: true\nturn:\n  enabled: true\n"
+	    "  udp_port: 3478\n"), -1);
+	assert_contains(eb.msg, "overlaps ice-udp-3478");
+}
+
+static void
+profile_yaml__rtc_ips__families_of_ice(void **state)
+{
+	(void)state;
+	assert_int_equal(load("rtc:\n  udp_port: 7882\n  ips:\n"
+	    "    includes: [0.0.0.0/0]\n"), 0);
+	assert_int_equal(ep("ice-udp")->families, FAM_IPV4);
+	assert_int_equal(ep("ice-tcp")->families, FAM_IPV4);
+	assert_int_equal(ep("ice-udp")->famwhy, PROF_WHY_RTC_IPS);
+	assert_int_equal(load("rtc:\n  udp_port: 7882\n  ips:\n"
+	    "    excludes: [\"::/0\"]\n"), 0);
+	assert_int_equal(ep("ice-udp")->families, FAM_IPV4);
+	assert_int_equal(load("rtc:\n  udp_port: 7882\n  ips:\n"
+	    "    excludes: [\"10.0.0.0/8\"]\n"), 0);
+	assert_int_equal(ep("ice-udp")->families, FAM_ALL);
+	assert_int_equal(load("rtc:\n  ips:\n    includes: [192.0.2.1]\n"),
+	    -1);
+	assert_contains(eb.msg, "livekit.yaml:3:16: rtc.ips.includes: "
+	    "\"192.0.2.1\" is not a CIDR");
+}
+
+static void
+profile_yaml__bind_v6__node_ip_note(void **state)
+{
+	(void)state;
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::\"]\n"), 0);
+	assert_true(has_note("no matching node IP for relay"));
+	assert_int_equal(load("rtc:\n  node_ip: \"192.0.2.1,2001:db8::1\"\n"
+	    "turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::\"]\n"), 0);
+	assert_false(has_note("no matching node IP for relay"));
+	assert_int_equal(loadx("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::\"]\n", NULL, (const char *[]){
+	    "livekit-server", "--config", "livekit.yaml" }, 3, (const char *[]){
+	    "NODE_IP=192.0.2.1,2001:db8::1" }, 1), 0);
+	assert_false(has_note("no matching node IP for relay"));
+}
+
 int
 main(void)
 {
@@ -310,8 +803,12 @@ main(void)
 		cmocka_unit_test(profile_yaml__tcp_port_zero__no_ice_tcp),
 		cmocka_unit_test(profile_yaml__development__udp_7882),
 		cmocka_unit_test(profile_yaml__force_tcp__no_udp),
-		cmocka_unit_test(profile_yaml__turn__ipv4_only),
-		cmocka_unit_test(profile_yaml__external_tls__turn_tls_dual_stack),
+		cmocka_unit_test(profile_yaml__turn_1_10_0__ipv4_only),
+		cmocka_unit_test(profile_yaml__turn_current__dual_stack_by_default),
+		cmocka_unit_test(profile_yaml__turn_tls_not_443__clients_told_443),
+		cmocka_unit_test(profile_yaml__turn_tls_443__no_client_endpoint),
+		cmocka_unit_test(profile_yaml__external_tls__proxy_on_443),
+		cmocka_unit_test(profile_yaml__tls_without_domain__livekit_startup_error),
 		cmocka_unit_test(profile_yaml__turn_disabled__no_turn_endpoints),
 		cmocka_unit_test(profile_yaml__turn_bind_addresses__families_from_addresses),
 		cmocka_unit_test(profile_yaml__turn_without_ports__livekit_startup_error),
@@ -321,7 +818,7 @@ main(void)
 		cmocka_unit_test(profile_yaml__quoted_tcp_port__wrong_type),
 		cmocka_unit_test(profile_yaml__rtc_not_mapping__wrong_type),
 		cmocka_unit_test(profile_yaml__port_above_65535__rejected),
-		cmocka_unit_test(profile_yaml__udp_port_zero__rejected),
+		cmocka_unit_test(profile_yaml__udp_port_negative__rejected),
 		cmocka_unit_test(profile_yaml__udp_range_start_above_end__rejected),
 		cmocka_unit_test(profile_yaml__port_range_start_above_end__rejected),
 		cmocka_unit_test(profile_yaml__range_start_without_end__rejected),
@@ -330,6 +827,27 @@ main(void)
 		cmocka_unit_test(profile_yaml__bad_bool__rejected),
 		cmocka_unit_test(profile_yaml__null_value__default_kept),
 		cmocka_unit_test(profile_yaml__not_a_mapping__rejected),
+		cmocka_unit_test(profile_yaml__bind_addresses__each_family_as_go_listens),
+		cmocka_unit_test(profile_yaml__bind_addresses_empty__no_turn_socket_refused),
+		cmocka_unit_test(profile_yaml__bind_addresses_on_1_10_0__ignored_with_note),
+		cmocka_unit_test(profile_yaml__strict__unknown_key_file_line_col),
+		cmocka_unit_test(profile_yaml__strict__keys_per_version),
+		cmocka_unit_test(profile_yaml__duplicate_key__refused),
+		cmocka_unit_test(profile_yaml__merge_keys__explicit_wins_first_merge_wins),
+		cmocka_unit_test(profile_yaml__scalars__as_yaml_v3_reads_them),
+		cmocka_unit_test(profile_yaml__signal_port_clash__refused),
+		cmocka_unit_test(profile_yaml__flags__beat_env_beat_file),
+		cmocka_unit_test(profile_yaml__udp_port_flag_and_dev__as_livekit),
+		cmocka_unit_test(profile_yaml__config_body__wins_over_file),
+		cmocka_unit_test(profile_yaml__command_line__refused_when_not_followed),
+		cmocka_unit_test(profile_yaml__version__parsed_and_refused),
+		cmocka_unit_test(profile_yaml__port_range_type__as_mediatransportutil),
+		cmocka_unit_test(profile_yaml__generated_udp_port_fields__flags),
+		cmocka_unit_test(profile_yaml__quoted_true_and_floats__as_yaml_v3),
+		cmocka_unit_test(profile_yaml__comments_only__livekit_eof),
+		cmocka_unit_test(profile_yaml__stun_port_as_ice__3478_in_mux_mode),
+		cmocka_unit_test(profile_yaml__rtc_ips__families_of_ice),
+		cmocka_unit_test(profile_yaml__bind_v6__node_ip_note),
 	};
 
 	return cmocka_run_group_tests_name("profile_yaml", tests, NULL, NULL);

@@ -16,12 +16,49 @@ load(const char *text)
 }
 
 static void
-profile_json__reference__four_endpoints_turn_ipv4_only(void **state)
+profile_json__reference__four_endpoints_current_livekit_dual_stack(void **state)
 {
 	(void)state;
 	eb_clear(&eb);
 	assert_int_equal(prof_load_json(SRCDIR "/rules/livekit.json", &prof,
 	    &eb), 0);
+	assert_int_equal(prof.n, 4);
+	assert_string_equal(prof.ep[2].name, "turn-udp");
+	assert_int_equal(prof.ep[2].port, 3479);
+	assert_int_equal(prof.ep[2].families, FAM_ALL);
+	assert_string_equal(prof.ep[3].name, "turn-tls");
+	assert_int_equal(prof.ep[3].port, 5350);
+	assert_int_equal(prof.ep[3].families, FAM_ALL);
+	/* roommanager.go iceServersForParticipant: turns:<domain>:443. */
+	assert_int_equal(prof.ep[3].client_port, 443);
+}
+
+static void
+profile_json__client_only__one_port_no_overlap_check(void **state)
+{
+	(void)state;
+	assert_int_equal(load("{\"endpoints\": [{\"name\": \"a\", \"proto\": "
+	    "\"tcp\", \"port\": 443}, {\"name\": \"b\", \"proto\": \"tcp\", "
+	    "\"port\": 443, \"client_only\": true, \"client_host\": "
+	    "\"t.example.org\", \"client_port\": 443}]}"), 0);
+	assert_true(prof.ep[1].flags & PROF_EP_CLIENT);
+	assert_string_equal(prof.ep[1].client_host, "t.example.org");
+	assert_int_equal(load("{\"endpoints\": [{\"name\": \"b\", \"proto\": "
+	    "\"tcp\", \"port\": 443, \"port_end\": 444, \"client_only\": "
+	    "true}]}"), -1);
+	assert_contains(eb.msg, "a client_only endpoint is one port");
+	assert_int_equal(load("{\"endpoints\": [{\"name\": \"b\", \"proto\": "
+	    "\"tcp\", \"port\": 443, \"client_only\": 1}]}"), -1);
+	assert_contains(eb.msg, "client_only: expected true or false");
+}
+
+static void
+profile_json__reference_1_10_0__four_endpoints_turn_ipv4_only(void **state)
+{
+	(void)state;
+	eb_clear(&eb);
+	assert_int_equal(prof_load_json(SRCDIR "/rules/livekit-1.10.0.json",
+	    &prof, &eb), 0);
 	assert_int_equal(prof.n, 4);
 	assert_string_equal(prof.ep[0].name, "ice-tcp");
 	assert_int_equal(prof.ep[0].proto, IPPROTO_TCP);
@@ -242,7 +279,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(profile_json__reference__four_endpoints_turn_ipv4_only),
+		cmocka_unit_test(profile_json__reference__four_endpoints_current_livekit_dual_stack),
+		cmocka_unit_test(profile_json__client_only__one_port_no_overlap_check),
+		cmocka_unit_test(profile_json__reference_1_10_0__four_endpoints_turn_ipv4_only),
 		cmocka_unit_test(profile_json__to_json__loads_back_identical),
 		cmocka_unit_test(profile_json__no_port_end__single_port_both_families),
 		cmocka_unit_test(profile_json__missing_file__names_file),

@@ -59,9 +59,9 @@ cell(const char *name, const char *fam)
 } while (0)
 
 static const char *host = "{\"mode\": \"host\", \"profile\": \""
-    SRCDIR "/rules/livekit.json\", \"mapping\": {\"methods\": []}}";
+    SRCDIR "/rules/livekit-1.10.0.json\", \"mapping\": {\"methods\": []}}";
 static const char *host_map = "{\"mode\": \"host\", \"profile\": \""
-    SRCDIR "/rules/livekit.json\"}";
+    SRCDIR "/rules/livekit-1.10.0.json\"}";
 
 static void
 status__turn_ipv6__impossible_livekit_turn_ipv4_only(void **state)
@@ -321,6 +321,89 @@ teardown(void **state)
 	return 0;
 }
 
+/* A livekit.yaml and a configuration naming it, with a version. */
+static void
+setup_lk(const char *yaml, const char *ver)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "{\"mode\": \"host\", \"livekit_config\": "
+	    "\"%s\", %s%s%s\"mapping\": {\"methods\": []}}",
+	    tu_file("livekit.yaml", yaml), ver ? "\"livekit_version\": \"" : "",
+	    ver ? ver : "", ver ? "\", " : "");
+	setup(text);
+}
+
+static void
+status__turn_current_livekit__ipv6_not_impossible(void **state)
+{
+	(void)state;
+	setup_lk("turn:\n  enabled: true\n  udp_port: 3479\n", NULL);
+	assert_cell("turn-udp", "ipv6", "unknown", "not-measured");
+	setup_lk("turn:\n  enabled: true\n  udp_port: 3479\n", "1.10.0");
+	assert_cell("turn-udp", "ipv6", "impossible", "livekit-turn-ipv4-only");
+	assert_contains(json_string_value(json_object_get(cell("turn-udp",
+	    "ipv6"), "hint")), "LiveKit 1.10.0 binds TURN to IPv4 only");
+}
+
+static void
+status__turn_bind_ipv4_only__names_bind_addresses(void **state)
+{
+	(void)state;
+	setup_lk("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"192.0.2.1\"]\n", "1.13.5");
+	assert_cell("turn-udp", "ipv6", "impossible", "turn-bind-addresses");
+	assert_contains(json_string_value(json_object_get(cell("turn-udp",
+	    "ipv6"), "hint")), "add \"::\" or remove the key");
+}
+
+static void
+status__rtc_ips__ice_family_impossible(void **state)
+{
+	(void)state;
+	setup_lk("rtc:\n  udp_port: 7882\n  ips:\n    includes: [0.0.0.0/0]\n",
+	    NULL);
+	assert_cell("ice-udp", "ipv6", "impossible", "rtc-ips-excludes-family");
+	assert_cell("ice-tcp", "ipv6", "impossible", "rtc-ips-excludes-family");
+}
+
+static void
+status__client_port_443__judged_by_listener_and_probe(void **state)
+{
+	static const char *yaml = "turn:\n  enabled: true\n  tls_port: 5349\n"
+	    "  domain: turn.example.org\n";
+	struct probe_result pr[2];
+
+	(void)state;
+	setup_lk(yaml, NULL);
+	/* No listener on 443: what clients are told goes nowhere. */
+	listen_on(0, IPPROTO_TCP, AF_INET6, "::", 5349, 0);
+	in.have_lsn = 1;
+	in.lsn = lsn;
+	in.nlsn = 1;
+	assert_cell("turn-tls-443", "ipv4", "blocked", "client-port-not-served");
+	assert_contains(json_string_value(json_object_get(cell("turn-tls-443",
+	    "ipv4"), "hint")), "set turn.tls_port: 443, or route SNI "
+	    "turn.example.org on 443 to TURN on 5349");
+	/* A proxy on 443, IPv4 only: IPv6 clients refused. */
+	listen_on(1, IPPROTO_TCP, AF_INET, "0.0.0.0", 443, 0);
+	in.nlsn = 2;
+	assert_cell("turn-tls-443", "ipv4", "unknown", "not-measured");
+	assert_cell("turn-tls-443", "ipv6", "blocked", "listener-ipv4-only");
+	/* A probe settles it either way; portward's rules do not matter. */
+	in.rules_ok = 0;
+	memset(pr, 0, sizeof(pr));
+	snprintf(pr[0].name, sizeof(pr[0].name), "turn-tls-443");
+	pr[0].fam = FAM_IPV4;
+	pr[0].ok = 1;
+	snprintf(pr[0].detail, sizeof(pr[0].detail), "tcp connect ok");
+	in.probes = pr;
+	in.nprobes = 1;
+	assert_cell("turn-tls-443", "ipv4", "reachable", "");
+	pr[0].ok = 0;
+	assert_cell("turn-tls-443", "ipv4", "blocked", "probe-failed");
+}
+
 int
 main(void)
 {
@@ -338,6 +421,10 @@ main(void)
 		cmocka_unit_test_teardown(metrics__status__verdicts_counters_and_escaped_labels, teardown),
 		cmocka_unit_test_teardown(status__mapper_in_backoff__no_forward_yet_and_metrics, teardown),
 		cmocka_unit_test_teardown(status__no_global_ipv6__blocked_no_ipv6_address, teardown),
+		cmocka_unit_test(status__turn_current_livekit__ipv6_not_impossible),
+		cmocka_unit_test(status__turn_bind_ipv4_only__names_bind_addresses),
+		cmocka_unit_test(status__rtc_ips__ice_family_impossible),
+		cmocka_unit_test(status__client_port_443__judged_by_listener_and_probe),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
