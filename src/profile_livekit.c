@@ -66,7 +66,15 @@ struct ydoc {
 	char		 udp_port[256];	/* --udp-port or UDP_PORT */
 	char		 udp_from[64];
 	char		 node_ip[128];	/* --node-ip or NODE_IP */
+	unsigned long	 visits;	/* nodes walked, aliases counted again */
 };
+
+/*
+ * Aliases make a small file a huge tree ("billion laughs"); yaml.v3
+ * refuses "excessive aliasing". A walk that visits more nodes than this
+ * stops with that error.
+ */
+#define LK_MAX_VISITS	200000UL
 
 /* A value: from a flag or variable (s), or from the YAML (n), or none. */
 struct lkv {
@@ -161,7 +169,8 @@ yfind(struct ydoc *y, yaml_node_t *map, const char *key, int depth,
 	yaml_node_item_t *it;
 
 	*found = 0;
-	if (map == NULL || map->type != YAML_MAPPING_NODE || depth > 32)
+	if (map == NULL || map->type != YAML_MAPPING_NODE || depth > 32 ||
+	    ++y->visits > LK_MAX_VISITS)
 		return NULL;
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
@@ -1051,6 +1060,10 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 
 	if (n == NULL || depth > 64)
 		return 0;
+	if (++y->visits > LK_MAX_VISITS)
+		return yerr(y, n, path, "the document expands to too many nodes "
+		    "through its aliases: LiveKit's YAML parser refuses it too "
+		    "(\"excessive aliasing\")");
 	if (n->type == YAML_SEQUENCE_NODE) {
 		key = lk_key_find(path);
 		if (key == NULL || key->kind != LK_LISTOF)

@@ -36,6 +36,21 @@ golden "profile_table__reference" reference.out "$TMP/out"
 "$PORTWARDCTL" profile --profile ../../../rules/livekit.json --json >"$TMP/json" 2>&1
 golden "profile_json__reference" reference.json "$TMP/json"
 
+# Real configurations from public deployments (tests/corpus/livekit: each
+# names its source and the LiveKit version it runs in its header): what
+# portward reads from each, or why LiveKit itself would refuse it.
+cd "$TOP/tests/corpus/livekit" || exit 1
+for y in *.yaml; do
+	n=${y%.yaml}
+	v=$(sed -n 's/^# livekit-version: *\([0-9][0-9.]*\).*/\1/p' "$y" | head -n 1)
+	{
+		"$PORTWARDCTL" profile --livekit-config "$y" ${v:+--livekit-version "$v"} 2>&1
+		echo "exit $?"
+		"$PORTWARDCTL" profile --livekit-config "$y" ${v:+--livekit-version "$v"} --json 2>/dev/null
+	} >"$TMP/out"
+	golden "corpus__$n" "$n.out" "$TMP/out"
+done
+
 cd "$G/plan" || exit 1
 for c in *.conf.json; do
 	n=${c%.conf.json}

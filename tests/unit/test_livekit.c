@@ -792,6 +792,28 @@ profile_yaml__bind_v6__node_ip_note(void **state)
 	assert_false(has_note("no matching node IP for relay"));
 }
 
+static void
+profile_yaml__alias_bomb__refused_quickly(void **state)
+{
+	char text[2048];
+	int i, k, n;
+
+	(void)state;
+	/* Eleven levels, each merging the one before ten times: 10^11. */
+	n = snprintf(text, sizeof(text), "room:\n  enabled_codecs:\n"
+	    "    - &m0 {mime: audio/opus}\n");
+	for (i = 1; i < 12; i++) {
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		    "    - &m%d {<<: [", i);
+		for (k = 0; k < 10; k++)
+			n += snprintf(text + n, sizeof(text) - (size_t)n,
+			    "%s*m%d", k ? ", " : "", i - 1);
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "]}\n");
+	}
+	assert_int_equal(load(text), -1);
+	assert_contains(eb.msg, "excessive aliasing");
+}
+
 int
 main(void)
 {
@@ -848,6 +870,7 @@ main(void)
 		cmocka_unit_test(profile_yaml__stun_port_as_ice__3478_in_mux_mode),
 		cmocka_unit_test(profile_yaml__rtc_ips__families_of_ice),
 		cmocka_unit_test(profile_yaml__bind_v6__node_ip_note),
+		cmocka_unit_test(profile_yaml__alias_bomb__refused_quickly),
 	};
 
 	return cmocka_run_group_tests_name("profile_yaml", tests, NULL, NULL);
