@@ -56,13 +56,13 @@ print_endpoints(FILE *f, const struct conf *c, const struct profile *p)
 		unsigned fam = plan_families(c, e);
 
 		if (e->flags & PROF_EP_CLIENT) {
-			fprintf(f, "  %-10s %-16s not opened: what clients are "
+			fprintf(f, "  %-12s %-16s not opened: what clients are "
 			    "told (%s:%u); probed and judged only\n", e->name,
 			    port_proto(e, pp, sizeof(pp)), e->client_host,
 			    e->client_port);
 			continue;
 		}
-		fprintf(f, "  %-10s %-16s %-9s", e->name,
+		fprintf(f, "  %-12s %-16s %-9s", e->name,
 		    port_proto(e, pp, sizeof(pp)), fam_str(fam));
 		if ((e->families & FAM_IPV6) == 0 && e->famwhy ==
 		    PROF_WHY_TURN_V4ONLY)
@@ -137,7 +137,7 @@ print_forwards(FILE *f, const struct conf *c, const struct profile *p)
 
 		if (e->flags & PROF_EP_CLIENT)
 			continue;
-		fprintf(f, "  %-10s %-16s ", e->name,
+		fprintf(f, "  %-12s %-16s ", e->name,
 		    port_proto(e, pp, sizeof(pp)));
 		if (e->port != e->port_end)
 			fprintf(f, "not forwarded: a range cannot be mapped "

@@ -516,7 +516,7 @@ status_print(FILE *f, const char *text)
 		json_decref(root);
 		return 2;
 	}
-	fprintf(f, "%-10s %-16s %-32s %s\n", "ENDPOINT", "PORT", "IPV4", "IPV6");
+	fprintf(f, "%-12s %-16s %-32s %s\n", "ENDPOINT", "PORT", "IPV4", "IPV6");
 	json_array_foreach(eps, i, ep) {
 		json_int_t p = json_integer_value(json_object_get(ep, "port"));
 		json_int_t pe = json_integer_value(json_object_get(ep,
@@ -541,7 +541,7 @@ status_print(FILE *f, const char *text)
 			    strcmp(str(c, "verdict"), "degraded") == 0)
 				rc = 1;
 		}
-		fprintf(f, "%-10s %-16s %-32s %s\n", str(ep, "name"), port,
+		fprintf(f, "%-12s %-16s %-32s %s\n", str(ep, "name"), port,
 		    cell[0], cell[1]);
 	}
 	fprintf(f, "\n");

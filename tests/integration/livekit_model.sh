@@ -70,13 +70,13 @@ wrapper 1.10.0
 conf "$TMP/c.json" "[$LK]"
 out=$("$PORTWARDD" -n -c "$TMP/c.json" 2>&1)
 if [[ $out == *"LiveKit 1.10.0 ($TMP/bin/livekit-server --version)"* ]] &&
-    [[ $out == *"turn-udp   3479/udp         ipv4       (LiveKit 1.10.0 serves it over IPv4 only)"* ]]; then
+    [[ $out == *"turn-udp     3479/udp         ipv4       (LiveKit 1.10.0 serves it over IPv4 only)"* ]]; then
 	t_pass version__from_livekit_server_version__turn_ipv4_only
 else t_fail version__from_livekit_server_version__turn_ipv4_only "$out"; fi
 wrapper 1.13.5
 out=$("$PORTWARDD" -n -c "$TMP/c.json" 2>&1)
 if [[ $out == *"LiveKit 1.13.5 ($TMP/bin/livekit-server --version)"* ]] &&
-    [[ $out == *"turn-udp   3479/udp         ipv4+ipv6"* ]]; then
+    [[ $out == *"turn-udp     3479/udp         ipv4+ipv6"* ]]; then
 	t_pass version__1_13_5__turn_dual_stack
 else t_fail version__1_13_5__turn_dual_stack "$out"; fi
 # livekit_version in the configuration wins over the command's answer.
@@ -104,12 +104,12 @@ else t_fail version__command_hangs__assumed_and_killed "rc $rc: $out $(pgrep -af
 # Flags and environment, with LiveKit's precedence.
 conf "$TMP/f.json" "[$LK, \"--rtc.tcp_port\", \"7891\"]" '{"LIVEKIT_RTC_TCP_PORT": "7901", "UDP_PORT": "7892"}'
 out=$("$PORTWARDD" -n -c "$TMP/f.json" 2>&1)
-if [[ $out == *"ice-tcp    7891/tcp"* ]] && [[ $out == *"ice-udp    7892/udp"* ]]; then
+if [[ $out == *"ice-tcp      7891/tcp"* ]] && [[ $out == *"ice-udp      7892/udp"* ]]; then
 	t_pass flags__flag_beats_env__env_beats_file
 else t_fail flags__flag_beats_env__env_beats_file "$out"; fi
 conf "$TMP/b.json" "[$LK]" '{"LIVEKIT_CONFIG": "rtc: {tcp_port: 7991, udp_port: 7992}"}'
 out=$("$PORTWARDD" -n -c "$TMP/b.json" 2>&1)
-if [[ $out == *"ice-tcp    7991/tcp"* ]] && [[ $out == *"reads its settings from LIVEKIT_CONFIG"* ]] &&
+if [[ $out == *"ice-tcp      7991/tcp"* ]] && [[ $out == *"reads its settings from LIVEKIT_CONFIG"* ]] &&
     [[ $out != *turn-udp* ]]; then
 	t_pass config_body__env_wins_over_config_file
 else t_fail config_body__env_wins_over_config_file "$out"; fi
