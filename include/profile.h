@@ -79,6 +79,7 @@ struct lk_opts {
 	/* The supervised command and its environment, NAME=value. */
 	const char	*cmd_where;	/* "supervise.command in FILE" */
 	const char	*workdir;	/* where the command runs, or NULL */
+	int		 config_implied; /* file is --config unless argv says */
 	const char	*const *argv;
 	size_t		 argc;
 	const char	*const *env;

@@ -24,6 +24,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: portwardctl profile (--livekit-config FILE "
 	    "[--livekit-version V] | --profile FILE) [--json]\n"
+	    "           [-- LIVEKIT-SERVER-FLAGS...]\n"
 	    "       portwardctl rules -c FILE\n"
 	    "       portwardctl apply -c FILE\n"
 	    "       portwardctl flush -c FILE\n"
@@ -40,6 +41,8 @@ cmd_profile(int argc, char **argv)
 	struct profile prof;
 	struct errbuf eb;
 	const char *lk = NULL, *pr = NULL, *ver = NULL;
+	const char *lkargv[CONF_MAX_ARGS + 1];
+	size_t lkargc = 0;
 	struct lk_opts o;
 	char *json;
 	int i, as_json = 0, rc;
@@ -54,9 +57,18 @@ cmd_profile(int argc, char **argv)
 		else if (strcmp(argv[i], "--livekit-version") == 0 &&
 		    i + 1 < argc)
 			ver = argv[++i];
-		else
+		else if (strcmp(argv[i], "--") == 0) {
+			/* livekit-server's own flags: read as LiveKit would. */
+			lkargv[lkargc++] = "livekit-server";
+			while (++i < argc && lkargc < CONF_MAX_ARGS + 1)
+				lkargv[lkargc++] = argv[i];
+			if (i < argc)
+				usage();
+		} else
 			usage();
 	}
+	if (lkargc > 0 && lk == NULL)
+		usage();
 	if ((lk == NULL) == (pr == NULL) || (ver != NULL && lk == NULL))
 		usage();
 	eb_clear(&eb);
@@ -64,6 +76,10 @@ cmd_profile(int argc, char **argv)
 	o.file = lk;
 	o.version = ver;
 	o.version_from = "--livekit-version";
+	o.argv = lkargv;
+	o.argc = lkargc;
+	o.cmd_where = "the livekit-server flags after --";
+	o.config_implied = 1;
 	rc = lk ? prof_load_livekit_ex(&o, &prof, &eb) :
 	    prof_load_json(pr, &prof, &eb);
 	if (rc == -1) {

@@ -1508,7 +1508,7 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 			    "reads %s, but livekit_config is %s: portward would "
 			    "open the ports of another file; name one file in "
 			    "both", cmd.config, o->file);
-		if (o->argc > 0 && cmd.config == NULL &&
+		if (o->argc > 0 && cmd.config == NULL && !o->config_implied &&
 		    strcmp(base_name(o->argv[0]), "livekit-server") == 0)
 			return eb_set(eb, y.cmd_where, 0, 0, "--config",
 			    "livekit-server is started without --config: "

@@ -42,11 +42,13 @@ golden "profile_json__reference" reference.json "$TMP/json"
 cd "$TOP/tests/corpus/livekit" || exit 1
 for y in *.yaml; do
 	n=${y%.yaml}
-	v=$(sed -n 's/^# livekit-version: *\([0-9][0-9.]*\).*/\1/p' "$y" | head -n 1)
+	v=$(sed -n 's/^# livekit-version: *v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p' "$y" | head -n 1)
+	# "# livekit-flags:" (ours): the flags livekit-server runs with there.
+	read -r -a f <<<"$(sed -n 's/^# livekit-flags: *//p' "$y" | head -n 1)"
 	{
-		"$PORTWARDCTL" profile --livekit-config "$y" ${v:+--livekit-version "$v"} 2>&1
+		"$PORTWARDCTL" profile --livekit-config "$y" ${v:+--livekit-version "$v"} ${f[0]:+-- "${f[@]}"} 2>&1
 		echo "exit $?"
-		"$PORTWARDCTL" profile --livekit-config "$y" ${v:+--livekit-version "$v"} --json 2>/dev/null
+		"$PORTWARDCTL" profile --livekit-config "$y" ${v:+--livekit-version "$v"} --json ${f[0]:+-- "${f[@]}"} 2>/dev/null
 	} >"$TMP/out"
 	golden "corpus__$n" "$n.out" "$TMP/out"
 done
