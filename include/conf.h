@@ -93,6 +93,8 @@ int	conf_load(const char *file, struct conf *c, struct errbuf *eb);
  */
 int	conf_profile(const struct conf *c, struct profile *p,
 	    struct errbuf *eb);
+/* Set by portwardd: the SFU inherits its environment (not portwardctl's). */
+extern int conf_use_environ;
 /* The same, with a version given on a command line (NULL: none). */
 int	conf_profile_ver(const struct conf *c, const char *version,
 	    const char *version_from, struct profile *p, struct errbuf *eb);

@@ -52,7 +52,7 @@ struct prof_endpoint {
 	 * TURN/TLS is announced as turns:<turn.domain>:443 whatever
 	 * turn.tls_port is. client_port 0: clients use port itself.
 	 */
-	char		client_host[128];
+	char		client_host[256];
 	uint16_t	client_port;
 	unsigned	flags;		/* PROF_EP_* */
 	enum prof_famwhy famwhy;	/* why a family is left out */

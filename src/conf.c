@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -601,10 +602,11 @@ command_version(const struct conf *c, char *buf, size_t len)
 	char out[512], *argv[3];
 	struct ps_opts o;
 	struct pollfd pf;
-	size_t got = 0;
+	struct timespec t0, now;
+	size_t got = 0, i;
 	ssize_t n;
 	pid_t pid;
-	int fds[2], st, waited = 0;
+	int fds[2], st, left, r;
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
@@ -621,6 +623,11 @@ command_version(const struct conf *c, char *buf, size_t len)
 		return -1;
 	}
 	if (pid == 0) {
+		/* As the SFU runs: its directory and supervise.env (PATH). */
+		if (c->workdir[0] != '\0' && chdir(c->workdir) == -1)
+			_exit(127);
+		for (i = 0; i < c->nenv; i++)
+			(void)putenv((char *)(uintptr_t)c->env[i]);
 		(void)dup2(fds[1], STDOUT_FILENO);
 		(void)dup2(fds[1], STDERR_FILENO);
 		argv[0] = (char *)c->argv[0];
@@ -632,17 +639,29 @@ command_version(const struct conf *c, char *buf, size_t len)
 	close(fds[1]);
 	pf.fd = fds[0];
 	pf.events = POLLIN;
-	while (got < sizeof(out) - 1 && waited < 3000) {
-		if (poll(&pf, 1, 100) == 0) {
-			waited += 100;
+	/* 3 s in all, whatever trickles in; then the whole group goes. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (got < sizeof(out) - 1) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = 3000 - (int)((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			break;
+		if ((r = poll(&pf, 1, left)) == -1 && errno == EINTR)
 			continue;
-		}
-		if ((n = read(fds[0], out + got, sizeof(out) - 1 - got)) <= 0)
+		if (r <= 0)
+			break;
+		if ((n = read(fds[0], out + got, sizeof(out) - 1 - got)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
 	out[got] = '\0';
 	close(fds[0]);
+	/* Its own session (new_session): a wrapper's children go too. */
+	(void)kill(-pid, SIGKILL);
 	(void)kill(pid, SIGKILL);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
@@ -656,6 +675,9 @@ conf_profile(const struct conf *c, struct profile *p, struct errbuf *eb)
 }
 
 extern char **environ;
+
+/* The daemon reads its own environment too; portwardctl does not. */
+int conf_use_environ;
 
 int
 conf_profile_ver(const struct conf *c, const char *version,
@@ -686,8 +708,13 @@ conf_profile_ver(const struct conf *c, const char *version,
 				argv[i] = c->argv[i];
 			o.argv = argv;
 			o.argc = c->argc;
-			/* What the SFU gets: our environment, then supervise.env. */
-			for (i = 0; environ[i] != NULL && ne < 256; i++) {
+			/*
+			 * What the SFU gets: the daemon's environment, then
+			 * supervise.env. portwardctl has a shell's, not the
+			 * daemon's: supervise.env alone there.
+			 */
+			for (i = 0; conf_use_environ && environ[i] != NULL &&
+			    ne < 256; i++) {
 				for (k = 0; k < c->nenv; k++)
 					if (strncmp(environ[i], c->env[k],
 					    strcspn(c->env[k], "=") + 1) == 0)

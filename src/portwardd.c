@@ -628,6 +628,7 @@ main(int argc, char **argv)
 	struct errbuf eb;
 	int ch, check = 0, debug = 0;
 
+	conf_use_environ = 1;	/* the SFU gets this environment */
 	while ((ch = getopt(argc, argv, "c:dn")) != -1) {
 		switch (ch) {
 		case 'c':

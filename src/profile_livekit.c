@@ -38,14 +38,14 @@
 #include "lk_keys.h"
 #include "profile.h"
 
-#define LK_MAX_SET	32
+#define LK_MAX_SET	64
 #define LK_V1_3_0	10300L
 #define LK_V1_9_1	10901L
 #define LK_V1_10_1	11001L
 
 /* A setting given on LiveKit's command line or in its environment. */
 struct lk_set {
-	char	key[64];	/* the configuration key, "rtc.tcp_port" */
+	char	key[160];	/* the configuration key, "rtc.tcp_port" */
 	char	val[256];
 	char	from[64];	/* "--rtc.tcp_port" or "LIVEKIT_RTC_TCP_PORT" */
 };
@@ -66,6 +66,7 @@ struct ydoc {
 	char		 udp_port[256];	/* --udp-port or UDP_PORT */
 	char		 udp_from[64];
 	char		 node_ip[128];	/* --node-ip or NODE_IP */
+	struct profile	*prof;
 	unsigned long	 visits;	/* nodes walked, aliases counted again */
 };
 
@@ -75,6 +76,8 @@ struct ydoc {
  * stops with that error.
  */
 #define LK_MAX_VISITS	200000UL
+/* yaml.v3's own limit on nesting ("exceeded max depth of 10000"). */
+#define LK_MAX_DEPTH	10000
 
 /* A value: from a flag or variable (s), or from the YAML (n), or none. */
 struct lkv {
@@ -275,6 +278,9 @@ yaml_int(const char *s, long *out)
 	double d;
 	int neg = 0;
 
+	/* resolve(): a plain scalar is a number only if it starts like one. */
+	if (s[0] == '_')
+		return -1;
 	for (i = 0; s[i] != '\0' && k < sizeof(buf) - 1; i++)
 		if (s[i] != '_')
 			buf[k++] = s[i];
@@ -284,10 +290,13 @@ yaml_int(const char *s, long *out)
 	s = buf;
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
-	if (!isdigit((unsigned char)*s))
+	if (!isdigit((unsigned char)*s) && !(*s == '.' &&
+	    isdigit((unsigned char)s[1])))
 		return -1;
 	errno = 0;
-	if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+	if (*s == '.')
+		*out = 0, end = (char *)s;	/* a float: below */
+	else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
 		*out = strtol(s + 2, &end, 8);
 	else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
 		*out = strtol(s + 2, &end, 2);
@@ -308,18 +317,54 @@ yaml_int(const char *s, long *out)
 	return 0;
 }
 
+/* Go's strconv.ParseUint(s, 0, 64) for a port: prefixes, '_' between. */
+static int
+go_uint(const char *s, long *out)
+{
+	char buf[64], *end;
+	size_t i, k = 0;
+	int base = 10;
+
+	if (s[0] == '\0' || s[0] == '_' || s[strlen(s) - 1] == '_')
+		return -1;
+	for (i = 0; s[i] != '\0' && k < sizeof(buf) - 1; i++) {
+		if (s[i] == '_' && s[i + 1] == '_')
+			return -1;
+		if (s[i] != '_')
+			buf[k++] = s[i];
+	}
+	buf[k] = '\0';
+	s = buf;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		base = 16, s += 2;
+	else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+		base = 8, s += 2;
+	else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+		base = 2, s += 2;
+	else if (s[0] == '0' && s[1] != '\0')
+		base = 8, s += 1;
+	if (!isalnum((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*out = strtol(s, &end, base);
+	return (errno != 0 || *end != '\0' || *out < 0) ? -1 : 0;
+}
+
 static int
 vint(struct ydoc *y, const struct lkv *v, const char *key, long min, long max,
     long *out)
 {
 	const char *s;
-	char *end;
 
 	if (v->s != NULL) {
-		/* urfave/cli's IntFlag: strconv.ParseInt(s, 0, 64). */
-		errno = 0;
-		*out = strtol(v->s->val, &end, 0);
-		if (errno != 0 || *end != '\0' || end == v->s->val)
+		/*
+		 * urfave/cli's UintFlag: strconv.ParseUint(s, 0, 64), Go's
+		 * literals ("0x1ec9", "0o17", "7_881"), no sign. An empty
+		 * variable sets the flag to nothing: updateFromCLI writes 0.
+		 */
+		if (v->s->val[0] == '\0' && strncmp(v->s->from, "--", 2) != 0)
+			*out = 0;
+		else if (go_uint(v->s->val, out) == -1)
 			return verr(y, v, key, "\"%s\" is not a number",
 			    v->s->val);
 	} else if (v->n == NULL)
@@ -328,7 +373,11 @@ vint(struct ydoc *y, const struct lkv *v, const char *key, long min, long max,
 		if (v->n->type != YAML_SCALAR_NODE)
 			return verr(y, v, key, "expected a number");
 		s = sval(v->n);
-		/* yaml.v3: cannot unmarshal !!str into int. */
+		/*
+		 * yaml.v3: cannot unmarshal !!str into int. (libyaml's
+		 * document gives every untagged scalar the !!str tag, so an
+		 * explicit !!str or !!int cannot be told apart here.)
+		 */
 		if (v->n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 			return verr(y, v, key, "expected a number, got the quoted "
 			    "string \"%s\" (LiveKit refuses it too)", s);
@@ -362,6 +411,9 @@ vbool(struct ydoc *y, const struct lkv *v, const char *key, int *out)
 		s = v->s->val;
 		y1 = gyes;
 		n1 = gno;
+		/* An empty variable: the flag is set to nothing, false. */
+		if (s[0] == '\0' && strncmp(v->s->from, "--", 2) != 0)
+			return *out = 0, 0;
 	} else if (v->n == NULL)
 		return 0;
 	else {
@@ -472,14 +524,9 @@ vportrange(struct ydoc *y, const struct lkv *v, const struct lkv *fs,
 	const char *why;
 	long n;
 
+	long s2, e2;
+
 	*start = *end = 0;
-	/* --udp-port / UDP_PORT: applied after the generated flags. */
-	if (y->udp_port[0] != '\0') {
-		if (portrange_str(y->udp_port, start, end, &why) == -1)
-			return eb_set(y->eb, y->cmd_where, 0, 0, y->udp_from,
-			    "\"%s\" %s", y->udp_port, why);
-		return 0;
-	}
 	if (v->n != NULL && v->n->type == YAML_SCALAR_NODE &&
 	    portrange_str(sval(v->n), start, end, &why) == -1)
 		return verr(y, v, key, "\"%s\" %s", sval(v->n), why);
@@ -496,10 +543,27 @@ vportrange(struct ydoc *y, const struct lkv *v, const struct lkv *fs,
 			return -1;
 		*end = n;
 	}
+	/*
+	 * --udp-port / UDP_PORT, after the generated flags, through
+	 * UnmarshalString on what is there: one port sets the start only
+	 * (a range from the file keeps its end), and LiveKit ignores the
+	 * error of a value it cannot read (updateFromCLI).
+	 */
+	if (y->udp_port[0] != '\0') {
+		if (portrange_str(y->udp_port, &s2, &e2, &why) == -1)
+			prof_note(y->prof, "%s \"%s\" %s: LiveKit ignores it "
+			    "and keeps rtc.udp_port", y->udp_from, y->udp_port,
+			    why);
+		else if (strchr(y->udp_port, '-') != NULL) {
+			*start = s2;
+			*end = e2;
+		} else
+			*start = s2;
+	}
 	if (*start == 0)
 		*end = 0;
-	else if (*end < *start)
-		*end = *start;
+	else if (*end <= *start)
+		*end = *start;	/* PortRange.ToSlice: the start alone */
 	return 0;
 }
 
@@ -599,12 +663,14 @@ ice_families(struct ydoc *y, yaml_node_t *root, struct profile *p,
 				exc |= f;
 		}
 	}
+	/* IPFilterFromConf: with includes, excludes are not looked at. */
 	if (inc != 0)
 		*fam = inc;
-	*fam &= ~exc;
+	else
+		*fam &= ~exc;
 	if (*fam == 0)
-		return eb_set(y->eb, y->file, 0, 0, "rtc.ips", "no IP family is "
-		    "left for ICE: LiveKit would offer no candidate");
+		return verr(y, &v, "rtc.ips.excludes", "no IP family is left "
+		    "for ICE: LiveKit would offer no candidate");
 	if (*fam != FAM_ALL)
 		prof_note(p, "rtc.ips leaves out %s: LiveKit offers ICE there "
 		    "neither on UDP nor on TCP", *fam == FAM_IPV4 ? "IPv6" :
@@ -745,36 +811,78 @@ bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
 			return yerr(y, a, "turn.bind_addresses",
 			    "expected an address");
 		s = sval(a);
-		/* NewTurnServer: anything not IPv4 relays at node_ip's IPv6. */
-		if (inet_pton(AF_INET, s, &a4) != 1)
-			*v6node = 1;
-		if (s[0] == '\0' || strcmp(s, "0.0.0.0") == 0 ||
-		    strcmp(s, "::") == 0) {
+		/*
+		 * NewTurnServer: net.ParseIP(addr).To4() picks node_ip's IPv4
+		 * (an IPv4-mapped ::ffff:a.b.c.d too), else its IPv6.
+		 */
+		if (inet_pton(AF_INET, s, &a4) == 1)
+			*fam |= a4.s_addr == INADDR_ANY ? FAM_ALL : FAM_IPV4,
+			    *wild |= a4.s_addr == INADDR_ANY;
+		else if (s[0] == '\0') {
 			*fam |= FAM_ALL;
 			*wild = 1;
-		} else if (inet_pton(AF_INET, s, &a4) == 1)
-			*fam |= FAM_IPV4;
-		else if (inet_pton(AF_INET6, s, &a6) == 1)
-			*fam |= FAM_IPV6;
-		else
-			return yerr(y, a, "turn.bind_addresses",
-			    "\"%s\" is not an IP address: LiveKit's listen "
-			    "fails on it", s);
+			*v6node = 1;
+		} else if (inet_pton(AF_INET6, s, &a6) == 1) {
+			if (IN6_IS_ADDR_UNSPECIFIED(&a6)) {
+				*fam |= FAM_ALL;	/* ::, ::0: dual-stack */
+				*wild = 1;
+				*v6node = 1;
+			} else if (IN6_IS_ADDR_V4MAPPED(&a6))
+				*fam |= FAM_IPV4;	/* Go binds it as IPv4 */
+			else {
+				*fam |= FAM_IPV6;
+				*v6node = 1;
+			}
+		} else {
+			/* A name: Go's listen resolves it, we cannot. */
+			*fam |= FAM_ALL;
+			*v6node = 1;
+			prof_note(y->prof, "turn.bind_addresses \"%s\" is a name: "
+			    "LiveKit listens where it resolves (localhost: "
+			    "loopback only, out of reach from outside); portward "
+			    "cannot tell the family and assumes both", s);
+		}
 	}
 	return 0;
+}
+
+/*
+ * pkg/service/utils.go IsValidDomain: ^(?i)[a-z0-9-]+(\.[a-z0-9-]+)+\.?$
+ * (two labels at least; a trailing dot allowed).
+ */
+static int
+valid_domain(const char *d)
+{
+	size_t n = strlen(d), i, label = 0;
+	int dots = 0;
+
+	if (n > 0 && d[n - 1] == '.')
+		n--;
+	for (i = 0; i < n; i++) {
+		if (d[i] == '.') {
+			if (label == 0)
+				return 0;
+			dots++;
+			label = 0;
+		} else if (isalnum((unsigned char)d[i]) || d[i] == '-')
+			label++;
+		else
+			return 0;
+	}
+	return dots > 0 && label > 0;
 }
 
 static int
 turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 {
 	struct lkv v_en, v_udp, v_tls, v_ext, v_dom, v_bind, v_rs, v_re;
-	long udp = 0, tls = 0, rs = 0, re = 0;
+	long udp = 0, tls = 0, rs = 0, re = 0, icetcp = 0;
 	int enabled = 0, ext = 0, wild = 0, nbind = 1, v6node = 0;
 	char node_ip[128] = "";
 	struct lkv v_node;
 	unsigned fam = FAM_IPV4;
 	enum prof_famwhy why = PROF_WHY_TURN_V4ONLY;
-	char domain[128] = "";
+	char domain[256] = "";
 	struct prof_endpoint *e;
 
 	if (lk_get(y, root, "turn.enabled", &v_en) == -1 ||
@@ -813,6 +921,10 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "turn.domain: LiveKit refuses to start without it "
 		    "(\"TURN domain required\"), and it is the name clients "
 		    "are told");
+	if (tls != 0 && !valid_domain(domain))
+		return verr(y, &v_dom, "turn.domain", "\"%s\" is not a domain "
+		    "name: LiveKit refuses to start (\"TURN domain is not "
+		    "correct\")", domain);
 
 	if (y->ver >= LK_V1_10_1) {
 		/* Config default ["0.0.0.0"]; a null or [] empties it. */
@@ -838,7 +950,8 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 			}
 		}
 		if (nbind == 0)
-			return eb_set(y->eb, y->file, 0, 0, "turn.bind_addresses",
+			return yerr(y, v_bind.n != NULL ? v_bind.n : v_en.n,
+			    "turn.bind_addresses",
 			    "an empty list: TURN would have no socket and "
 			    "LiveKit refuses to start (pion/turn: no "
 			    "PacketConnConfigs and no ListenerConfigs); remove "
@@ -848,8 +961,11 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "TURN to 0.0.0.0 whatever it says (the key came in "
 		    "1.10.1)", p->lk_version);
 
-	if (v6node && (lk_get(y, root, "rtc.node_ip", &v_node) == -1 ||
-	    vstr(y, &v_node, "rtc.node_ip", node_ip, sizeof(node_ip)) == -1))
+	if (lk_get(y, root, "rtc.node_ip", &v_node) == -1)
+		return -1;
+	if (v_node.n != NULL && v_node.n->type != YAML_SCALAR_NODE)
+		v_node.n = NULL;	/* NodeIP reads a scalar, ignores the rest */
+	if (vstr(y, &v_node, "rtc.node_ip", node_ip, sizeof(node_ip)) == -1)
 		return -1;
 	/* updateFromCLI: --node-ip (NODE_IP) after the generated flags. */
 	if (y->node_ip[0] != '\0')
@@ -861,6 +977,13 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "node IP for relay\"); its automatic node IP is a single "
 		    "address, IPv4 when there is one: set rtc.node_ip: "
 		    "\"<ipv4>,<ipv6>\"");
+	/* iceServersForParticipant: turn:<ip>:<udp_port>, one per node IP. */
+	if (udp != 0 && (fam & FAM_IPV6) && strchr(node_ip, ':') == NULL)
+		prof_note(p, "TURN/UDP is told to clients as turn:<node "
+		    "IP>:%ld, one URL per rtc.node_ip address: without an IPv6 "
+		    "one (the automatic node IP is a single address, IPv4 when "
+		    "there is one) IPv6 clients are not told TURN/UDP, though it "
+		    "serves them; set rtc.node_ip: \"<ipv4>,<ipv6>\"", udp);
 	if (udp != 0) {
 		if (add_ep(y, p, "turn-udp", IPPROTO_UDP, udp, udp, fam,
 		    "turn.udp_port", &v_udp) == -1)
@@ -889,6 +1012,11 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 			e->client_port = 443;
 		}
 	}
+	if (tls != 0 && tls != 443 && lk_get(y, root, "rtc.tcp_port",
+	    &v_node) == 0 && vint(y, &v_node, "rtc.tcp_port", 0, 65535,
+	    &icetcp) == 0 && icetcp == 443 && (v_node.n || v_node.s))
+		prof_note(p, "rtc.tcp_port is 443: clients told turns:%s:443 for "
+		    "TURN/TLS reach LiveKit's ICE/TCP there, not TURN", domain);
 	if (tls != 0 && ext && tls != 443)
 		prof_note(p, "LiveKit tells clients turns:%s:443, and "
 		    "turn.external_tls says a TLS proxy there hands TURN to "
@@ -1003,67 +1131,216 @@ port_notes(struct ydoc *y, yaml_node_t *root, struct profile *p)
 
 /*
  * src/lk_keys.c is LiveKit 1.13.5's table. Against 1.10.0's (the same
- * generator at that tag, tools/lk_keys.md) these keys came later, and
- * one went away. Between the two releases the newer table is used.
+ * generator at that tag, tools/lk_keys.md) these keys came later: in the
+ * release named where it is known (git tag --contains), else in one after
+ * 1.10.0 (1: refused up to 1.10.0 only). One key went away since.
  */
-static const char *const after_1_10_0[] = {
-	"api", "debug_handler", "enable_participant_data_blob",
-	"rtc.advertise_internal_ip", "rtc.skip_external_ip_validation",
-	"rtc.host_acceptance_min_wait", "rtc.srflx_acceptance_min_wait",
-	"rtc.prflx_acceptance_min_wait", "rtc.relay_acceptance_min_wait",
-	"rtc.allow_udp_unstable_fallback", "rtc.tcp_fallback_rtt_threshold",
-	"rtc.datachannel_data_track_target_latency",
-	"rtc.turn_servers[].secret_file", "turn.bind_addresses",
-	"turn.ttl_seconds", "turn.allow_restricted_peer_cidrs",
-	"turn.deny_peer_cidrs", "agents.enable_user_data_redaction",
-	"agents.target_load", "limit.max_data_blob_key_length",
-	"limit.max_data_blobs_size",
-	"limit.max_data_track_custom_encoding_length", NULL
+static const struct {
+	const char	*path;
+	long		 since;
+} later_keys[] = {
+	{ "api", 1 }, { "debug_handler", 11302 },
+	{ "debug_handler.port", 11302 }, { "enable_participant_data_blob", 1 },
+	{ "rtc.use_stun_port_as_ice", 10901 },
+	{ "rtc.advertise_internal_ip", 1 },
+	{ "rtc.skip_external_ip_validation", 1 },
+	{ "rtc.host_acceptance_min_wait", 1 },
+	{ "rtc.srflx_acceptance_min_wait", 1 },
+	{ "rtc.prflx_acceptance_min_wait", 1 },
+	{ "rtc.relay_acceptance_min_wait", 1 },
+	{ "rtc.allow_udp_unstable_fallback", 1 },
+	{ "rtc.tcp_fallback_rtt_threshold", 1 },
+	{ "rtc.datachannel_data_track_target_latency", 1 },
+	{ "rtc.turn_servers[].secret_file", 1 },
+	{ "turn.bind_addresses", 11001 }, { "turn.ttl_seconds", 1 },
+	{ "turn.allow_restricted_peer_cidrs", 1 },
+	{ "turn.deny_peer_cidrs", 1 }, { "agents.enable_user_data_redaction", 1 },
+	{ "agents.target_load", 1 }, { "limit.max_data_blob_key_length", 1 },
+	{ "limit.max_data_blobs_size", 1 },
+	{ "limit.max_data_track_custom_encoding_length", 1 },
 };
 
+/* Known to the release modelled? *later: the release it came in. */
 static int
 key_known(struct ydoc *y, const char *path, const struct lk_key **key,
-    int *later)
+    long *later)
 {
 	static const struct lk_key gone = { "room.create_room_enabled",
 	    LK_BOOL };
 	size_t i;
+	long since;
 
 	*later = 0;
-	if (y->ver < LK_V1_10_1) {
-		if (strcmp(path, gone.path) == 0)
-			return *key = &gone, 1;
-		for (i = 0; after_1_10_0[i] != NULL; i++)
-			if (strcmp(path, after_1_10_0[i]) == 0) {
-				*later = 1;
-				return *key = NULL, 0;
-			}
+	if (y->ver < LK_V1_10_1 && strcmp(path, gone.path) == 0)
+		return *key = &gone, 1;
+	for (i = 0; i < sizeof(later_keys) / sizeof(later_keys[0]); i++) {
+		if (strcmp(path, later_keys[i].path) != 0)
+			continue;
+		since = later_keys[i].since == 1 ? LK_V1_10_1 :
+		    later_keys[i].since;
+		if (y->ver < since) {
+			*later = later_keys[i].since;
+			return *key = NULL, 0;
+		}
 	}
 	return (*key = lk_key_find(path)) != NULL;
 }
 
 /*
- * LiveKit decodes its YAML with KnownFields(true) unless
- * --disable-strict-config: an unknown key anywhere is a start-up error,
- * also one that came in through a merge key. Duplicate keys are an error
- * in yaml.v3 whatever the mode.
+ * What yaml.v3 refuses whatever the mode, over the whole document: a
+ * key twice in one mapping (two merge keys too), a merge of something
+ * that is not a mapping, an anchor whose value contains itself, nesting
+ * deeper than 10000, and aliases that expand too far.
  */
 static int
-check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
+yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
+    yaml_node_t **stack)
 {
 	yaml_node_pair_t *pair, *q;
 	yaml_node_item_t *it;
-	yaml_node_t *k, *v, *k2;
-	const struct lk_key *key;
+	yaml_node_t *k, *v, *k2, *m;
 	char sub[256];
-	int later;
+	int i;
 
-	if (n == NULL || depth > 64)
+	if (n == NULL)
 		return 0;
+	if (depth >= LK_MAX_DEPTH)
+		return yerr(y, n, path, "nested deeper than %d levels: LiveKit's "
+		    "YAML parser refuses it (\"exceeded max depth\")",
+		    LK_MAX_DEPTH);
 	if (++y->visits > LK_MAX_VISITS)
 		return yerr(y, n, path, "the document expands to too many nodes "
 		    "through its aliases: LiveKit's YAML parser refuses it too "
 		    "(\"excessive aliasing\")");
+	for (i = 0; i < depth; i++)
+		if (stack[i] == n)
+			return yerr(y, n, path, "an anchor's value contains "
+			    "itself: LiveKit's YAML parser refuses it");
+	stack[depth] = n;
+	if (n->type == YAML_SEQUENCE_NODE) {
+		for (it = n->data.sequence.items.start;
+		    it < n->data.sequence.items.top; it++)
+			if (yaml_sanity(y, yaml_document_get_node(&y->doc, *it),
+			    path, depth + 1, stack) == -1)
+				return -1;
+		return 0;
+	}
+	if (n->type != YAML_MAPPING_NODE)
+		return 0;
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(&y->doc, pair->key);
+		v = yaml_document_get_node(&y->doc, pair->value);
+		if (k == NULL || v == NULL)
+			continue;
+		if (k->type != YAML_SCALAR_NODE)
+			return yerr(y, k, path, "a key must be a string");
+		if (path[0] == '\0')
+			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
+		else
+			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
+		for (q = n->data.mapping.pairs.start; q < pair; q++) {
+			k2 = yaml_document_get_node(&y->doc, q->key);
+			if (k2 != NULL && k2->type == YAML_SCALAR_NODE &&
+			    strcmp(sval(k2), sval(k)) == 0)
+				return yerr(y, k, sub, "defined twice (first at "
+				    "line %d): LiveKit's YAML parser refuses it",
+				    (int)k2->start_mark.line + 1);
+		}
+		if (is_merge(k)) {
+			if (v->type == YAML_SEQUENCE_NODE) {
+				for (it = v->data.sequence.items.start;
+				    it < v->data.sequence.items.top; it++) {
+					m = yaml_document_get_node(&y->doc, *it);
+					if (m == NULL ||
+					    m->type != YAML_MAPPING_NODE)
+						return yerr(y, m ? m : v, "<<",
+						    "a merge list takes mappings "
+						    "only");
+				}
+			} else if (v->type != YAML_MAPPING_NODE)
+				return yerr(y, v, "<<", "a merge key takes a "
+				    "mapping or a list of mappings");
+		}
+		if (yaml_sanity(y, v, is_merge(k) ? path : sub, depth + 1,
+		    stack) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* yaml.v3's shapes: a struct or a map wants a mapping, a slice a list. */
+static int
+check_shape(struct ydoc *y, const struct lk_key *key, yaml_node_t *v,
+    const char *path)
+{
+	static const char *const yes_no[] = { "true", "True", "TRUE",
+	    "false", "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N",
+	    "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", NULL };
+	size_t i;
+
+	if (is_null(v))
+		return 0;
+	switch (key->kind) {
+	case LK_MAP:
+	case LK_ANYMAP:
+	case LK_MAPOF:
+		if (v->type != YAML_MAPPING_NODE)
+			return yerr(y, v, path, "expected a mapping of keys: "
+			    "LiveKit's YAML parser refuses anything else");
+		break;
+	case LK_LIST:
+	case LK_LISTOF:
+		if (v->type != YAML_SEQUENCE_NODE)
+			return yerr(y, v, path, "expected a list: LiveKit's "
+			    "YAML parser refuses anything else");
+		break;
+	case LK_BOOL:
+		if (v->type != YAML_SCALAR_NODE)
+			return yerr(y, v, path, "expected true or false");
+		for (i = 0; yes_no[i] != NULL; i++)
+			if (strcmp(sval(v), yes_no[i]) == 0)
+				break;
+		if (yes_no[i] != NULL && i < 6 && v->data.scalar.style !=
+		    YAML_PLAIN_SCALAR_STYLE)
+			return yerr(y, v, path, "the quoted string \"%s\" is not "
+			    "a boolean for LiveKit's YAML parser: write %s "
+			    "unquoted", sval(v), sval(v));
+		if (yes_no[i] == NULL)
+			return yerr(y, v, path, "\"%s\" is not true or false",
+			    sval(v));
+		break;
+	case LK_SCALAR:
+		/* PortRange, NodeIP: their own parser ignores the rest. */
+		if (v->type != YAML_SCALAR_NODE &&
+		    strcmp(path, "rtc.udp_port") != 0 &&
+		    strcmp(path, "rtc.node_ip") != 0)
+			return yerr(y, v, path, "expected a single value, not a "
+			    "%s", v->type == YAML_MAPPING_NODE ? "mapping" :
+			    "list");
+		break;
+	}
+	return 0;
+}
+
+/*
+ * LiveKit decodes its YAML with KnownFields(true) unless
+ * --disable-strict-config: an unknown key anywhere is a start-up error,
+ * also one that came in through a merge key. The shape of a known key
+ * is checked in both modes.
+ */
+static int
+check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_item_t *it;
+	yaml_node_t *k, *v;
+	const struct lk_key *key;
+	char sub[256], since[48];
+	long later;
+
+	if (n == NULL || depth > 64)
+		return 0;
 	if (n->type == YAML_SEQUENCE_NODE) {
 		key = lk_key_find(path);
 		if (key == NULL || key->kind != LK_LISTOF)
@@ -1082,7 +1359,7 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 	    pair < n->data.mapping.pairs.top; pair++) {
 		k = yaml_document_get_node(&y->doc, pair->key);
 		v = yaml_document_get_node(&y->doc, pair->value);
-		if (k == NULL || v == NULL)
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
 			continue;
 		if (is_merge(k)) {
 			if (v->type == YAML_MAPPING_NODE) {
@@ -1094,23 +1371,9 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 					if (check_keys(y, yaml_document_get_node(
 					    &y->doc, *it), path, depth + 1) == -1)
 						return -1;
-			} else
-				return yerr(y, v, "<<", "a merge key takes a "
-				    "mapping or a list of mappings");
+			}
 			continue;
 		}
-		if (k->type != YAML_SCALAR_NODE)
-			return yerr(y, k, path, "a key must be a plain string");
-		for (q = n->data.mapping.pairs.start; q < pair; q++) {
-			k2 = yaml_document_get_node(&y->doc, q->key);
-			if (k2 != NULL && k2->type == YAML_SCALAR_NODE &&
-			    strcmp(sval(k2), sval(k)) == 0)
-				return yerr(y, k, sval(k), "defined twice (first "
-				    "at line %d): LiveKit's YAML parser refuses "
-				    "it", (int)k2->start_mark.line + 1);
-		}
-		if (!y->strict)
-			continue;
 		if (path[0] == '\0')
 			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
 		else {
@@ -1126,13 +1389,22 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 			}
 			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
 		}
-		if (!key_known(y, sub, &key, &later))
-			return yerr(y, k, sub, "LiveKit %s has no such key%s: "
+		if (!key_known(y, sub, &key, &later)) {
+			if (!y->strict)
+				continue;
+			if (later > 0)
+				(void)snprintf(since, sizeof(since), "%ld.%ld.%ld",
+				    later / 10000, later / 100 % 100, later % 100);
+			return yerr(y, k, sub, "LiveKit %s has no such key%s%s%s: "
 			    "its strict parser refuses the file (\"field %s not "
 			    "found\"); fix the key (livekit-server "
 			    "--disable-strict-config would ignore it)",
-			    y->verstr, later ? " (it came after 1.10.0)" : "",
-			    sval(k));
+			    y->verstr, later ? " (it came in " : "",
+			    later == 1 ? "a release after 1.10.0" : later ?
+			    since : "", later ? ")" : "", sval(k));
+		}
+		if (check_shape(y, key, v, sub) == -1)
+			return -1;
 		if (key->kind == LK_MAP || key->kind == LK_LISTOF ||
 		    key->kind == LK_MAPOF)
 			if (check_keys(y, v, sub, depth + 1) == -1)
@@ -1211,17 +1483,18 @@ static const char *const struct_fields[] = { "rtc.udp_port.start",
     "rtc.udp_port.end", "rtc.node_ip.ipv4", "rtc.node_ip.ipv6", NULL };
 
 static int
-gen_flag(const char *name)
+gen_flag(struct ydoc *y, const char *name)
 {
 	const struct lk_key *k;
 	size_t i;
+	long later;
 
 	for (i = 0; struct_fields[i] != NULL; i++)
 		if (strcmp(name, struct_fields[i]) == 0)
 			return 1;
 	if (strcmp(name, "rtc.udp_port") == 0 ||
 	    strcmp(name, "rtc.node_ip") == 0 ||
-	    (k = lk_key_find(name)) == NULL)
+	    !key_known(y, name, &k, &later))
 		return 0;
 	return k->kind == LK_BOOL ? 2 : k->kind == LK_SCALAR ? 1 : 0;
 }
@@ -1243,40 +1516,42 @@ add_set(struct ydoc *y, struct lk_set *arr, size_t *n, const char *key,
 	return 0;
 }
 
-/* The generated variable of a key: LIVEKIT_ + upper case, '.' -> '_'. */
-static const char *
-env_key(const char *var, char *key, size_t len)
+/*
+ * The generated variables (LIVEKIT_ + the key in upper case, '.' -> '_')
+ * that var is: every key it names is set (LIVEKIT_PROMETHEUS_PORT sets
+ * prometheus.port and prometheus_port alike).
+ */
+static int
+env_keys(struct ydoc *y, const char *var, const char *val)
 {
 	const struct lk_key *k;
 	const char *path;
-	char want[96];
+	char want[160];
 	size_t i, j;
 
-
 	if (strncmp(var, "LIVEKIT_", 8) != 0)
-		return NULL;
+		return 0;
 	for (i = 0; (k = lk_key_at(i)) != NULL || struct_fields[i -
 	    lk_nkeys] != NULL; i++) {
 		path = k != NULL ? k->path : struct_fields[i - lk_nkeys];
-		if (gen_flag(path) == 0 || strchr(path, '*') ||
-		    strchr(path, '['))
+		if (strchr(path, '*') || strchr(path, '[') ||
+		    gen_flag(y, path) == 0)
 			continue;
-		for (j = 0; path[j] != '\0' && j < sizeof(want) - 9; j++)
+		for (j = 0; path[j] != '\0' && j < sizeof(want) - 1; j++)
 			want[j] = path[j] == '.' ? '_' :
 			    (char)toupper((unsigned char)path[j]);
 		want[j] = '\0';
-		if (strcmp(var + 8, want) == 0) {
-			(void)snprintf(key, len, "%s", path);
-			return key;
-		}
+		if (strcmp(var + 8, want) == 0 &&
+		    add_set(y, y->env, &y->nenv, path, val, var) == -1)
+			return -1;
 	}
-	return NULL;
+	return 0;
 }
 
 static int
 read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 {
-	char name[96], key[96];
+	char name[160];
 	const char *eq;
 	size_t i;
 
@@ -1299,8 +1574,7 @@ read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 			    eq + 1);
 			(void)snprintf(y->udp_from, sizeof(y->udp_from),
 			    "UDP_PORT");
-		} else if (env_key(name, key, sizeof(key)) != NULL &&
-		    add_set(y, y->env, &y->nenv, key, eq + 1, name) == -1)
+		} else if (env_keys(y, name, eq + 1) == -1)
 			return -1;
 	}
 	return 0;
@@ -1309,7 +1583,7 @@ read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 static int
 read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 {
-	char name[60], from[64];
+	char name[160], from[64];
 	const char *a, *val, *eq;
 	size_t i, k;
 	int isbase, takes;
@@ -1324,19 +1598,19 @@ read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 		eq = strchr(a, '=');
 		(void)snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a) :
 		    (int)strlen(a), a);
-		(void)snprintf(from, sizeof(from), "--%s", name);
+		(void)snprintf(from, sizeof(from), "--%.61s", name);
 		isbase = -1;
 		for (k = 0; k < sizeof(base_flags) / sizeof(base_flags[0]); k++)
 			if (strcmp(name, base_flags[k].name) == 0)
 				isbase = (int)k;
 		if (isbase >= 0)
 			takes = base_flags[isbase].value;
-		else if (gen_flag(name) != 0) {
+		else if (gen_flag(y, name) != 0) {
 			if (y->ver < LK_V1_3_0)
 				return eb_set(y->eb, y->cmd_where, 0, 0, from,
 				    "LiveKit %s has no generated flags (they "
 				    "came in 1.3.0)", y->verstr);
-			takes = gen_flag(name) == 1;
+			takes = gen_flag(y, name) == 1;
 		} else
 			return eb_set(y->eb, y->cmd_where, 0, 0, from,
 			    "livekit-server has no such flag (it refuses to "
@@ -1413,10 +1687,54 @@ same_file(const char *arg, const char *workdir, const char *file)
 	return strcmp(arg, file) == 0;
 }
 
+/*
+ * Flow nesting ([[[[...) deeper than yaml.v3 allows, found before
+ * libyaml spends time quadratic in the depth on it. Quotes and comments
+ * are skipped roughly; a miss only lets libyaml do the slow work.
+ */
+static int
+flow_too_deep(const char *t, size_t len, int *line)
+{
+	size_t i;
+	int depth = 0;
+	char q = 0;
+
+	*line = 1;
+	for (i = 0; i < len; i++) {
+		if (t[i] == '\n') {
+			(*line)++;
+			if (q == '#')
+				q = 0;
+			continue;
+		}
+		if (q != 0) {
+			if (q != '#' && t[i] == q)
+				q = 0;
+			continue;
+		}
+		if (t[i] == '"' || t[i] == '\'' ||
+		    (t[i] == '#' && (i == 0 || t[i - 1] == ' ' ||
+		    t[i - 1] == '\t')))
+			q = t[i];
+		else if (t[i] == '[' || t[i] == '{') {
+			if (++depth > LK_MAX_DEPTH)
+				return 1;
+		} else if ((t[i] == ']' || t[i] == '}') && depth > 0)
+			depth--;
+	}
+	return 0;
+}
+
 static int
 load_yaml(struct ydoc *y, const char *text, size_t len)
 {
 	yaml_parser_t parser;
+	int line;
+
+	if (flow_too_deep(text, len, &line))
+		return eb_set(y->eb, y->file, line, 0, NULL, "nested deeper than "
+		    "%d levels: LiveKit's YAML parser refuses it (\"exceeded "
+		    "max depth\")", LK_MAX_DEPTH);
 
 	if (!yaml_parser_initialize(&parser))
 		return eb_set(y->eb, y->file, 0, 0, NULL, "out of memory");
@@ -1445,6 +1763,7 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 	char *text = NULL;
 	size_t len = 0, i;
 	int rc = -1, dev = 0, loaded = 0;
+	yaml_node_t **stack = NULL;
 
 	memset(&y, 0, sizeof(y));
 	memset(&cmd, 0, sizeof(cmd));
@@ -1479,6 +1798,7 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 	}
 
 	y.verstr = p->lk_version;
+	y.prof = p;
 	if (read_env(&y, o, &cmd) == -1)
 		return -1;
 	if (o->argc > 0 && strcmp(base_name(o->argv[0]), "livekit-server") == 0) {
@@ -1491,7 +1811,7 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 	y.strict = !cmd.disable_strict;
 
 	/* getConfigString: a non-empty body wins over the file. */
-	if (cmd.body != NULL) {
+	if (cmd.body != NULL && cmd.body[0] != '\0') {
 		static char where[128];
 
 		(void)snprintf(where, sizeof(where), "%s (in %s)",
@@ -1540,7 +1860,12 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 	}
 	if (root != NULL && is_null(root))
 		root = NULL;
-	if (check_keys(&y, root, "", 0) == -1)
+	if ((stack = calloc(LK_MAX_DEPTH, sizeof(*stack))) == NULL) {
+		eb_set(eb, y.file, 0, 0, NULL, "out of memory");
+		goto out;
+	}
+	if (yaml_sanity(&y, root, "", 0, stack) == -1 ||
+	    check_keys(&y, root, "", 0) == -1)
 		goto out;
 	if (!y.strict)
 		prof_note(p, "--disable-strict-config: LiveKit ignores unknown "
@@ -1562,6 +1887,7 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 out:
 	if (loaded)
 		yaml_document_delete(&y.doc);
+	free(stack);
 	free(text);
 	return rc;
 }

@@ -25,7 +25,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo '{ "mode": "host" }' >"$tmp/c.json"
 if "$PORTWARDD" -n -c "$tmp/c.json" >"$tmp/out" 2>&1 &&
     grep -q 'shipped reference profile' "$tmp/out" &&
-    grep -q 'turn-tls   5350/tcp         ipv4 ' "$tmp/out"; then
+    grep -q 'turn-tls     5350/tcp         ipv4+ipv6' "$tmp/out"; then
 	t_pass portwardd_n__no_profile_key__reference_profile
 else
 	t_fail portwardd_n__no_profile_key__reference_profile "$(cat "$tmp/out")"

@@ -28,6 +28,7 @@ cleanup() {
 	stop_daemon
 	[ -n "${SOC:-}" ] && kill "$SOC" 2>/dev/null
 	pkill -f "$TMP/hang/livekit-server" 2>/dev/null
+	[ -n "${HANG:-}" ] && pkill -xf "/bin/sleep $HANG" 2>/dev/null
 	t_netns_cleanup
 	rm -rf "$TMP"
 }
@@ -86,10 +87,12 @@ if [[ $out == *"LiveKit 1.10.0 (livekit_version in $TMP/cv.json)"* ]]; then
 	t_pass version__config_key_wins
 else t_fail version__config_key_wins "$out"; fi
 
-# A livekit-server whose --version never answers: assumed, and no leftover.
-cat >"$TMP/hang/livekit-server" <<'SH'
+# A livekit-server whose --version never answers, through a child of its
+# own (a wrapper that does not exec): assumed, and nothing left behind.
+HANG=$((300 + $$ % 600))
+cat >"$TMP/hang/livekit-server" <<SH
 #!/bin/sh
-exec sleep 300
+/bin/sleep $HANG
 SH
 chmod 755 "$TMP/hang/livekit-server"
 conf "$TMP/h.json" "[\"$TMP/hang/livekit-server\", \"--config\", \"$TMP/livekit.yaml\"]"
@@ -97,7 +100,8 @@ out=$(timeout 30 "$PORTWARDD" -n -c "$TMP/h.json" 2>&1)
 rc=$?
 sleep 0.2
 if [ $rc = 0 ] && [[ $out == *"LiveKit 1.13.5 (assumed: the current release)"* ]] &&
-    ! pgrep -f "$TMP/hang/livekit-server" >/dev/null; then
+    ! pgrep -f "$TMP/hang/livekit-server" >/dev/null &&
+    ! pgrep -xf "/bin/sleep $HANG" >/dev/null; then
 	t_pass version__command_hangs__assumed_and_killed
 else t_fail version__command_hangs__assumed_and_killed "rc $rc: $out $(pgrep -af "$TMP/hang")"; fi
 

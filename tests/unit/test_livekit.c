@@ -187,6 +187,9 @@ profile_yaml__turn_tls_not_443__clients_told_443(void **state)
 	assert_true(ep("turn-tls-443")->flags & PROF_EP_CLIENT);
 	assert_int_equal(ep("turn-tls-443")->port, 443);
 	assert_true(has_note("no client uses 5350; set turn.tls_port: 443"));
+	assert_int_equal(load(TURN_BOTH "  relay_range_start: 30000\n"
+	    "  relay_range_end: 30020\n"), 0);
+	assert_true(has_note("TURN relay ports 30000-30020/udp"));
 	/* The client endpoint is never in what TURN/UDP announces. */
 	assert_int_equal(ep("turn-udp")->client_port, 0);
 }
@@ -409,10 +412,79 @@ profile_yaml__bind_addresses__each_family_as_go_listens(void **state)
 	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
 	    "  bind_addresses: [\"::\"]\n"), 0);
 	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	/* Go: ::0 is the wildcard, ::ffff:a.b.c.d binds as IPv4. */
 	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
-	    "  bind_addresses: [\"turn.example.com\"]\n"), -1);
-	assert_contains(eb.msg, "livekit.yaml:4:20: turn.bind_addresses: "
-	    "\"turn.example.com\" is not an IP address");
+	    "  bind_addresses: [\"::0\"]\n"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::ffff:192.0.2.1\"]\n"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_IPV4);
+	/* A name: Go resolves it when it listens; we say we cannot. */
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"localhost\"]\n"), 0);
+	assert_true(has_note("\"localhost\" is a name"));
+}
+
+static void
+profile_yaml__review_fixes__as_livekit(void **state)
+{
+	static const char *const udp1[] = { "livekit-server", "--config",
+	    "livekit.yaml", "--udp-port", "7885" };
+	static const char *const body[] = { "livekit-server", "--config-body=",
+	    "--config", "livekit.yaml" };
+	static const char *const env[] = { "LIVEKIT_CONFIG=rtc: {tcp_port: 1}",
+	    "LIVEKIT_RTC_TCP_PORT=", "LIVEKIT_PROMETHEUS_PORT=9100" };
+
+	(void)state;
+	/* UnmarshalString("7885") sets the start: the file's end stays. */
+	assert_int_equal(loadx("rtc:\n  udp_port: 7882-7892\n", NULL, udp1, 5,
+	    NULL, 0), 0);
+	assert_int_equal(ep("ice-udp")->port, 7885);
+	assert_int_equal(ep("ice-udp")->port_end, 7892);
+	/* An unreadable --udp-port is ignored by LiveKit (updateFromCLI). */
+	assert_int_equal(loadx("rtc:\n  udp_port: 7882\n", NULL, udp1, 3,
+	    (const char *[]){ "UDP_PORT=abc" }, 1), 0);
+	assert_int_equal(ep("ice-udp")->port, 7882);
+	assert_true(has_note("LiveKit ignores it"));
+	/* An empty --config-body= reads the file, and beats the variable. */
+	assert_int_equal(loadx("rtc:\n  tcp_port: 7000\n", NULL, body, 4, env,
+	    1), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7000);
+	/* An empty generated variable is a zero: ICE/TCP off. */
+	assert_int_equal(loadx("{}\n", NULL, udp1, 3, env + 1, 2), 0);
+	assert_null(ep("ice-tcp"));
+	assert_true(has_note("Prometheus port 9100/tcp (prometheus_port)"));
+	/* Flags take Go's literals: 0x, 0o, '_'; no sign for a port. */
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "livekit-server", "--config", "livekit.yaml", "--rtc.tcp_port",
+	    "7_001" }, 5, NULL, 0), 0);
+	assert_int_equal(ep("ice-tcp")->port, 7001);
+	assert_int_equal(loadx("{}\n", NULL, (const char *[]){
+	    "livekit-server", "--config", "livekit.yaml", "--rtc.tcp_port",
+	    "+7001" }, 5, NULL, 0), -1);
+	/* rtc.ips: with includes, excludes are not looked at. */
+	assert_int_equal(load("rtc:\n  ips:\n    includes: [192.0.2.0/24, "
+	    "\"2001:db8::/32\"]\n    excludes: [\"::/0\"]\n"), 0);
+	assert_int_equal(ep("ice-udp")->families, FAM_ALL);
+	/* Scalars: ".5" is 0 (ICE/TCP off), "_7000" a string. */
+	assert_int_equal(load("rtc:\n  tcp_port: .5\n"), 0);
+	assert_null(ep("ice-tcp"));
+	assert_int_equal(load("rtc:\n  tcp_port: _7000\n"), -1);
+	/* Shapes LiveKit's decoder refuses, on keys portward does not use. */
+	assert_int_equal(load("keys: 5\n"), -1);
+	assert_contains(eb.msg, "livekit.yaml:1:7: keys: expected a mapping");
+	assert_int_equal(load("rtc:\n  use_external_ip: maybe\n"), -1);
+	assert_contains(eb.msg, "rtc.use_external_ip: \"maybe\" is not true "
+	    "or false");
+	/* IsValidDomain, and a merge cycle. */
+	assert_int_equal(load("turn:\n  enabled: true\n  tls_port: 5349\n"
+	    "  domain: bad domain!\n"), -1);
+	assert_contains(eb.msg, "TURN domain is not correct");
+	assert_int_equal(load("rtc: &a\n  <<: [*a, *a, *a]\n"
+	    "  port_range_end: 7000\n"), -1);
+	assert_contains(eb.msg, "contains itself");
+	assert_int_equal(load("turn:\n  <<: [{enabled: true}, 7]\n"), -1);
+	assert_contains(eb.msg, "a merge list takes mappings only");
 }
 
 static void
@@ -437,7 +509,7 @@ profile_yaml__bind_addresses_on_1_10_0__ignored_with_note(void **state)
 	    "  bind_addresses: [\"::\"]\n", "1.10.0"), -1);
 	/* v1.10.0 TURNConfig has no bind_addresses: strict parsing refuses. */
 	assert_contains(eb.msg, "turn.bind_addresses: LiveKit 1.10.0 has no "
-	    "such key (it came after 1.10.0)");
+	    "such key (it came in 1.10.1)");
 	assert_int_equal(loadx("turn:\n  enabled: true\n  udp_port: 3479\n"
 	    "  bind_addresses: [\"::\"]\n", "1.10.0", (const char *[]){
 	    "/usr/bin/livekit-server", "--config",
@@ -474,7 +546,7 @@ profile_yaml__strict__keys_per_version(void **state)
 	assert_int_equal(loadv("api:\n  execution_timeout: 2s\n", "1.10.0"),
 	    -1);
 	assert_contains(eb.msg, "api: LiveKit 1.10.0 has no such key (it came "
-	    "after 1.10.0)");
+	    "in a release after 1.10.0)");
 	assert_int_equal(loadv("api:\n  execution_timeout: 2s\n", "1.13.5"),
 	    0);
 	assert_int_equal(loadv("room:\n  create_room_enabled: true\n",
@@ -489,8 +561,14 @@ profile_yaml__duplicate_key__refused(void **state)
 	(void)state;
 	assert_int_equal(load("rtc:\n  tcp_port: 7881\n  tcp_port: 7891\n"),
 	    -1);
-	assert_contains(eb.msg, "livekit.yaml:3:3: tcp_port: defined twice "
+	assert_contains(eb.msg, "livekit.yaml:3:3: rtc.tcp_port: defined twice "
 	    "(first at line 2)");
+	/* Also in a map of the operator's keys, and two merge keys. */
+	assert_int_equal(load("keys:\n  a: x\n  a: y\n"), -1);
+	assert_contains(eb.msg, "livekit.yaml:3:3: keys.a: defined twice");
+	assert_int_equal(load("turn:\n  <<: {enabled: true}\n"
+	    "  <<: {udp_port: 3479}\n"), -1);
+	assert_contains(eb.msg, "turn.<<: defined twice");
 }
 
 static void
@@ -739,9 +817,10 @@ profile_yaml__stun_port_as_ice__3478_in_mux_mode(void **state)
 	assert_int_equal(load("rtc:\n  udp_port: 7882\n"
 	    "  use_stun_port_as_ice: true\n"), 0);
 	assert_int_equal(ep("ice-udp-3478")->port, 3478);
+	/* 1.9.0 has no such key: strict parsing refuses it. */
 	assert_int_equal(loadv("rtc:\n  udp_port: 7882\n"
-	    "  use_stun_port_as_ice: true\n", "1.9.0"), 0);
-	assert_null(ep("ice-udp-3478"));
+	    "  use_stun_port_as_ice: true\n", "1.9.0"), -1);
+	assert_contains(eb.msg, "(it came in 1.9.1)");
 	assert_int_equal(load("rtc:\n  port_range_start: 50000\n"
 	    "  port_range_end: 50100\n  use_stun_port_as_ice: true\n"), 0);
 	assert_null(ep("ice-udp-3478"));
@@ -871,6 +950,7 @@ main(void)
 		cmocka_unit_test(profile_yaml__rtc_ips__families_of_ice),
 		cmocka_unit_test(profile_yaml__bind_v6__node_ip_note),
 		cmocka_unit_test(profile_yaml__alias_bomb__refused_quickly),
+		cmocka_unit_test(profile_yaml__review_fixes__as_livekit),
 	};
 
 	return cmocka_run_group_tests_name("profile_yaml", tests, NULL, NULL);
