@@ -1056,7 +1056,7 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		re = dev ? 30002 : 40000;
 	}
 	prof_note(p, "TURN relay ports %ld-%ld/udp are not opened: LiveKit's "
-	    "TURN relays only to the SFU on this host", rs, re);
+	    "TURN relays to the SFU on this host (its peer in a call)", rs, re);
 	return 0;
 }
 
