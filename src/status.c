@@ -430,6 +430,15 @@ status_json(const struct status_in *in)
 		ep = json_pack("{s:s, s:s, s:i, s:i}", "name", e->name, "proto",
 		    prof_proto_name(e->proto), "port", (int)e->port, "port_end",
 		    (int)e->port_end);
+		/* What LiveKit tells clients, when it is not this port. */
+		if (e->client_port != 0) {
+			json_object_set_new(ep, "client_host",
+			    json_string(e->client_host));
+			json_object_set_new(ep, "client_port",
+			    json_integer(e->client_port));
+		}
+		if (e->flags & PROF_EP_CLIENT)
+			json_object_set_new(ep, "client_only", json_true());
 		for (k = 0; k < 2; k++) {
 			verdict(in, e, fams[k], &c);
 			json_object_set_new(ep, k == 0 ? "ipv4" : "ipv6",

@@ -382,6 +382,23 @@ status__client_port_443__judged_by_listener_and_probe(void **state)
 	in.lsn = lsn;
 	in.nlsn = 1;
 	assert_cell("turn-tls-443", "ipv4", "blocked", "client-port-not-served");
+	{
+		json_t *eps = json_object_get(doc, "endpoints"), *x;
+		size_t i;
+		int seen = 0;
+
+		json_array_foreach(eps, i, x)
+			if (strcmp(json_string_value(json_object_get(x,
+			    "name")), "turn-tls-443") == 0) {
+				assert_true(json_is_true(json_object_get(x,
+				    "client_only")));
+				assert_string_equal(json_string_value(
+				    json_object_get(x, "client_host")),
+				    "turn.example.org");
+				seen = 1;
+			}
+		assert_true(seen);
+	}
 	assert_contains(json_string_value(json_object_get(cell("turn-tls-443",
 	    "ipv4"), "hint")), "set turn.tls_port: 443, or route SNI "
 	    "turn.example.org on 443 to TURN on 5349");
