@@ -74,9 +74,16 @@ units: $(UNIT_BINS) $(ASAN_UNIT_BINS) $(TOOLS) $(PROGS:%=$(B)/asan/%)
 check: deps all units
 	@bash tests/run.sh
 
+# The Go stand-in and WebRTC client (Debian's pion, offline).
+GO_TOOLS := $(B)/go/sfu $(B)/go/webrtc-client
+$(GO_TOOLS) &: tests/tools/go-build.sh tests/tools/sfu/main.go \
+    tests/tools/webrtc-client/main.go | deps
+	@tests/tools/go-build.sh $(B)/go
+
 # The lab demo: a throwaway set of network namespaces, nothing on the host.
-# It supervises lkstub (the LiveKit stand-in); not `units`: ASan is slow.
-demo: deps all $(B)/tools/lkstub
+# It supervises lkstub (the LiveKit stand-in) and ends with real WebRTC
+# calls to the Go stand-in; not `units`: ASan is slow.
+demo: deps all $(B)/tools/lkstub $(GO_TOOLS)
 	@bash tests/demo.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus.

@@ -330,6 +330,15 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	for (i = 0; i < (int)in->nprobes; i++)
 		if (strcmp(in->probes[i].name, e->name) == 0 &&
 		    in->probes[i].fam == fam) {
+			/*
+			 * The reflector itself failed (unreachable, refused,
+			 * rate limited): nothing was measured, nothing blocked.
+			 */
+			if (strcmp(in->probes[i].kind, "none") == 0) {
+				set(c, "unknown", "reflector-failed", "no "
+				    "measurement: %s", in->probes[i].detail);
+				return;
+			}
 			set(c, "blocked", "probe-failed", "not reached from %s: "
 			    "%s", in->probes[i].reflector, in->probes[i].detail);
 			return;

@@ -63,7 +63,8 @@ stop() {
 }
 
 # Without these every scene would fail, each in its own words: say it once.
-for x in "$PORTWARDD" "$PORTWARDCTL" "$TOP/build/tools/lkstub"; do
+for x in "$PORTWARDD" "$PORTWARDCTL" "$TOP/build/tools/lkstub" \
+    "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client"; do
 	expect setup "${x#"$TOP"/}" built "$([ -x "$x" ] && echo built || echo missing)"
 done
 [ "$FAILS" -eq 0 ] || summary
@@ -74,7 +75,8 @@ lab_up
 expect lab "lab_up exit status" 0 $? || summary
 # The SFU runs as nobody: give it a copy it can reach.
 chmod 755 "$LAB_DIR"
-cp "$TOP/build/tools/lkstub" "$LAB_DIR/lkstub"
+cp "$TOP/build/tools/lkstub" "$TOP/build/go/sfu" \
+    "$TOP/build/go/webrtc-client" "$LAB_DIR/"
 for ns in "$LAN" "$RTR" "$INET"; do
 	echo "$ns:"
 	ip -n "$ns" -br addr show | grep -v '^lo ' | sed 's/^/  /'
@@ -325,6 +327,123 @@ lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed -n '1,5p' | s
 echo "  stopping portwardd:"
 stop "$DAEMON"
 echo "  exit $RC"
+expect "$scene, stop" "exit status" 0 "$RC"
+
+step "real WebRTC calls to a LiveKit host on a public network, next to portward's verdicts"
+scene="real calls"
+# A host with public addresses (no NAT), its own firewall dropping what it
+# does not accept, portwardd attached to it, supervising the Go stand-in
+# (tests/tools/sfu: Debian's pion, sockets as LiveKit 1.10.0 binds them)
+# with TURN/TLS on 5350 and a TLS passthrough proxy on 443. The client
+# (tests/tools/webrtc-client) calls from the internet side, each way in
+# and each family; every call must agree with portward's verdict.
+PUB4=198.51.100.10 PUB6=2001:db8:99::10
+ip netns add "$PUB" && ip -n "$PUB" link set lo up &&
+    ip -n "$INET" link add pub0 type veth peer name eth0 netns "$PUB" &&
+    ip -n "$INET" link set pub0 up &&
+    ip -n "$INET" addr add 198.51.100.1/24 dev pub0 &&
+    ip -n "$INET" addr add 2001:db8:99::1/64 dev pub0 nodad &&
+    ip -n "$PUB" link set eth0 up &&
+    ip -n "$PUB" addr add $PUB4/24 dev eth0 &&
+    ip -n "$PUB" addr add $PUB6/64 dev eth0 nodad &&
+    ip -n "$PUB" route add default via 198.51.100.1 &&
+    ip -n "$PUB" -6 route add default via 2001:db8:99::1
+expect "$scene" "the public host's network" 0 $?
+lab_exec "$PUB" nft -f - <<'NFT'
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iif lo accept
+		meta l4proto { icmp, ipv6-icmp } accept
+		tcp dport { 7880, 443 } accept comment "the operator's own: signal and the TLS proxy"
+	}
+}
+NFT
+expect "$scene" "the host's own firewall (policy drop)" 0 $?
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=turn.example.com \
+    -addext subjectAltName=DNS:turn.example.com -keyout "$LAB_DIR/turn.key" \
+    -out "$LAB_DIR/turn.crt" >/dev/null 2>&1
+chmod 644 "$LAB_DIR/turn.key"
+cat >"$LAB_DIR/pub.yaml" <<YAML
+port: 7880
+rtc:
+  tcp_port: 7881
+  udp_port: 7882
+  node_ip: "$PUB4,$PUB6"
+turn:
+  enabled: true
+  domain: turn.example.com
+  udp_port: 3479
+  tls_port: 5350
+  cert_file: $LAB_DIR/turn.crt
+  key_file: $LAB_DIR/turn.key
+keys:
+  key: a-long-secret-of-at-least-32-characters-xx
+YAML
+cat >"$LAB_DIR/pub.json" <<JSON
+{ "mode": "host", "livekit_config": "pub.yaml", "livekit_version": "1.10.0",
+  "nft": { "attach": { "family": "inet", "table": "filter", "chain": "input" } },
+  "mapping": { "methods": [] },
+  "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
+  "supervise": { "command": ["$LAB_DIR/sfu", "--config", "$LAB_DIR/pub.yaml",
+                             "--version-mode", "1.10.0"], "user": "nobody" },
+  "control_socket": "$LAB_DIR/pub.sock" }
+JSON
+lab_bg "$PUB" socat TCP6-LISTEN:443,ipv6only=0,reuseaddr,fork TCP4:127.0.0.1:5350
+lab_bg "$PUB" "$PORTWARDD" -c "$LAB_DIR/pub.json"
+DAEMON=${LAB_PIDS[-1]}
+expect_soon "$scene" "the SFU's readiness" ready child "$LAB_DIR/pub.sock" \
+    'if .child.ready then "ready" elif .child.ready_timed_out then "timed out" else "not yet" end'
+pubcells() {
+	lab_exec "$PUB" "$PORTWARDCTL" status -s "$LAB_DIR/pub.sock" --json | jq -r '
+	    [.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length'
+}
+# The daemon probes once it is ready (a second request within 2 s would
+# meet the reflector's rate limit, and measure nothing).
+T_WAIT=40 expect_soon "$scene" "cells not yet measured" 0 pubcells
+# call CELL FAMILY POLICY [--turn-host ...]: the client's JSON line.
+call() {
+	local sig=$PUB4
+	[ "$2" = 6 ] && sig="[$PUB6]"
+	lab_exec "$INET" "$LAB_DIR/webrtc-client" --signal "http://$sig:7880" \
+	    --family "$2" --policy "$3" --timeout 8s --ca "$LAB_DIR/turn.crt" \
+	    "${@:4}" 2>/dev/null
+}
+verdict_of() {	# verdict_of NAME ipv4|ipv6
+	lab_exec "$PUB" "$PORTWARDCTL" status -s "$LAB_DIR/pub.sock" --json | jq -r \
+	    ".endpoints[] | select(.name == \"$1\") | .$2 | .verdict + (if .reason != \"\" then \" (\" + .reason + \")\" else \"\" end)"
+}
+printf '  %-20s %-34s %s\n' CELL PORTWARD CALL
+for row in "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp" \
+    "turn-tls relay-tls --turn-host @:5350" "turn-tls-443 relay-tls --turn-host @:443"; do
+	set -- $row
+	name=$1 policy=$2
+	shift 2
+	for fam in 4 6; do
+		addr=$PUB4
+		[ $fam = 6 ] && addr="[$PUB6]"
+		extra=("${@//@/$addr}")
+		v=$(verdict_of "$name" ipv$fam)
+		j=$(call "$name" $fam "$policy" "${extra[@]}")
+		if [ "$(jq -r .echo <<<"$j" 2>/dev/null)" = true ]; then
+			how="connected: $(jq -r '"\(.local.type) \(.local.protocol)/\(.local.family) -> \(.remote.type) \(.remote.protocol)/\(.remote.family) in \(.ms) ms"' <<<"$j")"
+			agree=reachable
+		else
+			how="no call: $(jq -r '.error // "no answer"' <<<"$j" 2>/dev/null | head -c 60)"
+			agree=not
+		fi
+		printf '  %-20s %-34s %s\n' "$name ipv$fam" "$v" "$how"
+		case $v in
+		reachable*) want=reachable ;;
+		impossible* | blocked*) want=not ;;
+		*) want="a settled verdict" ;;
+		esac
+		expect "$scene" "$name ipv$fam: the call agrees with the verdict ($v)" "$want" "$agree"
+	done
+done
+echo "  stopping portwardd:"
+stop "$DAEMON"
 expect "$scene, stop" "exit status" 0 "$RC"
 
 step "lab torn down"

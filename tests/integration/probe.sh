@@ -56,6 +56,9 @@ else t_fail probe__turn_udp__stun_answered "$h"; fi
 
 # The SFU stops serving ICE/TCP: the next probe says so.
 kill -STOP "$(st .child.pid)"
+# After the reflector's rate limit (one request per address every 2 s):
+# a refused request measures nothing (reflector-failed), it blocks nothing.
+sleep 2.1
 lab_exec "$LAN" "$PORTWARDCTL" probe -s "$LAB_DIR/ctl.sock" >/dev/null
 T_WAIT=30 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/ctl.sock --json | jq -r '.endpoints[] | select(.name==\"turn-udp\") | .ipv4.verdict')\" = blocked ]"
 v=$(cell turn-udp ipv4)

@@ -21,6 +21,7 @@ LAN=${LAB_PREFIX}lan
 RTR=${LAB_PREFIX}rtr
 INET=${LAB_PREFIX}inet
 LAN2=${LAB_PREFIX}lan2
+PUB=${LAB_PREFIX}pub	# a LiveKit host on a public network (demo's last scene)
 LAN4=192.168.77.10 LAN6=2001:db8:77::10
 RTR_LAN4=192.168.77.1 RTR_LAN6=2001:db8:77::1
 WAN4=203.0.113.1 WAN6=2001:db8:ff::1
@@ -94,7 +95,7 @@ lab_down() {
 		wait "$pid" 2>/dev/null
 	done
 	LAB_PIDS=()
-	for ns in "$LAN" "$RTR" "$INET" "$LAN2"; do
+	for ns in "$LAN" "$RTR" "$INET" "$LAN2" "$PUB"; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"

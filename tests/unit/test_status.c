@@ -419,6 +419,15 @@ status__client_port_443__judged_by_listener_and_probe(void **state)
 	assert_cell("turn-tls-443", "ipv4", "reachable", "");
 	pr[0].ok = 0;
 	assert_cell("turn-tls-443", "ipv4", "blocked", "probe-failed");
+	/* The reflector could not be asked: nothing measured. */
+	in.rules_ok = 1;
+	snprintf(pr[0].name, sizeof(pr[0].name), "turn-tls");
+	snprintf(pr[0].kind, sizeof(pr[0].kind), "none");
+	snprintf(pr[0].detail, sizeof(pr[0].detail), "reflector 203.0.113.2:7900: "
+	    "rate limited");
+	listen_on(2, IPPROTO_TCP, AF_INET, "0.0.0.0", 5349, 0);
+	in.nlsn = 3;
+	assert_cell("turn-tls", "ipv4", "unknown", "reflector-failed");
 }
 
 int
