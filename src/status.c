@@ -172,13 +172,22 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		    e->name, other);
 		return;
 	}
-	/* A probe from outside is a measurement: it settles the question. */
+	/*
+	 * A probe from outside is a measurement: it settles the question,
+	 * unless the listeners measured now say nothing serves the port on
+	 * this family. Then the success is older than the SFU's death, or
+	 * it is datagrams counted by our rule, which prove the packet passed
+	 * one chain, not that anything received it.
+	 */
 	for (i = 0; i < (int)in->nprobes; i++) {
 		const struct probe_result *r = &in->probes[i];
 		char when[32];
 		time_t at = (time_t)r->at;
 
 		if (strcmp(r->name, e->name) != 0 || r->fam != fam || !r->ok)
+			continue;
+		if (in->have_lsn && in->conf->mode == CONF_MODE_HOST &&
+		    single && !(served & fam))
 			continue;
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&at));
 		set(c, "reachable", "", "reached from %s at %s: %s",

@@ -368,6 +368,33 @@ status__rtc_ips__ice_family_impossible(void **state)
 }
 
 static void
+status__udp_counted_but_nothing_listens__no_listener(void **state)
+{
+	struct probe_result pr;
+
+	(void)state;
+	setup(host);
+	/* The reflector's datagrams were counted by our rule... */
+	memset(&pr, 0, sizeof(pr));
+	snprintf(pr.name, sizeof(pr.name), "ice-udp");
+	snprintf(pr.kind, sizeof(pr.kind), "datagram");
+	pr.fam = FAM_IPV4;
+	pr.ok = 1;
+	in.probes = &pr;
+	in.nprobes = 1;
+	assert_cell("ice-udp", "ipv4", "reachable", "");
+	/* ...but nothing listens: counted is not received. */
+	in.have_lsn = 1;
+	in.lsn = lsn;
+	in.nlsn = 0;
+	assert_cell("ice-udp", "ipv4", "blocked", "no-listener");
+	/* A listener: the count stands. */
+	listen_on(0, IPPROTO_UDP, AF_INET6, "::", 7882, 0);
+	in.nlsn = 1;
+	assert_cell("ice-udp", "ipv4", "reachable", "");
+}
+
+static void
 status__client_port_443__judged_by_listener_and_probe(void **state)
 {
 	static const char *yaml = "turn:\n  enabled: true\n  tls_port: 5349\n"
@@ -451,6 +478,7 @@ main(void)
 		cmocka_unit_test(status__turn_bind_ipv4_only__names_bind_addresses),
 		cmocka_unit_test(status__rtc_ips__ice_family_impossible),
 		cmocka_unit_test(status__client_port_443__judged_by_listener_and_probe),
+		cmocka_unit_test(status__udp_counted_but_nothing_listens__no_listener),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);

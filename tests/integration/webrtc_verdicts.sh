@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# webrtc_verdicts.sh: portward's verdicts against real WebRTC calls. A
+# LiveKit host with public addresses (its own firewall drops what it does
+# not accept; portwardd attached to it), the Go stand-in (tests/tools/sfu)
+# as the SFU, and on the other side of a veth pair the reflectors and the
+# client (tests/tools/webrtc-client), whose call is the truth. In each
+# situation every cell of ICE/UDP, ICE/TCP and TURN/UDP over IPv4 and IPv6
+# must agree: reachable when the call connects, blocked or impossible when
+# it does not. Situations: open; the SFU down (datagrams still counted by
+# portward's rule, nothing to receive them); TURN IPv4-only (1.10.0).
+T_NAME=webrtc_verdicts
+source "$(dirname "$0")/../lib/testlib.sh"
+t_need_root
+t_need_tool ip nft jq go
+H=pwvh$$ O=pwvo$$
+H4=198.51.100.10 H6=2001:db8:99::10 O4=198.51.100.1 O6=2001:db8:99::1
+TMP=$(mktemp -d)
+chmod 755 "$TMP"
+DPID= SPID= R4= R6=
+stop() {	# stop PID: TERM, reap
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+cleanup() {
+	stop "$DPID"
+	stop "$SPID"
+	stop "$R4"
+	stop "$R6"
+	t_netns_cleanup
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
+	t_fail go_build "$(tail -5 "$TMP/build.log")"
+	exit 1
+fi
+cp "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client" "$TMP/"
+t_netns "$H" && t_netns "$O" || { t_fail netns; exit 1; }
+ip -n "$H" link add eth0 type veth peer name eth0 netns "$O"
+ip -n "$H" addr add $H4/24 dev eth0
+ip -n "$H" addr add $H6/64 dev eth0 nodad
+ip -n "$O" addr add $O4/24 dev eth0
+ip -n "$O" addr add $O6/64 dev eth0 nodad
+ip -n "$H" link set eth0 up
+ip -n "$O" link set eth0 up
+ip -n "$H" route add default via $O4
+ip -n "$H" -6 route add default via $O6
+in_h() { ip netns exec "$H" "$@"; }
+in_o() { ip netns exec "$O" "$@"; }
+in_h nft -f - <<'NFT'
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iif lo accept
+		meta l4proto { icmp, ipv6-icmp } accept
+		tcp dport 7880 accept comment "the operator's: signal"
+	}
+}
+NFT
+
+ip netns exec "$O" "$PORTWARDCTL" reflector --listen "$O4:7900" 2>/dev/null &
+R4=$!
+ip netns exec "$O" "$PORTWARDCTL" reflector --listen "[$O6]:7900" 2>/dev/null &
+R6=$!
+cat >"$TMP/lk.yaml" <<YAML
+port: 7880
+rtc:
+  tcp_port: 7881
+  udp_port: 7882
+  node_ip: "$H4,$H6"
+turn:
+  enabled: true
+  udp_port: 3479
+keys:
+  key: a-long-secret-of-at-least-32-characters-xx
+YAML
+conf() {	# conf VERSION
+	cat >"$TMP/c.json" <<JSON
+{ "mode": "host", "livekit_config": "$TMP/lk.yaml", "livekit_version": "$1",
+  "nft": { "attach": { "family": "inet", "table": "filter", "chain": "input" } },
+  "mapping": { "methods": [] },
+  "probe": { "reflectors": ["$O4:7900", "[$O6]:7900"], "interval_seconds": 3600 },
+  "control_socket": "$TMP/ctl.sock" }
+JSON
+}
+sfu() {		# sfu MODE: the stand-in, run by the test (so it can die)
+	ip netns exec "$H" "$TMP/sfu" --config "$TMP/lk.yaml" --version-mode "$1" \
+	    >>"$TMP/sfu.log" 2>&1 &
+	SPID=$!
+	t_wait sh -c "ip netns exec $H ss -Hltn 'sport = :7880' | grep -q ."
+}
+st() { in_h "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json 2>/dev/null; }
+unmeasured() { st | jq -r '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length'; }
+probe_now() {	# after the reflectors' limit (a request per address every 2 s)
+	sleep 2.1
+	local before
+	before=$(st | jq -r '[.endpoints[].ipv4.hint] | join("|")')
+	in_h "$PORTWARDCTL" probe -s "$TMP/ctl.sock" >/dev/null 2>&1
+	t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '[.endpoints[].ipv4.hint] | join(\"|\")')\" != \"\$1\" ]" _ "$before"
+}
+verdict() { st | jq -r ".endpoints[] | select(.name == \"$1\") | .ipv$2.verdict"; }
+call() {	# call FAMILY POLICY: true when the data channel echoed
+	local sig=$H4
+	[ "$1" = 6 ] && sig="[$H6]"
+	in_o "$TMP/webrtc-client" --signal "http://$sig:7880" --family "$1" \
+	    --policy "$2" --timeout 6s 2>/dev/null | jq -r .echo 2>/dev/null
+}
+# agree SITUATION: every cell's verdict against its call.
+agree() {
+	local what=$1 row name policy fam v got want bad=
+	for row in "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp"; do
+		set -- $row
+		name=$1 policy=$2
+		for fam in 4 6; do
+			v=$(verdict "$name" $fam)
+			got=$([ "$(call $fam "$policy")" = true ] && echo connected || echo "no call")
+			case $v in
+			reachable) want=connected ;;
+			blocked | impossible) want="no call" ;;
+			*) want="a settled verdict" ;;
+			esac
+			[ "$got" = "$want" ] || bad="$bad $name/ipv$fam: $v but $got;"
+		done
+	done
+	if [ -z "$bad" ]; then t_pass "$what"
+	else t_fail "$what" "$bad"; fi
+}
+
+# Open: every cell reachable, every call connects.
+conf 1.13.5
+sfu current
+ip netns exec "$H" "$PORTWARDD" -c "$TMP/c.json" >"$TMP/log" 2>&1 &
+DPID=$!
+t_wait test -S "$TMP/ctl.sock"
+T_WAIT=30 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == \"unknown\")) | length')\" = 0 ]"
+if [ "$(verdict ice-udp 4)/$(verdict turn-udp 6)" = reachable/reachable ]; then
+	t_pass open__cells_reachable
+else t_fail open__cells_reachable "$(st | jq -c '[.endpoints[] | [.name, .ipv4.verdict, .ipv6.verdict]]') $(tail -20 "$TMP/log")"; fi
+agree open__verdicts_agree_with_calls
+
+# The SFU down: the reflector's datagrams are still counted by portward's
+# rule, but nothing receives them, and no call connects.
+stop "$SPID"
+SPID=
+probe_now
+if [ "$(verdict ice-udp 4)" = blocked ] &&
+    [ "$(st | jq -r '.endpoints[] | select(.name == "ice-udp") | .ipv4.reason')" = no-listener ]; then
+	t_pass sfu_down__udp_counted_but_blocked_no_listener
+else t_fail sfu_down__udp_counted_but_blocked_no_listener "$(st | jq -c '.endpoints[] | select(.name == "ice-udp") | .ipv4')"; fi
+agree sfu_down__verdicts_agree_with_calls
+
+# LiveKit 1.10.0: TURN on IPv4 only, said and proved.
+sfu 1.10.0
+conf 1.10.0
+kill -HUP "$DPID"
+t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '.endpoints[] | select(.name == \"turn-udp\") | .ipv6.verdict')\" = impossible ]"
+probe_now
+T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '.endpoints[] | select(.name == \"ice-udp\") | .ipv4.verdict')\" = reachable ]"
+if [ "$(verdict turn-udp 6)" = impossible ] && [ "$(verdict turn-udp 4)" = reachable ]; then
+	t_pass turn_1_10_0__ipv6_impossible
+else t_fail turn_1_10_0__ipv6_impossible "$(st | jq -c '.endpoints[] | select(.name == "turn-udp")')"; fi
+agree turn_1_10_0__verdicts_agree_with_calls
+stop "$DPID"
+DPID=
+t_done
