@@ -390,7 +390,7 @@ cat >"$LAB_DIR/pub.json" <<JSON
                              "--version-mode", "1.10.0"], "user": "nobody" },
   "control_socket": "$LAB_DIR/pub.sock" }
 JSON
-lab_bg "$PUB" socat TCP6-LISTEN:443,ipv6only=0,reuseaddr,fork TCP4:127.0.0.1:5350
+lab_bg "$PUB" socat -lf /dev/null TCP6-LISTEN:443,ipv6only=0,reuseaddr,fork TCP4:127.0.0.1:5350
 lab_bg "$PUB" "$PORTWARDD" -c "$LAB_DIR/pub.json"
 DAEMON=${LAB_PIDS[-1]}
 expect_soon "$scene" "the SFU's readiness" ready child "$LAB_DIR/pub.sock" \
