@@ -339,27 +339,13 @@ scene="real calls"
 # and each family; every call must agree with portward's verdict.
 PUB4=198.51.100.10 PUB6=2001:db8:99::10
 ip netns add "$PUB" && ip -n "$PUB" link set lo up &&
-    ip -n "$INET" link add pub0 type veth peer name eth0 netns "$PUB" &&
-    ip -n "$INET" link set pub0 up &&
-    ip -n "$INET" addr add 198.51.100.1/24 dev pub0 &&
-    ip -n "$INET" addr add 2001:db8:99::1/64 dev pub0 nodad &&
-    ip -n "$PUB" link set eth0 up &&
-    ip -n "$PUB" addr add $PUB4/24 dev eth0 &&
-    ip -n "$PUB" addr add $PUB6/64 dev eth0 nodad &&
+    t_veth "$INET" pub0 "$PUB" eth0 198.51.100.1/24 2001:db8:99::1/64 \
+    $PUB4/24 $PUB6/64 &&
     ip -n "$PUB" route add default via 198.51.100.1 &&
     ip -n "$PUB" -6 route add default via 2001:db8:99::1
 expect "$scene" "the public host's network" 0 $?
-lab_exec "$PUB" nft -f - <<'NFT'
-table inet filter {
-	chain input {
-		type filter hook input priority filter; policy drop;
-		ct state established,related accept
-		iif lo accept
-		meta l4proto { icmp, ipv6-icmp } accept
-		tcp dport { 7880, 443 } accept comment "the operator's own: signal and the TLS proxy"
-	}
-}
-NFT
+# Its own: the signal port and the TLS proxy on 443.
+t_host_firewall "$PUB" "{ 7880, 443 }"
 expect "$scene" "the host's own firewall (policy drop)" 0 $?
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=turn.example.com \
     -addext subjectAltName=DNS:turn.example.com -keyout "$LAB_DIR/turn.key" \

@@ -133,15 +133,10 @@ else t_fail unknown_flag__refused_named__kernel_untouched "rc $rc: $out"; fi
 
 # The daemon, supervising the 1.10.0-style stand-in while the model says
 # 1.13.5: measured listeners beat the model; 443 is what clients are told.
-ip link add pwlkh$$ netns "$NS" type veth peer name pwlko$$ netns "$OUT"
-in_ns ip link set pwlkh$$ up
-outside ip link set pwlko$$ up
-in_ns ip addr add 10.77.0.1/24 dev pwlkh$$
-outside ip addr add 10.77.0.2/24 dev pwlko$$
-in_ns ip addr add 2001:db8:77::1/64 dev pwlkh$$ nodad
+t_veth "$NS" pwlkh$$ "$OUT" pwlko$$ 10.77.0.1/24 2001:db8:77::1/64 \
+    10.77.0.2/24 2001:db8:77::2/64 || t_fail veth
 # A global address and a default route: IPv6 as a host on the internet has.
 in_ns ip -6 route add default via 2001:db8:77::2
-outside ip addr add 2001:db8:77::2/64 dev pwlko$$ nodad
 conf "$TMP/d.json" "[$LK]"
 wrapper 1.13.5
 ip netns exec "$NS" "$PORTWARDD" -c "$TMP/d.json" >"$TMP/log" 2>&1 &

@@ -31,13 +31,7 @@ if ! "$TOP/tests/tools/go-build.sh" "$GO_OUT" >"$TMP/build.log" 2>&1; then
 	exit 1
 fi
 t_netns "$S" && t_netns "$C" || { t_fail netns "cannot create"; exit 1; }
-ip -n "$S" link add v0 type veth peer name v1 netns "$C"
-ip -n "$S" addr add $S4/24 dev v0
-ip -n "$S" addr add $S6/64 dev v0 nodad
-ip -n "$C" addr add $C4/24 dev v1
-ip -n "$C" addr add $C6/64 dev v1 nodad
-ip -n "$S" link set v0 up
-ip -n "$C" link set v1 up
+t_veth "$S" v0 "$C" v1 $S4/24 $S6/64 $C4/24 $C6/64 || { t_fail veth; exit 1; }
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
     -subj /CN=turn.example.com -addext subjectAltName=DNS:turn.example.com \

@@ -38,28 +38,12 @@ if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
 fi
 cp "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client" "$TMP/"
 t_netns "$H" && t_netns "$O" || { t_fail netns; exit 1; }
-ip -n "$H" link add eth0 type veth peer name eth0 netns "$O"
-ip -n "$H" addr add $H4/24 dev eth0
-ip -n "$H" addr add $H6/64 dev eth0 nodad
-ip -n "$O" addr add $O4/24 dev eth0
-ip -n "$O" addr add $O6/64 dev eth0 nodad
-ip -n "$H" link set eth0 up
-ip -n "$O" link set eth0 up
+t_veth "$H" eth0 "$O" eth0 $H4/24 $H6/64 $O4/24 $O6/64 || { t_fail veth; exit 1; }
 ip -n "$H" route add default via $O4
 ip -n "$H" -6 route add default via $O6
 in_h() { ip netns exec "$H" "$@"; }
 in_o() { ip netns exec "$O" "$@"; }
-in_h nft -f - <<'NFT'
-table inet filter {
-	chain input {
-		type filter hook input priority filter; policy drop;
-		ct state established,related accept
-		iif lo accept
-		meta l4proto { icmp, ipv6-icmp } accept
-		tcp dport 7880 accept comment "the operator's: signal"
-	}
-}
-NFT
+t_host_firewall "$H" 7880 || { t_fail host_firewall; exit 1; }
 
 ip netns exec "$O" "$PORTWARDCTL" reflector --listen "$O4:7900" 2>/dev/null &
 R4=$!

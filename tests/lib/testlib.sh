@@ -62,6 +62,33 @@ t_netns() {
 	ip -n "$1" link set lo up
 	T_NETNS+=("$1")
 }
+# t_veth NS_A IF_A NS_B IF_B A4/LEN A6/LEN B4/LEN B6/LEN: a veth pair
+# between two namespaces, each end up with an IPv4 and an IPv6 address
+# (no duplicate address detection: usable at once).
+t_veth() {
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" &&
+	    ip -n "$1" addr add "$5" dev "$2" &&
+	    ip -n "$1" addr add "$6" dev "$2" nodad &&
+	    ip -n "$3" addr add "$7" dev "$4" &&
+	    ip -n "$3" addr add "$8" dev "$4" nodad &&
+	    ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
+# t_host_firewall NS TCP-PORTS: a host's own firewall, as operators have
+# one: input policy drop, accepting established traffic, loopback, ICMP
+# and the TCP ports given (nft syntax: "7880" or "{ 7880, 443 }").
+t_host_firewall() {
+	ip netns exec "$1" nft -f - <<NFT
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iif lo accept
+		meta l4proto { icmp, ipv6-icmp } accept
+		tcp dport $2 accept comment "the operator's own"
+	}
+}
+NFT
+}
 t_netns_cleanup() {
 	local ns
 	for ns in "${T_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
