@@ -1274,10 +1274,8 @@ static int
 check_shape(struct ydoc *y, const struct lk_key *key, yaml_node_t *v,
     const char *path)
 {
-	static const char *const yes_no[] = { "true", "True", "TRUE",
-	    "false", "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N",
-	    "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", NULL };
-	size_t i;
+	struct lkv lv;
+	int b;
 
 	if (is_null(v))
 		return 0;
@@ -1296,19 +1294,11 @@ check_shape(struct ydoc *y, const struct lk_key *key, yaml_node_t *v,
 			    "YAML parser refuses anything else");
 		break;
 	case LK_BOOL:
-		if (v->type != YAML_SCALAR_NODE)
-			return yerr(y, v, path, "expected true or false");
-		for (i = 0; yes_no[i] != NULL; i++)
-			if (strcmp(sval(v), yes_no[i]) == 0)
-				break;
-		if (yes_no[i] != NULL && i < 6 && v->data.scalar.style !=
-		    YAML_PLAIN_SCALAR_STYLE)
-			return yerr(y, v, path, "the quoted string \"%s\" is not "
-			    "a boolean for LiveKit's YAML parser: write %s "
-			    "unquoted", sval(v), sval(v));
-		if (yes_no[i] == NULL)
-			return yerr(y, v, path, "\"%s\" is not true or false",
-			    sval(v));
+		/* yaml.v3 decoding into a Go bool: vbool's reading. */
+		lv.n = v;
+		lv.s = NULL;
+		if (vbool(y, &lv, path, &b) == -1)
+			return -1;
 		break;
 	case LK_SCALAR:
 		/* PortRange, NodeIP: their own parser ignores the rest. */
