@@ -81,9 +81,9 @@ $(GO_TOOLS) &: tests/tools/go-build.sh tests/tools/sfu/main.go \
 	@tests/tools/go-build.sh $(B)/go
 
 # The lab demo: a throwaway set of network namespaces, nothing on the host.
-# It supervises lkstub (the LiveKit stand-in) and ends with real WebRTC
-# calls to the Go stand-in; not `units`: ASan is slow.
-demo: deps all $(B)/tools/lkstub $(GO_TOOLS)
+# It supervises the Go stand-in of LiveKit (tests/tools/sfu) and makes real
+# WebRTC calls to it (tests/tools/webrtc-client); not `units`: ASan is slow.
+demo: deps all $(GO_TOOLS)
 	@bash tests/demo.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus.

@@ -27,9 +27,17 @@ struct probe_result {
 /* Packets counted so far by portward's rule for name and family, or -1. */
 typedef long long (*probe_counter_fn)(const char *name, unsigned fam);
 
-/* Start a round unless one runs; 0, or -1 when nothing to ask. */
+/* The result of the hairpin test (IPv4), among the endpoints' results. */
+#define PROBE_HAIRPIN	"hairpin"
+
+/*
+ * Start a round unless one runs; 0, or -1 when nothing to ask. ext4, the
+ * router's external IPv4 address when this host gets forwards (else NULL
+ * or ""), adds the hairpin test: STUN from this host to the TURN/UDP
+ * forward there.
+ */
 int	probe_start(const struct conf *c, const struct profile *p,
-	    probe_counter_fn counter);
+	    probe_counter_fn counter, const char *ext4);
 /* Called when a round's results are in. */
 void	probe_on_done(void (*cb)(void));
 /* The latest result per endpoint and family; how many. */

@@ -314,7 +314,7 @@ cmd_doctor(int argc, char **argv)
 	}
 	if (dr.conf.nreflectors > 0 && loop_init() == 0) {
 		probe_on_done(doctor_probed);
-		if (probe_start(&dr.conf, &dr.prof, doctor_packets) == 0)
+		if (probe_start(&dr.conf, &dr.prof, doctor_packets, NULL) == 0)
 			(void)loop_run();
 		loop_fini();
 	}

@@ -340,12 +340,31 @@ on_addr_settled(int fd, void *arg)
 	sup_reload(&d.conf);
 }
 
+/*
+ * The router's external IPv4 address when it forwards an IPv4 port to
+ * this host: the hairpin test's target (probe.h). NULL otherwise.
+ */
+static const char *
+hairpin_addr(void)
+{
+	const struct map_report *r = mapper_report();
+	uint32_t i;
+
+	if (d.conf.mode != CONF_MODE_HOST || d.conf.nmethods == 0 ||
+	    r == NULL || r->ext4[0] == '\0')
+		return NULL;
+	for (i = 0; i < r->nfwd && i < MAP_MAX_FWD; i++)
+		if (r->fwd[i].fam[0].state == MAP_OK)
+			return r->ext4;
+	return NULL;
+}
+
 static int
 start_probe(void)
 {
 	if (!d.ready || d.stopping)
 		return -1;
-	return probe_start(&d.conf, &d.prof, rule_packets);
+	return probe_start(&d.conf, &d.prof, rule_packets, hairpin_addr());
 }
 
 /* The status model, for the control socket. */

@@ -19,6 +19,7 @@
 #include "privsep.h"
 #include "probe.h"
 #include "reflector.h"
+#include "stun.h"
 
 #define MAX_RESULTS	(PROF_MAX_ENDPOINTS * 2)
 #define ANSWER_MS	45000
@@ -169,13 +170,106 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 	json_decref(ans);
 }
 
+/*
+ * NAT loopback (hairpin) on the router, measured from this host. LiveKit
+ * behind a NAT advertises the router's address (rtc.use_external_ip or
+ * node_ip: mediatransportutil NewWebRTCConfig rewrites its IPv4 host
+ * candidates to it), and its TURN relays from this host towards those
+ * candidates (pkg/service/turn.go NewTurnServer: relay at rtc.node_ip),
+ * so every relayed IPv4 call goes out to the router's address and must
+ * come back through the forward: hairpin NAT, with the source rewritten
+ * too, or the SFU answers the relay directly and the relay drops it.
+ * A STUN Binding request to our own TURN/UDP forward at the router's
+ * address proves it: an answer through the router, whose mapped address
+ * is not ours (an answer mapped to ours came from the router itself,
+ * which then has a service on that port and did not forward it).
+ */
+static void
+hairpin(int out, const struct profile *p, const char *ext4)
+{
+	struct sockaddr_storage to, me, mapped;
+	socklen_t ml = sizeof(me);
+	uint8_t tid[12], req[STUN_REQ_LEN], ans[1500];
+	const struct prof_endpoint *e = NULL;
+	char det[160], port[8];
+	struct pollfd pf;
+	size_t i;
+	ssize_t n;
+	int s, try, ok = 0;
+
+	for (i = 0; i < p->n && e == NULL; i++)
+		if (p->ep[i].proto == IPPROTO_UDP && p->ep[i].port ==
+		    p->ep[i].port_end && (p->ep[i].families & FAM_IPV4) &&
+		    !(p->ep[i].flags & PROF_EP_CLIENT) &&
+		    strcmp(kind_of(&p->ep[i]), "stun-udp") == 0)
+			e = &p->ep[i];
+	if (e == NULL)
+		return;
+	snprintf(port, sizeof(port), "%u", e->port);
+	memset(&to, 0, sizeof(to));
+	to.ss_family = AF_INET;
+	((struct sockaddr_in *)&to)->sin_port = htons(e->port);
+	if (inet_pton(AF_INET, ext4, &((struct sockaddr_in *)&to)->sin_addr) != 1)
+		return;
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (connect(s, (struct sockaddr *)&to, sizeof(struct sockaddr_in)) ==
+	    -1 || getsockname(s, (struct sockaddr *)&me, &ml) == -1) {
+		snprintf(det, sizeof(det), "%s:%s/udp from this host: %s", ext4,
+		    port, strerror(errno));
+		emit(out, PROBE_HAIRPIN, FAM_IPV4, "stun-udp", 0, det, "this host");
+		close(s);
+		return;
+	}
+	(void)getentropy(tid, sizeof(tid));
+	stun_request(req, tid);
+	pf.fd = s;
+	pf.events = POLLIN;
+	snprintf(det, sizeof(det), "STUN from this host to %s:%s/udp (TURN's "
+	    "forward) got no answer: no hairpin NAT", ext4, port);
+	for (try = 0; try < 4 && !ok; try++) {
+		(void)send(s, req, sizeof(req), 0);
+		n = 0;
+		while (poll(&pf, 1, 250 << (try < 2 ? try : 2)) == 1) {
+			n = recv(s, ans, sizeof(ans), 0);
+			if (n == -1) {
+				snprintf(det, sizeof(det), "STUN from this host "
+				    "to %s:%s/udp: %s (no hairpin NAT)", ext4, port, strerror(errno));
+				break;
+			}
+			if (stun_response(ans, (size_t)n, tid, &mapped) == -1)
+				continue;
+			if (mapped.ss_family == AF_INET &&
+			    ((struct sockaddr_in *)&mapped)->sin_addr.s_addr ==
+			    ((struct sockaddr_in *)&me)->sin_addr.s_addr) {
+				snprintf(det, sizeof(det), "%s:%s/udp answered "
+				    "STUN from the router itself, not through "
+				    "the forward (no hairpin NAT)", ext4, port);
+				break;
+			}
+			snprintf(det, sizeof(det), "STUN from this host to "
+			    "%s:%s/udp came back through the router (hairpin "
+			    "NAT)", ext4, port);
+			ok = 1;
+			break;
+		}
+		if (n == -1 && !ok)
+			break;
+	}
+	close(s);
+	emit(out, PROBE_HAIRPIN, FAM_IPV4, "stun-udp", ok, det, "this host");
+}
+
 /* In the helper, privileges already dropped: ask every reflector. */
 static void __attribute__((noreturn))
-helper(int out, const struct conf *c, const struct profile *p)
+helper(int out, const struct conf *c, const struct profile *p,
+    const char *ext4)
 {
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (ext4[0] != '\0')
+		hairpin(out, p, ext4);
 	for (i = 0; i < c->nreflectors; i++)
 		ask(out, c, p, i);
 	_exit(0);
@@ -261,10 +355,11 @@ on_record(int fd, void *arg)
 
 int
 probe_start(const struct conf *c, const struct profile *p,
-    probe_counter_fn counter)
+    probe_counter_fn counter, const char *ext4)
 {
 	static struct conf cc;
 	static struct profile pp;
+	static char hx[INET6_ADDRSTRLEN];
 	struct ps_opts o;
 	int fds[2];
 	size_t i, k;
@@ -273,6 +368,7 @@ probe_start(const struct conf *c, const struct profile *p,
 		return -1;
 	cc = *c;
 	pp = *p;
+	snprintf(hx, sizeof(hx), "%s", ext4 ? ext4 : "");
 	counter_fn = counter;
 	/*
 	 * Counters before the reflector's datagrams, per endpoint and family:
@@ -308,7 +404,7 @@ probe_start(const struct conf *c, const struct profile *p,
 		close(fds[1]);
 		return -1;
 	case 0:
-		helper(fds[1], &cc, &pp);
+		helper(fds[1], &cc, &pp, hx);
 	}
 	close(fds[1]);
 	pfd = fds[0];

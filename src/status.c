@@ -139,6 +139,61 @@ verdict_client(const struct status_in *in, const struct prof_endpoint *e,
 	    served & fam ? ", and something listens there" : "");
 }
 
+/*
+ * The last stage of a relayed IPv4 call behind the router: LiveKit's TURN
+ * relays from this host to the SFU's candidates, which carry the router's
+ * address, so the packets must come back through the router's forward
+ * (hairpin NAT). The probe helper measures it (probe.c hairpin()); a TURN
+ * cell reached from outside is only reachable for calls if it held.
+ */
+static int
+hairpin_matters(const struct status_in *in)
+{
+	uint32_t i;
+
+	if (!in->mapping_on || in->map == NULL || in->map->ext4[0] == '\0')
+		return 0;
+	for (i = 0; i < in->map->nfwd && i < MAP_MAX_FWD; i++)
+		if (in->map->fwd[i].fam[0].state == MAP_OK)
+			return 1;
+	return 0;
+}
+
+static void
+verdict_hairpin(const struct status_in *in, const struct prof_endpoint *e,
+    unsigned fam, struct cell *c)
+{
+	const struct probe_result *r = NULL;
+	size_t i;
+	int testable = 0;
+
+	if (fam != FAM_IPV4 || strcmp(c->verdict, "reachable") != 0 ||
+	    strncmp(e->name, "turn", 4) != 0 || !hairpin_matters(in))
+		return;
+	for (i = 0; i < in->prof->n; i++)
+		if (strncmp(in->prof->ep[i].name, "turn", 4) == 0 &&
+		    in->prof->ep[i].proto == IPPROTO_UDP &&
+		    (in->prof->ep[i].families & FAM_IPV4))
+			testable = 1;
+	for (i = 0; i < in->nprobes; i++)
+		if (strcmp(in->probes[i].name, PROBE_HAIRPIN) == 0 &&
+		    in->probes[i].fam == FAM_IPV4)
+			r = &in->probes[i];
+	if (r != NULL && r->ok)
+		return;
+	if (r != NULL)
+		set(c, "blocked", "router-no-hairpin", "TURN is reached from "
+		    "outside, but its relays cannot reach the SFU: LiveKit "
+		    "advertises the router's address %s, and %s. Turn on NAT "
+		    "loopback (hairpin NAT, with masquerade) for the forwarded "
+		    "ports on the router", in->map->ext4, r->detail);
+	else if (testable)
+		set(c, "unknown", "hairpin-not-measured", "TURN is reached "
+		    "from outside; whether its relays reach the SFU through "
+		    "the router's address %s (hairpin NAT) is not measured "
+		    "yet", in->map->ext4);
+}
+
 static void
 verdict(const struct status_in *in, const struct prof_endpoint *e,
     unsigned fam, struct cell *c)
@@ -401,6 +456,12 @@ mapping_json(const struct status_in *in)
 	json_object_set_new(o, "external_reserved",
 	    json_boolean(m->ext4_reserved));
 	json_object_set_new(o, "ipv6_pinholes", json_boolean(m->pinholes));
+	/* NAT loopback, as this host measured it (probe.c hairpin()). */
+	for (i = 0; i < in->nprobes; i++)
+		if (strcmp(in->probes[i].name, PROBE_HAIRPIN) == 0)
+			json_object_set_new(o, "hairpin", json_pack("{s:b, s:s}",
+			    "ok", (int)in->probes[i].ok, "detail",
+			    in->probes[i].detail));
 	if (m->err[0] != '\0')
 		json_object_set_new(o, "error", json_string(m->err));
 	fw = json_array();
@@ -459,6 +520,7 @@ status_json(const struct status_in *in)
 			json_object_set_new(ep, "client_only", json_true());
 		for (k = 0; k < 2; k++) {
 			verdict(in, e, fams[k], &c);
+			verdict_hairpin(in, e, fams[k], &c);
 			json_object_set_new(ep, k == 0 ? "ipv4" : "ipv6",
 			    cell_json(&c));
 		}

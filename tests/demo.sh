@@ -63,8 +63,7 @@ stop() {
 }
 
 # Without these every scene would fail, each in its own words: say it once.
-for x in "$PORTWARDD" "$PORTWARDCTL" "$TOP/build/tools/lkstub" \
-    "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client"; do
+for x in "$PORTWARDD" "$PORTWARDCTL" "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client"; do
 	expect setup "${x#"$TOP"/}" built "$([ -x "$x" ] && echo built || echo missing)"
 done
 [ "$FAILS" -eq 0 ] || summary
@@ -75,16 +74,22 @@ lab_up
 expect lab "lab_up exit status" 0 $? || summary
 # The SFU runs as nobody: give it a copy it can reach.
 chmod 755 "$LAB_DIR"
-cp "$TOP/build/tools/lkstub" "$TOP/build/go/sfu" \
+cp "$TOP/build/go/sfu" \
     "$TOP/build/go/webrtc-client" "$LAB_DIR/"
 for ns in "$LAN" "$RTR" "$INET"; do
 	echo "$ns:"
 	ip -n "$ns" -br addr show | grep -v '^lo ' | sed 's/^/  /'
 done
 
+# TURN/TLS's certificate (LiveKit refuses to start TURN/TLS without one).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=turn.example.com \
+    -addext subjectAltName=DNS:turn.example.com -keyout "$LAB_DIR/turn.key" \
+    -out "$LAB_DIR/turn.crt" >/dev/null 2>&1
+expect lab "a certificate for turn.example.com" 0 $?
+chmod 644 "$LAB_DIR/turn.key"
 # The operator's own livekit.yaml, as the Matrix/Element Call playbook
 # writes it, and a portward configuration that points at it.
-cat >"$LAB_DIR/livekit.yaml" <<'YAML'
+cat >"$LAB_DIR/livekit.yaml" <<YAML
 port: 7880
 rtc:
   tcp_port: 7881
@@ -95,6 +100,8 @@ turn:
   domain: turn.example.com
   udp_port: 3479
   tls_port: 5350
+  cert_file: $LAB_DIR/turn.crt
+  key_file: $LAB_DIR/turn.key
 keys:
   matrix-rtc: a-long-secret-of-at-least-32-characters-xx
 YAML
@@ -106,7 +113,9 @@ cat >"$LAB_DIR/host.json" <<JSON
   "mapping": { "methods": ["upnp", "natpmp"],
                "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
   "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
-  "supervise": { "command": ["$LAB_DIR/lkstub"], "user": "nobody" },
+  "supervise": { "command": ["$LAB_DIR/sfu", "--config", "$LAB_DIR/livekit.yaml",
+                             "--version-mode", "1.10.0", "--node-ip", "$WAN4,$LAN6"],
+                 "user": "nobody" },
   "control_socket": "$LAB_DIR/lan.sock"
 }
 JSON
@@ -178,12 +187,14 @@ echo "(a second apply: $again)"
 expect apply "the second apply" "no change" "${again%%:*}"
 
 # probe SCENE: ice-tcp 7881 from the internet to both addresses of the
-# LiveKit host, as a client connects (through the router's DNAT or forward).
+# LiveKit host, as a client connects (through the router's DNAT or forward):
+# a TCP connection, which is what ICE/TCP starts with.
 probe() {
 	local a r seen
 	for a in "$WAN4" "[$LAN6]"; do
-		r=$(lab_exec "$INET" socat -T2 - "TCP:$a:7881,connect-timeout=2" </dev/null 2>/dev/null)
-		seen=$([ "$r" = pong ] && echo "reached the LiveKit host" || echo "NOT reached")
+		# A connection accepted (the router itself refuses 7881).
+		lab_exec "$INET" socat -u -T1 OPEN:/dev/null "TCP:$a:7881,connect-timeout=2" 2>/dev/null
+		seen=$([ $? = 0 ] && echo "reached the LiveKit host" || echo "NOT reached")
 		printf '  from the internet to %-18s ice-tcp 7881/tcp: %s\n' "$a" "$seen"
 		expect "$1" "ice-tcp from the internet to $a" "reached the LiveKit host" "$seen"
 	done
@@ -226,9 +237,51 @@ cells() {
 }
 child() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$1" --json | jq -r "$2"; }
 
+# call_table SCENE NS SOCK SIG4 SIG6 ADDR4 ADDR6 ROW...: real WebRTC calls
+# from the internet (tests/tools/webrtc-client), each ROW ("CELL POLICY
+# [ARGS]", @ in ARGS standing for the family's address) over IPv4 and over
+# IPv6, printed next to the verdict portwardd (NS, SOCK) gives that cell;
+# each must agree with it. The client signals to http://SIGx:7880.
+call_table() {
+	local scene=$1 ns=$2 sock=$3 sig4=$4 sig6=$5 addr4=$6 addr6=$7
+	local row name policy fam sig addr v j how agree want extra
+	shift 7
+	printf '  %-20s %-34s %s\n' CELL PORTWARD CALL
+	for row in "$@"; do
+		set -- $row
+		name=$1 policy=$2
+		shift 2
+		for fam in 4 6; do
+			sig=$sig4 addr=$addr4
+			[ $fam = 6 ] && sig=$sig6 addr=$addr6
+			extra=("${@//@/$addr}")
+			v=$(lab_exec "$ns" "$PORTWARDCTL" status -s "$sock" --json | jq -r \
+			    ".endpoints[] | select(.name == \"$name\") | .ipv$fam | .verdict + (if .reason != \"\" then \" (\" + .reason + \")\" else \"\" end)")
+			j=$(lab_exec "$INET" "$LAB_DIR/webrtc-client" --signal "http://$sig:7880" \
+			    --family $fam --policy "$policy" --timeout 8s --ca "$LAB_DIR/turn.crt" \
+			    "${extra[@]}" 2>/dev/null)
+			if [ "$(jq -r .echo <<<"$j" 2>/dev/null)" = true ]; then
+				how="connected: $(jq -r '"\(.local.type) \(.local.protocol)/\(.local.family) -> \(.remote.type) \(.remote.protocol)/\(.remote.family) in \(.ms) ms"' <<<"$j")"
+				agree=reachable
+			else
+				how="no call: $(jq -r '.error // "no answer"' <<<"$j" 2>/dev/null | head -c 60)"
+				agree=not
+			fi
+			printf '  %-20s %-34s %s\n' "$name ipv$fam" "$v" "$how"
+			case $v in
+			reachable*) want=reachable ;;
+			impossible* | blocked*) want=not ;;
+			*) want="a settled verdict" ;;
+			esac
+			expect "$scene" "$name ipv$fam: the call agrees with the verdict ($v)" "$want" "$agree"
+		done
+	done
+}
+
 step "host firewall service behind a home router running miniupnpd, supervising the SFU"
 scene="behind miniupnpd"
-echo "  (the SFU is tests/tools/lkstub, a stand-in that binds exactly as LiveKit 1.10.0 does)"
+echo "  (the SFU is tests/tools/sfu, on Debian's pion, listening as LiveKit 1.10.0 does,"
+echo "   advertising the router's address $WAN4 and its own $LAN6 as node IPs)"
 lab_router_up >"$LAB_DIR/router.log" 2>&1
 expect "$scene" "the router (nftables, coturn, miniupnpd) up" 0 $?
 echo "  reflectors on the internet side: $PEER4:7900 and [$PEER6]:7900 (portwardctl reflector)"
@@ -245,13 +298,43 @@ expect_soon "$scene" "IPv6 pinholes" 2 pinholes
 echo "  IPv6 pinholes in the router's firewall: $(pinholes)"
 probe "$scene"
 # Every cell probed from the reflectors; TURN on IPv6 cannot be reached:
-# LiveKit 1.10.0 binds it to IPv4 only.
+# LiveKit 1.10.0 binds it to IPv4 only. TURN over IPv4 is reached, but its
+# relays go to the SFU at the router's address and this router does not
+# loop them back (miniupnpd's forwards are for wan0 only: no hairpin NAT).
 # And TURN/TLS as clients are told it, turns:turn.example.com:443: nothing
 # listens on 443 (LiveKit's TURN/TLS is on 5350), so no client gets there.
-CELLS="ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp reachable / impossible (livekit-turn-ipv4-only), turn-tls reachable / impossible (livekit-turn-ipv4-only), turn-tls-443 blocked (client-port-not-served) / blocked (client-port-not-served)"
+CELLS="ice-tcp reachable / reachable, ice-udp reachable / reachable, turn-udp blocked (router-no-hairpin) / impossible (livekit-turn-ipv4-only), turn-tls blocked (router-no-hairpin) / impossible (livekit-turn-ipv4-only), turn-tls-443 blocked (client-port-not-served) / blocked (client-port-not-served)"
 T_WAIT=30 expect_soon "$scene" "status cells" "$CELLS" cells "$LAB_DIR/lan.sock"
 echo "  portwardctl status, as an operator sees it (probed from the reflectors):"
 lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/lan.sock" | sed 's/^/    /'
+echo "  real calls from the internet through the router's forwards (signalling on 7880,"
+echo "  forwarded statically by the operator, as a reverse proxy's port would be):"
+lab_exec "$RTR" nft insert rule inet filter prerouting iifname wan0 ip daddr "$WAN4" tcp dport 7880 dnat ip to "$LAN4" &&
+    lab_exec "$RTR" nft insert rule inet filter forward iifname wan0 tcp dport 7880 accept
+expect "$scene" "the operator's static 7880 forward on the router" 0 $?
+ROUTER_ROWS=("ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp" \
+    "turn-tls relay-tls --turn-host @:5350" "turn-tls-443 relay-tls --turn-host @:443")
+call_table "$scene" "$LAN" "$LAB_DIR/lan.sock" "$WAN4" "[$LAN6]" "$WAN4" "[$LAN6]" \
+    "${ROUTER_ROWS[@]}"
+echo "  the operator turns on NAT loopback (hairpin NAT) for the forwarded ports:"
+lab_exec "$RTR" nft -f - <<NFT
+table inet filter {
+	chain hairpin {
+		meta nfproto ipv4 tcp dport { 7881, 5350 } dnat ip to $LAN4
+		meta nfproto ipv4 udp dport { 7882, 3479 } dnat ip to $LAN4
+	}
+}
+insert rule inet filter prerouting iifname "lan0" ip daddr $WAN4 jump hairpin
+insert rule inet filter postrouting iifname "lan0" oifname "lan0" ct status dnat masquerade
+NFT
+expect "$scene, NAT loopback" "the hairpin rules on the router" 0 $?
+sleep 2.1	# the reflectors take one request per address every 2 s
+lab_exec "$LAN" "$PORTWARDCTL" probe -s "$LAB_DIR/lan.sock" >/dev/null
+T_WAIT=30 expect_soon "$scene, NAT loopback" "TURN over IPv4" "reachable reachable" \
+    child "$LAB_DIR/lan.sock" '[.endpoints[] | select(.name == "turn-udp" or .name == "turn-tls") | .ipv4.verdict] | join(" ")'
+echo "  $(child "$LAB_DIR/lan.sock" '"hairpin: " + .mapping.hairpin.detail')"
+call_table "$scene, NAT loopback" "$LAN" "$LAB_DIR/lan.sock" "$WAN4" "[$LAN6]" "$WAN4" "[$LAN6]" \
+    "turn-udp relay-udp" "turn-tls relay-tls --turn-host @:5350"
 echo "  the SFU crashes (kill -9):"
 pid=$(child "$LAB_DIR/lan.sock" .child.pid)
 case $pid in
@@ -299,7 +382,7 @@ expect "$scene, stop" "forwards left on the router" 0 "$left"
 step "the same host with turn.external_tls: true, TLS terminated by a dual-stack proxy"
 scene="external_tls"
 sed 's/^  tls_port: 5350$/  tls_port: 5350\n  external_tls: true/' "$LAB_DIR/livekit.yaml" >"$LAB_DIR/livekit-ext.yaml"
-sed "s|\"livekit.yaml\"|\"livekit-ext.yaml\"|" "$LAB_DIR/host.json" >"$LAB_DIR/host-ext.json"
+sed "s|livekit.yaml\"|livekit-ext.yaml\"|g" "$LAB_DIR/host.json" >"$LAB_DIR/host-ext.json"
 echo "  clients are told turns:turn.example.com:443; the proxy there hands TURN to LiveKit's plain TCP on 5350:"
 lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit-ext.yaml" --livekit-version 1.10.0 | grep -E '^(ENDPOINT|turn| )' | sed 's/^/    /'
 expect "$scene" "profile" \
@@ -347,10 +430,6 @@ expect "$scene" "the public host's network" 0 $?
 # Its own: the signal port and the TLS proxy on 443.
 t_host_firewall "$PUB" "{ 7880, 443 }"
 expect "$scene" "the host's own firewall (policy drop)" 0 $?
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=turn.example.com \
-    -addext subjectAltName=DNS:turn.example.com -keyout "$LAB_DIR/turn.key" \
-    -out "$LAB_DIR/turn.crt" >/dev/null 2>&1
-chmod 644 "$LAB_DIR/turn.key"
 cat >"$LAB_DIR/pub.yaml" <<YAML
 port: 7880
 rtc:
@@ -388,46 +467,9 @@ pubcells() {
 # The daemon probes once it is ready (a second request within 2 s would
 # meet the reflector's rate limit, and measure nothing).
 T_WAIT=40 expect_soon "$scene" "cells not yet measured" 0 pubcells
-# call CELL FAMILY POLICY [--turn-host ...]: the client's JSON line.
-call() {
-	local sig=$PUB4
-	[ "$2" = 6 ] && sig="[$PUB6]"
-	lab_exec "$INET" "$LAB_DIR/webrtc-client" --signal "http://$sig:7880" \
-	    --family "$2" --policy "$3" --timeout 8s --ca "$LAB_DIR/turn.crt" \
-	    "${@:4}" 2>/dev/null
-}
-verdict_of() {	# verdict_of NAME ipv4|ipv6
-	lab_exec "$PUB" "$PORTWARDCTL" status -s "$LAB_DIR/pub.sock" --json | jq -r \
-	    ".endpoints[] | select(.name == \"$1\") | .$2 | .verdict + (if .reason != \"\" then \" (\" + .reason + \")\" else \"\" end)"
-}
-printf '  %-20s %-34s %s\n' CELL PORTWARD CALL
-for row in "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp" \
-    "turn-tls relay-tls --turn-host @:5350" "turn-tls-443 relay-tls --turn-host @:443"; do
-	set -- $row
-	name=$1 policy=$2
-	shift 2
-	for fam in 4 6; do
-		addr=$PUB4
-		[ $fam = 6 ] && addr="[$PUB6]"
-		extra=("${@//@/$addr}")
-		v=$(verdict_of "$name" ipv$fam)
-		j=$(call "$name" $fam "$policy" "${extra[@]}")
-		if [ "$(jq -r .echo <<<"$j" 2>/dev/null)" = true ]; then
-			how="connected: $(jq -r '"\(.local.type) \(.local.protocol)/\(.local.family) -> \(.remote.type) \(.remote.protocol)/\(.remote.family) in \(.ms) ms"' <<<"$j")"
-			agree=reachable
-		else
-			how="no call: $(jq -r '.error // "no answer"' <<<"$j" 2>/dev/null | head -c 60)"
-			agree=not
-		fi
-		printf '  %-20s %-34s %s\n' "$name ipv$fam" "$v" "$how"
-		case $v in
-		reachable*) want=reachable ;;
-		impossible* | blocked*) want=not ;;
-		*) want="a settled verdict" ;;
-		esac
-		expect "$scene" "$name ipv$fam: the call agrees with the verdict ($v)" "$want" "$agree"
-	done
-done
+call_table "$scene" "$PUB" "$LAB_DIR/pub.sock" "$PUB4" "[$PUB6]" "$PUB4" "[$PUB6]" \
+    "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp" \
+    "turn-tls relay-tls --turn-host @:5350" "turn-tls-443 relay-tls --turn-host @:443"
 echo "  stopping portwardd:"
 stop "$DAEMON"
 expect "$scene, stop" "exit status" 0 "$RC"

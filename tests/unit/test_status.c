@@ -394,6 +394,63 @@ status__udp_counted_but_nothing_listens__no_listener(void **state)
 	assert_cell("ice-udp", "ipv4", "reachable", "");
 }
 
+/* Behind a router with IPv4 forwards, TURN's relays need hairpin NAT. */
+static void
+status__turn_behind_router__judged_by_hairpin(void **state)
+{
+	struct probe_result pr[3];
+	json_t *h;
+
+	(void)state;
+	setup(host_map);
+	rep.have_method = 1;
+	snprintf(rep.ext4, sizeof(rep.ext4), "203.0.113.1");
+	rep.nfwd = 2;
+	snprintf(rep.fwd[0].name, sizeof(rep.fwd[0].name), "turn-udp");
+	rep.fwd[0].proto = IPPROTO_UDP;
+	rep.fwd[0].port = rep.fwd[0].port_end = 3479;
+	rep.fwd[0].fam[0].state = MAP_OK;
+	rep.fwd[0].fam[1].state = MAP_NOT_SERVED;
+	rep.fwd[1] = rep.fwd[0];
+	snprintf(rep.fwd[1].name, sizeof(rep.fwd[1].name), "ice-udp");
+	rep.fwd[1].port = rep.fwd[1].port_end = 7882;
+	in.map = &rep;
+	memset(pr, 0, sizeof(pr));
+	snprintf(pr[0].name, sizeof(pr[0].name), "turn-udp");
+	snprintf(pr[1].name, sizeof(pr[1].name), "ice-udp");
+	snprintf(pr[0].kind, sizeof(pr[0].kind), "stun-udp");
+	snprintf(pr[1].kind, sizeof(pr[1].kind), "datagram");
+	pr[0].fam = pr[1].fam = FAM_IPV4;
+	pr[0].ok = pr[1].ok = 1;
+	in.probes = pr;
+	in.nprobes = 2;
+	/* Reached from outside, the relay's way back not measured yet. */
+	assert_cell("turn-udp", "ipv4", "unknown", "hairpin-not-measured");
+	assert_cell("ice-udp", "ipv4", "reachable", "");
+	/* No hairpin: TURN is reached, its relays do not reach the SFU. */
+	snprintf(pr[2].name, sizeof(pr[2].name), PROBE_HAIRPIN);
+	snprintf(pr[2].kind, sizeof(pr[2].kind), "stun-udp");
+	snprintf(pr[2].detail, sizeof(pr[2].detail), "no answer");
+	pr[2].fam = FAM_IPV4;
+	in.nprobes = 3;
+	assert_cell("turn-udp", "ipv4", "blocked", "router-no-hairpin");
+	assert_cell("ice-udp", "ipv4", "reachable", "");
+	h = json_object_get(json_object_get(doc, "mapping"), "hairpin");
+	assert_true(json_is_false(json_object_get(h, "ok")));
+	/* An earlier stage still comes first: TURN not reached at all. */
+	pr[0].ok = 0;
+	assert_cell("turn-udp", "ipv4", "blocked", "probe-failed");
+	pr[0].ok = 1;
+	/* Hairpin NAT on the router: reachable. */
+	pr[2].ok = 1;
+	assert_cell("turn-udp", "ipv4", "reachable", "");
+	/* No IPv4 forward granted (a public host): the hairpin is not asked. */
+	pr[2].ok = 0;
+	rep.fwd[0].fam[0].state = rep.fwd[1].fam[0].state = MAP_ERROR;
+	in.mapping_on = 0;
+	assert_cell("turn-udp", "ipv4", "reachable", "");
+}
+
 static void
 status__client_port_443__judged_by_listener_and_probe(void **state)
 {
@@ -479,6 +536,7 @@ main(void)
 		cmocka_unit_test(status__rtc_ips__ice_family_impossible),
 		cmocka_unit_test(status__client_port_443__judged_by_listener_and_probe),
 		cmocka_unit_test(status__udp_counted_but_nothing_listens__no_listener),
+		cmocka_unit_test(status__turn_behind_router__judged_by_hairpin),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
