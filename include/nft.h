@@ -99,6 +99,7 @@ struct nft_conflict {
 	char	table[NFT_NAME_MAX];
 	char	chain[NFT_NAME_MAX];
 	char	why[128];
+	int	stateful;	/* it accepts established traffic first */
 };
 /*
  * Base chains of other tables on the hooks rs uses whose policy or an

@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
@@ -64,6 +65,7 @@ struct krule {
 	uint64_t	packets, bytes;	/* its counter, if it has one */
 	int		matched;
 	int		drops_all;	/* no match, verdict drop or reject */
+	int		accepts_est;	/* ct state ... accept, nothing else */
 };
 
 struct kstate {
@@ -279,8 +281,9 @@ build_rule(const char *family, const char *table,
 /* The rule's expressions as text, counters left out; free(). */
 static char *
 fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
-    uint64_t *bytes)
+    uint64_t *bytes, int *accepts_est)
 {
+	int ctstate = 0, other = 0;
 	struct nftnl_expr_iter *it;
 	struct nftnl_expr *e;
 	char buf[512], *out = NULL;
@@ -309,8 +312,17 @@ fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
 				    NFTNL_EXPR_IMM_VERDICT);
 			else if (strcmp(name, "reject") == 0)
 				verdict = NF_DROP;
-			else
+			else {
 				matches++;
+				if (strcmp(name, "ct") == 0 &&
+				    nftnl_expr_is_set(e, NFTNL_EXPR_CT_KEY) &&
+				    nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) ==
+				    NFT_CT_STATE)
+					ctstate = 1;
+				else if (strcmp(name, "bitwise") != 0 &&
+				    strcmp(name, "cmp") != 0)
+					other = 1;
+			}
 			if (nftnl_expr_snprintf(buf, sizeof(buf), e,
 			    NFTNL_OUTPUT_DEFAULT, 0) < 0)
 				buf[0] = '\0';
@@ -320,6 +332,9 @@ fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
 	}
 	if (drops_all != NULL)
 		*drops_all = matches == 0 && verdict == NF_DROP;
+	/* "ct state established,related accept": a stateful firewall. */
+	if (accepts_est != NULL)
+		*accepts_est = ctstate && !other && verdict == NF_ACCEPT;
 	if (fclose(f) != 0) {
 		free(out);
 		return NULL;
@@ -455,7 +470,8 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 		if (strcmp(k->rules[i].chain, kr->chain) == 0)
 			pos++;
 	kr->pos = pos;
-	kr->fp = fingerprint(r, &kr->drops_all, &kr->packets, &kr->bytes);
+	kr->fp = fingerprint(r, &kr->drops_all, &kr->packets, &kr->bytes,
+	    &kr->accepts_est);
 	nftnl_rule_free(r);
 	if (kr->fp == NULL)
 		return MNL_CB_ERROR;
@@ -726,7 +742,7 @@ rule_fp(const char *family, const char *table, const struct nft_rule_spec *s,
 
 	if (r == NULL)
 		return -1;
-	*fp = fingerprint(r, NULL, NULL, NULL);
+	*fp = fingerprint(r, NULL, NULL, NULL, NULL);
 	nftnl_rule_free(r);
 	return *fp == NULL ? -1 : 0;
 }
@@ -1179,6 +1195,8 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 			    strcmp(kc->name, rs->at_chain) == 0 &&
 			    jump_on_top(&k, kc->name, rs->table))
 				continue;
+			int stateful = 0, dpos = INT_MAX;
+
 			if (kc->policy == NF_DROP)
 				why = "policy drop";
 			for (j = 0; why == NULL && j < k.nrules; j++)
@@ -1188,9 +1206,15 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 					    "%llu drops everything",
 					    (unsigned long long)k.rules[j].handle);
 					why = w;
+					dpos = k.rules[j].pos;
 				}
 			if (why == NULL)
 				continue;
+			/* Established traffic accepted before the drop. */
+			for (j = 0; j < k.nrules; j++)
+				if (strcmp(k.rules[j].chain, kc->name) == 0 &&
+				    k.rules[j].accepts_est && k.rules[j].pos < dpos)
+					stateful = 1;
 			if ((size_t)found < max) {
 				struct nft_conflict *o = &out[found];
 
@@ -1201,6 +1225,7 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 				(void)snprintf(o->chain, sizeof(o->chain), "%s",
 				    kc->name);
 				(void)snprintf(o->why, sizeof(o->why), "%s", why);
+				o->stateful = stateful;
 			}
 			found++;
 		}

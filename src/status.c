@@ -350,7 +350,27 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		}
 	}
 	for (i = 0; i < in->nconflicts; i++)
-		if (conflict_covers(&in->conflicts[i], fam)) {
+		if (conflict_covers(&in->conflicts[i], fam) &&
+		    in->conflicts[i].stateful && e->proto == IPPROTO_UDP &&
+		    strncmp(e->name, "turn", 4) != 0) {
+			/*
+			 * The SFU's own connectivity checks go out first and
+			 * open the way: ICE over UDP through a stateful drop
+			 * connects for every client its checks can reach.
+			 */
+			set(c, "degraded", "unsolicited-udp-dropped", "table %s %s, "
+			    "chain %s (%s) drops datagrams nobody asked for, "
+			    "after accepting established ones: calls connect "
+			    "only when the SFU's own ICE checks reach the client "
+			    "first (a public address, or a NAT that maps "
+			    "endpoint-independently), not from clients behind "
+			    "symmetric NAT (they fall back to TURN); open the "
+			    "port there, or set nft.attach to that table and "
+			    "chain", in->conflicts[i].family,
+			    in->conflicts[i].table, in->conflicts[i].chain,
+			    in->conflicts[i].why);
+			return;
+		} else if (conflict_covers(&in->conflicts[i], fam)) {
 			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
 			    "chain %s (%s) drops it: open the port there, or set "
 			    "nft.attach to that table and chain",
@@ -530,10 +550,11 @@ status_json(const struct status_in *in)
 	json_object_set_new(root, "mapping", mapping_json(in));
 	conf = json_array();
 	for (j = 0; j < in->nconflicts; j++)
-		json_array_append_new(conf, json_pack("{s:s, s:s, s:s, s:s}",
+		json_array_append_new(conf, json_pack("{s:s, s:s, s:s, s:s, s:b}",
 		    "family", in->conflicts[j].family, "table",
 		    in->conflicts[j].table, "chain", in->conflicts[j].chain,
-		    "why", in->conflicts[j].why));
+		    "why", in->conflicts[j].why, "stateful",
+		    in->conflicts[j].stateful));
 	{
 		json_t *ctr = json_array();
 		char epname[NFT_NAME_MAX], fam[8];

@@ -86,7 +86,7 @@ status__nothing_measured__unknown_never_reachable(void **state)
 static void
 status__other_table_drops__blocked_naming_table(void **state)
 {
-	struct nft_conflict c = { "ip", "filter", "INPUT", "policy drop" };
+	struct nft_conflict c = { "ip", "filter", "INPUT", "policy drop", 0 };
 
 	(void)state;
 	setup(host);
@@ -97,6 +97,17 @@ status__other_table_drops__blocked_naming_table(void **state)
 	    "ipv4"), "hint")), "table ip filter, chain INPUT");
 	/* An ip table does not see IPv6. */
 	assert_cell("ice-tcp", "ipv6", "unknown", "not-measured");
+	/* Stateless: ICE/UDP is blocked as well. */
+	assert_cell("ice-udp", "ipv4", "blocked", "dropped-by-other-table");
+	/*
+	 * Stateful (established accepted first): the SFU's own checks open
+	 * the way for ICE/UDP, only for clients they reach; TCP and TURN
+	 * wait for the client to come first, and stay blocked.
+	 */
+	c.stateful = 1;
+	assert_cell("ice-udp", "ipv4", "degraded", "unsolicited-udp-dropped");
+	assert_cell("ice-tcp", "ipv4", "blocked", "dropped-by-other-table");
+	assert_cell("turn-udp", "ipv4", "blocked", "dropped-by-other-table");
 }
 
 static void
@@ -133,7 +144,7 @@ status__families_ipv4__ipv6_impossible_family_disabled(void **state)
 static void
 status_print__blocked_cell__exit_1(void **state)
 {
-	struct nft_conflict c = { "inet", "filter", "input", "policy drop" };
+	struct nft_conflict c = { "inet", "filter", "input", "policy drop", 0 };
 	FILE *null = fopen("/dev/null", "w");
 	char *s;
 
