@@ -30,6 +30,14 @@ enum prof_source {
 
 /* An endpoint flag: what clients are told, probed but never opened. */
 #define PROF_EP_CLIENT		0x1
+/*
+ * TURN: where allocations are relayed when not at the client's own
+ * family. LiveKit relays at rtc.node_ip's address of the bind address's
+ * family (pkg/service/turn.go NewTurnServer), and 0.0.0.0, its default,
+ * serves IPv6 clients too: their relays are IPv4.
+ */
+#define PROF_EP_RELAY4_FOR_V6	0x2	/* IPv6 clients relayed at IPv4 */
+#define PROF_EP_RELAY6_FOR_V4	0x4	/* IPv4 clients relayed at IPv6 */
 
 /* Why an endpoint leaves a family out (the verdict names the cause). */
 enum prof_famwhy {

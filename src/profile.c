@@ -118,7 +118,7 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 {
 	static const char *const keys[] = { "name", "proto", "port",
 	    "port_end", "families", "client_host", "client_port",
-	    "client_only", NULL };
+	    "client_only", "relay", NULL };
 	char sub[128], proto[8];
 	long port, port_end, cport;
 	json_t *x;
@@ -182,6 +182,31 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 		    jv_int(d, sub, x, 1, 65535, &cport) == -1)
 			return -1;
 		e->client_port = (uint16_t)cport;
+	}
+	/* "relay": {"ipv6": "ipv4"}: which family each client family's
+	 * TURN allocations are relayed at, when not its own. */
+	if ((x = json_object_get(v, "relay")) != NULL) {
+		const char *k, *f;
+		json_t *y;
+
+		if (!json_is_object(x))
+			return jv_err(d, path, "relay: expected an object like "
+			    "{\"ipv6\": \"ipv4\"}");
+		json_object_foreach(x, k, y) {
+			f = json_string_value(y);
+			if (strcmp(k, "ipv6") == 0 && f != NULL &&
+			    strcmp(f, "ipv4") == 0)
+				e->flags |= PROF_EP_RELAY4_FOR_V6;
+			else if (strcmp(k, "ipv4") == 0 && f != NULL &&
+			    strcmp(f, "ipv6") == 0)
+				e->flags |= PROF_EP_RELAY6_FOR_V4;
+			else if (!((strcmp(k, "ipv4") == 0 ||
+			    strcmp(k, "ipv6") == 0) && f != NULL &&
+			    strcmp(f, k) == 0))
+				return jv_err(d, path, "relay: \"%s\": expected "
+				    "\"ipv4\" or \"ipv6\" for the key ipv4 or "
+				    "ipv6", k);
+		}
 	}
 	if ((x = json_object_get(v, "client_only")) != NULL) {
 		if (!json_is_boolean(x))
@@ -296,6 +321,11 @@ prof_to_json(const struct profile *p)
 		}
 		if (ep != NULL && (e->flags & PROF_EP_CLIENT))
 			json_object_set_new(ep, "client_only", json_true());
+		if (ep != NULL && (e->flags & (PROF_EP_RELAY4_FOR_V6 |
+		    PROF_EP_RELAY6_FOR_V4)))
+			json_object_set_new(ep, "relay", (e->flags &
+			    PROF_EP_RELAY4_FOR_V6) ? json_pack("{s:s}", "ipv6",
+			    "ipv4") : json_pack("{s:s}", "ipv4", "ipv6"));
 		line = ep ? json_dumps(ep, JSON_PRESERVE_ORDER) : NULL;
 		json_decref(ep);
 		if (line == NULL) {
@@ -360,6 +390,12 @@ prof_print_table(FILE *f, const struct profile *p)
 			fprintf(f, "%12s clients are told %s:%u, not %u\n", "",
 			    e->client_host[0] ? e->client_host : "turn.domain",
 			    e->client_port, e->port);
+		if (e->flags & PROF_EP_RELAY4_FOR_V6)
+			fprintf(f, "%12s relays IPv6 clients at IPv4 (rtc.node_ip's "
+			    "IPv4: a 0.0.0.0 bind serves both families)\n", "");
+		if (e->flags & PROF_EP_RELAY6_FOR_V4)
+			fprintf(f, "%12s relays IPv4 clients at IPv6 (rtc.node_ip's "
+			    "IPv6: an IPv6 bind serves both families)\n", "");
 	}
 	for (i = 0; i < p->nnotes; i++)
 		fprintf(f, "note: %s\n", p->notes[i]);

@@ -785,8 +785,11 @@ rtc_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
  */
 static int
 bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
-    int *v6node)
+    int *v6node, unsigned *relay)
 {
+	/* Client families served by a bind relaying at IPv4, at IPv6. */
+	unsigned at4 = 0, at6 = 0;
+
 	struct in6_addr a6;
 	struct in_addr a4;
 	yaml_node_item_t *it;
@@ -815,34 +818,46 @@ bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
 		 * NewTurnServer: net.ParseIP(addr).To4() picks node_ip's IPv4
 		 * (an IPv4-mapped ::ffff:a.b.c.d too), else its IPv6.
 		 */
-		if (inet_pton(AF_INET, s, &a4) == 1)
-			*fam |= a4.s_addr == INADDR_ANY ? FAM_ALL : FAM_IPV4,
-			    *wild |= a4.s_addr == INADDR_ANY;
-		else if (s[0] == '\0') {
+		if (inet_pton(AF_INET, s, &a4) == 1) {
+			*fam |= a4.s_addr == INADDR_ANY ? FAM_ALL : FAM_IPV4;
+			*wild |= a4.s_addr == INADDR_ANY;
+			at4 |= a4.s_addr == INADDR_ANY ? FAM_ALL : FAM_IPV4;
+		} else if (s[0] == '\0') {
 			*fam |= FAM_ALL;
 			*wild = 1;
 			*v6node = 1;
+			at6 |= FAM_ALL;
 		} else if (inet_pton(AF_INET6, s, &a6) == 1) {
 			if (IN6_IS_ADDR_UNSPECIFIED(&a6)) {
 				*fam |= FAM_ALL;	/* ::, ::0: dual-stack */
 				*wild = 1;
 				*v6node = 1;
-			} else if (IN6_IS_ADDR_V4MAPPED(&a6))
+				at6 |= FAM_ALL;
+			} else if (IN6_IS_ADDR_V4MAPPED(&a6)) {
 				*fam |= FAM_IPV4;	/* Go binds it as IPv4 */
-			else {
+				at4 |= FAM_IPV4;
+			} else {
 				*fam |= FAM_IPV6;
 				*v6node = 1;
+				at6 |= FAM_IPV6;
 			}
 		} else {
 			/* A name: Go's listen resolves it, we cannot. */
 			*fam |= FAM_ALL;
 			*v6node = 1;
+			at6 |= FAM_ALL;
 			prof_note(y->prof, "turn.bind_addresses \"%s\" is a name: "
 			    "LiveKit listens where it resolves (localhost: "
 			    "loopback only, out of reach from outside); portward "
 			    "cannot tell the family and assumes both", s);
 		}
 	}
+	/* Relayed at the other family's node IP, only when nothing else. */
+	*relay = 0;
+	if ((at4 & FAM_IPV6) && !(at6 & FAM_IPV6))
+		*relay |= PROF_EP_RELAY4_FOR_V6;
+	if ((at6 & FAM_IPV4) && !(at4 & FAM_IPV4))
+		*relay |= PROF_EP_RELAY6_FOR_V4;
 	return 0;
 }
 
@@ -878,6 +893,7 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 	struct lkv v_en, v_udp, v_tls, v_ext, v_dom, v_bind, v_rs, v_re;
 	long udp = 0, tls = 0, rs = 0, re = 0, icetcp = 0;
 	int enabled = 0, ext = 0, wild = 0, nbind = 1, v6node = 0;
+	unsigned relay = 0;
 	char node_ip[128] = "";
 	struct lkv v_node;
 	unsigned fam = FAM_IPV4;
@@ -927,13 +943,18 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "correct\")", domain);
 
 	if (y->ver >= LK_V1_10_1) {
-		/* Config default ["0.0.0.0"]; a null or [] empties it. */
+		/*
+		 * Config default ["0.0.0.0"]; a null or [] empties it. A
+		 * 0.0.0.0 bind serves both families and relays every
+		 * allocation at node_ip's IPv4 (NewTurnServer).
+		 */
 		fam = FAM_ALL;
 		wild = 1;
+		relay = PROF_EP_RELAY4_FOR_V6;
 		why = PROF_WHY_TURN_BIND;
 		if (v_bind.n != NULL || v_bind.s != NULL) {
 			if (bind_families(y, &v_bind, &fam, &wild,
-			    &v6node) == -1)
+			    &v6node, &relay) == -1)
 				return -1;
 			nbind = (int)(v_bind.n->data.sequence.items.top -
 			    v_bind.n->data.sequence.items.start);
@@ -989,6 +1010,7 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "turn.udp_port", &v_udp) == -1)
 			return -1;
 		p->ep[p->n - 1].famwhy = why;
+		p->ep[p->n - 1].flags |= relay;
 	}
 	if (tls != 0) {
 		if (add_ep(y, p, "turn-tls", IPPROTO_TCP, tls, tls, fam,
@@ -996,6 +1018,7 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 			return -1;
 		e = &p->ep[p->n - 1];
 		e->famwhy = why;
+		e->flags |= relay;
 		(void)snprintf(e->client_host, sizeof(e->client_host), "%s",
 		    domain);
 		e->client_port = 443;

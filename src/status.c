@@ -163,12 +163,21 @@ static void
 verdict_hairpin(const struct status_in *in, const struct prof_endpoint *e,
     unsigned fam, struct cell *c)
 {
+	const struct prof_endpoint *b = (e->flags & PROF_EP_CLIENT) ?
+	    backend_of(in->prof, e) : e;
 	const struct probe_result *r = NULL;
+	unsigned rf;
 	size_t i;
 	int testable = 0;
 
-	if (fam != FAM_IPV4 || strcmp(c->verdict, "reachable") != 0 ||
+	if (strcmp(c->verdict, "reachable") != 0 ||
 	    strncmp(e->name, "turn", 4) != 0 || !hairpin_matters(in))
+		return;
+	/* The family this client family's relays are at: IPv4 goes out. */
+	rf = b == NULL ? fam : fam == FAM_IPV6 ?
+	    ((b->flags & PROF_EP_RELAY4_FOR_V6) ? FAM_IPV4 : FAM_IPV6) :
+	    ((b->flags & PROF_EP_RELAY6_FOR_V4) ? FAM_IPV6 : FAM_IPV4);
+	if (rf != FAM_IPV4)
 		return;
 	for (i = 0; i < in->prof->n; i++)
 		if (strncmp(in->prof->ep[i].name, "turn", 4) == 0 &&
@@ -183,10 +192,13 @@ verdict_hairpin(const struct status_in *in, const struct prof_endpoint *e,
 		return;
 	if (r != NULL)
 		set(c, "blocked", "router-no-hairpin", "TURN is reached from "
-		    "outside, but its relays cannot reach the SFU: LiveKit "
+		    "outside, but its relays cannot reach the SFU: %sLiveKit "
 		    "advertises the router's address %s, and %s. Turn on NAT "
 		    "loopback (hairpin NAT, with masquerade) for the forwarded "
-		    "ports on the router", in->map->ext4, r->detail);
+		    "ports on the router", fam == FAM_IPV6 ? "it relays IPv6 "
+		    "clients at its IPv4 address (turn.bind_addresses 0.0.0.0 "
+		    "serves both families; list \"::\" apart for IPv6 relays), "
+		    "" : "", in->map->ext4, r->detail);
 	else if (testable)
 		set(c, "unknown", "hairpin-not-measured", "TURN is reached "
 		    "from outside; whether its relays reach the SFU through "
@@ -325,6 +337,28 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			    "asked for");
 			return;
 		}
+		/*
+		 * ICE over UDP without a forward or pinhole: the SFU's own
+		 * checks go out through the router first and open its NAT
+		 * or IPv6 firewall for that client (hole punching).
+		 */
+		if (e->proto == IPPROTO_UDP && strncmp(e->name, "turn", 4) != 0 &&
+		    (st->state == MAP_CONFLICT || st->state == MAP_ERROR ||
+		    st->state == MAP_RANGE || st->state == MAP_UNSUPPORTED)) {
+			set(c, "degraded", "hole-punching-only", "no %s on the "
+			    "router (%s): calls connect only when the SFU's own "
+			    "ICE checks, going out first, open the router for "
+			    "that client (a public address, or a NAT that maps "
+			    "endpoint-independently), not from clients behind "
+			    "symmetric NAT (they fall back to TURN); %s",
+			    fam == FAM_IPV4 ? "forward" : "pinhole", st->err,
+			    st->state == MAP_CONFLICT ? "free the port on the "
+			    "router or give LiveKit another one" :
+			    st->state == MAP_RANGE ? "use one UDP mux port "
+			    "(rtc.udp_port), or router mode on the router" :
+			    "forward or open it on the router by hand");
+			return;
+		}
 		switch (st->state) {
 		case MAP_CONFLICT:
 			set(c, "blocked", "forward-conflict", "%s; free it on the "
@@ -358,7 +392,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			 * open the way: ICE over UDP through a stateful drop
 			 * connects for every client its checks can reach.
 			 */
-			set(c, "degraded", "unsolicited-udp-dropped", "table %s %s, "
+			set(c, "degraded", "hole-punching-only", "table %s %s, "
 			    "chain %s (%s) drops datagrams nobody asked for, "
 			    "after accepting established ones: calls connect "
 			    "only when the SFU's own ICE checks reach the client "

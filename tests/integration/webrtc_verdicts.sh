@@ -2,15 +2,16 @@
 # webrtc_verdicts.sh: portward's verdicts against real WebRTC calls. A
 # LiveKit host with public addresses (its own firewall drops what it does
 # not accept; portwardd attached to it), the Go stand-in (tests/tools/sfu)
-# as the SFU, and on the other side of a veth pair the reflectors and the
-# client (tests/tools/webrtc-client), whose call is the truth. In each
-# situation every cell of ICE/UDP, ICE/TCP and TURN/UDP over IPv4 and IPv6
-# must agree: reachable when the call connects, blocked or impossible when
-# it does not. Situations: open; dropped by another table (IPv4 only);
+# as the SFU, and on the other side of a veth pair the reflectors and two
+# clients (tests/tools/webrtc-client: a public one and one behind a
+# symmetric NAT), whose calls are the truth. In each situation every cell
+# of ICE/UDP, ICE/TCP and TURN/UDP over IPv4 and IPv6 must agree with both
+# (tests/lib/webrtc.sh says how). Situations: open; dropped by another table (IPv4 only);
 # the SFU down (datagrams still counted by portward's rule, nothing to
 # receive them); TURN IPv4-only (1.10.0). Behind a router: webrtc_router.sh.
 T_NAME=webrtc_verdicts
 source "$(dirname "$0")/../lib/testlib.sh"
+source "$TOP/tests/lib/webrtc.sh"
 t_need_root
 t_need_tool ip nft jq go
 H=pwvh$$ O=pwvo$$ C=pwvc$$
@@ -44,27 +45,10 @@ ip -n "$H" route add default via $O4
 ip -n "$H" -6 route add default via $O6
 in_h() { ip netns exec "$H" "$@"; }
 in_o() { ip netns exec "$O" "$@"; }
-# A second client, behind a symmetric NAT in O (a new random port for every
-# destination, nothing let in that it did not send out first): no check of
-# the SFU's reaches it, so only a port open to unsolicited datagrams lets
-# its call through. The first client (in O, a public address) also gets
-# calls through a stateful firewall: the SFU's own checks open the way.
-t_netns "$C" && t_veth "$O" nat0 "$C" eth0 10.99.0.1/24 fd99::1/64 10.99.0.2/24 fd99::2/64 &&
-    ip -n "$C" route add default via 10.99.0.1 && ip -n "$C" -6 route add default via fd99::1 &&
-    in_o sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
-    in_o nft -f - <<'NFT' || { t_fail symmetric_nat; exit 1; }
-table inet symnat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		iifname "nat0" oifname "eth0" masquerade fully-random
-	}
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		iifname "nat0" accept
-		ct state established,related accept
-	}
-}
-NFT
+# The second client, behind a symmetric NAT (tests/lib/webrtc.sh).
+wr_symnat "$O" nat0 "$C" || { t_fail symmetric_nat; exit 1; }
+WR_PUB=$O WR_SYM=$C WR_SIG4=$H4 WR_SIG6="[$H6]" WR_BIN=$TMP WR_TMP=$TMP
+WR_STATUS=st
 t_host_firewall "$H" 7880 || { t_fail host_firewall; exit 1; }
 
 ip netns exec "$O" "$PORTWARDCTL" reflector --listen "$O4:7900" 2>/dev/null &
@@ -108,53 +92,7 @@ probe_now() {	# after the reflectors' limit (a request per address every 2 s)
 	t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '[.endpoints[].ipv4.hint] | join(\"|\")')\" != \"\$1\" ]" _ "$before"
 }
 verdict() { st | jq -r ".endpoints[] | select(.name == \"$1\") | .ipv$2.verdict"; }
-# call NS FAMILY POLICY: true when the data channel echoed
-call() {
-	local sig=$H4
-	[ "$2" = 6 ] && sig="[$H6]"
-	ip netns exec "$1" "$TMP/webrtc-client" --signal "http://$sig:7880" \
-	    --family "$2" --policy "$3" --timeout 6s 2>/dev/null | jq -r .echo 2>/dev/null
-}
-# agree SITUATION: every cell's verdict against its calls, made at once,
-# from the public client (O) and the one behind symmetric NAT (C):
-# reachable: both connect; degraded (unsolicited-udp-dropped): only the
-# public one; blocked, impossible: neither.
-agree() {
-	local what=$1 row name policy fam v ns got want bad= i=0
-	local -a vs
-	for row in "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp"; do
-		set -- $row
-		for fam in 4 6; do
-			vs[i]=$(st | jq -r ".endpoints[] | select(.name == \"$1\") | .ipv$fam | .verdict + (if .reason != \"\" then \" (\" + .reason + \")\" else \"\" end)")
-			for ns in "$O" "$C"; do
-				call "$ns" $fam "$2" >"$TMP/call.$i.$ns" &
-			done
-			i=$((i + 1))
-		done
-	done
-	wait $(jobs -p | grep -vx "$DPID\|$SPID\|$R4\|$R6")
-	i=0
-	for row in "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp"; do
-		set -- $row
-		for fam in 4 6; do
-			v=${vs[i]}
-			got=
-			for ns in "$O" "$C"; do
-				got="$got$([ "$(cat "$TMP/call.$i.$ns")" = true ] && echo +connected || echo +"no call")"
-			done
-			case $v in
-			reachable) want="+connected+connected" ;;
-			"degraded (unsolicited-udp-dropped)") want="+connected+no call" ;;
-			blocked* | impossible*) want="+no call+no call" ;;
-			*) want="a settled verdict" ;;
-			esac
-			[ "$got" = "$want" ] || bad="$bad $1/ipv$fam: $v but public/symmetric-NAT clients: $got;"
-			i=$((i + 1))
-		done
-	done
-	if [ -z "$bad" ]; then t_pass "$what"
-	else t_fail "$what" "$bad"; fi
-}
+agree() { wr_agree "$1" "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp"; }
 
 # Open: every cell reachable, every call connects.
 conf 1.13.5
@@ -185,7 +123,7 @@ table ip guard {
 NFT
 probe_now
 T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '.endpoints[] | select(.name == \"ice-tcp\") | .ipv4.reason')\" = dropped-by-other-table ]"
-if [ "$(st | jq -r '[.endpoints[] | "\(.name) \(.ipv4.reason)"] | join(",")')" = "ice-tcp dropped-by-other-table,ice-udp unsolicited-udp-dropped,turn-udp dropped-by-other-table" ] &&
+if [ "$(st | jq -r '[.endpoints[] | "\(.name) \(.ipv4.reason)"] | join(",")')" = "ice-tcp dropped-by-other-table,ice-udp hole-punching-only,turn-udp dropped-by-other-table" ] &&
     [ "$(verdict ice-udp 6)/$(verdict turn-udp 6)" = reachable/reachable ]; then
 	t_pass other_table__ipv4_dropped_named_ipv6_reachable
 else t_fail other_table__ipv4_dropped_named_ipv6_reachable "$(st | jq -c '[.endpoints[] | [.name, .ipv4.reason, .ipv6.verdict]]')"; fi

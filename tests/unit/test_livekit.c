@@ -171,6 +171,11 @@ profile_yaml__turn_current__dual_stack_by_default(void **state)
 	assert_int_equal(ep("turn-tls")->families, FAM_ALL);
 	assert_int_equal(load(TURN_BOTH), 0);
 	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	/* 0.0.0.0 relays at node_ip's IPv4 for IPv6 clients too. */
+	assert_int_equal(ep("turn-udp")->flags & (PROF_EP_RELAY4_FOR_V6 |
+	    PROF_EP_RELAY6_FOR_V4), PROF_EP_RELAY4_FOR_V6);
+	assert_int_equal(ep("turn-tls")->flags & PROF_EP_RELAY4_FOR_V6,
+	    PROF_EP_RELAY4_FOR_V6);
 	assert_string_equal(prof.lk_version, LK_CURRENT_VERSION);
 	assert_true(has_note("portward models the current release"));
 }
@@ -412,6 +417,15 @@ profile_yaml__bind_addresses__each_family_as_go_listens(void **state)
 	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
 	    "  bind_addresses: [\"::\"]\n"), 0);
 	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	/* ::, an IPv6 bind: every allocation relayed at node_ip's IPv6. */
+	assert_int_equal(ep("turn-udp")->flags & (PROF_EP_RELAY4_FOR_V6 |
+	    PROF_EP_RELAY6_FOR_V4), PROF_EP_RELAY6_FOR_V4);
+	/* One address per family: each family relayed at its own. */
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"192.0.2.1\", \"2001:db8::1\"]\n"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	assert_int_equal(ep("turn-udp")->flags & (PROF_EP_RELAY4_FOR_V6 |
+	    PROF_EP_RELAY6_FOR_V4), 0);
 	/* Go: ::0 is the wildcard, ::ffff:a.b.c.d binds as IPv4. */
 	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
 	    "  bind_addresses: [\"::0\"]\n"), 0);

@@ -105,7 +105,7 @@ status__other_table_drops__blocked_naming_table(void **state)
 	 * wait for the client to come first, and stay blocked.
 	 */
 	c.stateful = 1;
-	assert_cell("ice-udp", "ipv4", "degraded", "unsolicited-udp-dropped");
+	assert_cell("ice-udp", "ipv4", "degraded", "hole-punching-only");
 	assert_cell("ice-tcp", "ipv4", "blocked", "dropped-by-other-table");
 	assert_cell("turn-udp", "ipv4", "blocked", "dropped-by-other-table");
 }
@@ -452,6 +452,20 @@ status__turn_behind_router__judged_by_hairpin(void **state)
 	pr[0].ok = 0;
 	assert_cell("turn-udp", "ipv4", "blocked", "probe-failed");
 	pr[0].ok = 1;
+	/*
+	 * IPv6 clients of a 0.0.0.0 bind are relayed at IPv4, through the
+	 * router as well; relayed at IPv6 (this host's own address), not.
+	 */
+	pr[0].fam = FAM_IPV6;
+	prof.ep[2].flags |= PROF_EP_RELAY4_FOR_V6;
+	assert_string_equal(prof.ep[2].name, "turn-udp");
+	prof.ep[2].families = FAM_ALL;
+	assert_cell("turn-udp", "ipv6", "blocked", "router-no-hairpin");
+	assert_contains(json_string_value(json_object_get(cell("turn-udp",
+	    "ipv6"), "hint")), "relays IPv6 clients at its IPv4 address");
+	prof.ep[2].flags &= ~PROF_EP_RELAY4_FOR_V6;
+	assert_cell("turn-udp", "ipv6", "reachable", "");
+	pr[0].fam = FAM_IPV4;
 	/* Hairpin NAT on the router: reachable. */
 	pr[2].ok = 1;
 	assert_cell("turn-udp", "ipv4", "reachable", "");
