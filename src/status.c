@@ -190,6 +190,23 @@ verdict_hairpin(const struct status_in *in, const struct prof_endpoint *e,
 			r = &in->probes[i];
 	if (r != NULL && r->ok)
 		return;
+	/*
+	 * A hairpin test that failed while TURN/UDP answered nobody from
+	 * outside either (stopped, frozen) says nothing about the router.
+	 */
+	for (i = 0; r != NULL && i < in->nprobes; i++)
+		if (strcmp(in->probes[i].kind, "stun-udp") == 0 &&
+		    in->probes[i].ok &&
+		    strcmp(in->probes[i].name, PROBE_HAIRPIN) != 0)
+			break;
+	if (r != NULL && i == in->nprobes) {
+		set(c, "unknown", "hairpin-not-measured", "TURN is reached "
+		    "from outside; whether its relays reach the SFU through "
+		    "the router's address %s is not known: TURN/UDP answered "
+		    "neither the reflector nor this host (%s)", in->map->ext4,
+		    r->detail);
+		return;
+	}
 	if (r != NULL)
 		set(c, "blocked", "router-no-hairpin", "TURN is reached from "
 		    "outside, but its relays cannot reach the SFU: %sLiveKit "

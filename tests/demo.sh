@@ -317,16 +317,7 @@ ROUTER_ROWS=("ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp" \
 call_table "$scene" "$LAN" "$LAB_DIR/lan.sock" "$WAN4" "[$LAN6]" "$WAN4" "[$LAN6]" \
     "${ROUTER_ROWS[@]}"
 echo "  the operator turns on NAT loopback (hairpin NAT) for the forwarded ports:"
-lab_exec "$RTR" nft -f - <<NFT
-table inet filter {
-	chain hairpin {
-		meta nfproto ipv4 tcp dport { 7881, 5350 } dnat ip to $LAN4
-		meta nfproto ipv4 udp dport { 7882, 3479 } dnat ip to $LAN4
-	}
-}
-insert rule inet filter prerouting iifname "lan0" ip daddr $WAN4 jump hairpin
-insert rule inet filter postrouting iifname "lan0" oifname "lan0" ct status dnat masquerade
-NFT
+lab_router_hairpin "{ 7881, 5350 }" "{ 7882, 3479 }"
 expect "$scene, NAT loopback" "the hairpin rules on the router" 0 $?
 sleep 2.1	# the reflectors take one request per address every 2 s
 lab_exec "$LAN" "$PORTWARDCTL" probe -s "$LAB_DIR/lan.sock" >/dev/null

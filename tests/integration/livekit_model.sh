@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # livekit_model.sh: the LiveKit model against a supervised livekit-server
-# (a wrapper of the same name around tests/tools/lkstub, which binds as
-# LiveKit 1.10.0 does): the version read from `livekit-server --version`,
+# (a wrapper of the same name around the Go stand-in tests/tools/sfu,
+# binding as LiveKit 1.10.0 does, with livekit.yaml's ports): the version read from `livekit-server --version`,
 # the flags and environment of supervise.command/env read with LiveKit's
 # precedence, a flag LiveKit does not know refused before the kernel is
 # touched, and verdicts next to the truth measured from a second namespace:
@@ -10,13 +10,21 @@
 T_NAME=livekit_model
 source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
-t_need_tool ip nft jq socat pgrep
+t_need_tool ip nft jq socat pgrep openssl go
 NS=pwlk$$
 OUT=pwlo$$
 TMP=$(mktemp -d)
 chmod 755 "$TMP"
 DPID=
-cp "$TOP/build/tools/lkstub" "$TMP/lkstub"
+if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
+	t_fail go_build "$(tail -5 "$TMP/build.log")"
+	exit 1
+fi
+cp "$TOP/build/go/sfu" "$TMP/sfu"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=turn.example.com -keyout "$TMP/turn.key" -out "$TMP/turn.crt" \
+    2>/dev/null || { t_fail openssl; exit 1; }
+chmod 644 "$TMP/turn.key"
 mkdir -p "$TMP/bin" "$TMP/hang"
 stop_daemon() {
 	[ -n "$DPID" ] || return 0
@@ -39,11 +47,11 @@ wrapper() {
 	cat >"$TMP/bin/livekit-server" <<SH
 #!/bin/sh
 [ "\$1" = --version ] && { echo "livekit-server version $1"; exit 0; }
-exec $TMP/lkstub
+exec $TMP/sfu --config $TMP/livekit.yaml --version-mode 1.10.0 --node-ip 10.77.0.1,2001:db8:77::1
 SH
 	chmod 755 "$TMP/bin/livekit-server"
 }
-cat >"$TMP/livekit.yaml" <<'YAML'
+cat >"$TMP/livekit.yaml" <<YAML
 port: 7880
 rtc:
   tcp_port: 7881
@@ -53,6 +61,8 @@ turn:
   domain: turn.example.com
   udp_port: 3479
   tls_port: 5350
+  cert_file: $TMP/turn.crt
+  key_file: $TMP/turn.key
 keys:
   key: a-long-secret-of-at-least-32-characters-xx
 YAML

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # probe.sh: reachability per IP family, measured from outside. The lab's
 # internet side runs two reflectors (IPv4 and IPv6); the LiveKit host runs
-# portwardd with the LiveKit stand-in behind miniupnpd. The final table:
-# IPv4 reachable everywhere, IPv6 reachable for ICE and impossible for
-# TURN (LiveKit 1.10.0 binds TURN to IPv4). Then the reflector's limits:
+# portwardd with the LiveKit stand-in (tests/tools/sfu, as LiveKit 1.10.0)
+# behind miniupnpd, which loops the forwards back (hairpin NAT) so that
+# TURN's relays reach the SFU. The final table: IPv4 reachable
+# everywhere, IPv6 reachable for ICE and impossible for TURN (LiveKit
+# 1.10.0 binds TURN to IPv4). Then the reflector's limits:
 # it probes only the asker, refuses bad requests, rate-limits.
 T_NAME=probe
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TOP/tests/lib/lab.sh"
 t_need_root
-t_need_tool ip nft jq socat miniupnpd upnpc turnserver
+t_need_tool ip nft jq socat miniupnpd upnpc turnserver go
 trap lab_down EXIT
 lab_up || { t_fail lab_up; exit 1; }
 chmod 755 "$LAB_DIR"
-cp "$TOP/build/tools/lkstub" "$LAB_DIR/lkstub"
+lab_sfu || { t_fail lab_sfu "$(tail -5 "$LAB_DIR/go-build.log")"; exit 1; }
 lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_router_hairpin "{ 7881, 5350 }" "{ 7882, 3479 }" || { t_fail lab_router_hairpin; exit 1; }
 lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900"
 lab_bg "$INET" "$PORTWARDCTL" reflector --listen "[$PEER6]:7900"
 lab_wait_listen "$INET" 7900
@@ -27,7 +30,7 @@ cat >"$LAB_DIR/c.json" <<JSON
   "control_socket": "$LAB_DIR/ctl.sock",
   "mapping": { "methods": ["upnp"], "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml" },
   "probe": { "reflectors": ["$PEER4:7900", "[$PEER6]:7900"] },
-  "supervise": { "command": ["$LAB_DIR/lkstub"], "user": "nobody" } }
+  "supervise": { "command": $LAB_SFU_JSON, "user": "nobody" } }
 JSON
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/c.json"
 DPID=${LAB_PIDS[-1]}
@@ -95,7 +98,7 @@ else t_fail reflector__bad_requests_refused "$a $b $c"; fi
 kill "$DPID"; wait "$DPID" 2>/dev/null
 
 # doctor: the same verdicts without a daemon, from its own probes.
-lab_bg "$LAN" "$LAB_DIR/lkstub"
+lab_bg "$LAN" "${LAB_SFU[@]}"
 lab_wait_listen "$LAN" 7881
 doctor() { sleep 2.1; lab_exec "$LAN" "$PORTWARDCTL" doctor -c "$LAB_DIR/c.json" --json 2>/dev/null; }
 dcell() { jq -r ".endpoints[] | select(.name==\"$2\") | .$3 | \"\(.verdict) \(.reason)\"" <<<"$1"; }

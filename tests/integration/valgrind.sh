@@ -7,11 +7,11 @@ T_NAME=valgrind
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TOP/tests/lib/lab.sh"
 t_need_root
-t_need_tool valgrind ip nft jq socat miniupnpd turnserver
+t_need_tool valgrind ip nft jq socat miniupnpd turnserver go
 trap lab_down EXIT
 lab_up || { t_fail lab_up; exit 1; }
 chmod 755 "$LAB_DIR"
-cp "$TOP/build/tools/lkstub" "$LAB_DIR/lkstub"
+lab_sfu || { t_fail lab_sfu "$(tail -5 "$LAB_DIR/go-build.log")"; exit 1; }
 lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
 lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900"
 lab_wait_listen "$INET" 7900
@@ -23,7 +23,7 @@ conf() {
   "mapping": { "methods": ["upnp", "natpmp"], "igd_url": "http://$RTR_LAN4:5000/rootDesc.xml",
                "lease_seconds": $1 },
   "probe": { "reflectors": ["$PEER4:7900"] }, "metrics_file": "$LAB_DIR/m.prom",
-  "supervise": { "command": ["$LAB_DIR/lkstub"], "user": "nobody" } }
+  "supervise": { "command": $LAB_SFU_JSON, "user": "nobody" } }
 JSON
 }
 conf 3600

@@ -93,16 +93,7 @@ else t_fail no_hairpin__turn_ipv4_blocked_named "$(cells) $(st | jq -c .mapping.
 agree no_hairpin__verdicts_agree_with_calls
 
 # The operator turns on NAT loopback for the forwarded ports.
-lab_exec "$RTR" nft -f - <<NFT || t_fail hairpin_rules
-table inet filter {
-	chain hairpin {
-		meta nfproto ipv4 tcp dport 7881 dnat ip to $LAN4
-		meta nfproto ipv4 udp dport { 7882, 3479 } dnat ip to $LAN4
-	}
-}
-insert rule inet filter prerouting iifname "lan0" ip daddr $WAN4 jump hairpin
-insert rule inet filter postrouting iifname "lan0" oifname "lan0" ct status dnat masquerade
-NFT
+lab_router_hairpin 7881 "{ 7882, 3479 }" || t_fail hairpin_rules
 probe_now
 if T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/ctl.sock --json | jq -r '.endpoints[] | select(.name == \"turn-udp\") | .ipv4.verdict')\" = reachable ]" &&
     [ "$(st | jq -r .mapping.hairpin.ok)" = true ]; then

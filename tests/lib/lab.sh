@@ -153,6 +153,50 @@ table inet filter {
 NFT
 }
 
+# lab_sfu: the LiveKit stand-in (tests/tools/sfu, built offline from
+# Debian's pion) copied where nobody can run it, with the reference ports
+# in $LAB_DIR/sfu.yaml (TURN/TLS behind a proxy, external_tls: no
+# certificate), as LiveKit 1.10.0 binds, advertising the router's IPv4
+# and the host's IPv6. LAB_SFU: the command, LAB_SFU_JSON: the same as a
+# JSON array for supervise.command.
+lab_sfu() {
+	"$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$LAB_DIR/go-build.log" 2>&1 ||
+		return 1
+	cp "$TOP/build/go/sfu" "$LAB_DIR/sfu" || return 1
+	cat >"$LAB_DIR/sfu.yaml" <<'YAML'
+rtc:
+  tcp_port: 7881
+  udp_port: 7882
+turn:
+  enabled: true
+  domain: turn.example.com
+  udp_port: 3479
+  tls_port: 5350
+  external_tls: true
+YAML
+	LAB_SFU=("$LAB_DIR/sfu" --config "$LAB_DIR/sfu.yaml" --version-mode 1.10.0
+	    --node-ip "$WAN4,$LAN6")
+	LAB_SFU_JSON=$(printf '%s\n' "${LAB_SFU[@]}" | jq -R . | jq -sc .)
+}
+
+# lab_router_hairpin TCP-PORTS UDP-PORTS: the operator's NAT loopback on
+# the router (nft sets, "{ 7881, 5350 }"): from the LAN, the router's WAN
+# address on those ports goes to the LiveKit host, source rewritten to the
+# router's, as home routers do it ("NAT reflection"). miniupnpd's own
+# forwards are for wan0 only.
+lab_router_hairpin() {
+	lab_exec "$RTR" nft -f - <<NFT
+table inet filter {
+	chain hairpin {
+		meta nfproto ipv4 tcp dport $1 dnat ip to $LAN4
+		meta nfproto ipv4 udp dport $2 dnat ip to $LAN4
+	}
+}
+insert rule inet filter prerouting iifname "lan0" ip daddr $WAN4 jump hairpin
+insert rule inet filter postrouting iifname "lan0" oifname "lan0" ct status dnat masquerade
+NFT
+}
+
 lab_stun_up() {
 	lab_bg "$INET" turnserver -n --log-file=stdout --simple-log --no-cli \
 	    --pidfile="$LAB_DIR/coturn.pid" --userdb="$LAB_DIR/turndb" \

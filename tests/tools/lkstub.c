@@ -1,6 +1,11 @@
 /*
- * lkstub: a LiveKit stand-in that binds exactly as LiveKit up to 1.10.0
- * does, for tests (the real server is not packaged for Debian):
+ * lkstub: a minimal LiveKit stand-in that binds as LiveKit up to 1.10.0
+ * does. Wherever a test needs a listening SFU it runs tests/tools/sfu
+ * (pion, LiveKit's own library); lkstub stays where the test is about the
+ * supervised process itself: tests/integration/supervise.sh counts its
+ * file descriptors exactly, makes it bind late, crash or exit at once,
+ * and make bench times restarts of a child that starts in microseconds
+ * (a Go start-up would be what is measured). Its sockets:
  *   ICE/TCP   one dual-stack socket, [::]:PORT without IPV6_V6ONLY
  *   ICE/UDP   one socket per local address of both families (the UDP mux)
  *   TURN/UDP  0.0.0.0:PORT (udp4 only)

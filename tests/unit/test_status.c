@@ -409,7 +409,7 @@ status__udp_counted_but_nothing_listens__no_listener(void **state)
 static void
 status__turn_behind_router__judged_by_hairpin(void **state)
 {
-	struct probe_result pr[3];
+	struct probe_result pr[4];
 	json_t *h;
 
 	(void)state;
@@ -451,7 +451,18 @@ status__turn_behind_router__judged_by_hairpin(void **state)
 	/* An earlier stage still comes first: TURN not reached at all. */
 	pr[0].ok = 0;
 	assert_cell("turn-udp", "ipv4", "blocked", "probe-failed");
+	/*
+	 * Then the failed hairpin test proves nothing for TURN/TLS (reached,
+	 * a kernel accepts for a frozen SFU): TURN/UDP answered nobody.
+	 */
+	pr[3] = pr[1];
+	snprintf(pr[3].name, sizeof(pr[3].name), "turn-tls");
+	snprintf(pr[3].kind, sizeof(pr[3].kind), "tcp");
+	in.nprobes = 4;
+	assert_cell("turn-tls", "ipv4", "unknown", "hairpin-not-measured");
 	pr[0].ok = 1;
+	assert_cell("turn-tls", "ipv4", "blocked", "router-no-hairpin");
+	in.nprobes = 3;
 	/*
 	 * IPv6 clients of a 0.0.0.0 bind are relayed at IPv4, through the
 	 * router as well; relayed at IPv6 (this host's own address), not.
