@@ -17,13 +17,24 @@
 
 #define NFT_NAME_MAX	64
 #define NFT_MAX_CHAINS	4
-/* Per endpoint and family: input or dnat+forward, and the attached copy. */
-#define NFT_MAX_RULES	(PROF_MAX_ENDPOINTS * 2 * 3 + 1)
+/*
+ * Per endpoint and family: input or dnat+forward, the attached copy, and
+ * the count of what got through every chain (NFT_SEEN_CHAIN).
+ */
+#define NFT_MAX_RULES	(PROF_MAX_ENDPOINTS * 2 * 4 + 1)
+/*
+ * Host mode: a base chain on input at the last priority, counting each
+ * endpoint's packets that every other base chain let through (a count in
+ * portward's accept rule proves one chain only: another table's chain at a
+ * later priority may still drop). The evidence behind an outside probe.
+ */
+#define NFT_SEEN_CHAIN	"seen"
+#define NFT_SEEN_PRIO	2147483647
 /* Comment of the jump portward inserts into an attached chain. */
 #define NFT_JUMP_COMMENT "portward"
 
 enum nft_scope { NFT_OWN, NFT_ATTACHED };
-enum nft_verdict { NFTV_ACCEPT, NFTV_DNAT, NFTV_JUMP };
+enum nft_verdict { NFTV_ACCEPT, NFTV_DNAT, NFTV_JUMP, NFTV_COUNT };
 
 struct nft_chain_spec {
 	enum nft_scope	scope;
@@ -67,6 +78,13 @@ struct nft_ruleset {
 /* The rules portward wants for this configuration and profile. */
 void	nft_desired(const struct conf *c, const struct profile *p,
 	    struct nft_ruleset *rs);
+/*
+ * Only the NFT_SEEN_CHAIN of rs, in a table of its own: what doctor
+ * installs for the seconds of its probe round when portward's rules are
+ * not there, so that datagrams from the reflector can be counted.
+ */
+void	nft_seen_only(const struct nft_ruleset *rs, const char *table,
+	    struct nft_ruleset *out);
 /* The desired ruleset in nft syntax (what `nft -s list` prints). */
 void	nft_render(FILE *f, const struct nft_ruleset *rs);
 /* "filter", "dstnat"... as nft names a priority, into buf. */

@@ -23,6 +23,7 @@ struct status_in {
 	int				 rules_ok;	/* the last converge held */
 	const struct nft_conflict	*conflicts;
 	int				 nconflicts;
+	int				 fw_read;	/* conflicts read: the ruleset is known */
 	int				 mapping_on;	/* host mode, methods set */
 	const struct map_report		*map;		/* NULL: no report yet */
 	const struct map_proc_status	*mapproc;	/* NULL: not the daemon */

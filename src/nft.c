@@ -71,6 +71,7 @@ struct krule {
 struct kstate {
 	const char	*table;		/* dumps are filtered to this one */
 	int		has_table;
+	int		dormant;	/* flags dormant: its chains see nothing */
 	size_t		nchains;
 	struct kchain	chains[64];
 	size_t		nrules, cap;
@@ -254,6 +255,8 @@ build_rule(const char *family, const char *table,
 	case NFTV_JUMP:
 		put_verdict(r, NFT_JUMP, s->jump);
 		break;
+	case NFTV_COUNT:
+		break;		/* counted, and on to the next rule */
 	case NFTV_DNAT:
 		e = nftnl_expr_alloc("immediate");
 		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
@@ -360,6 +363,7 @@ struct tables_arg {
 	const char	*want;
 	uint32_t	 family;
 	int		 found;
+	int		 dormant;
 };
 
 static int
@@ -372,8 +376,12 @@ table_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (nftnl_table_nlmsg_parse(nlh, t) == 0 &&
 	    nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == a->family &&
-	    strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), a->want) == 0)
+	    strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), a->want) == 0) {
 		a->found = 1;
+		a->dormant = nftnl_table_is_set(t, NFTNL_TABLE_FLAGS) &&
+		    (nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS) &
+		    NFT_TABLE_F_DORMANT);
+	}
 	nftnl_table_free(t);
 	return MNL_CB_OK;
 }
@@ -485,7 +493,7 @@ read_table(struct nft_ctx *ctx, const char *family, const char *table,
     struct kstate *k)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct tables_arg ta = { table, family_num(family), 0 };
+	struct tables_arg ta = { table, family_num(family), 0, 0 };
 	struct nlmsghdr *nlh;
 	struct nftnl_chain *c;
 	struct nftnl_rule *r;
@@ -502,6 +510,7 @@ read_table(struct nft_ctx *ctx, const char *family, const char *table,
 	if (!ta.found)
 		return 0;
 	k->has_table = 1;
+	k->dormant = ta.dormant;
 
 	c = nftnl_chain_alloc();
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
@@ -571,6 +580,9 @@ b_table(struct batch *bt, int del, const char *family, const char *table)
 	struct nlmsghdr *nlh;
 
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
+	/* Flags 0: a table someone set dormant is woken (not recreated). */
+	if (!del)
+		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
 	nlh = batch_hdr(bt, del ? NFT_MSG_DELTABLE : NFT_MSG_NEWTABLE,
 	    family_num(family), del ? 0 : NLM_F_CREATE);
 	nftnl_table_nlmsg_build_payload(nlh, t);
@@ -830,6 +842,13 @@ plan_scope(struct batch *bt, struct kstate *k, const struct nft_ruleset *rs,
 			b_chain(bt, 1, family, table, k->chains[i].name, NULL);
 	if (scope == NFT_OWN && !k->has_table)
 		b_table(bt, 0, family, table);
+	else if (scope == NFT_OWN && k->dormant) {
+		/* Dormant: every chain in it is off. Wake it. */
+		if (bt->log)
+			log_warnx("nftables: table %s %s was set dormant "
+			    "(flags dormant): waking it", family, table);
+		b_table(bt, 0, family, table);
+	}
 	for (j = 0; j < rs->nchains; j++) {
 		s = &rs->chains[j];
 		if (s->scope != scope)
@@ -1102,6 +1121,7 @@ struct alltables {
 	struct {
 		uint32_t	family;
 		char		name[NFT_NAME_MAX];
+		int		dormant;
 	} t[64];
 };
 
@@ -1116,6 +1136,9 @@ alltables_cb(const struct nlmsghdr *nlh, void *data)
 	if (nftnl_table_nlmsg_parse(nlh, t) == 0 &&
 	    a->n < sizeof(a->t) / sizeof(a->t[0])) {
 		a->t[a->n].family = nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+		a->t[a->n].dormant = nftnl_table_is_set(t, NFTNL_TABLE_FLAGS) &&
+		    (nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS) &
+		    NFT_TABLE_F_DORMANT);
 		(void)snprintf(a->t[a->n].name, sizeof(a->t[a->n].name), "%s",
 		    nftnl_table_get_str(t, NFTNL_TABLE_NAME));
 		a->n++;
@@ -1177,7 +1200,9 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	for (i = 0; i < all.n; i++) {
 		const char *fam = family_name(all.t[i].family);
 
-		if (fam == NULL || (all.t[i].family == NFPROTO_INET &&
+		/* A dormant table's chains see no packet: nothing dropped. */
+		if (fam == NULL || all.t[i].dormant ||
+		    (all.t[i].family == NFPROTO_INET &&
 		    strcmp(all.t[i].name, rs->table) == 0))
 			continue;
 		if (read_table(ctx, fam, all.t[i].name, &k) == -1)

@@ -104,9 +104,11 @@ nft_desired(const struct conf *c, const struct profile *p,
 
 	memset(rs, 0, sizeof(*rs));
 	(void)snprintf(rs->table, sizeof(rs->table), "%s", c->nft_table);
-	if (c->mode == CONF_MODE_HOST)
+	if (c->mode == CONF_MODE_HOST) {
 		add_chain(rs, NFT_OWN, "input", "filter", NF_INET_LOCAL_IN, 0, 1);
-	else {
+		add_chain(rs, NFT_OWN, NFT_SEEN_CHAIN, "filter",
+		    NF_INET_LOCAL_IN, NFT_SEEN_PRIO, 1);
+	} else {
 		add_chain(rs, NFT_OWN, "prerouting", "nat", NF_INET_PRE_ROUTING,
 		    -100, 1);
 		add_chain(rs, NFT_OWN, "forward", "filter", NF_INET_FORWARD, 0,
@@ -121,6 +123,8 @@ nft_desired(const struct conf *c, const struct profile *p,
 				continue;
 			if (c->mode == CONF_MODE_HOST) {
 				add_rule(rs, NFT_OWN, "input", e, fams[k]);
+				add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN, e,
+				    fams[k])->verdict = NFTV_COUNT;
 				continue;
 			}
 			if (fams[k] == FAM_IPV4) {
@@ -149,6 +153,24 @@ nft_desired(const struct conf *c, const struct profile *p,
 		    c->attach.chain);
 		add_attached(rs);
 	}
+}
+
+void
+nft_seen_only(const struct nft_ruleset *rs, const char *table,
+    struct nft_ruleset *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	(void)snprintf(out->table, sizeof(out->table), "%s", table);
+	for (i = 0; i < rs->nchains; i++)
+		if (rs->chains[i].scope == NFT_OWN &&
+		    strcmp(rs->chains[i].name, NFT_SEEN_CHAIN) == 0)
+			out->chains[out->nchains++] = rs->chains[i];
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].scope == NFT_OWN &&
+		    strcmp(rs->rules[i].chain, NFT_SEEN_CHAIN) == 0)
+			out->rules[out->nrules++] = rs->rules[i];
 }
 
 const char *
@@ -210,6 +232,9 @@ render_rule(FILE *f, const struct nft_rule_spec *r)
 		break;
 	case NFTV_JUMP:
 		fprintf(f, "jump %s", r->jump);
+		break;
+	case NFTV_COUNT:
+		fprintf(f, "counter");
 		break;
 	}
 	fprintf(f, " comment \"%s\"", r->comment);

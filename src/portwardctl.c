@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "control.h"
@@ -173,6 +174,26 @@ cmd_nft(const char *cmd, int argc, char **argv)
 }
 
 #define EXIT_NOT_RUNNING	3
+#define EXIT_NO_PERMISSION	4
+
+/*
+ * No answer on the control socket: say why. Permission denied is not
+ * "not running": the daemon may well run (the socket is root's).
+ */
+static int
+not_answered(const char *sock, int err)
+{
+	if (err == EACCES || err == EPERM) {
+		log_warnx("cannot ask portwardd on %s: %s (run as root, or as "
+		    "a member of the socket's group): whether it runs is "
+		    "unknown", sock, strerror(err));
+		return EXIT_NO_PERMISSION;
+	}
+	errno = err;
+	log_warn("portwardd is not running (no answer on %s)", sock);
+	return EXIT_NOT_RUNNING;
+}
+
 
 static int
 cmd_status(int argc, char **argv)
@@ -190,11 +211,8 @@ cmd_status(int argc, char **argv)
 			usage();
 	}
 	if ((answer = control_ask(sock, "{\"cmd\": \"status\"}\n",
-	    &err)) == NULL) {
-		errno = err;
-		log_warn("portwardd is not running (no answer on %s)", sock);
-		return EXIT_NOT_RUNNING;
-	}
+	    &err)) == NULL)
+		return not_answered(sock, err);
 	if (as_json) {
 		/* The model as the daemon has it; exit code from its verdicts. */
 		FILE *null = fopen("/dev/null", "w");
@@ -223,11 +241,8 @@ cmd_probe(int argc, char **argv)
 	else if (argc != 0)
 		usage();
 	if ((answer = control_ask(sock, "{\"cmd\": \"probe\"}\n",
-	    &err)) == NULL) {
-		errno = err;
-		log_warn("portwardd is not running (no answer on %s)", sock);
-		return EXIT_NOT_RUNNING;
-	}
+	    &err)) == NULL)
+		return not_answered(sock, err);
 	rc = strstr(answer, "\"started\":true") != NULL ? 0 : 1;
 	if (rc == 0)
 		printf("probe round started: see portwardctl status\n");
@@ -239,18 +254,24 @@ cmd_probe(int argc, char **argv)
 
 #define DOCTOR_DEFAULT_CONF	"/etc/portward/portward.json"
 
+/* doctor's own counting table, for its probe round only. */
+#define DOCTOR_TABLE	"portward_doctor"
+
 static struct {
 	struct conf		conf;
 	struct profile		prof;
 	struct nft_ruleset	rs;
+	struct nft_ruleset	seen;	/* DOCTOR_TABLE, when installed */
+	int			seen_on;
 	struct nft_ctx		*nft;
 } dr;
 
 static long long
 doctor_packets(const char *name, unsigned fam)
 {
-	return nft_rule_packets(dr.nft, &dr.rs, NFT_FILTER_CHAIN(dr.conf.mode),
-	    name, fam);
+	return nft_rule_packets(dr.nft, dr.seen_on ? &dr.seen : &dr.rs,
+	    dr.conf.mode == CONF_MODE_HOST ? NFT_SEEN_CHAIN :
+	    NFT_FILTER_CHAIN(dr.conf.mode), name, fam);
 }
 
 static void
@@ -301,8 +322,12 @@ cmd_doctor(int argc, char **argv)
 		n = nft_conflicts(dr.nft, &dr.rs, cf, 16);
 		in.conflicts = cf;
 		in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
-	} else
-		log_warnx("cannot read nftables (run as root): rules unknown");
+		in.fw_read = n >= 0;
+	}
+	if (!in.fw_read)
+		log_warnx("cannot read nftables (%s): the firewall's verdicts "
+		    "are unknown", geteuid() == 0 ? "netlink refused" :
+		    "run as root");
 	if (dr.conf.mode == CONF_MODE_HOST) {
 		if (ns_ipv6_read(&in.v6) == 0)
 			in.have_v6 = 1;
@@ -312,12 +337,27 @@ cmd_doctor(int argc, char **argv)
 			in.nlsn = nl;
 		}
 	}
+	/*
+	 * Without portward's rules, nothing counts the reflector's
+	 * datagrams: a counting chain of doctor's own, at the last
+	 * priority, for the probe round only (removed after; a leftover
+	 * from an interrupted run is replaced by the next).
+	 */
+	if (dr.conf.nreflectors > 0 && dr.nft != NULL && in.fw_read &&
+	    !in.rules_ok && dr.conf.mode == CONF_MODE_HOST) {
+		nft_seen_only(&dr.rs, DOCTOR_TABLE, &dr.seen);
+		dr.seen_on = dr.seen.nrules > 0 &&
+		    nft_converge(dr.nft, &dr.seen, NULL, 0) >= 0;
+	}
 	if (dr.conf.nreflectors > 0 && loop_init() == 0) {
 		probe_on_done(doctor_probed);
 		if (probe_start(&dr.conf, &dr.prof, doctor_packets, NULL) == 0)
 			(void)loop_run();
 		loop_fini();
 	}
+	if (dr.seen_on && nft_remove(dr.nft, &dr.seen) == -1)
+		log_warnx("could not remove table inet %s (doctor's counters): "
+		    "nft delete table inet %s", DOCTOR_TABLE, DOCTOR_TABLE);
 	in.nprobes = probe_results(&pr);
 	in.probes = pr;
 	json = status_json(&in);

@@ -301,7 +301,8 @@ start_child(void)
 static long long
 rule_packets(const char *name, unsigned fam)
 {
-	return nft_rule_packets(d.nft, &d.rs, NFT_FILTER_CHAIN(d.conf.mode),
+	return nft_rule_packets(d.nft, &d.rs, d.conf.mode == CONF_MODE_HOST ?
+	    NFT_SEEN_CHAIN : NFT_FILTER_CHAIN(d.conf.mode),
 	    name, fam);
 }
 
@@ -393,6 +394,7 @@ build_status(void)
 	n = nft_conflicts(d.nft, &d.rs, c, 16);
 	in.conflicts = c;
 	in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
+	in.fw_read = n >= 0;
 	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
 	in.map = mapper_report();
 	mapper_proc_get(&mproc);

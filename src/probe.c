@@ -159,13 +159,23 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 	}
 	json_array_foreach(res, i, x) {
 		const char *name = json_string_value(json_object_get(x, "name"));
-		const char *kind = json_string_value(json_object_get(x, "kind"));
 		const char *det = json_string_value(json_object_get(x, "detail"));
+		const struct prof_endpoint *e = NULL;
+		size_t k;
 
-		if (name == NULL || kind == NULL)
+		/*
+		 * Only what was asked, and of the kind we asked: a reflector
+		 * that answers "tcp, ok" for a UDP port proves nothing.
+		 */
+		for (k = 0; name != NULL && k < p->n && e == NULL; k++)
+			if (strcmp(p->ep[k].name, name) == 0 &&
+			    (p->ep[k].families & c->families & fam) &&
+			    p->ep[k].port == p->ep[k].port_end)
+				e = &p->ep[k];
+		if (e == NULL)
 			continue;
-		emit(out, name, fam, kind, json_is_true(json_object_get(x, "ok")),
-		    det ? det : "", refl);
+		emit(out, name, fam, kind_of(e),
+		    json_is_true(json_object_get(x, "ok")), det ? det : "", refl);
 	}
 	json_decref(ans);
 }
@@ -282,28 +292,39 @@ finish(void)
 {
 	size_t i, j;
 
-	/* A datagram reached the host only if our rule counted it. */
+	/*
+	 * A probe reached the host only if the count of what passed every
+	 * chain (nft.h NFT_SEEN_CHAIN) grew: that is the proof for a
+	 * datagram, which nothing answers, and the check of a reflector's
+	 * word for the others. Without that count (router mode) a datagram
+	 * proves nothing and the others stand on the reflector's word.
+	 */
 	for (i = 0; i < npending; i++) {
 		struct probe_result *r = &pending[i];
-		long long now;
+		long long now, was = -1;
+		int dgram = strcmp(r->kind, "datagram") == 0;
 
-		if (strcmp(r->kind, "datagram") != 0 || !r->ok)
+		if (!r->ok || strcmp(r->name, PROBE_HAIRPIN) == 0)
 			continue;
-		long long was = -1;
-
 		for (j = 0; j < nsnap; j++)
 			if (strcmp(snap[j].name, r->name) == 0 &&
 			    snap[j].fam == r->fam)
 				was = snap[j].packets;
 		now = counter_fn ? counter_fn(r->name, r->fam) : -1;
 		if (was >= 0 && now > was) {
-			snprintf(r->detail, sizeof(r->detail), "the reflector's "
-			    "datagrams were counted by portward's rule (%lld "
-			    "more packets)", now - was);
-		} else {
+			if (dgram)
+				snprintf(r->detail, sizeof(r->detail), "the "
+				    "reflector's datagrams passed every chain "
+				    "(%lld counted), and no ICMP error came back",
+				    now - was);
+		} else if (dgram || (was >= 0 && now >= 0)) {
 			r->ok = 0;
-			snprintf(r->detail, sizeof(r->detail), "the reflector "
-			    "sent datagrams, but portward's rule counted none");
+			snprintf(r->detail, sizeof(r->detail), dgram ? "the "
+			    "reflector sent datagrams, but none passed every "
+			    "chain here (portward's count did not move)" :
+			    "the reflector says %s, but no packet of it "
+			    "passed every chain here (portward's count did "
+			    "not move)", r->kind);
 		}
 	}
 	/* Keep the newest result per endpoint and family. */

@@ -152,13 +152,38 @@ probe_one(const struct sockaddr_storage *peer, const char *kind,
 	if (strcmp(kind, "stun-udp") == 0)
 		ok = stun_exchange(s, 0, &to, detail, dlen) == 0;
 	else {
-		/* Nothing answers without ICE credentials: the requester counts. */
-		for (i = 0, ok = 1; i < 3; i++)
-			if (sendto(s, "portward-probe", 14, 0,
-			    (struct sockaddr *)&to, addr_len(&to)) < 0)
+		/*
+		 * Nothing answers without ICE credentials: the requester
+		 * counts what arrived. What we can see is a refusal: on a
+		 * connected socket, an ICMP port unreachable (nothing bound
+		 * there, the kernel said so) comes back as ECONNREFUSED.
+		 */
+		struct pollfd pf = { .fd = s, .events = POLLIN };
+		char buf[64];
+
+		ok = connect(s, (struct sockaddr *)&to, addr_len(&to)) == 0;
+		for (i = 0; ok && i < 3; i++) {
+			if (send(s, "portward-probe", 14, 0) < 0)
 				ok = 0;
-		snprintf(detail, dlen, ok ? "3 datagrams sent" : "sendto: %s",
-		    strerror(errno));
+			else if (poll(&pf, 1, 100) == 1 &&
+			    recv(s, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
+			    errno == ECONNREFUSED) {
+				snprintf(detail, dlen, "3 datagrams sent: ICMP "
+				    "port unreachable came back (nothing "
+				    "listens there)");
+				close(s);
+				return 0;
+			}
+		}
+		if (ok && poll(&pf, 1, 200) == 1 && recv(s, buf, sizeof(buf),
+		    MSG_DONTWAIT) < 0 && errno == ECONNREFUSED) {
+			snprintf(detail, dlen, "3 datagrams sent: ICMP port "
+			    "unreachable came back (nothing listens there)");
+			close(s);
+			return 0;
+		}
+		snprintf(detail, dlen, ok ? "3 datagrams sent, no ICMP error "
+		    "came back" : "send: %s", strerror(errno));
 	}
 	close(s);
 	return ok;

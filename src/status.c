@@ -328,11 +328,40 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			return;
 		}
 	}
-	if (!in->rules_ok) {
-		set(c, "blocked", "no-rule", "portward's rules are not in "
-		    "place: is portwardd running? (portwardctl apply installs "
-		    "them once)");
+	/*
+	 * Without the ruleset, nothing can be said about the firewall: say
+	 * so, never guess. Without portward's rules, a packet is dropped
+	 * only where a base chain on the hook drops it (the conflicts
+	 * below); an empty ruleset accepts everything. Attached to another
+	 * table's chain, that chain is the one the rules belong in.
+	 */
+	if (!in->fw_read) {
+		set(c, "unknown", "needs-root", "the firewall (nftables) could "
+		    "not be read: run as root");
 		return;
+	}
+	if (!in->rules_ok && in->conf->attach.present) {
+		set(c, "blocked", "no-rule", "portward's rules are not in "
+		    "place in %s %s, chain %s (nft.attach): is portwardd "
+		    "running? (portwardctl apply installs them once)",
+		    in->conf->attach.family, in->conf->attach.table,
+		    in->conf->attach.chain);
+		return;
+	}
+	if (!in->rules_ok) {
+		for (i = 0; i < in->nconflicts; i++)
+			if (conflict_covers(&in->conflicts[i], fam))
+				break;
+		if (i < in->nconflicts) {
+			set(c, "blocked", "no-rule", "portward's rules are not "
+			    "in place, and table %s %s, chain %s (%s) drops "
+			    "it: is portwardd running? (portwardctl apply "
+			    "installs them once; if that chain still drops, "
+			    "set nft.attach to it)", in->conflicts[i].family,
+			    in->conflicts[i].table, in->conflicts[i].chain,
+			    in->conflicts[i].why);
+			return;
+		}
 	}
 	if (in->mapping_on) {
 		if (in->map == NULL && in->mapproc != NULL &&

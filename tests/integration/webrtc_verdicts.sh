@@ -7,8 +7,8 @@
 # symmetric NAT), whose calls are the truth. In each situation every cell
 # of ICE/UDP, ICE/TCP and TURN/UDP over IPv4 and IPv6 must agree with both
 # (tests/lib/webrtc.sh says how). Situations: open; dropped by another table (IPv4 only);
-# the SFU down (datagrams still counted by portward's rule, nothing to
-# receive them); TURN IPv4-only (1.10.0). Behind a router: webrtc_router.sh.
+# the SFU down (datagrams still pass every chain, nothing receives
+# them); TURN IPv4-only (1.10.0). Behind a router: webrtc_router.sh.
 T_NAME=webrtc_verdicts
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TOP/tests/lib/webrtc.sh"

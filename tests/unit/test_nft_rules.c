@@ -49,14 +49,23 @@ nft_desired__host__one_input_rule_per_endpoint_and_family(void **state)
 {
 	(void)state;
 	setup("{\"mode\": \"host\", \"profile\": \"p.json\"}", ref);
-	assert_int_equal(rs.nchains, 1);
+	assert_int_equal(rs.nchains, 2);
 	assert_string_equal(rs.chains[0].name, "input");
 	assert_int_equal(rs.chains[0].hook, NF_INET_LOCAL_IN);
 	assert_int_equal(count(NFT_OWN, "input", FAM_IPV4), 3);
 	assert_int_equal(count(NFT_OWN, "input", FAM_IPV6), 2);
-	assert_int_equal(rs.rules[2].port, 50000);
-	assert_int_equal(rs.rules[2].port_end, 60000);
-	assert_string_equal(rs.rules[2].comment, "ice-udp ipv4");
+	/* The count of what passed every chain: last on the same hook. */
+	assert_string_equal(rs.chains[1].name, NFT_SEEN_CHAIN);
+	assert_int_equal(rs.chains[1].hook, NF_INET_LOCAL_IN);
+	assert_int_equal(rs.chains[1].prio, NFT_SEEN_PRIO);
+	assert_int_equal(count(NFT_OWN, NFT_SEEN_CHAIN, FAM_IPV4), 3);
+	assert_int_equal(count(NFT_OWN, NFT_SEEN_CHAIN, FAM_IPV6), 2);
+	/* Input and seen rules alternate, endpoint by endpoint. */
+	assert_int_equal(rs.rules[4].port, 50000);
+	assert_int_equal(rs.rules[4].port_end, 60000);
+	assert_string_equal(rs.rules[4].comment, "ice-udp ipv4");
+	assert_string_equal(rs.rules[4].chain, "input");
+	assert_int_equal(rs.rules[5].verdict, NFTV_COUNT);
 }
 
 static void

@@ -29,6 +29,7 @@ setup(const char *conf_text)
 	in.conf = &conf;
 	in.prof = &prof;
 	in.rules_ok = 1;
+	in.fw_read = 1;
 	in.mapping_on = conf.mode == CONF_MODE_HOST && conf.nmethods > 0;
 }
 
@@ -405,6 +406,29 @@ status__udp_counted_but_nothing_listens__no_listener(void **state)
 	assert_cell("ice-udp", "ipv4", "reachable", "");
 }
 
+/* Without portward's rules, only what drops on the hook blocks. */
+static void
+status__no_rules__blocked_only_where_something_drops(void **state)
+{
+	struct nft_conflict c = { "inet", "fw", "input", "policy drop", 0 };
+
+	(void)state;
+	setup(host);
+	in.rules_ok = 0;
+	/* An empty ruleset accepts everything: no firewall stops it. */
+	assert_cell("ice-tcp", "ipv4", "unknown", "not-measured");
+	/* Another table drops: the rules are missing, and it names it. */
+	in.conflicts = &c;
+	in.nconflicts = 1;
+	assert_cell("ice-tcp", "ipv4", "blocked", "no-rule");
+	assert_contains(json_string_value(json_object_get(cell("ice-tcp",
+	    "ipv4"), "hint")), "table inet fw, chain input (policy drop)");
+	/* The ruleset could not be read (not root): unknown, not a guess. */
+	in.fw_read = 0;
+	assert_cell("ice-tcp", "ipv4", "unknown", "needs-root");
+	assert_cell("ice-udp", "ipv6", "unknown", "needs-root");
+}
+
 /* Behind a router with IPv4 forwards, TURN's relays need hairpin NAT. */
 static void
 status__turn_behind_router__judged_by_hairpin(void **state)
@@ -541,6 +565,7 @@ status__client_port_443__judged_by_listener_and_probe(void **state)
 	assert_cell("turn-tls-443", "ipv4", "blocked", "probe-failed");
 	/* The reflector could not be asked: nothing measured. */
 	in.rules_ok = 1;
+	in.fw_read = 1;
 	snprintf(pr[0].name, sizeof(pr[0].name), "turn-tls");
 	snprintf(pr[0].kind, sizeof(pr[0].kind), "none");
 	snprintf(pr[0].detail, sizeof(pr[0].detail), "reflector 203.0.113.2:7900: "
@@ -573,6 +598,7 @@ main(void)
 		cmocka_unit_test(status__client_port_443__judged_by_listener_and_probe),
 		cmocka_unit_test(status__udp_counted_but_nothing_listens__no_listener),
 		cmocka_unit_test(status__turn_behind_router__judged_by_hairpin),
+		cmocka_unit_test(status__no_rules__blocked_only_where_something_drops),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# verdicts_host.sh: host-mode verdicts against the truth, measured from
+# outside next to each one: a TCP connection that gets "pong" back, a
+# datagram that gets "pong" back (socat services on the host stand for
+# the SFU's ports, 7881/tcp and 7882/udp, both families). The host (H)
+# and the outside (O: reflectors, the measuring end) are two namespaces.
+# Situations: no firewall at all, doctor without a daemon; nothing
+# listening on the UDP port; a UDP listener on IPv4 only; another table's
+# chain dropping IPv4 after portward's accept (stateless policy drop at a
+# later priority); that table set dormant; a reflector that lies ("tcp,
+# ok" for everything); portward's own table set dormant; doctor and status
+# without root.
+T_NAME=verdicts_host
+source "$(dirname "$0")/../lib/testlib.sh"
+t_need_root
+t_need_tool ip nft jq socat setpriv
+H=pwvhh$$ O=pwvho$$
+H4=198.51.100.10 H6=2001:db8:99::10 O4=198.51.100.1 O6=2001:db8:99::1
+TMP=$(mktemp -d)
+chmod 755 "$TMP"
+PIDS=()
+DPID= TPID= UPID=
+bg() { "$@" & PIDS+=($!); }
+stop() { [ -n "$1" ] || return 0; kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+cleanup() {
+	local p
+	stop "$DPID"
+	stop "$UPID"
+	for p in "${PIDS[@]}"; do stop "$p"; done
+	t_netns_cleanup
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+t_netns "$H" && t_netns "$O" || { t_fail netns; exit 1; }
+t_veth "$H" eth0 "$O" eth0 $H4/24 $H6/64 $O4/24 $O6/64 || { t_fail veth; exit 1; }
+ip -n "$H" route add default via $O4
+ip -n "$H" -6 route add default via $O6
+in_h() { ip netns exec "$H" "$@"; }
+in_o() { ip netns exec "$O" "$@"; }
+
+cat >"$TMP/p.json" <<'JSON'
+{ "endpoints": [
+  { "name": "ice-tcp", "proto": "tcp", "port": 7881, "families": ["ipv4", "ipv6"] },
+  { "name": "ice-udp", "proto": "udp", "port": 7882, "families": ["ipv4", "ipv6"] } ] }
+JSON
+conf() {	# conf FILE REFLECTOR...
+	local f=$1 r
+	shift
+	r=$(printf '"%s",' "$@")
+	cat >"$f" <<JSON
+{ "mode": "host", "profile": "$TMP/p.json", "mapping": { "methods": [] },
+  "probe": { "reflectors": [${r%,}], "interval_seconds": 3600 },
+  "control_socket": "$TMP/ctl.sock" }
+JSON
+}
+conf "$TMP/c.json" "$O4:7900" "[$O6]:7900"
+bg ip netns exec "$O" "$PORTWARDCTL" reflector --listen "$O4:7900"
+bg ip netns exec "$O" "$PORTWARDCTL" reflector --listen "[$O6]:7900"
+t_wait sh -c "ip netns exec $O ss -Hltn 'sport = :7900' | grep -q ."
+# The services: "pong" on TCP and UDP, dual-stack unless said otherwise.
+ip netns exec "$H" socat TCP6-LISTEN:7881,ipv6only=0,reuseaddr,fork SYSTEM:'echo pong' 2>/dev/null &
+TPID=$!
+udp_up() {	# udp_up dual|v4
+	stop "$UPID"
+	if [ "$1" = v4 ]; then
+		ip netns exec "$H" socat UDP4-RECVFROM:7882,reuseaddr,fork SYSTEM:'echo pong' 2>/dev/null &
+	else
+		ip netns exec "$H" socat UDP6-RECVFROM:7882,ipv6only=0,reuseaddr,fork SYSTEM:'echo pong' 2>/dev/null &
+	fi
+	UPID=$!
+	t_wait sh -c "ip netns exec $H ss -Hlun 'sport = :7882' | grep -q ."
+}
+udp_up dual
+PIDS+=("$TPID")
+
+# The truth, from outside: "reachable" or "not".
+truth() {	# truth tcp|udp 4|6
+	local a=$H4 k r
+	[ "$2" = 6 ] && a="[$H6]"
+	if [ "$1" = tcp ]; then
+		r=$(in_o socat -T2 - "TCP:$a:7881,connect-timeout=2" </dev/null 2>/dev/null)
+	else
+		k=UDP4; [ "$2" = 6 ] && k=UDP6
+		r=$(echo ping | in_o socat -T1 - "$k:$a:7882" 2>/dev/null)
+	fi
+	[ "$r" = pong ] && echo reachable || echo not
+}
+# agree WHAT JSON: every cell's verdict against the truth, one check.
+agree() {
+	local what=$1 j=$2 name fam v want got bad=
+	for name in ice-tcp ice-udp; do
+		for fam in 4 6; do
+			v=$(jq -r ".endpoints[] | select(.name == \"$name\") | .ipv$fam | .verdict + (if .reason != \"\" then \" (\" + .reason + \")\" else \"\" end)" <<<"$j")
+			got=$(truth "${name#ice-}" $fam)
+			case $v in
+			reachable) want=reachable ;;
+			blocked* | impossible* | "degraded (hole-punching-only)") want=not ;;
+			*) want="a settled verdict" ;;
+			esac
+			[ "$got" = "$want" ] || bad="$bad $name/ipv$fam: $v, truth $got;"
+		done
+	done
+	if [ -z "$bad" ]; then t_pass "$what"; else t_fail "$what" "$bad"; fi
+}
+cells() { jq -r '[.endpoints[] | "\(.name) \(.ipv4.verdict) \(.ipv4.reason) / \(.ipv6.verdict) \(.ipv6.reason)"] | join(", ")' <<<"$1"; }
+doctor() { sleep 2.1; in_h "$PORTWARDCTL" doctor -c "$TMP/c.json" --json 2>/dev/null; }
+st() { in_h "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json 2>/dev/null; }
+probe_now() {	# a fresh round, after the reflectors' 2 s limit; waits for it
+	local before
+	sleep 2.1
+	before=$(st | jq -c '[.endpoints[] | .ipv4.hint, .ipv6.hint]')
+	in_h "$PORTWARDCTL" probe -s "$TMP/ctl.sock" >/dev/null 2>&1
+	T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -c '[.endpoints[] | .ipv4.hint, .ipv6.hint]')\" != '$before' ]"
+	sleep 0.5
+}
+
+# No firewall at all (an empty ruleset accepts everything), no daemon.
+j=$(doctor)
+if [ "$(cells "$j")" = "ice-tcp reachable  / reachable , ice-udp reachable  / reachable " ] &&
+    [ -z "$(in_h nft list ruleset)" ]; then
+	t_pass no_firewall__doctor__all_reachable_nothing_left
+else t_fail no_firewall__doctor__all_reachable_nothing_left "$(cells "$j") $(in_h nft list tables)"; fi
+agree no_firewall__doctor__verdicts_agree "$j"
+
+sleep 2.1	# the reflectors take one request per address every 2 s
+ip netns exec "$H" "$PORTWARDD" -c "$TMP/c.json" >"$TMP/log" 2>&1 &
+DPID=$!
+T_WAIT=30 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == \"unknown\")) | length')\" = 0 ]"
+agree daemon__open__verdicts_agree "$(st)"
+
+# Nothing listening on 7882/udp: the kernel answers ICMP port unreachable.
+stop "$UPID"; UPID=
+probe_now
+j=$(st)
+if [ "$(jq -r '.endpoints[1] | .ipv4.reason + " " + .ipv6.reason' <<<"$j")" = "no-listener no-listener" ]; then
+	t_pass udp_nothing_listens__blocked_no_listener
+else t_fail udp_nothing_listens__blocked_no_listener "$(cells "$j")"; fi
+agree udp_nothing_listens__verdicts_agree "$j"
+
+# A UDP listener on IPv4 only.
+udp_up v4
+probe_now
+j=$(st)
+if [ "$(jq -r '.endpoints[1] | .ipv4.verdict + " " + .ipv6.reason' <<<"$j")" = "reachable listener-ipv4-only" ]; then
+	t_pass udp_ipv4_listener__ipv4_reachable_ipv6_blocked
+else t_fail udp_ipv4_listener__ipv4_reachable_ipv6_blocked "$(cells "$j")"; fi
+agree udp_ipv4_listener__verdicts_agree "$j"
+udp_up dual
+
+# Another table drops IPv4 after portward's accept (priority 10, no
+# established accept): portward's accept counts, the packet dies later.
+in_h nft -f - <<'NFT'
+table ip other {
+	chain input {
+		type filter hook input priority 10; policy drop;
+	}
+}
+NFT
+probe_now
+j=$(st)
+if [ "$(cells "$j")" = "ice-tcp blocked dropped-by-other-table / reachable , ice-udp blocked dropped-by-other-table / reachable " ]; then
+	t_pass other_table_later__ipv4_blocked_named
+else t_fail other_table_later__ipv4_blocked_named "$(cells "$j")"; fi
+agree other_table_later__verdicts_agree "$j"
+
+# A reflector that lies: "tcp, ok" for every port. The daemon decides the
+# kind and checks the count of what passed every chain.
+cat >"$TMP/liar.sh" <<'SH'
+#!/bin/sh
+read -r line
+echo '{"from": "any", "results": [{"name": "ice-tcp", "kind": "tcp", "ok": true, "detail": "forged"}, {"name": "ice-udp", "kind": "tcp", "ok": true, "detail": "forged"}]}'
+SH
+chmod 755 "$TMP/liar.sh"
+bg ip netns exec "$O" socat TCP-LISTEN:7901,bind=$O4,reuseaddr,fork EXEC:"$TMP/liar.sh"
+t_wait sh -c "ip netns exec $O ss -Hltn 'sport = :7901' | grep -q ."
+conf "$TMP/c.json" "$O4:7901" "[$O6]:7900"
+kill -HUP "$DPID"
+t_wait grep -q 'reload: .* applied' "$TMP/log"
+probe_now
+j=$(st)
+if [ "$(jq -r '[.endpoints[].ipv4.verdict] | join(" ")' <<<"$j")" = "blocked blocked" ] &&
+    [[ $(jq -r '.endpoints[1].ipv4.hint' <<<"$j") != *forged* ]]; then
+	t_pass lying_reflector__not_believed
+else t_fail lying_reflector__not_believed "$(cells "$j") $(jq -r '.endpoints[1].ipv4.hint' <<<"$j")"; fi
+agree lying_reflector__verdicts_agree "$j"
+conf "$TMP/c.json" "$O4:7900" "[$O6]:7900"
+kill -HUP "$DPID"
+
+# The other table set dormant: its chains see nothing, nothing is dropped.
+in_h nft add table ip other '{ flags dormant; }'
+probe_now
+j=$(st)
+if [ "$(cells "$j")" = "ice-tcp reachable  / reachable , ice-udp reachable  / reachable " ]; then
+	t_pass other_table_dormant__reachable
+else t_fail other_table_dormant__reachable "$(cells "$j")"; fi
+agree other_table_dormant__verdicts_agree "$j"
+in_h nft delete table ip other
+
+# portward's own table set dormant: woken, as any tampering is repaired.
+in_h nft add table inet portward '{ flags dormant; }'
+if t_wait sh -c "! ip netns exec $H nft list table inet portward | grep -q dormant" &&
+    grep -q 'was set dormant' "$TMP/log"; then
+	t_pass own_table_dormant__woken
+else t_fail own_table_dormant__woken "$(in_h nft list table inet portward | head -3)"; fi
+
+# Without root: nothing guessed.
+out=$(in_h setpriv --reuid nobody --regid nogroup --clear-groups "$PORTWARDCTL" status -s "$TMP/ctl.sock" 2>&1)
+rc=$?
+if [ $rc = 4 ] && [[ $out == *"Permission denied"* ]] && [[ $out != *"not running"* ]]; then
+	t_pass status_without_permission__exit_4_not_not_running
+else t_fail status_without_permission__exit_4_not_not_running "rc $rc: $out"; fi
+stop "$DPID"; DPID=
+chmod 644 "$TMP/c.json"
+j=$(in_h setpriv --reuid nobody --regid nogroup --clear-groups "$PORTWARDCTL" doctor -c "$TMP/c.json" --json 2>/dev/null)
+# What the reflector measured over TCP stands (truth: reachable); the
+# datagrams, which only the ruleset's count can prove, are unknown.
+if [ "$(cells "$j")" = "ice-tcp reachable  / reachable , ice-udp unknown needs-root / unknown needs-root" ] &&
+    [ "$(truth tcp 4)/$(truth tcp 6)" = reachable/reachable ]; then
+	t_pass doctor_without_root__needs_root_not_guessed
+else t_fail doctor_without_root__needs_root_not_guessed "$(cells "$j")"; fi
+t_done
