@@ -60,7 +60,15 @@ struct nft_rule_spec {
 	struct in_addr	 dnat4;
 	char		 jump[NFT_NAME_MAX];
 	int		 first;			/* inserted at the top */
+	char		 marker[17];		/* UDP payload starts with it */
 };
+
+/*
+ * The hairpin test's datagrams (probe.c): sent from this host to the
+ * router's address at the ICE/UDP port, counted in NFT_SEEN_CHAIN by a
+ * rule of their own ("hairpin ipv4") when the router loops them back.
+ */
+#define NFT_HAIRPIN_MARKER	"portward-hairpin"	/* 16 bytes */
 
 struct nft_ruleset {
 	char			table[NFT_NAME_MAX];	/* inet, portward's own */

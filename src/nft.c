@@ -246,6 +246,11 @@ build_rule(const char *family, const char *table,
 			put_cmp(r, NFT_CMP_LTE, &port, 2);
 		}
 	}
+	if (s->marker[0] != '\0') {
+		/* The UDP payload, after the 8-byte header. */
+		put_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 16);
+		put_cmp(r, NFT_CMP_EQ, s->marker, 16);
+	}
 	if (s->verdict != NFTV_JUMP)
 		nftnl_rule_add_expr(r, nftnl_expr_alloc("counter"));
 	switch (s->verdict) {

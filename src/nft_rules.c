@@ -101,6 +101,7 @@ nft_desired(const struct conf *c, const struct profile *p,
 	static const unsigned fams[] = { FAM_IPV4, FAM_IPV6 };
 	struct nft_rule_spec *r;
 	size_t i, k;
+	int hairpin = 0;
 
 	memset(rs, 0, sizeof(*rs));
 	(void)snprintf(rs->table, sizeof(rs->table), "%s", c->nft_table);
@@ -125,6 +126,20 @@ nft_desired(const struct conf *c, const struct profile *p,
 				add_rule(rs, NFT_OWN, "input", e, fams[k]);
 				add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN, e,
 				    fams[k])->verdict = NFTV_COUNT;
+				/* The first single ICE/UDP port: hairpin. */
+				if (!hairpin && fams[k] == FAM_IPV4 &&
+				    e->proto == IPPROTO_UDP &&
+				    e->port == e->port_end &&
+				    strncmp(e->name, "turn", 4) != 0 &&
+				    c->nmethods > 0) {
+					r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN,
+					    e, FAM_IPV4);
+					r->verdict = NFTV_COUNT;
+					(void)snprintf(r->comment,
+					    sizeof(r->comment), "hairpin ipv4");
+					memcpy(r->marker, NFT_HAIRPIN_MARKER, 16);
+					hairpin = 1;
+				}
 				continue;
 			}
 			if (fams[k] == FAM_IPV4) {
@@ -220,6 +235,14 @@ render_rule(FILE *f, const struct nft_rule_spec *r)
 		fprintf(f, "%s dport %u", prof_proto_name(r->proto), r->port);
 		if (r->port_end != r->port)
 			fprintf(f, "-%u", r->port_end);
+		fprintf(f, " ");
+	}
+	if (r->marker[0] != '\0') {
+		size_t i;
+
+		fprintf(f, "@th,64,128 0x");
+		for (i = 0; i < 16; i++)
+			fprintf(f, "%02x", (unsigned char)r->marker[i]);
 		fprintf(f, " ");
 	}
 	switch (r->verdict) {

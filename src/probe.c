@@ -19,7 +19,7 @@
 #include "privsep.h"
 #include "probe.h"
 #include "reflector.h"
-#include "stun.h"
+#include "nft.h"
 
 #define MAX_RESULTS	(PROF_MAX_ENDPOINTS * 2)
 #define ANSWER_MS	45000
@@ -32,7 +32,7 @@ static struct {
 	char		name[PROF_NAME_MAX];
 	unsigned	fam;
 	long long	packets;
-} snap[MAX_RESULTS];
+} snap[MAX_RESULTS + 1];
 static size_t nsnap;
 static probe_counter_fn counter_fn;
 static void (*done_cb)(void);
@@ -186,88 +186,48 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
  * node_ip: mediatransportutil NewWebRTCConfig rewrites its IPv4 host
  * candidates to it), and its TURN relays from this host towards those
  * candidates (pkg/service/turn.go NewTurnServer: relay at rtc.node_ip),
- * so every relayed IPv4 call goes out to the router's address and must
- * come back through the forward: hairpin NAT, with the source rewritten
- * too, or the SFU answers the relay directly and the relay drops it.
- * A STUN Binding request to our own TURN/UDP forward at the router's
- * address proves it: an answer through the router, whose mapped address
- * is not ours (an answer mapped to ours came from the router itself,
- * which then has a service on that port and did not forward it).
+ * so every relayed IPv4 call goes out to the router's address at the ICE
+ * UDP port and must come back through the forward: hairpin NAT, with the
+ * source rewritten too (else the SFU answers the relay directly, and the
+ * relay drops it; a packet from our own address arriving from outside is
+ * dropped as martian anyway). Datagrams marked NFT_HAIRPIN_MARKER are
+ * sent there; the daemon counts them in its seen chain (finish()).
  */
 static void
 hairpin(int out, const struct profile *p, const char *ext4)
 {
-	struct sockaddr_storage to, me, mapped;
-	socklen_t ml = sizeof(me);
-	uint8_t tid[12], req[STUN_REQ_LEN], ans[1500];
+	struct sockaddr_in to;
 	const struct prof_endpoint *e = NULL;
-	char det[160], port[8];
-	struct pollfd pf;
+	char det[160];
 	size_t i;
-	ssize_t n;
-	int s, try, ok = 0;
+	int s, k, sent = 0;
 
 	for (i = 0; i < p->n && e == NULL; i++)
 		if (p->ep[i].proto == IPPROTO_UDP && p->ep[i].port ==
 		    p->ep[i].port_end && (p->ep[i].families & FAM_IPV4) &&
 		    !(p->ep[i].flags & PROF_EP_CLIENT) &&
-		    strcmp(kind_of(&p->ep[i]), "stun-udp") == 0)
+		    strncmp(p->ep[i].name, "turn", 4) != 0)
 			e = &p->ep[i];
 	if (e == NULL)
 		return;
-	snprintf(port, sizeof(port), "%u", e->port);
 	memset(&to, 0, sizeof(to));
-	to.ss_family = AF_INET;
-	((struct sockaddr_in *)&to)->sin_port = htons(e->port);
-	if (inet_pton(AF_INET, ext4, &((struct sockaddr_in *)&to)->sin_addr) != 1)
+	to.sin_family = AF_INET;
+	to.sin_port = htons(e->port);
+	if (inet_pton(AF_INET, ext4, &to.sin_addr) != 1 ||
+	    (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return;
-	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
-	if (connect(s, (struct sockaddr *)&to, sizeof(struct sockaddr_in)) ==
-	    -1 || getsockname(s, (struct sockaddr *)&me, &ml) == -1) {
-		snprintf(det, sizeof(det), "%s:%s/udp from this host: %s", ext4,
-		    port, strerror(errno));
-		emit(out, PROBE_HAIRPIN, FAM_IPV4, "stun-udp", 0, det, "this host");
-		close(s);
-		return;
-	}
-	(void)getentropy(tid, sizeof(tid));
-	stun_request(req, tid);
-	pf.fd = s;
-	pf.events = POLLIN;
-	snprintf(det, sizeof(det), "STUN from this host to %s:%s/udp (TURN's "
-	    "forward) got no answer: no hairpin NAT", ext4, port);
-	for (try = 0; try < 4 && !ok; try++) {
-		(void)send(s, req, sizeof(req), 0);
-		n = 0;
-		while (poll(&pf, 1, 250 << (try < 2 ? try : 2)) == 1) {
-			n = recv(s, ans, sizeof(ans), 0);
-			if (n == -1) {
-				snprintf(det, sizeof(det), "STUN from this host "
-				    "to %s:%s/udp: %s (no hairpin NAT)", ext4, port, strerror(errno));
-				break;
-			}
-			if (stun_response(ans, (size_t)n, tid, &mapped) == -1)
-				continue;
-			if (mapped.ss_family == AF_INET &&
-			    ((struct sockaddr_in *)&mapped)->sin_addr.s_addr ==
-			    ((struct sockaddr_in *)&me)->sin_addr.s_addr) {
-				snprintf(det, sizeof(det), "%s:%s/udp answered "
-				    "STUN from the router itself, not through "
-				    "the forward (no hairpin NAT)", ext4, port);
-				break;
-			}
-			snprintf(det, sizeof(det), "STUN from this host to "
-			    "%s:%s/udp came back through the router (hairpin "
-			    "NAT)", ext4, port);
-			ok = 1;
-			break;
-		}
-		if (n == -1 && !ok)
-			break;
+	for (k = 0; k < 3; k++) {
+		if (sendto(s, NFT_HAIRPIN_MARKER, 16, 0, (struct sockaddr *)&to,
+		    sizeof(to)) == 16)
+			sent++;
+		(void)poll(NULL, 0, 50);
 	}
 	close(s);
-	emit(out, PROBE_HAIRPIN, FAM_IPV4, "stun-udp", ok, det, "this host");
+	(void)poll(NULL, 0, 200);	/* the router's way back */
+	snprintf(det, sizeof(det), "%s:%u/udp (ICE/UDP's forward)", ext4,
+	    e->port);
+	emit(out, PROBE_HAIRPIN, FAM_IPV4, "hairpin", sent > 0, det,
+	    "this host");
 }
 
 /* In the helper, privileges already dropped: ask every reflector. */
@@ -304,7 +264,32 @@ finish(void)
 		long long now, was = -1;
 		int dgram = strcmp(r->kind, "datagram") == 0;
 
-		if (!r->ok || strcmp(r->name, PROBE_HAIRPIN) == 0)
+		if (strcmp(r->name, PROBE_HAIRPIN) == 0) {
+			char to[64];
+
+			snprintf(to, sizeof(to), "%s", r->detail);
+			for (j = 0, was = -1; j < nsnap; j++)
+				if (strcmp(snap[j].name, r->name) == 0)
+					was = snap[j].packets;
+			now = counter_fn ? counter_fn(r->name, FAM_IPV4) : -1;
+			if (was < 0 || now < 0 || !r->ok) {
+				snprintf(r->kind, sizeof(r->kind), "none");
+				snprintf(r->detail, sizeof(r->detail), "datagrams "
+				    "to %s could not be counted here", to);
+				r->ok = 0;
+			} else if (now > was)
+				snprintf(r->detail, sizeof(r->detail), "datagrams "
+				    "from this host to %s came back through the "
+				    "router (hairpin NAT)", to);
+			else {
+				r->ok = 0;
+				snprintf(r->detail, sizeof(r->detail), "datagrams "
+				    "from this host to %s did not come back: no "
+				    "hairpin NAT", to);
+			}
+			continue;
+		}
+		if (!r->ok)
 			continue;
 		for (j = 0; j < nsnap; j++)
 			if (strcmp(snap[j].name, r->name) == 0 &&
@@ -398,8 +383,13 @@ probe_start(const struct conf *c, const struct profile *p,
 	 */
 	npending = 0;
 	nsnap = 0;
+	snprintf(snap[nsnap].name, sizeof(snap[nsnap].name), "%s",
+	    PROBE_HAIRPIN);
+	snap[nsnap].fam = FAM_IPV4;
+	snap[nsnap].packets = counter ? counter(PROBE_HAIRPIN, FAM_IPV4) : -1;
+	nsnap++;
 	for (i = 0; i < p->n; i++)
-		for (k = 0; k < 2 && nsnap < MAX_RESULTS; k++) {
+		for (k = 0; k < 2 && nsnap < MAX_RESULTS + 1; k++) {
 			snprintf(snap[nsnap].name, sizeof(snap[nsnap].name), "%s",
 			    p->ep[i].name);
 			snap[nsnap].fam = k == 0 ? FAM_IPV4 : FAM_IPV6;

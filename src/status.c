@@ -179,34 +179,20 @@ verdict_hairpin(const struct status_in *in, const struct prof_endpoint *e,
 	    ((b->flags & PROF_EP_RELAY6_FOR_V4) ? FAM_IPV6 : FAM_IPV4);
 	if (rf != FAM_IPV4)
 		return;
+	/* Measured at the ICE/UDP port, where relays go (probe.c). */
 	for (i = 0; i < in->prof->n; i++)
-		if (strncmp(in->prof->ep[i].name, "turn", 4) == 0 &&
+		if (strncmp(in->prof->ep[i].name, "turn", 4) != 0 &&
 		    in->prof->ep[i].proto == IPPROTO_UDP &&
+		    in->prof->ep[i].port == in->prof->ep[i].port_end &&
 		    (in->prof->ep[i].families & FAM_IPV4))
 			testable = 1;
 	for (i = 0; i < in->nprobes; i++)
 		if (strcmp(in->probes[i].name, PROBE_HAIRPIN) == 0 &&
-		    in->probes[i].fam == FAM_IPV4)
+		    in->probes[i].fam == FAM_IPV4 &&
+		    strcmp(in->probes[i].kind, "none") != 0)
 			r = &in->probes[i];
 	if (r != NULL && r->ok)
 		return;
-	/*
-	 * A hairpin test that failed while TURN/UDP answered nobody from
-	 * outside either (stopped, frozen) says nothing about the router.
-	 */
-	for (i = 0; r != NULL && i < in->nprobes; i++)
-		if (strcmp(in->probes[i].kind, "stun-udp") == 0 &&
-		    in->probes[i].ok &&
-		    strcmp(in->probes[i].name, PROBE_HAIRPIN) != 0)
-			break;
-	if (r != NULL && i == in->nprobes) {
-		set(c, "unknown", "hairpin-not-measured", "TURN is reached "
-		    "from outside; whether its relays reach the SFU through "
-		    "the router's address %s is not known: TURN/UDP answered "
-		    "neither the reflector nor this host (%s)", in->map->ext4,
-		    r->detail);
-		return;
-	}
 	if (r != NULL)
 		set(c, "blocked", "router-no-hairpin", "TURN is reached from "
 		    "outside, but its relays cannot reach the SFU: %sLiveKit "
@@ -214,13 +200,16 @@ verdict_hairpin(const struct status_in *in, const struct prof_endpoint *e,
 		    "loopback (hairpin NAT, with masquerade) for the forwarded "
 		    "ports on the router", fam == FAM_IPV6 ? "it relays IPv6 "
 		    "clients at its IPv4 address (turn.bind_addresses 0.0.0.0 "
-		    "serves both families; list \"::\" apart for IPv6 relays), "
-		    "" : "", in->map->ext4, r->detail);
-	else if (testable)
+		    "serves both families; to relay them at IPv6, list this "
+		    "host's addresses, one per family, or \"::\" alone), " :
+		    "", in->map->ext4, r->detail);
+	else
 		set(c, "unknown", "hairpin-not-measured", "TURN is reached "
 		    "from outside; whether its relays reach the SFU through "
-		    "the router's address %s (hairpin NAT) is not measured "
-		    "yet", in->map->ext4);
+		    "the router's address %s (hairpin NAT) is %s",
+		    in->map->ext4, testable ? "not measured yet" : "not "
+		    "measured: the ICE UDP port is a range, which the router "
+		    "does not forward");
 }
 
 static void

@@ -10,7 +10,8 @@
 # IPv4 and IPv6 must agree with both. Situations: forwards in place but no
 # hairpin NAT on the router (TURN's relays cannot reach the SFU at the
 # router's address: router-no-hairpin, on IPv6 too, as turn.bind_addresses
-# 0.0.0.0 relays IPv6 clients at IPv4); the operator's NAT loopback on;
+# 0.0.0.0 relays IPv6 clients at IPv4); loopback for TURN's port only
+# (relays go to ICE/UDP's, still blocked); the operator's NAT loopback on;
 # no forward (another LAN host holds 7881/tcp and 7882/udp: ICE/TCP
 # blocked, ICE/UDP only by hole punching).
 T_NAME=webrtc_router
@@ -92,8 +93,19 @@ if [ "$(cells)" = "$want" ] &&
 else t_fail no_hairpin__turn_ipv4_blocked_named "$(cells) $(st | jq -c .mapping.hairpin) $(tail -5 "$LOG")"; fi
 agree no_hairpin__verdicts_agree_with_calls
 
-# The operator turns on NAT loopback for the forwarded ports.
-lab_router_hairpin 7881 "{ 7882, 3479 }" || t_fail hairpin_rules
+# NAT loopback for TURN's own port only (as a static forward with
+# "reflection" would give): relays go to ICE/UDP's port, and still fail.
+lab_router_hairpin 7881 3479 || t_fail hairpin_rules
+probe_now
+T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/ctl.sock --json | jq -r .mapping.hairpin.ok)\" = false ]"
+if [ "$(cells)" = "ice-tcp reachable  / reachable , ice-udp reachable  / reachable , turn-udp blocked router-no-hairpin / blocked router-no-hairpin" ]; then
+	t_pass hairpin_turn_port_only__turn_still_blocked
+else t_fail hairpin_turn_port_only__turn_still_blocked "$(cells) $(st | jq -c .mapping.hairpin)"; fi
+agree hairpin_turn_port_only__verdicts_agree_with_calls
+
+# The operator turns on NAT loopback for ICE/UDP's port too.
+lab_exec "$RTR" nft add rule inet filter hairpin meta nfproto ipv4 udp dport 7882 dnat ip to "$LAN4" ||
+    t_fail hairpin_rules
 probe_now
 if T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/ctl.sock --json | jq -r '.endpoints[] | select(.name == \"turn-udp\") | .ipv4.verdict')\" = reachable ]" &&
     [ "$(st | jq -r .mapping.hairpin.ok)" = true ]; then
