@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -291,7 +292,7 @@ static char *
 fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
     uint64_t *bytes, int *accepts_est)
 {
-	int ctstate = 0, other = 0;
+	int ctstate = 0, other = 0, est = 0;
 	struct nftnl_expr_iter *it;
 	struct nftnl_expr *e;
 	char buf[512], *out = NULL;
@@ -327,8 +328,17 @@ fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
 				    nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) ==
 				    NFT_CT_STATE)
 					ctstate = 1;
-				else if (strcmp(name, "bitwise") != 0 &&
-				    strcmp(name, "cmp") != 0)
+				else if (strcmp(name, "bitwise") == 0 &&
+				    ctstate) {
+					/* ct state's mask: established in it? */
+					uint32_t ml = 0;
+					const uint8_t *m = nftnl_expr_get(e,
+					    NFTNL_EXPR_BITWISE_MASK, &ml);
+
+					if (m != NULL && ml >= 1 && (m[0] &
+					    NF_CT_STATE_BIT(IP_CT_ESTABLISHED)))
+						est = 1;
+				} else if (strcmp(name, "cmp") != 0)
 					other = 1;
 			}
 			if (nftnl_expr_snprintf(buf, sizeof(buf), e,
@@ -342,7 +352,8 @@ fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
 		*drops_all = matches == 0 && verdict == NF_DROP;
 	/* "ct state established,related accept": a stateful firewall. */
 	if (accepts_est != NULL)
-		*accepts_est = ctstate && !other && verdict == NF_ACCEPT;
+		*accepts_est = ctstate && est && !other &&
+		    verdict == NF_ACCEPT;
 	if (fclose(f) != 0) {
 		free(out);
 		return NULL;
@@ -1229,14 +1240,18 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 
 			if (kc->policy == NF_DROP)
 				why = "policy drop";
-			for (j = 0; why == NULL && j < k.nrules; j++)
+			/* The first rule that drops everything, if any. */
+			for (j = 0; j < k.nrules; j++)
 				if (strcmp(k.rules[j].chain, kc->name) == 0 &&
-				    k.rules[j].drops_all) {
-					(void)snprintf(w, sizeof(w), "rule handle "
-					    "%llu drops everything",
-					    (unsigned long long)k.rules[j].handle);
-					why = w;
+				    k.rules[j].drops_all && k.rules[j].pos < dpos) {
 					dpos = k.rules[j].pos;
+					if (kc->policy != NF_DROP) {
+						(void)snprintf(w, sizeof(w), "rule "
+						    "handle %llu drops everything",
+						    (unsigned long long)
+						    k.rules[j].handle);
+						why = w;
+					}
 				}
 			if (why == NULL)
 				continue;

@@ -418,9 +418,20 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			break;
 		}
 	}
+	/* A stateless drop anywhere blocks, whatever else is stateful. */
 	for (i = 0; i < in->nconflicts; i++)
 		if (conflict_covers(&in->conflicts[i], fam) &&
-		    in->conflicts[i].stateful && e->proto == IPPROTO_UDP &&
+		    !in->conflicts[i].stateful) {
+			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
+			    "chain %s (%s) drops it: open the port there, or set "
+			    "nft.attach to that table and chain",
+			    in->conflicts[i].family, in->conflicts[i].table,
+			    in->conflicts[i].chain, in->conflicts[i].why);
+			return;
+		}
+	for (i = 0; i < in->nconflicts; i++)
+		if (conflict_covers(&in->conflicts[i], fam) &&
+		    e->proto == IPPROTO_UDP &&
 		    strncmp(e->name, "turn", 4) != 0) {
 			/*
 			 * The SFU's own connectivity checks go out first and

@@ -129,6 +129,28 @@ if [ "$(st | jq -r '[.endpoints[] | "\(.name) \(.ipv4.reason)"] | join(",")')" =
 else t_fail other_table__ipv4_dropped_named_ipv6_reachable "$(st | jq -c '[.endpoints[] | [.name, .ipv4.reason, .ipv6.verdict]]')"; fi
 agree other_table__verdicts_agree_with_calls
 in_h nft delete table ip guard
+# Not stateful after all: a drop-everything rule before the established
+# accept, or an accept of related (not established) traffic only.
+for g in "drop
+		ct state established,related accept" "ct state related accept"; do
+	in_h nft -f - <<NFT
+table ip guard {
+	chain input {
+		type filter hook input priority filter - 10; policy drop;
+		iif lo accept
+		tcp dport 7880 accept
+		$g
+	}
+}
+NFT
+	probe_now
+	T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '.endpoints[] | select(.name == \"ice-tcp\") | .ipv4.reason')\" = dropped-by-other-table ]"
+	what=other_table_not_stateful__$(echo "$g" | head -1 | tr -c 'a-z\n' _)
+	if [ "$(verdict ice-udp 4)" = blocked ]; then t_pass "${what}_udp_blocked"
+	else t_fail "${what}_udp_blocked" "$(st | jq -c '.endpoints[1].ipv4')"; fi
+	agree "${what}_verdicts_agree_with_calls"
+	in_h nft delete table ip guard
+done
 probe_now
 T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.sock --json | jq -r '.endpoints[] | select(.name == \"ice-udp\") | .ipv4.verdict')\" = reachable ]"
 

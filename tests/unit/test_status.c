@@ -109,6 +109,18 @@ status__other_table_drops__blocked_naming_table(void **state)
 	assert_cell("ice-udp", "ipv4", "degraded", "hole-punching-only");
 	assert_cell("ice-tcp", "ipv4", "blocked", "dropped-by-other-table");
 	assert_cell("turn-udp", "ipv4", "blocked", "dropped-by-other-table");
+	/* A second table dropping statelessly: blocked, whatever the first. */
+	{
+		struct nft_conflict two[2] = { c, { "ip", "zguard", "input",
+		    "policy drop", 0 } };
+
+		in.conflicts = two;
+		in.nconflicts = 2;
+		assert_cell("ice-udp", "ipv4", "blocked",
+		    "dropped-by-other-table");
+		assert_contains(json_string_value(json_object_get(cell(
+		    "ice-udp", "ipv4"), "hint")), "table ip zguard");
+	}
 }
 
 static void
