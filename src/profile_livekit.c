@@ -833,6 +833,12 @@ bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
 				*wild = 1;
 				*v6node = 1;
 				at6 |= FAM_ALL;
+			} else if (IN6_IS_ADDR_V4MAPPED(&a6) &&
+			    a6.s6_addr32[3] == INADDR_ANY) {
+				/* ::ffff:0.0.0.0 is Go's IPv4zero: a wildcard. */
+				*fam |= FAM_ALL;
+				*wild = 1;
+				at4 |= FAM_ALL;
 			} else if (IN6_IS_ADDR_V4MAPPED(&a6)) {
 				*fam |= FAM_IPV4;	/* Go binds it as IPv4 */
 				at4 |= FAM_IPV4;
@@ -852,6 +858,18 @@ bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
 			    "cannot tell the family and assumes both", s);
 		}
 	}
+	/*
+	 * A wildcard is one dual-stack socket on every address of the port:
+	 * any other entry is "address already in use", and LiveKit does not
+	 * start (NewTurnServer returns the listen error).
+	 */
+	if (*wild && v->n->data.sequence.items.top -
+	    v->n->data.sequence.items.start > 1)
+		return yerr(y, v->n, "turn.bind_addresses", "a wildcard "
+		    "(0.0.0.0, ::) listens on every address of both families: "
+		    "next to any other entry, LiveKit cannot start (address "
+		    "already in use); keep the wildcard alone, or list this "
+		    "host's addresses, one per family");
 	/* Relayed at the other family's node IP, only when nothing else. */
 	*relay = 0;
 	if ((at4 & FAM_IPV6) && !(at6 & FAM_IPV6))
@@ -1065,8 +1083,9 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "(turn.external_tls: true)" : "");
 	else if (fam == FAM_IPV4)
 		prof_note(p, "turn.bind_addresses lists IPv4 addresses only: "
-		    "TURN serves no IPv6 client; add \"::\" or remove the key "
-		    "(its default, 0.0.0.0, is dual-stack)");
+		    "TURN serves no IPv6 client; add this host's global IPv6 "
+		    "address (\"::\" next to another address does not start), "
+		    "or remove the key (its default, 0.0.0.0, is dual-stack)");
 	else if (fam == FAM_IPV6)
 		prof_note(p, "turn.bind_addresses lists IPv6 addresses only: "
 		    "TURN serves no IPv4 client");

@@ -271,10 +271,11 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		if (e->famwhy == PROF_WHY_TURN_BIND)
 			set(c, "impossible", "turn-bind-addresses", "LiveKit %s "
 			    "serves TURN on turn.bind_addresses only, and %s "
-			    "lists no %s address: add \"%s\" or remove the key "
-			    "(its default, 0.0.0.0, is dual-stack)",
-			    in->prof->lk_version, in->prof->source, fname,
-			    fam == FAM_IPV6 ? "::" : "0.0.0.0");
+			    "lists no %s address: add this host's %s address "
+			    "(a wildcard next to another address does not "
+			    "start), or remove the key (its default, 0.0.0.0, "
+			    "is dual-stack)", in->prof->lk_version,
+			    in->prof->source, fname, fname);
 		else if (e->famwhy == PROF_WHY_RTC_IPS)
 			set(c, "impossible", "rtc-ips-excludes-family", "rtc.ips "
 			    "in %s leaves %s out of ICE: LiveKit binds no socket "

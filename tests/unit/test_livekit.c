@@ -248,8 +248,25 @@ profile_yaml__turn_bind_addresses__families_from_addresses(void **state)
 {
 	(void)state;
 	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
-	    "  bind_addresses:\n    - 0.0.0.0\n    - \"2001:db8::1\"\n"), 0);
+	    "  bind_addresses:\n    - 192.0.2.1\n    - \"2001:db8::1\"\n"), 0);
 	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	/*
+	 * A wildcard is a dual-stack socket on every address: with another
+	 * entry, the second listen fails and LiveKit does not start.
+	 */
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses:\n    - 0.0.0.0\n    - \"2001:db8::1\"\n"), -1);
+	assert_contains(eb.msg, "livekit.yaml:5:5: turn.bind_addresses: a "
+	    "wildcard");
+	assert_contains(eb.msg, "address already in use");
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"192.0.2.1\", \"::\"]\n"), -1);
+	/* ::ffff:0.0.0.0 is Go's IPv4zero: the same wildcard as 0.0.0.0. */
+	assert_int_equal(load("turn:\n  enabled: true\n  udp_port: 3479\n"
+	    "  bind_addresses: [\"::ffff:0.0.0.0\"]\n"), 0);
+	assert_int_equal(ep("turn-udp")->families, FAM_ALL);
+	assert_int_equal(ep("turn-udp")->flags & PROF_EP_RELAY4_FOR_V6,
+	    PROF_EP_RELAY4_FOR_V6);
 }
 
 static void

@@ -378,7 +378,7 @@ status__turn_bind_ipv4_only__names_bind_addresses(void **state)
 	    "  bind_addresses: [\"192.0.2.1\"]\n", "1.13.5");
 	assert_cell("turn-udp", "ipv6", "impossible", "turn-bind-addresses");
 	assert_contains(json_string_value(json_object_get(cell("turn-udp",
-	    "ipv6"), "hint")), "add \"::\" or remove the key");
+	    "ipv6"), "hint")), "add this host's IPv6 address");
 }
 
 static void
