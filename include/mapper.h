@@ -69,6 +69,7 @@ struct map_conf {
 
 struct map_fam_state {
 	uint32_t	state;		/* enum map_state */
+	int64_t		since;		/* wall clock: state holds since */
 	uint32_t	method;		/* enum conf_method */
 	uint32_t	lease;		/* granted; 0: permanent */
 	int64_t		expires;	/* wall clock, 0: never */

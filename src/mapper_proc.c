@@ -293,6 +293,15 @@ schedule_renew(uint32_t i, int fam, uint32_t lease)
 	fx[i].next[fam] = mono() + (lease ? lease : mc.lease) / 2;
 }
 
+/* A state, and since when it holds (status: fresher evidence wins). */
+static void
+fam_set(struct map_fam_state *st, enum map_state s)
+{
+	if (st->state != (uint32_t)s || st->since == 0)
+		st->since = (int64_t)time(NULL);
+	st->state = s;
+}
+
 /*
  * The router does not answer. A forward it granted may still work until
  * its lease ends: that is degraded, not gone.
@@ -304,12 +313,12 @@ stale_or_error(struct map_fam_state *st, const char *why)
 
 	if ((st->state == MAP_OK || st->state == MAP_STALE) &&
 	    (st->expires == 0 || st->expires > now)) {
-		st->state = MAP_STALE;
+		fam_set(st, MAP_STALE);
 		snprintf(st->err, sizeof(st->err), "the router stopped answering "
 		    "(%.40s); the forward may hold until its lease ends", why);
 		return;
 	}
-	st->state = MAP_ERROR;
+	fam_set(st, MAP_ERROR);
 	snprintf(st->err, sizeof(st->err), "%s", why);
 }
 
@@ -347,7 +356,7 @@ map_v4(uint32_t i)
 	st->ext_port = res.ext_port;
 	st->lease = res.lease;
 	if (res.conflict) {
-		st->state = MAP_CONFLICT;
+		fam_set(st, MAP_CONFLICT);
 		snprintf(st->other, sizeof(st->other), "%s", res.other);
 		snprintf(st->err, sizeof(st->err), "external port %u/%s is "
 		    "not free: %.90s", f->port, prof_proto_name(f->proto),
@@ -358,7 +367,7 @@ map_v4(uint32_t i)
 		retry_later(i, V4);
 		return;
 	}
-	st->state = MAP_OK;
+	fam_set(st, MAP_OK);
 	st->err[0] = st->other[0] = '\0';
 	st->expires = res.lease ? (int64_t)time(NULL) + res.lease : 0;
 	schedule_renew(i, V4, res.lease);
@@ -377,7 +386,7 @@ map_v6(uint32_t i, int update)
 		return;
 	}
 	if (!rep.pinholes) {
-		st->state = MAP_UNSUPPORTED;
+		fam_set(st, MAP_UNSUPPORTED);
 		snprintf(st->err, sizeof(st->err), "%s", wants_method(
 		    CONF_METHOD_UPNP) ? "the router offers no IPv6 firewall "
 		    "control (UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
@@ -397,7 +406,7 @@ map_v6(uint32_t i, int update)
 		retry_later(i, V6);
 		return;
 	}
-	st->state = MAP_OK;
+	fam_set(st, MAP_OK);
 	st->err[0] = '\0';
 	st->ext_port = f->port;
 	st->lease = res.lease;
@@ -421,11 +430,11 @@ map_one(uint32_t i)
 
 		fx[i].next[fam] = 0;
 		if (!(f->families & (fam == V4 ? FAM_IPV4 : FAM_IPV6))) {
-			st->state = MAP_NOT_SERVED;
+			fam_set(st, MAP_NOT_SERVED);
 			continue;
 		}
 		if (f->port != f->port_end) {
-			st->state = MAP_RANGE;
+			fam_set(st, MAP_RANGE);
 			snprintf(st->err, sizeof(st->err), "a port range cannot "
 			    "be forwarded port by port: run portward in router "
 			    "mode on the router, or use one UDP mux port");

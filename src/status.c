@@ -262,6 +262,14 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 		if (in->have_lsn && in->conf->mode == CONF_MODE_HOST &&
 		    single && !(served & fam))
 			continue;
+		/* Fresher evidence wins: a forward lost after the probe. */
+		if (in->mapping_on && in->map != NULL &&
+		    (fw = find_fwd(in->map, e)) != NULL) {
+			st = &fw->fam[fam == FAM_IPV4 ? 0 : 1];
+			if (st->since > r->at && st->state != MAP_OK &&
+			    st->state != MAP_NOT_SERVED)
+				continue;
+		}
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&at));
 		set(c, "reachable", "", "reached from %s at %s: %s",
 		    r->reflector, when, r->detail);

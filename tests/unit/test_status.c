@@ -418,6 +418,43 @@ status__udp_counted_but_nothing_listens__no_listener(void **state)
 	assert_cell("ice-udp", "ipv4", "reachable", "");
 }
 
+/* A probe older than a change of the forward it went through: stale. */
+static void
+status__forward_lost_after_probe__fresher_evidence_wins(void **state)
+{
+	struct probe_result pr;
+
+	(void)state;
+	setup(host_map);
+	rep.have_method = 1;
+	rep.nfwd = 1;
+	snprintf(rep.fwd[0].name, sizeof(rep.fwd[0].name), "ice-tcp");
+	rep.fwd[0].proto = IPPROTO_TCP;
+	rep.fwd[0].port = rep.fwd[0].port_end = 7881;
+	rep.fwd[0].fam[0].state = MAP_OK;
+	rep.fwd[0].fam[0].since = 50;
+	in.map = &rep;
+	memset(&pr, 0, sizeof(pr));
+	snprintf(pr.name, sizeof(pr.name), "ice-tcp");
+	snprintf(pr.kind, sizeof(pr.kind), "tcp");
+	pr.fam = FAM_IPV4;
+	pr.ok = 1;
+	pr.at = 100;
+	in.probes = &pr;
+	in.nprobes = 1;
+	assert_cell("ice-tcp", "ipv4", "reachable", "");
+	/* The router stopped answering after the probe: degraded. */
+	rep.fwd[0].fam[0].state = MAP_STALE;
+	rep.fwd[0].fam[0].since = 200;
+	assert_cell("ice-tcp", "ipv4", "degraded", "router-unreachable");
+	/* The forward was refused after the probe: blocked. */
+	rep.fwd[0].fam[0].state = MAP_ERROR;
+	assert_cell("ice-tcp", "ipv4", "blocked", "no-forward");
+	/* A probe after the change is the fresher evidence: it stands. */
+	pr.at = 300;
+	assert_cell("ice-tcp", "ipv4", "reachable", "");
+}
+
 /* Without portward's rules, only what drops on the hook blocks. */
 static void
 status__no_rules__blocked_only_where_something_drops(void **state)
@@ -611,6 +648,7 @@ main(void)
 		cmocka_unit_test(status__udp_counted_but_nothing_listens__no_listener),
 		cmocka_unit_test(status__turn_behind_router__judged_by_hairpin),
 		cmocka_unit_test(status__no_rules__blocked_only_where_something_drops),
+		cmocka_unit_test(status__forward_lost_after_probe__fresher_evidence_wins),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
