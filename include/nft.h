@@ -126,14 +126,23 @@ struct nft_conflict {
 	char	chain[NFT_NAME_MAX];
 	char	why[128];
 	int	stateful;	/* it accepts established traffic first */
+	char	endpoint[NFT_NAME_MAX];	/* "ice-udp ipv4": what it drops */
+	unsigned fam;			/* FAM_IPV4 or FAM_IPV6 */
 };
+#define NFT_MAX_CONFLICTS	64
 /*
- * Base chains of other tables on the hooks rs uses whose policy or an
- * unconditional rule drops what portward accepts. Returns how many (at
- * most max are stored), or -1.
+ * Where another table drops what portward accepts: for each endpoint and
+ * family of rs, a new packet followed through every base chain of every
+ * other table on the hooks rs uses (rules read as far as portward can:
+ * families, protocols, ports, ct state, loopback; jumps and gotos
+ * followed; dormant tables skipped), one record per endpoint, family and
+ * chain that drops it. Returns how many (at most max are stored), or -1.
  */
 int	nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	    struct nft_conflict *out, size_t max);
+/* For one line per chain in logs: c[i] is its chain's first; more follow. */
+int	nft_conflict_first(const struct nft_conflict *c, int i);
+int	nft_conflict_more(const struct nft_conflict *c, int n, int i);
 struct nft_counter {
 	char		chain[NFT_NAME_MAX];
 	char		comment[NFT_NAME_MAX];	/* "ice-tcp ipv4" */

@@ -16,6 +16,9 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_state.h>
+#include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -57,6 +60,23 @@ struct kchain {
 	int		doomed;		/* deleted by this batch */
 };
 
+/*
+ * What a rule asks of a packet, as far as portward reads it (kmatch_parse):
+ * enough to follow a new packet to an endpoint through another firewall.
+ */
+struct kmatch {
+	int		nfproto;	/* NFPROTO_IPV4/6, -1: any */
+	int		l4;		/* IPPROTO_*, -1: any */
+	int		plo, phi;	/* destination port range, -1: open end */
+	uint32_t	ctmask;		/* ct state bits, any of them; 0: none */
+	int		lo;		/* loopback only: never from outside */
+	int		other;		/* a condition not read (addresses, sets) */
+	int		verdict;	/* NF_ACCEPT, NF_DROP, NFT_JUMP, NFT_GOTO,
+					   NFT_RETURN; NFT_CONTINUE: none */
+	uint64_t	handle;
+	char		target[NFT_NAME_MAX];
+};
+
 struct krule {
 	char		chain[NFT_NAME_MAX];
 	uint64_t	handle;
@@ -67,6 +87,7 @@ struct krule {
 	int		matched;
 	int		drops_all;	/* no match, verdict drop or reject */
 	int		accepts_est;	/* ct state ... accept, nothing else */
+	struct kmatch	m;		/* what it needs of a packet */
 };
 
 struct kstate {
@@ -289,16 +310,13 @@ build_rule(const char *family, const char *table,
 
 /* The rule's expressions as text, counters left out; free(). */
 static char *
-fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
-    uint64_t *bytes, int *accepts_est)
+fingerprint(const struct nftnl_rule *r, uint64_t *pkts, uint64_t *bytes)
 {
-	int ctstate = 0, other = 0, est = 0;
 	struct nftnl_expr_iter *it;
 	struct nftnl_expr *e;
 	char buf[512], *out = NULL;
 	size_t len = 0;
 	FILE *f;
-	int matches = 0, verdict = -1;
 	const char *name;
 
 	if ((f = open_memstream(&out, &len)) == NULL)
@@ -315,32 +333,6 @@ fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
 					    NFTNL_EXPR_CTR_BYTES);
 				continue;
 			}
-			if (strcmp(name, "immediate") == 0 &&
-			    nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
-				verdict = (int)nftnl_expr_get_u32(e,
-				    NFTNL_EXPR_IMM_VERDICT);
-			else if (strcmp(name, "reject") == 0)
-				verdict = NF_DROP;
-			else {
-				matches++;
-				if (strcmp(name, "ct") == 0 &&
-				    nftnl_expr_is_set(e, NFTNL_EXPR_CT_KEY) &&
-				    nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) ==
-				    NFT_CT_STATE)
-					ctstate = 1;
-				else if (strcmp(name, "bitwise") == 0 &&
-				    ctstate) {
-					/* ct state's mask: established in it? */
-					uint32_t ml = 0;
-					const uint8_t *m = nftnl_expr_get(e,
-					    NFTNL_EXPR_BITWISE_MASK, &ml);
-
-					if (m != NULL && ml >= 1 && (m[0] &
-					    NF_CT_STATE_BIT(IP_CT_ESTABLISHED)))
-						est = 1;
-				} else if (strcmp(name, "cmp") != 0)
-					other = 1;
-			}
 			if (nftnl_expr_snprintf(buf, sizeof(buf), e,
 			    NFTNL_OUTPUT_DEFAULT, 0) < 0)
 				buf[0] = '\0';
@@ -348,12 +340,6 @@ fingerprint(const struct nftnl_rule *r, int *drops_all, uint64_t *pkts,
 		}
 		nftnl_expr_iter_destroy(it);
 	}
-	if (drops_all != NULL)
-		*drops_all = matches == 0 && verdict == NF_DROP;
-	/* "ct state established,related accept": a stateful firewall. */
-	if (accepts_est != NULL)
-		*accepts_est = ctstate && est && !other &&
-		    verdict == NF_ACCEPT;
 	if (fclose(f) != 0) {
 		free(out);
 		return NULL;
@@ -452,6 +438,232 @@ comment_cb(const struct nftnl_udata *attr, void *data)
 	return 0;
 }
 
+/* What a register holds while a rule's expressions are read. */
+enum kreg { KR_NONE, KR_NFPROTO, KR_L4, KR_DPORT, KR_CTSTATE, KR_IIF,
+    KR_IIFNAME, KR_OTHER };
+
+static void
+kmatch_cmp(struct kmatch *m, enum kreg what, uint32_t ctmask, uint32_t op,
+    const uint8_t *d, uint32_t len)
+{
+	uint16_t port;
+	uint32_t v = 0;
+
+	switch (what) {
+	case KR_NFPROTO:
+	case KR_L4:
+		if (op != NFT_CMP_EQ || len < 1) {
+			m->other = 1;
+			break;
+		}
+		if (what == KR_NFPROTO)
+			m->nfproto = d[0];
+		else
+			m->l4 = d[0];
+		break;
+	case KR_DPORT:
+		if (len < 2) {
+			m->other = 1;
+			break;
+		}
+		port = (uint16_t)(d[0] << 8 | d[1]);
+		if (op == NFT_CMP_EQ)
+			m->plo = m->phi = port;
+		else if (op == NFT_CMP_GTE || op == NFT_CMP_GT)
+			m->plo = port + (op == NFT_CMP_GT);
+		else if (op == NFT_CMP_LTE || op == NFT_CMP_LT)
+			m->phi = port - (op == NFT_CMP_LT);
+		else
+			m->other = 1;
+		break;
+	case KR_CTSTATE:
+		memcpy(&v, d, len < 4 ? len : 4);
+		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0)
+			m->ctmask |= ctmask;	/* ct state a,b: any of */
+		else if (op == NFT_CMP_EQ && ctmask == 0)
+			m->ctmask |= v;
+		else
+			m->other = 1;
+		break;
+	case KR_IIFNAME:
+		if (op == NFT_CMP_EQ && len >= 3 && memcmp(d, "lo", 3) == 0)
+			m->lo = 1;
+		break;		/* another interface: assumed the way in */
+	case KR_IIF:
+		memcpy(&v, d, len < 4 ? len : 4);
+		if (op == NFT_CMP_EQ && v == 1)
+			m->lo = 1;	/* ifindex 1 is lo */
+		break;
+	default:
+		m->other = 1;
+	}
+}
+
+/* xtables matches iptables-nft writes: conntrack/state, tcp/udp. */
+static void
+kmatch_xt(struct kmatch *m, const struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME);
+	uint32_t rev = nftnl_expr_get_u32(e, NFTNL_EXPR_MT_REV), len = 0;
+	const void *info = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
+
+	if (name == NULL || info == NULL) {
+		m->other = 1;
+		return;
+	}
+	if (strcmp(name, "comment") == 0)
+		return;
+	if (strcmp(name, "state") == 0 && len >= sizeof(struct xt_state_info)) {
+		m->ctmask |= ((const struct xt_state_info *)info)->statemask;
+		return;
+	}
+	if (strcmp(name, "conntrack") == 0 && rev == 3 &&
+	    len >= sizeof(struct xt_conntrack_mtinfo3)) {
+		const struct xt_conntrack_mtinfo3 *c = info;
+
+		if ((c->match_flags & ~XT_CONNTRACK_STATE) != 0 ||
+		    (c->invert_flags & XT_CONNTRACK_STATE))
+			m->other = 1;
+		else
+			m->ctmask |= c->state_mask;
+		return;
+	}
+	if ((strcmp(name, "udp") == 0 && len >= sizeof(struct xt_udp) &&
+	    ((const struct xt_udp *)info)->invflags == 0) ||
+	    (strcmp(name, "tcp") == 0 && len >= sizeof(struct xt_tcp) &&
+	    ((const struct xt_tcp *)info)->invflags == 0 &&
+	    ((const struct xt_tcp *)info)->flg_mask == 0)) {
+		const uint16_t *dpts = name[0] == 'u' ?
+		    ((const struct xt_udp *)info)->dpts :
+		    ((const struct xt_tcp *)info)->dpts;
+
+		m->l4 = name[0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
+		if (dpts[0] != 0 || dpts[1] != 0xffff) {
+			m->plo = dpts[0];
+			m->phi = dpts[1];
+		}
+		return;
+	}
+	m->other = 1;
+}
+
+static void
+kmatch_parse(const struct nftnl_rule *r, struct kmatch *m)
+{
+	enum kreg reg[32];
+	uint32_t regmask[32];
+	struct nftnl_expr_iter *it;
+	struct nftnl_expr *e;
+	const char *name;
+	uint32_t dreg, key, len;
+
+	memset(m, 0, sizeof(*m));
+	m->nfproto = m->l4 = m->plo = m->phi = -1;
+	m->verdict = NFT_CONTINUE;
+	memset(reg, 0, sizeof(reg));
+	memset(regmask, 0, sizeof(regmask));
+	if ((it = nftnl_expr_iter_create(r)) == NULL) {
+		m->other = 1;
+		return;
+	}
+#define REG(x)	((x) % 32)
+	while ((e = nftnl_expr_iter_next(it)) != NULL) {
+		name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+		if (strcmp(name, "meta") == 0) {
+			if (!nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG))
+				continue;	/* meta set: a statement */
+			dreg = REG(nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG));
+			key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
+			reg[dreg] = key == NFT_META_NFPROTO ? KR_NFPROTO :
+			    key == NFT_META_L4PROTO ? KR_L4 :
+			    key == NFT_META_IIFNAME ? KR_IIFNAME :
+			    key == NFT_META_IIF ? KR_IIF : KR_OTHER;
+		} else if (strcmp(name, "payload") == 0) {
+			uint32_t base, off;
+
+			if (!nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_DREG))
+				continue;	/* payload set: a statement */
+			dreg = REG(nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_PAYLOAD_DREG));
+			base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
+			off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+			len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+			reg[dreg] = base == NFT_PAYLOAD_TRANSPORT_HEADER &&
+			    off == 2 && len == 2 ? KR_DPORT : KR_OTHER;
+		} else if (strcmp(name, "ct") == 0) {
+			if (!nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG))
+				continue;
+			dreg = REG(nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG));
+			reg[dreg] = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) ==
+			    NFT_CT_STATE ? KR_CTSTATE : KR_OTHER;
+			regmask[dreg] = 0;
+		} else if (strcmp(name, "bitwise") == 0) {
+			uint32_t sreg = REG(nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_BITWISE_SREG)), ml = 0, mv = 0;
+			const void *mask = nftnl_expr_get(e,
+			    NFTNL_EXPR_BITWISE_MASK, &ml);
+
+			dreg = REG(nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG));
+			if (mask != NULL)
+				memcpy(&mv, mask, ml < 4 ? ml : 4);
+			reg[dreg] = reg[sreg];
+			regmask[dreg] = mv;
+		} else if (strcmp(name, "cmp") == 0) {
+			uint32_t sreg = REG(nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_CMP_SREG)), dl = 0;
+			const uint8_t *d = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA,
+			    &dl);
+
+			if (d == NULL)
+				m->other = 1;
+			else
+				kmatch_cmp(m, reg[sreg], regmask[sreg],
+				    nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), d,
+				    dl);
+		} else if (strcmp(name, "range") == 0) {
+			uint32_t sreg = REG(nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_RANGE_SREG)), fl = 0, tl = 0;
+			const uint8_t *from = nftnl_expr_get(e,
+			    NFTNL_EXPR_RANGE_FROM_DATA, &fl);
+			const uint8_t *to = nftnl_expr_get(e,
+			    NFTNL_EXPR_RANGE_TO_DATA, &tl);
+
+			if (reg[sreg] == KR_DPORT && from && to && fl >= 2 &&
+			    tl >= 2 && nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_RANGE_OP) == NFT_RANGE_EQ) {
+				m->plo = from[0] << 8 | from[1];
+				m->phi = to[0] << 8 | to[1];
+			} else
+				m->other = 1;
+		} else if (strcmp(name, "immediate") == 0) {
+			if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
+				continue;
+			m->verdict = (int)nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_IMM_VERDICT);
+			if (nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN))
+				(void)snprintf(m->target, sizeof(m->target),
+				    "%s", nftnl_expr_get_str(e,
+				    NFTNL_EXPR_IMM_CHAIN));
+		} else if (strcmp(name, "reject") == 0)
+			m->verdict = NF_DROP;
+		else if (strcmp(name, "target") == 0) {
+			const char *t = nftnl_expr_get_str(e,
+			    NFTNL_EXPR_TG_NAME);
+
+			if (t != NULL && strcmp(t, "REJECT") == 0)
+				m->verdict = NF_DROP;
+		} else if (strcmp(name, "match") == 0)
+			kmatch_xt(m, e);
+		else if (strcmp(name, "counter") == 0 ||
+		    strcmp(name, "log") == 0 || strcmp(name, "notrack") == 0)
+			continue;
+		else
+			m->other = 1;	/* lookup, limit, fib, ...: not read */
+	}
+#undef REG
+	nftnl_expr_iter_destroy(it);
+}
+
 static int
 rule_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -494,8 +706,9 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 		if (strcmp(k->rules[i].chain, kr->chain) == 0)
 			pos++;
 	kr->pos = pos;
-	kr->fp = fingerprint(r, &kr->drops_all, &kr->packets, &kr->bytes,
-	    &kr->accepts_est);
+	kr->fp = fingerprint(r, &kr->packets, &kr->bytes);
+	kmatch_parse(r, &kr->m);
+	kr->m.handle = kr->handle;
 	nftnl_rule_free(r);
 	if (kr->fp == NULL)
 		return MNL_CB_ERROR;
@@ -770,7 +983,7 @@ rule_fp(const char *family, const char *table, const struct nft_rule_spec *s,
 
 	if (r == NULL)
 		return -1;
-	*fp = fingerprint(r, NULL, NULL, NULL, NULL);
+	*fp = fingerprint(r, NULL, NULL);
 	nftnl_rule_free(r);
 	return *fp == NULL ? -1 : 0;
 }
@@ -1174,19 +1387,90 @@ family_name(uint32_t f)
 	return NULL;
 }
 
-/* Does the attached jump sit at the top of this chain? */
-static int
-jump_on_top(const struct kstate *k, const char *chain, const char *target)
-{
-	size_t j;
+/* Following a new packet through a table's chains (nft_conflicts). */
+enum { PATH_CONT, PATH_ACCEPT, PATH_DROP };
 
-	for (j = 0; j < k->nrules; j++)
-		if (strcmp(k->rules[j].chain, chain) == 0 &&
-		    k->rules[j].pos == 0 &&
-		    strcmp(k->rules[j].comment, NFT_JUMP_COMMENT) == 0 &&
-		    strstr(k->rules[j].fp, target) != NULL)
-			return 1;
-	return 0;
+struct path {
+	const struct kstate	*k;
+	int			 nfproto, l4, port;
+	int			 stateful;	/* established accepted on the way */
+	char			 why[128];
+};
+
+static int
+rule_matches_new(const struct kmatch *m, const struct path *p)
+{
+	if (m->lo || (m->nfproto != -1 && m->nfproto != p->nfproto) ||
+	    (m->l4 != -1 && m->l4 != p->l4) ||
+	    (m->plo != -1 && p->port < m->plo) ||
+	    (m->phi != -1 && p->port > m->phi))
+		return 0;
+	if (m->ctmask != 0 && !(m->ctmask & NF_CT_STATE_BIT(IP_CT_NEW)))
+		return 0;
+	/*
+	 * A condition not read (an address, a set): a drop behind it is
+	 * not claimed, an accept or a jump is followed.
+	 */
+	if (m->other && (m->verdict == NF_DROP || m->verdict == NFT_RETURN))
+		return 0;
+	return 1;
+}
+
+static int
+walk_chain(struct path *p, const char *chain, int base, uint32_t policy,
+    int depth)
+{
+	const struct kstate *k = p->k;
+	const struct kmatch *m;
+	size_t j;
+	int r;
+
+	if (depth > 16)
+		return PATH_CONT;
+	for (j = 0; j < k->nrules; j++) {
+		if (strcmp(k->rules[j].chain, chain) != 0)
+			continue;
+		m = &k->rules[j].m;
+		/* ct state established,related accept: a stateful firewall. */
+		if (m->verdict == NF_ACCEPT && !m->lo &&
+		    (m->ctmask & NF_CT_STATE_BIT(IP_CT_ESTABLISHED)) &&
+		    !(m->ctmask & NF_CT_STATE_BIT(IP_CT_NEW)))
+			p->stateful = 1;
+		if (!rule_matches_new(m, p))
+			continue;
+		switch (m->verdict) {
+		case NF_ACCEPT:
+			return PATH_ACCEPT;
+		case NF_DROP:
+			(void)snprintf(p->why, sizeof(p->why), "rule handle %llu "
+			    "in chain %s drops it", (unsigned long long)m->handle,
+			    chain);
+			return PATH_DROP;
+		case NFT_JUMP:
+			if ((r = walk_chain(p, m->target, 0, 0, depth + 1)) !=
+			    PATH_CONT)
+				return r;
+			break;
+		case NFT_GOTO:
+			r = walk_chain(p, m->target, 0, 0, depth + 1);
+			return r == PATH_CONT && base ? (policy == NF_DROP ?
+			    PATH_DROP : PATH_ACCEPT) : r;
+		case NFT_RETURN:
+			j = k->nrules;	/* back to the caller */
+			break;
+		default:
+			break;		/* no verdict: on to the next rule */
+		}
+		if (j == k->nrules)
+			break;
+	}
+	if (!base)
+		return PATH_CONT;
+	if (policy == NF_DROP) {
+		(void)snprintf(p->why, sizeof(p->why), "policy drop");
+		return PATH_DROP;
+	}
+	return PATH_ACCEPT;
 }
 
 int
@@ -1224,57 +1508,91 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 		if (read_table(ctx, fam, all.t[i].name, &k) == -1)
 			return -1;
 		for (c = 0; c < k.nchains; c++) {
-			struct kchain *kc = &k.chains[c];
-			const char *why = NULL;
-			char w[128];
+			const struct kchain *kc = &k.chains[c];
 
 			if (!kc->base || strcmp(kc->type, "filter") != 0 ||
 			    (kc->hook != hook_a && kc->hook != hook_b))
 				continue;
-			if (rs->attach && strcmp(fam, rs->at_family) == 0 &&
-			    strcmp(all.t[i].name, rs->at_table) == 0 &&
-			    strcmp(kc->name, rs->at_chain) == 0 &&
-			    jump_on_top(&k, kc->name, rs->table))
-				continue;
-			int stateful = 0, dpos = INT_MAX;
+			/*
+			 * Each endpoint and family portward accepts, as a new
+			 * packet through this chain (a range by its first
+			 * port). Jumps and gotos are followed; nft.attach's
+			 * jump to portward's chain is one of them.
+			 */
+			for (j = 0; j < rs->nrules; j++) {
+				const struct nft_rule_spec *r = &rs->rules[j];
+				struct path p;
+				struct nft_conflict *o;
 
-			if (kc->policy == NF_DROP)
-				why = "policy drop";
-			/* The first rule that drops everything, if any. */
-			for (j = 0; j < k.nrules; j++)
-				if (strcmp(k.rules[j].chain, kc->name) == 0 &&
-				    k.rules[j].drops_all && k.rules[j].pos < dpos) {
-					dpos = k.rules[j].pos;
-					if (kc->policy != NF_DROP) {
-						(void)snprintf(w, sizeof(w), "rule "
-						    "handle %llu drops everything",
-						    (unsigned long long)
-						    k.rules[j].handle);
-						why = w;
-					}
+				if (r->scope != NFT_OWN || r->verdict ==
+				    NFTV_COUNT || r->verdict == NFTV_JUMP ||
+				    r->proto == 0 || strcmp(r->chain,
+				    rs->chains[0].hook == NF_INET_LOCAL_IN ?
+				    "input" : "forward") != 0)
+					continue;
+				if ((all.t[i].family == NFPROTO_IPV4 &&
+				    r->family != FAM_IPV4) ||
+				    (all.t[i].family == NFPROTO_IPV6 &&
+				    r->family != FAM_IPV6))
+					continue;
+				memset(&p, 0, sizeof(p));
+				p.k = &k;
+				p.nfproto = r->family == FAM_IPV4 ? NFPROTO_IPV4 :
+				    NFPROTO_IPV6;
+				p.l4 = r->proto;
+				p.port = r->port;
+				if (walk_chain(&p, kc->name, 1, kc->policy, 0) !=
+				    PATH_DROP)
+					continue;
+				if ((size_t)found < max) {
+					o = &out[found];
+					memset(o, 0, sizeof(*o));
+					(void)snprintf(o->family,
+					    sizeof(o->family), "%s", fam);
+					(void)snprintf(o->table, sizeof(o->table),
+					    "%s", all.t[i].name);
+					(void)snprintf(o->chain, sizeof(o->chain),
+					    "%s", kc->name);
+					(void)snprintf(o->why, sizeof(o->why),
+					    "%s", p.why);
+					(void)snprintf(o->endpoint,
+					    sizeof(o->endpoint), "%s", r->comment);
+					o->fam = r->family;
+					o->stateful = p.stateful;
 				}
-			if (why == NULL)
-				continue;
-			/* Established traffic accepted before the drop. */
-			for (j = 0; j < k.nrules; j++)
-				if (strcmp(k.rules[j].chain, kc->name) == 0 &&
-				    k.rules[j].accepts_est && k.rules[j].pos < dpos)
-					stateful = 1;
-			if ((size_t)found < max) {
-				struct nft_conflict *o = &out[found];
-
-				(void)snprintf(o->family, sizeof(o->family), "%s",
-				    fam);
-				(void)snprintf(o->table, sizeof(o->table), "%s",
-				    all.t[i].name);
-				(void)snprintf(o->chain, sizeof(o->chain), "%s",
-				    kc->name);
-				(void)snprintf(o->why, sizeof(o->why), "%s", why);
-				o->stateful = stateful;
+				found++;
 			}
-			found++;
 		}
 		kstate_free(&k);
 	}
 	return found;
+}
+
+static int
+same_chain(const struct nft_conflict *a, const struct nft_conflict *b)
+{
+	return strcmp(a->family, b->family) == 0 &&
+	    strcmp(a->table, b->table) == 0 && strcmp(a->chain, b->chain) == 0;
+}
+
+int
+nft_conflict_first(const struct nft_conflict *c, int i)
+{
+	int k;
+
+	for (k = 0; k < i; k++)
+		if (same_chain(&c[k], &c[i]))
+			return 0;
+	return 1;
+}
+
+int
+nft_conflict_more(const struct nft_conflict *c, int n, int i)
+{
+	int k;
+
+	for (k = i + 1; k < n && k < NFT_MAX_CONFLICTS; k++)
+		if (same_chain(&c[k], &c[i]))
+			return 1;
+	return 0;
 }

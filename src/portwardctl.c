@@ -122,18 +122,22 @@ load_ruleset(int argc, char **argv, struct nft_ruleset *rs)
 static void
 warn_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs)
 {
-	struct nft_conflict c[16];
+	struct nft_conflict c[NFT_MAX_CONFLICTS];
 	int i, n;
 
-	if ((n = nft_conflicts(ctx, rs, c, 16)) <= 0)
+	if ((n = nft_conflicts(ctx, rs, c, NFT_MAX_CONFLICTS)) <= 0)
 		return;
-	for (i = 0; i < n && i < 16; i++)
-		log_warnx("dropped-by-other-table: table %s %s, chain %s (%s) "
-		    "drops what portward accepts: an accept in portward's "
-		    "table cannot override it; open the ports there, or set "
-		    "nft.attach to {\"family\": \"%s\", \"table\": \"%s\", "
-		    "\"chain\": \"%s\"}", c[i].family, c[i].table, c[i].chain,
-		    c[i].why, c[i].family, c[i].table, c[i].chain);
+	for (i = 0; i < n && i < NFT_MAX_CONFLICTS; i++)
+		if (nft_conflict_first(c, i))
+			log_warnx("dropped-by-other-table: table %s %s, chain %s "
+			    "(%s) drops what portward accepts (%s%s): an accept "
+			    "in portward's table cannot override it; open the "
+			    "ports there, or set nft.attach to {\"family\": "
+			    "\"%s\", \"table\": \"%s\", \"chain\": \"%s\"}",
+			    c[i].family, c[i].table, c[i].chain, c[i].why,
+			    c[i].endpoint, nft_conflict_more(c, n, i) ?
+			    ", and more" : "", c[i].family, c[i].table,
+			    c[i].chain);
 }
 
 static int
@@ -288,7 +292,7 @@ doctor_probed(void)
 static int
 cmd_doctor(int argc, char **argv)
 {
-	static struct nft_conflict cf[16];
+	static struct nft_conflict cf[NFT_MAX_CONFLICTS];
 	const char *file = DOCTOR_DEFAULT_CONF;
 	const struct probe_result *pr;
 	struct status_in in;
@@ -319,9 +323,9 @@ cmd_doctor(int argc, char **argv)
 	in.doctor = 1;
 	if ((dr.nft = nft_open()) != NULL) {
 		in.rules_ok = nft_pending(dr.nft, &dr.rs) == 0;
-		n = nft_conflicts(dr.nft, &dr.rs, cf, 16);
+		n = nft_conflicts(dr.nft, &dr.rs, cf, NFT_MAX_CONFLICTS);
 		in.conflicts = cf;
-		in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
+		in.nconflicts = n < 0 ? 0 : n > NFT_MAX_CONFLICTS ? NFT_MAX_CONFLICTS : n;
 		in.fw_read = n >= 0;
 	}
 	if (!in.fw_read)

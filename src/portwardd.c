@@ -80,15 +80,18 @@ set_watch(void)
 static void
 log_conflicts(void)
 {
-	struct nft_conflict c[16];
+	struct nft_conflict c[NFT_MAX_CONFLICTS];
 	int i, n;
 
-	if ((n = nft_conflicts(d.nft, &d.rs, c, 16)) <= 0)
+	if ((n = nft_conflicts(d.nft, &d.rs, c, NFT_MAX_CONFLICTS)) <= 0)
 		return;
-	for (i = 0; i < n && i < 16; i++)
-		log_warnx("dropped-by-other-table: table %s %s, chain %s (%s) "
-		    "drops what portward accepts; open the ports there or set "
-		    "nft.attach", c[i].family, c[i].table, c[i].chain, c[i].why);
+	for (i = 0; i < n && i < NFT_MAX_CONFLICTS; i++)
+		if (nft_conflict_first(c, i))
+			log_warnx("dropped-by-other-table: table %s %s, chain %s "
+			    "(%s) drops what portward accepts (%s%s); open the "
+			    "ports there or set nft.attach", c[i].family,
+			    c[i].table, c[i].chain, c[i].why, c[i].endpoint,
+			    nft_conflict_more(c, n, i) ? ", and more" : "");
 }
 
 /* Converge; on failure try again later, backing off. */
@@ -372,7 +375,7 @@ start_probe(void)
 static char *
 build_status(void)
 {
-	struct nft_conflict c[16];
+	struct nft_conflict c[NFT_MAX_CONFLICTS];
 	struct status_in in;
 	static struct nft_counter ctr[NFT_MAX_RULES];
 	struct sup_status child;
@@ -391,9 +394,9 @@ build_status(void)
 	in.conf = &d.conf;
 	in.prof = &d.prof;
 	in.rules_ok = d.rules_ok;
-	n = nft_conflicts(d.nft, &d.rs, c, 16);
+	n = nft_conflicts(d.nft, &d.rs, c, NFT_MAX_CONFLICTS);
 	in.conflicts = c;
-	in.nconflicts = n < 0 ? 0 : n > 16 ? 16 : n;
+	in.nconflicts = n < 0 ? 0 : n > NFT_MAX_CONFLICTS ? NFT_MAX_CONFLICTS : n;
 	in.fw_read = n >= 0;
 	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
 	in.map = mapper_report();

@@ -50,14 +50,16 @@ find_fwd(const struct map_report *m, const struct prof_endpoint *e)
 	return NULL;
 }
 
+/* Does another table's chain drop this endpoint on this family? */
 static int
-conflict_covers(const struct nft_conflict *c, unsigned fam)
+conflict_covers(const struct nft_conflict *c, const struct prof_endpoint *e,
+    unsigned fam)
 {
-	if (strcmp(c->family, "ip") == 0)
-		return fam == FAM_IPV4;
-	if (strcmp(c->family, "ip6") == 0)
-		return fam == FAM_IPV6;
-	return 1;
+	char want[NFT_NAME_MAX];
+
+	(void)snprintf(want, sizeof(want), "%s %s", e->name, fam == FAM_IPV4 ?
+	    "ipv4" : "ipv6");
+	return c->fam == fam && strcmp(c->endpoint, want) == 0;
 }
 
 /* The endpoint LiveKit serves behind what clients are told, or NULL. */
@@ -348,7 +350,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	}
 	if (!in->rules_ok) {
 		for (i = 0; i < in->nconflicts; i++)
-			if (conflict_covers(&in->conflicts[i], fam))
+			if (conflict_covers(&in->conflicts[i], e, fam))
 				break;
 		if (i < in->nconflicts) {
 			set(c, "blocked", "no-rule", "portward's rules are not "
@@ -429,7 +431,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	}
 	/* A stateless drop anywhere blocks, whatever else is stateful. */
 	for (i = 0; i < in->nconflicts; i++)
-		if (conflict_covers(&in->conflicts[i], fam) &&
+		if (conflict_covers(&in->conflicts[i], e, fam) &&
 		    !in->conflicts[i].stateful) {
 			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
 			    "chain %s (%s) drops it: open the port there, or set "
@@ -439,7 +441,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			return;
 		}
 	for (i = 0; i < in->nconflicts; i++)
-		if (conflict_covers(&in->conflicts[i], fam) &&
+		if (conflict_covers(&in->conflicts[i], e, fam) &&
 		    e->proto == IPPROTO_UDP &&
 		    strncmp(e->name, "turn", 4) != 0) {
 			/*
@@ -459,7 +461,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			    in->conflicts[i].table, in->conflicts[i].chain,
 			    in->conflicts[i].why);
 			return;
-		} else if (conflict_covers(&in->conflicts[i], fam)) {
+		} else if (conflict_covers(&in->conflicts[i], e, fam)) {
 			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
 			    "chain %s (%s) drops it: open the port there, or set "
 			    "nft.attach to that table and chain",
@@ -639,11 +641,11 @@ status_json(const struct status_in *in)
 	json_object_set_new(root, "mapping", mapping_json(in));
 	conf = json_array();
 	for (j = 0; j < in->nconflicts; j++)
-		json_array_append_new(conf, json_pack("{s:s, s:s, s:s, s:s, s:b}",
-		    "family", in->conflicts[j].family, "table",
+		json_array_append_new(conf, json_pack("{s:s, s:s, s:s, s:s, s:b, "
+		    "s:s}", "family", in->conflicts[j].family, "table",
 		    in->conflicts[j].table, "chain", in->conflicts[j].chain,
 		    "why", in->conflicts[j].why, "stateful",
-		    in->conflicts[j].stateful));
+		    in->conflicts[j].stateful, "drops", in->conflicts[j].endpoint));
 	{
 		json_t *ctr = json_array();
 		char epname[NFT_NAME_MAX], fam[8];

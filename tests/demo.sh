@@ -179,9 +179,14 @@ lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.json" 2>/dev/null
 expect apply "exit status" 0 $?
 lab_exec "$LAN" nft list table inet portward
 expect apply "table inet portward listed" 0 $?
-expect apply "rules (by comment)" \
+expect apply "accept rules (by comment)" \
     "ice-tcp ipv4,ice-tcp ipv6,ice-udp ipv4,ice-udp ipv6,turn-udp ipv4,turn-tls ipv4" \
-    "$(lab_exec "$LAN" nft list table inet portward | sed -n 's/.* comment "\(.*\)"$/\1/p' | paste -sd,)"
+    "$(lab_exec "$LAN" nft list chain inet portward input | sed -n 's/.* comment "\(.*\)"$/\1/p' | paste -sd,)"
+# And what passed every chain, counted at the last priority (the evidence
+# behind a probe), with the hairpin test's own rule.
+expect apply "counting rules (by comment)" \
+    "ice-tcp ipv4,ice-tcp ipv6,ice-udp ipv4,hairpin ipv4,ice-udp ipv6,turn-udp ipv4,turn-tls ipv4" \
+    "$(lab_exec "$LAN" nft list chain inet portward seen | sed -n 's/.* comment "\(.*\)"$/\1/p' | paste -sd,)"
 again=$(lab_exec "$LAN" "$PORTWARDCTL" apply -c "$LAB_DIR/host.json" 2>/dev/null)
 echo "(a second apply: $again)"
 expect apply "the second apply" "no change" "${again%%:*}"

@@ -33,7 +33,9 @@ cat >"$TMP/range.json" <<JSON
 JSON
 
 out=$(ctl apply -c "$TMP/ref.json" 2>"$TMP/err")
-if [ $? -eq 0 ] && [[ $out == "applied 8 changes"* ]]; then t_pass apply__reference__installed
+# The table, input and seen (the last-priority count), six accept rules,
+# six counting rules and the hairpin test's: 16.
+if [ $? -eq 0 ] && [[ $out == "applied 16 changes"* ]]; then t_pass apply__reference__installed
 else t_fail apply__reference__installed "$out $(cat "$TMP/err")"; fi
 
 ctl rules -c "$TMP/ref.json" >"$TMP/want"
@@ -69,7 +71,8 @@ else t_fail refused_batch__ruleset_unchanged "the injected batch was not refused
 # A changed port replaces exactly that endpoint's rules; the rest keep handles.
 out=$(ctl apply -c "$TMP/moved.conf.json" 2>&1)
 in_ns nft -a list table inet portward >"$TMP/after"
-if [[ $out == *"applied 4 changes"* ]] && grep -q 'udp dport 7900 counter' "$TMP/after" &&
+# ice-udp's two accept rules, two counting rules and the hairpin rule.
+if [[ $out == *"applied 10 changes"* ]] && grep -q 'udp dport 7900 counter' "$TMP/after" &&
     [ "$(grep 'ice-tcp ipv4' "$TMP/before" | grep -o 'handle [0-9]*')" = \
       "$(grep 'ice-tcp ipv4' "$TMP/after" | grep -o 'handle [0-9]*')" ]; then
 	t_pass changed_port__only_that_endpoint_replaced
@@ -78,7 +81,8 @@ else t_fail changed_port__only_that_endpoint_replaced "$out"; fi
 # A range is one rule per family, whatever its size.
 ctl apply -c "$TMP/range.json" >/dev/null 2>&1
 n=$(listing | grep -c 'udp dport 50000-60000 counter accept')
-if [ "$n" -eq 2 ] && [ "$(listing | grep -c 'ice-udp')" -eq 2 ]; then
+if [ "$n" -eq 2 ] && [ "$(listing | grep -c 'ice-udp')" -eq 4 ] &&
+    [ "$(listing | grep -c 'udp dport 50000-60000 counter comment')" -eq 2 ]; then
 	t_pass range__one_rule_per_family
 else t_fail range__one_rule_per_family "found $n"; fi
 

@@ -8,12 +8,13 @@
 # listening on the UDP port; a UDP listener on IPv4 only; another table's
 # chain dropping IPv4 after portward's accept (stateless policy drop at a
 # later priority); that table set dormant; a reflector that lies ("tcp,
-# ok" for everything); portward's own table set dormant; doctor and status
-# without root.
+# ok" for everything); targeted drops (one port, a jump to a chain that
+# drops, iptables-nft's rules, stateless and stateful); portward's own
+# table set dormant; doctor and status without root.
 T_NAME=verdicts_host
 source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
-t_need_tool ip nft jq socat setpriv
+t_need_tool ip nft jq socat setpriv iptables-nft
 H=pwvhh$$ O=pwvho$$
 H4=198.51.100.10 H6=2001:db8:99::10 O4=198.51.100.1 O6=2001:db8:99::1
 TMP=$(mktemp -d)
@@ -195,6 +196,51 @@ if [ "$(cells "$j")" = "ice-tcp reachable  / reachable , ice-udp reachable  / re
 else t_fail other_table_dormant__reachable "$(cells "$j")"; fi
 agree other_table_dormant__verdicts_agree "$j"
 in_h nft delete table ip other
+
+# Targeted drops, as firewalls write them: followed rule by rule.
+# situation NAME WANT-CELLS: the check and the truth for the ruleset now.
+situation() {
+	local j
+	probe_now
+	j=$(st)
+	if [ "$(cells "$j")" = "$2" ]; then t_pass "$1__cells"
+	else t_fail "$1__cells" "$(cells "$j")"; fi
+	agree "$1__verdicts_agree" "$j"
+}
+in_h nft -f - <<'NFT'
+table inet other {
+	chain input {
+		type filter hook input priority 10; policy accept;
+		udp dport 7882 drop
+	}
+}
+NFT
+situation targeted_udp_drop "ice-tcp reachable  / reachable , ice-udp blocked dropped-by-other-table / blocked dropped-by-other-table"
+in_h nft delete table inet other
+in_h nft -f - <<'NFT'
+table ip other {
+	chain input {
+		type filter hook input priority 10; policy accept;
+		iif lo accept
+		jump deny
+	}
+	chain deny {
+		tcp dport 7881 drop
+	}
+}
+NFT
+situation jump_to_a_dropping_chain "ice-tcp blocked dropped-by-other-table / reachable , ice-udp reachable  / reachable "
+in_h nft delete table ip other
+# iptables-nft (Debian's iptables): its xtables matches read as well.
+in_h iptables-nft -A INPUT -p udp --dport 7882 -j DROP
+situation iptables_nft_udp_drop "ice-tcp reachable  / reachable , ice-udp blocked dropped-by-other-table / reachable "
+in_h iptables-nft -F INPUT
+in_h iptables-nft -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+in_h iptables-nft -P INPUT DROP
+situation iptables_nft_stateful_policy_drop "ice-tcp blocked dropped-by-other-table / reachable , ice-udp degraded hole-punching-only / reachable "
+in_h iptables-nft -P INPUT ACCEPT
+in_h iptables-nft -F INPUT
+in_h nft delete table ip filter
 
 # portward's own table set dormant: woken, as any tampering is repaired.
 in_h nft add table inet portward '{ flags dormant; }'

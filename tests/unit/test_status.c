@@ -59,6 +59,24 @@ cell(const char *name, const char *fam)
 	    "reason")), reason);					\
 } while (0)
 
+/* A conflict: table family/name/chain drops endpoint ("ice-udp ipv4"). */
+static struct nft_conflict
+drops(const char *family, const char *table, const char *chain,
+    const char *endpoint, int stateful)
+{
+	struct nft_conflict c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.family, sizeof(c.family), "%s", family);
+	snprintf(c.table, sizeof(c.table), "%s", table);
+	snprintf(c.chain, sizeof(c.chain), "%s", chain);
+	snprintf(c.why, sizeof(c.why), "policy drop");
+	snprintf(c.endpoint, sizeof(c.endpoint), "%s", endpoint);
+	c.fam = strstr(endpoint, "ipv6") ? FAM_IPV6 : FAM_IPV4;
+	c.stateful = stateful;
+	return c;
+}
+
 static const char *host = "{\"mode\": \"host\", \"profile\": \""
     SRCDIR "/rules/livekit-1.10.0.json\", \"mapping\": {\"methods\": []}}";
 static const char *host_map = "{\"mode\": \"host\", \"profile\": \""
@@ -87,12 +105,16 @@ status__nothing_measured__unknown_never_reachable(void **state)
 static void
 status__other_table_drops__blocked_naming_table(void **state)
 {
-	struct nft_conflict c = { "ip", "filter", "INPUT", "policy drop", 0 };
+	struct nft_conflict c[4];
 
 	(void)state;
 	setup(host);
-	in.conflicts = &c;
-	in.nconflicts = 1;
+	/* Per endpoint and family, as nft_conflicts follows each packet. */
+	c[0] = drops("ip", "filter", "INPUT", "ice-tcp ipv4", 0);
+	c[1] = drops("ip", "filter", "INPUT", "ice-udp ipv4", 0);
+	c[2] = drops("ip", "filter", "INPUT", "turn-udp ipv4", 0);
+	in.conflicts = c;
+	in.nconflicts = 3;
 	assert_cell("ice-tcp", "ipv4", "blocked", "dropped-by-other-table");
 	assert_contains(json_string_value(json_object_get(cell("ice-tcp",
 	    "ipv4"), "hint")), "table ip filter, chain INPUT");
@@ -100,27 +122,25 @@ status__other_table_drops__blocked_naming_table(void **state)
 	assert_cell("ice-tcp", "ipv6", "unknown", "not-measured");
 	/* Stateless: ICE/UDP is blocked as well. */
 	assert_cell("ice-udp", "ipv4", "blocked", "dropped-by-other-table");
+	/* A targeted drop: only the endpoint it drops. */
+	in.nconflicts = 1;
+	assert_cell("ice-udp", "ipv4", "unknown", "not-measured");
+	in.nconflicts = 3;
 	/*
 	 * Stateful (established accepted first): the SFU's own checks open
 	 * the way for ICE/UDP, only for clients they reach; TCP and TURN
 	 * wait for the client to come first, and stay blocked.
 	 */
-	c.stateful = 1;
+	c[0].stateful = c[1].stateful = c[2].stateful = 1;
 	assert_cell("ice-udp", "ipv4", "degraded", "hole-punching-only");
 	assert_cell("ice-tcp", "ipv4", "blocked", "dropped-by-other-table");
 	assert_cell("turn-udp", "ipv4", "blocked", "dropped-by-other-table");
 	/* A second table dropping statelessly: blocked, whatever the first. */
-	{
-		struct nft_conflict two[2] = { c, { "ip", "zguard", "input",
-		    "policy drop", 0 } };
-
-		in.conflicts = two;
-		in.nconflicts = 2;
-		assert_cell("ice-udp", "ipv4", "blocked",
-		    "dropped-by-other-table");
-		assert_contains(json_string_value(json_object_get(cell(
-		    "ice-udp", "ipv4"), "hint")), "table ip zguard");
-	}
+	c[3] = drops("ip", "zguard", "input", "ice-udp ipv4", 0);
+	in.nconflicts = 4;
+	assert_cell("ice-udp", "ipv4", "blocked", "dropped-by-other-table");
+	assert_contains(json_string_value(json_object_get(cell("ice-udp",
+	    "ipv4"), "hint")), "table ip zguard");
 }
 
 static void
@@ -157,7 +177,8 @@ status__families_ipv4__ipv6_impossible_family_disabled(void **state)
 static void
 status_print__blocked_cell__exit_1(void **state)
 {
-	struct nft_conflict c = { "inet", "filter", "input", "policy drop", 0 };
+	struct nft_conflict c = drops("inet", "filter", "input",
+	    "ice-tcp ipv4", 0);
 	FILE *null = fopen("/dev/null", "w");
 	char *s;
 
@@ -459,7 +480,7 @@ status__forward_lost_after_probe__fresher_evidence_wins(void **state)
 static void
 status__no_rules__blocked_only_where_something_drops(void **state)
 {
-	struct nft_conflict c = { "inet", "fw", "input", "policy drop", 0 };
+	struct nft_conflict c = drops("inet", "fw", "input", "ice-tcp ipv4", 0);
 
 	(void)state;
 	setup(host);
