@@ -34,4 +34,15 @@ size_t	stun_answer(const uint8_t *req, size_t len,
  * TCP framing), or 0 when more bytes are needed, -1 when not STUN. */
 int	stun_length(const uint8_t *buf, size_t len);
 
+/*
+ * TURN (RFC 8656): an Allocate request without credentials (REQUESTED-
+ * TRANSPORT UDP), and the answer that proves a TURN server: a 401 error
+ * response with REALM and NONCE (the realm, printable characters only,
+ * into realm). stun_allocate_401 returns 0 for that answer, else -1.
+ */
+#define STUN_ALLOC_LEN	28
+size_t	stun_allocate(uint8_t buf[STUN_ALLOC_LEN], const uint8_t tid[12]);
+int	stun_allocate_401(const uint8_t *buf, size_t len, const uint8_t tid[12],
+	    char *realm, size_t rlen);
+
 #endif

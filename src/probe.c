@@ -61,8 +61,12 @@ kind_of(const struct prof_endpoint *e)
 {
 	if (e->proto == IPPROTO_TCP)
 		return "tcp";
-	/* TURN answers STUN; the ICE mux answers nothing without credentials. */
-	return strncmp(e->name, "turn", 4) == 0 ? "stun-udp" : "datagram";
+	/*
+	 * TURN proves itself: an Allocate without credentials gets a 401
+	 * with realm and nonce (any STUN server answers a Binding). The ICE
+	 * mux answers nothing without credentials.
+	 */
+	return strncmp(e->name, "turn", 4) == 0 ? "turn-udp" : "datagram";
 }
 
 /* ---- the helper (child) ---- */

@@ -78,6 +78,48 @@ rate_ok(const struct sockaddr_storage *from)
 }
 
 
+/* A TURN Allocate without credentials: a 401 with REALM and NONCE. */
+static int
+turn_exchange(int s, int tcp, const struct sockaddr_storage *to,
+    char *detail, size_t dlen)
+{
+	uint8_t req[STUN_ALLOC_LEN], tid[12], buf[1024];
+	struct pollfd p = { s, POLLIN, 0 };
+	char realm[64];
+	size_t got = 0;
+	ssize_t n;
+	int try;
+
+	if (getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid))
+		return -1;
+	stun_allocate(req, tid);
+	for (try = 0; try < (tcp ? 1 : 3); try++) {
+		if (tcp ? send(s, req, sizeof(req), MSG_NOSIGNAL) < 0 :
+		    sendto(s, req, sizeof(req), 0, (const struct sockaddr *)to,
+		    addr_len(to)) < 0)
+			break;
+		while (poll(&p, 1, tcp ? PROBE_MS : PROBE_MS / 3) == 1) {
+			n = recv(s, buf + (tcp ? got : 0), sizeof(buf) -
+			    (tcp ? got : 0), 0);
+			if (n <= 0)
+				break;
+			got = tcp ? got + (size_t)n : (size_t)n;
+			if (stun_allocate_401(buf, got, tid, realm,
+			    sizeof(realm)) == 0) {
+				snprintf(detail, dlen, "TURN Allocate answered "
+				    "over %s: 401 with realm \"%s\" and a nonce "
+				    "(a TURN server)", tcp ? "TCP" : "UDP", realm);
+				return 0;
+			}
+			if (!tcp)
+				continue;
+		}
+	}
+	snprintf(detail, dlen, "no TURN answer (401 with realm and nonce) to "
+	    "an Allocate over %s", tcp ? "TCP" : "UDP");
+	return -1;
+}
+
 static int
 stun_exchange(int s, int tcp, const struct sockaddr_storage *to,
     char *detail, size_t dlen)
@@ -132,7 +174,8 @@ probe_one(const struct sockaddr_storage *peer, const char *kind,
 	int s, ok, i;
 
 	with_port(&to, port);
-	if (strcmp(kind, "tcp") == 0 || strcmp(kind, "stun-tcp") == 0) {
+	if (strcmp(kind, "tcp") == 0 || strcmp(kind, "stun-tcp") == 0 ||
+	    strcmp(kind, "turn-tcp") == 0) {
 		if ((s = addr_connect(&to, PROBE_MS)) == -1) {
 			snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
 			return 0;
@@ -140,7 +183,9 @@ probe_one(const struct sockaddr_storage *peer, const char *kind,
 		if (strcmp(kind, "tcp") == 0) {
 			snprintf(detail, dlen, "TCP connection accepted");
 			ok = 1;
-		} else
+		} else if (strcmp(kind, "turn-tcp") == 0)
+			ok = turn_exchange(s, 1, &to, detail, dlen) == 0;
+		else
 			ok = stun_exchange(s, 1, &to, detail, dlen) == 0;
 		close(s);
 		return ok;
@@ -151,6 +196,8 @@ probe_one(const struct sockaddr_storage *peer, const char *kind,
 	}
 	if (strcmp(kind, "stun-udp") == 0)
 		ok = stun_exchange(s, 0, &to, detail, dlen) == 0;
+	else if (strcmp(kind, "turn-udp") == 0)
+		ok = turn_exchange(s, 0, &to, detail, dlen) == 0;
 	else {
 		/*
 		 * Nothing answers without ICE credentials: the requester
@@ -206,7 +253,7 @@ refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
     const char **err)
 {
 	static const char *kinds[] = { "tcp", "stun-tcp", "stun-udp",
-	    "datagram", NULL };
+	    "turn-udp", "turn-tcp", "datagram", NULL };
 	json_t *req, *probes, *p;
 	const char *name, *kind;
 	json_int_t port;

@@ -154,3 +154,66 @@ stun_answer(const uint8_t *req, size_t len,
 			out[28 + i] = sin6->sin6_addr.s6_addr[i] ^ out[4 + i];
 	return STUN_HEADER + 4 + alen;
 }
+
+/* ---- TURN (RFC 8656): an Allocate without credentials ---- */
+
+#define ALLOCATE_REQ		0x0003
+#define ALLOCATE_ERR		0x0113
+#define ATTR_REQ_TRANSPORT	0x0019
+#define ATTR_ERROR_CODE		0x0009
+#define ATTR_REALM		0x0014
+#define ATTR_NONCE		0x0015
+
+size_t
+stun_allocate(uint8_t buf[STUN_ALLOC_LEN], const uint8_t tid[12])
+{
+	(void)stun_request(buf, tid);
+	buf[0] = 0;
+	buf[1] = ALLOCATE_REQ;
+	buf[3] = 8;			/* one attribute: 4 + 4 bytes */
+	buf[20] = 0;
+	buf[21] = ATTR_REQ_TRANSPORT;
+	buf[22] = 0;
+	buf[23] = 4;
+	buf[24] = 17;			/* UDP, the only relay TURN has */
+	buf[25] = buf[26] = buf[27] = 0;
+	return STUN_ALLOC_LEN;
+}
+
+int
+stun_allocate_401(const uint8_t *buf, size_t len, const uint8_t tid[12],
+    char *realm, size_t rlen)
+{
+	size_t off, mlen, alen;
+	uint16_t type;
+	int code = 0, nonce = 0, have_realm = 0, n;
+
+	if ((n = stun_length(buf, len)) <= 0 || (size_t)n > len)
+		return -1;
+	mlen = (size_t)n;
+	if (get16(buf) != ALLOCATE_ERR || memcmp(buf + 8, tid, 12) != 0)
+		return -1;
+	for (off = STUN_HEADER; off + 4 <= mlen; off += 4 + ((alen + 3) & ~3u)) {
+		type = get16(buf + off);
+		alen = get16(buf + off + 2);
+		if (off + 4 + alen > mlen)
+			return -1;
+		if (type == ATTR_ERROR_CODE && alen >= 4)
+			code = (buf[off + 6] & 0x7) * 100 + buf[off + 7];
+		else if (type == ATTR_NONCE && alen > 0)
+			nonce = 1;
+		else if (type == ATTR_REALM && alen > 0) {
+			size_t k, w = 0;
+
+			/* Printable only: it is shown to the operator. */
+			for (k = 0; k < alen && w + 1 < rlen; k++)
+				if (buf[off + 4 + k] >= 0x20 &&
+				    buf[off + 4 + k] < 0x7f)
+					realm[w++] = (char)buf[off + 4 + k];
+			if (rlen > 0)
+				realm[w] = '\0';
+			have_realm = 1;
+		}
+	}
+	return code == 401 && nonce && have_realm ? 0 : -1;
+}

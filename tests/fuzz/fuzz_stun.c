@@ -12,12 +12,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sockaddr_storage ss;
 	uint8_t tid[12];
+	char realm[64];
 
 	if (size < 20)
 		return 0;
 	/* Decode against the transaction id the message carries, to go deep. */
 	memcpy(tid, data + 8, 12);
 	(void)stun_response(data, size, tid, &ss);
+	(void)stun_allocate_401(data, size, tid, realm, sizeof(realm));
 	(void)stun_length(data, size);
 	return 0;
 }

@@ -87,7 +87,7 @@ else t_fail reload__1000_times__no_fd_or_memory_growth "reloads=$n fds $f0->$f1 
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=
 rm -f "$SOCK"
 start "$TMP/c.json"
-if t_wait same_as_rules && [ "$(in_ns nft list table inet portward | grep -c 'comment "ice-tcp ipv4"')" -eq 1 ]; then
+if t_wait same_as_rules && [ "$(in_ns nft list chain inet portward input | grep -c 'comment "ice-tcp ipv4"')" -eq 1 ]; then
 	t_pass restart_after_sigkill__no_duplicate_rules
 else t_fail restart_after_sigkill__no_duplicate_rules; fi
 kill "$DPID"; wait "$DPID" 2>/dev/null; DPID=

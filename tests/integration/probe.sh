@@ -54,8 +54,8 @@ h=$(st '.endpoints[] | select(.name=="ice-udp") | .ipv6.hint')
 if [[ $h == *"datagrams passed every chain"* ]]; then t_pass probe__udp_mux__confirmed_by_rule_counter
 else t_fail probe__udp_mux__confirmed_by_rule_counter "$h"; fi
 h=$(st '.endpoints[] | select(.name=="turn-udp") | .ipv4.hint')
-if [[ $h == *"STUN Binding answered over UDP (mapped address $PEER4)"* ]]; then t_pass probe__turn_udp__stun_answered
-else t_fail probe__turn_udp__stun_answered "$h"; fi
+if [[ $h == *'TURN Allocate answered over UDP: 401 with realm "livekit" and a nonce'* ]]; then t_pass probe__turn_udp__allocate_401_proves_turn
+else t_fail probe__turn_udp__allocate_401_proves_turn "$h"; fi
 
 # The SFU stops serving ICE/TCP: the next probe says so.
 kill -STOP "$(st .child.pid)"

@@ -124,6 +124,57 @@ stun_answer__request_from_ipv6__decodes_to_sender(void **state)
 	assert_int_equal(stun_answer(out, n, &from, out, sizeof(out)), 0);
 }
 
+/* TURN's proof: an Allocate, and the 401 with realm and nonce it gets. */
+static void
+stun_allocate__401_with_realm_and_nonce__a_turn_server(void **state)
+{
+	uint8_t t[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	uint8_t req[STUN_ALLOC_LEN], ans[64];
+	char realm[64];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(stun_allocate(req, t), STUN_ALLOC_LEN);
+	assert_int_equal(req[0] << 8 | req[1], 0x0003);
+	assert_int_equal(req[2] << 8 | req[3], 8);
+	assert_memory_equal(req + 8, t, 12);
+	assert_int_equal(req[20] << 8 | req[21], 0x0019);	/* REQUESTED-TRANSPORT */
+	assert_int_equal(req[24], 17);
+	/* The answer: error 401, REALM "livekit", NONCE "abcd". */
+	memcpy(ans, req, 20);
+	ans[0] = 0x01;
+	ans[1] = 0x13;
+	n = 20;
+	memcpy(ans + n, "\x00\x09\x00\x04\x00\x00\x04\x01", 8);
+	n += 8;
+	memcpy(ans + n, "\x00\x14\x00\x07livekit\x00", 12);
+	n += 12;
+	memcpy(ans + n, "\x00\x15\x00\x04" "abcd", 8);
+	n += 8;
+	ans[2] = 0;
+	ans[3] = (uint8_t)(n - 20);
+	assert_int_equal(stun_allocate_401(ans, n, t, realm, sizeof(realm)), 0);
+	assert_string_equal(realm, "livekit");
+	/* Without the nonce, or another code, or another transaction: no. */
+	ans[3] = (uint8_t)(n - 8 - 20);
+	assert_int_equal(stun_allocate_401(ans, n - 8, t, realm,
+	    sizeof(realm)), -1);
+	ans[3] = (uint8_t)(n - 20);
+	ans[27] = 0x00;					/* 400 */
+	assert_int_equal(stun_allocate_401(ans, n, t, realm, sizeof(realm)),
+	    -1);
+	ans[27] = 0x01;
+	t[0] ^= 0xff;
+	assert_int_equal(stun_allocate_401(ans, n, t, realm, sizeof(realm)),
+	    -1);
+	/* A Binding success is not a TURN server's proof. */
+	t[0] ^= 0xff;
+	ans[0] = 0x01;
+	ans[1] = 0x01;
+	assert_int_equal(stun_allocate_401(ans, n, t, realm, sizeof(realm)),
+	    -1);
+}
+
 int
 main(void)
 {
@@ -134,6 +185,7 @@ main(void)
 		cmocka_unit_test(stun_response__wrong_tid_or_truncated__rejected),
 		cmocka_unit_test(stun_response__attribute_overruns_message__rejected),
 		cmocka_unit_test(stun_answer__request_from_ipv6__decodes_to_sender),
+		cmocka_unit_test(stun_allocate__401_with_realm_and_nonce__a_turn_server),
 	};
 
 	return cmocka_run_group_tests_name("stun", tests, NULL, NULL);
