@@ -16,5 +16,8 @@ socklen_t addr_len(const struct sockaddr_storage *ss);
  * (blocking again), or -1 with errno set (ETIMEDOUT on the deadline).
  */
 int	addr_connect(const struct sockaddr_storage *to, int ms);
+/* The same from a given local address (port 0), when from is not NULL. */
+int	addr_connect_from(const struct sockaddr_storage *to,
+	    const struct sockaddr_storage *from, int ms);
 
 #endif

@@ -8,12 +8,15 @@
  * be aimed at a third party.
  *
  * Request, one line:  {"probes": [{"name": "ice-tcp", "kind": "tcp",
- *                      "port": 7881}, ...]}
+ *                      "port": 7881}, ...], "target": "2001:db8::10"}
+ *                     ("target" optional: see refl_target)
  * Answer, one line:   {"from": "203.0.113.1", "results": [{"name":
  *                      "ice-tcp", "ok": true, "detail": "..."}, ...]}
  * Kinds: "tcp" (a connection is accepted), "stun-udp" and "stun-tcp" (a
- * STUN Binding answered), "datagram" (datagrams sent; the requester
- * confirms arrival with its own rule counter).
+ * STUN Binding answered), "turn-udp" and "turn-tcp" (an Allocate without
+ * credentials answered by a 401 with realm and nonce: a TURN server),
+ * "datagram" (datagrams sent, no ICMP error back; the requester confirms
+ * arrival with its own count).
  */
 #ifndef PORTWARD_REFLECTOR_H
 #define PORTWARD_REFLECTOR_H
@@ -35,6 +38,14 @@ struct refl_probe {
 /* Check a request line; the probes into out (REFL_MAX_PROBES). 0 or -1. */
 int	refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
 	    const char **err);
+/*
+ * Where to probe for a request from peer: peer itself, or the request's
+ * "target", an IPv6 global unicast address inside peer's own /64 (a
+ * router in router mode asks for the LAN host it forwards to, connecting
+ * from its own address on that LAN: docs/security.md). 0, or -1 with err.
+ */
+int	refl_target(const char *line, const struct sockaddr_storage *peer,
+	    struct sockaddr_storage *to, const char **err);
 /* Serve on addr (ADDR:PORT, [ADDR6]:PORT) until killed; exit code. */
 int	refl_serve(const char *listen);
 

@@ -60,6 +60,13 @@ addr_len(const struct sockaddr_storage *ss)
 int
 addr_connect(const struct sockaddr_storage *to, int ms)
 {
+	return addr_connect_from(to, NULL, ms);
+}
+
+int
+addr_connect_from(const struct sockaddr_storage *to,
+    const struct sockaddr_storage *from, int ms)
+{
 	struct pollfd p;
 	int s, err = 0;
 	socklen_t el = sizeof(err);
@@ -67,6 +74,13 @@ addr_connect(const struct sockaddr_storage *to, int ms)
 	if ((s = socket(to->ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
 		return -1;
+	if (from != NULL && bind(s, (const struct sockaddr *)from,
+	    addr_len(from)) == -1) {
+		err = errno;
+		close(s);
+		errno = err;
+		return -1;
+	}
 	if (connect(s, (const struct sockaddr *)to, addr_len(to)) == -1 &&
 	    errno != EINPROGRESS) {
 		close(s);

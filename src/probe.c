@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -89,10 +90,40 @@ emit(int out, const char *name, unsigned fam, const char *kind, int ok,
 	(void)write(out, &r, sizeof(r));	/* < PIPE_BUF: atomic */
 }
 
+/*
+ * Router mode, IPv6: this router's own address in the LAN host's /64, to
+ * ask the reflector from, with the host as "target" (refl_target: the
+ * reflector probes only inside the requester's /64). 0, or -1: none.
+ */
+static int
+own_addr_in_64(const struct in6_addr *host, struct sockaddr_storage *out)
+{
+	struct ifaddrs *ifa, *i;
+	int rc = -1;
+
+	if (getifaddrs(&ifa) == -1)
+		return -1;
+	for (i = ifa; i != NULL && rc == -1; i = i->ifa_next) {
+		const struct sockaddr_in6 *a = (const void *)i->ifa_addr;
+
+		if (a == NULL || a->sin6_family != AF_INET6 ||
+		    memcmp(&a->sin6_addr, host, 8) != 0 ||
+		    memcmp(&a->sin6_addr, host, 16) == 0)
+			continue;
+		memset(out, 0, sizeof(*out));
+		memcpy(out, a, sizeof(*a));
+		((struct sockaddr_in6 *)out)->sin6_port = 0;
+		rc = 0;
+	}
+	freeifaddrs(ifa);
+	return rc;
+}
+
 static void
 ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 {
-	const struct sockaddr_storage *rs = &c->reflectors[ri];
+	const struct sockaddr_storage *rs = &c->reflectors[ri], *from = NULL;
+	struct sockaddr_storage src;
 	unsigned fam = rs->ss_family == AF_INET ? FAM_IPV4 : FAM_IPV6;
 	char refl[64], a[INET6_ADDRSTRLEN], buf[65536], err[160];
 	json_t *req = json_object(), *probes = json_array(), *ans, *res, *x;
@@ -120,13 +151,19 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 		nprobes++;
 	}
 	json_object_set_new(req, "probes", probes);
+	if (fam == FAM_IPV6 && c->mode == CONF_MODE_ROUTER && c->has_lan6 &&
+	    own_addr_in_64(&c->lan6, &src) == 0) {
+		inet_ntop(AF_INET6, &c->lan6, a, sizeof(a));
+		json_object_set_new(req, "target", json_string(a));
+		from = &src;
+	}
 	line = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (nprobes == 0 || line == NULL) {
 		free(line);
 		return;
 	}
-	if ((s = addr_connect(rs, 3000)) == -1) {
+	if ((s = addr_connect_from(rs, from, 3000)) == -1) {
 		snprintf(err, sizeof(err), "reflector %s unreachable: %s", refl,
 		    strerror(errno));
 		for (i = 0; i < p->n; i++)

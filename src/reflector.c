@@ -281,7 +281,7 @@ refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
 			json_decref(req);
 			*n = 0;
 			*err = "a probe needs name, kind (tcp, stun-tcp, stun-udp, "
-			    "datagram) and port 1-65535";
+			    "turn-udp, turn-tcp, datagram) and port 1-65535";
 			return -1;
 		}
 		snprintf(out[*n].name, sizeof(out[*n].name), "%s", name);
@@ -293,10 +293,53 @@ refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
 	return 0;
 }
 
+int
+refl_target(const char *line, const struct sockaddr_storage *peer,
+    struct sockaddr_storage *to, const char **err)
+{
+	const struct sockaddr_in6 *p6 = (const struct sockaddr_in6 *)peer;
+	struct sockaddr_in6 *t6 = (struct sockaddr_in6 *)to;
+	json_t *req = json_loads(line, 0, NULL), *t;
+	struct in6_addr a;
+	const char *s;
+	int rc = 0;
+
+	*to = *peer;
+	if ((t = json_object_get(req, "target")) == NULL)
+		goto out;
+	rc = -1;
+	if ((s = json_string_value(t)) == NULL ||
+	    inet_pton(AF_INET6, s, &a) != 1) {
+		*err = "target: an IPv6 address";
+		goto out;
+	}
+	/*
+	 * Only inside the requester's own /64, proved by the handshake it
+	 * completed from there: a router asks for a host it routes to, and
+	 * nobody can aim the reflector outside their own network.
+	 */
+	if (peer->ss_family != AF_INET6 || IN6_IS_ADDR_V4MAPPED(&p6->sin6_addr) ||
+	    memcmp(&a, &p6->sin6_addr, 8) != 0) {
+		*err = "target: only an address in the requester's own /64";
+		goto out;
+	}
+	if (IN6_IS_ADDR_LINKLOCAL(&a) || IN6_IS_ADDR_MULTICAST(&a) ||
+	    IN6_IS_ADDR_LOOPBACK(&a) || IN6_IS_ADDR_UNSPECIFIED(&a)) {
+		*err = "target: a global unicast address";
+		goto out;
+	}
+	t6->sin6_addr = a;
+	rc = 0;
+out:
+	json_decref(req);
+	return rc;
+}
+
 static json_t *
 handle(const char *line, const struct sockaddr_storage *peer)
 {
 	struct refl_probe pr[REFL_MAX_PROBES];
+	struct sockaddr_storage target;
 	json_t *results, *out;
 	char a[INET6_ADDRSTRLEN], detail[160];
 	const char *err;
@@ -311,11 +354,15 @@ handle(const char *line, const struct sockaddr_storage *peer)
 	if (!rate_ok(peer))
 		return json_pack("{s:s, s:s}", "from", a, "error",
 		    "rate limited: one request every 2 seconds");
-	if (refl_parse_request(line, pr, &n, &err) == -1)
+	if (refl_parse_request(line, pr, &n, &err) == -1 ||
+	    refl_target(line, peer, &target, &err) == -1)
 		return json_pack("{s:s, s:s}", "from", a, "error", err);
+	if (target.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)&target)->
+		    sin6_addr, a, sizeof(a));
 	results = json_array();
 	for (i = 0; i < n; i++) {
-		int ok = probe_one(peer, pr[i].kind, pr[i].port, detail,
+		int ok = probe_one(&target, pr[i].kind, pr[i].port, detail,
 		    sizeof(detail));
 
 		json_array_append_new(results, json_pack("{s:s, s:s, s:i, s:b, "

@@ -21,6 +21,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = '\0';
 	(void)refl_parse_request(line, pr, &n, &err);
+	{
+		struct sockaddr_storage peer, to;
+
+		memset(&peer, 0, sizeof(peer));
+		peer.ss_family = AF_INET6;
+		(void)refl_target(line, &peer, &to, &err);
+	}
 	free(line);
 	return 0;
 }
