@@ -53,5 +53,7 @@ char	*status_json(const struct status_in *in);
  * to be reachable is blocked), or 2 when the document is not a status.
  */
 int	status_print(FILE *f, const char *json);
+/* The same exit code, without printing anything. */
+int	status_exit_code(const char *json);
 
 #endif

@@ -219,12 +219,8 @@ cmd_status(int argc, char **argv)
 		return not_answered(sock, err);
 	if (as_json) {
 		/* The model as the daemon has it; exit code from its verdicts. */
-		FILE *null = fopen("/dev/null", "w");
-
 		fputs(answer, stdout);
-		rc = null ? status_print(null, answer) : 1;
-		if (null)
-			fclose(null);
+		rc = status_exit_code(answer);
 	} else
 		rc = status_print(stdout, answer);
 	free(answer);
@@ -370,12 +366,8 @@ cmd_doctor(int argc, char **argv)
 	if (json == NULL)
 		return 1;
 	if (as_json) {
-		FILE *null = fopen("/dev/null", "w");
-
 		printf("%s\n", json);
-		rc = null ? status_print(null, json) : 1;
-		if (null)
-			fclose(null);
+		rc = status_exit_code(json);
 	} else
 		rc = status_print(stdout, json);
 	free(json);

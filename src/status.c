@@ -703,6 +703,30 @@ str(json_t *o, const char *k)
 }
 
 int
+status_exit_code(const char *text)
+{
+	static const char *fk[2] = { "ipv4", "ipv6" };
+	json_t *root, *eps, *ep, *c;
+	size_t i;
+	int rc = 0, k;
+
+	if ((root = json_loads(text, 0, NULL)) == NULL ||
+	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
+		json_decref(root);
+		return 2;
+	}
+	json_array_foreach(eps, i, ep)
+		for (k = 0; k < 2; k++) {
+			c = json_object_get(ep, fk[k]);
+			if (strcmp(str(c, "verdict"), "blocked") == 0 ||
+			    strcmp(str(c, "verdict"), "degraded") == 0)
+				rc = 1;
+		}
+	json_decref(root);
+	return rc;
+}
+
+int
 status_print(FILE *f, const char *text)
 {
 	json_t *root, *eps, *ep, *m, *fw, *x, *child;
@@ -717,6 +741,7 @@ status_print(FILE *f, const char *text)
 		json_decref(root);
 		return 2;
 	}
+	rc = status_exit_code(text);
 	fprintf(f, "%-12s %-16s %-32s %s\n", "ENDPOINT", "PORT", "IPV4", "IPV6");
 	json_array_foreach(eps, i, ep) {
 		json_int_t p = json_integer_value(json_object_get(ep, "port"));
@@ -738,9 +763,6 @@ status_print(FILE *f, const char *text)
 			else
 				snprintf(cell[k], sizeof(cell[k]), "%s",
 				    str(c, "verdict"));
-			if (strcmp(str(c, "verdict"), "blocked") == 0 ||
-			    strcmp(str(c, "verdict"), "degraded") == 0)
-				rc = 1;
 		}
 		fprintf(f, "%-12s %-16s %-32s %s\n", str(ep, "name"), port,
 		    cell[0], cell[1]);

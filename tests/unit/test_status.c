@@ -191,7 +191,9 @@ status_print__blocked_cell__exit_1(void **state)
 	in.nconflicts = 1;
 	s = status_json(&in);
 	assert_int_equal(status_print(null, s), 1);
+	assert_int_equal(status_exit_code(s), 1);
 	free(s);
+	assert_int_equal(status_exit_code("{\"not\": \"status\"}"), 2);
 	assert_int_equal(status_print(null, "{\"not\": \"status\"}"), 2);
 	fclose(null);
 }
