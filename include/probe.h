@@ -38,6 +38,8 @@ typedef long long (*probe_counter_fn)(const char *name, unsigned fam);
  */
 int	probe_start(const struct conf *c, const struct profile *p,
 	    probe_counter_fn counter, const char *ext4);
+/* Is a round under way? */
+int	probe_running(void);
 /* Called when a round's results are in. */
 void	probe_on_done(void (*cb)(void));
 /* The latest result per endpoint and family; how many. */

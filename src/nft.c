@@ -70,6 +70,8 @@ struct kmatch {
 	int		plo, phi;	/* destination port range, -1: open end */
 	uint32_t	ctmask;		/* ct state bits, any of them; 0: none */
 	int		lo;		/* loopback only: never from outside */
+	char		iifname[IFNAMSIZ];	/* "": any */
+	int		iifname_neq;	/* iifname != that */
 	int		other;		/* a condition not read (addresses, sets) */
 	int		verdict;	/* NF_ACCEPT, NF_DROP, NFT_JUMP, NFT_GOTO,
 					   NFT_RETURN; NFT_CONTINUE: none */
@@ -488,7 +490,15 @@ kmatch_cmp(struct kmatch *m, enum kreg what, uint32_t ctmask, uint32_t op,
 	case KR_IIFNAME:
 		if (op == NFT_CMP_EQ && len >= 3 && memcmp(d, "lo", 3) == 0)
 			m->lo = 1;
-		break;		/* another interface: assumed the way in */
+		else if ((op == NFT_CMP_EQ || op == NFT_CMP_NEQ) && len > 0) {
+			size_t n = len < IFNAMSIZ ? len : IFNAMSIZ - 1;
+
+			memcpy(m->iifname, d, n);
+			m->iifname[n] = '\0';
+			m->iifname_neq = op == NFT_CMP_NEQ;
+		} else
+			m->other = 1;
+		break;
 	case KR_IIF:
 		memcpy(&v, d, len < 4 ? len : 4);
 		if (op == NFT_CMP_EQ && v == 1)
@@ -1393,6 +1403,7 @@ enum { PATH_CONT, PATH_ACCEPT, PATH_DROP };
 struct path {
 	const struct kstate	*k;
 	int			 nfproto, l4, port;
+	const char		*iif;		/* the way in, "" if unknown */
 	int			 stateful;	/* established accepted on the way */
 	char			 why[128];
 };
@@ -1406,6 +1417,17 @@ rule_matches_new(const struct kmatch *m, const struct path *p)
 	    (m->phi != -1 && p->port > m->phi))
 		return 0;
 	if (m->ctmask != 0 && !(m->ctmask & NF_CT_STATE_BIT(IP_CT_NEW)))
+		return 0;
+	/*
+	 * The interface: known in router mode (router.wan_interface); on a
+	 * host, any but lo is taken for the way in ("iifname != x" too).
+	 */
+	if (m->iifname[0] != '\0' && p->iif[0] != '\0' &&
+	    (strcmp(m->iifname, p->iif) == 0) == m->iifname_neq)
+		return 0;
+	/* On a host the way in is not known: a drop behind it not claimed. */
+	if (m->iifname[0] != '\0' && p->iif[0] == '\0' &&
+	    (m->verdict == NF_DROP || m->verdict == NFT_RETURN))
 		return 0;
 	/*
 	 * A condition not read (an address, a set): a drop behind it is
@@ -1541,6 +1563,7 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 				    NFPROTO_IPV6;
 				p.l4 = r->proto;
 				p.port = r->port;
+				p.iif = r->iifname;
 				if (walk_chain(&p, kc->name, 1, kc->policy, 0) !=
 				    PATH_DROP)
 					continue;

@@ -117,6 +117,7 @@ repair(const char *why)
 		    n == 1 ? "" : "s");
 		d.last_repair = (long long)time(NULL);
 		write_metrics();
+
 	}
 }
 
@@ -267,8 +268,12 @@ on_metrics_timer(int fd, void *arg)
 {
 	(void)fd;
 	(void)arg;
-	(void)start_probe();
 	write_metrics();
+	/* A round under way: this one (after a repair, say) comes next. */
+	if (start_probe() == -1 && probe_running() && d.ready) {
+		loop_timer_set(d.metrics_tfd, 1000);
+		return;
+	}
 	loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
 }
 

@@ -38,6 +38,12 @@ static size_t nsnap;
 static probe_counter_fn counter_fn;
 static void (*done_cb)(void);
 
+int
+probe_running(void)
+{
+	return pfd != -1;
+}
+
 void
 probe_on_done(void (*cb)(void))
 {

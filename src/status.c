@@ -504,7 +504,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	}
 	for (i = 0; i < (int)in->nprobes; i++)
 		if (strcmp(in->probes[i].name, e->name) == 0 &&
-		    in->probes[i].fam == fam) {
+		    in->probes[i].fam == fam && !in->probes[i].ok) {
 			/*
 			 * The reflector itself failed (unreachable, refused,
 			 * rate limited): nothing was measured, nothing blocked.
