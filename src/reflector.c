@@ -78,24 +78,26 @@ rate_ok(const struct sockaddr_storage *from)
 }
 
 
-/* A TURN Allocate without credentials: a 401 with REALM and NONCE. */
+/*
+ * One STUN transaction with the requester: req sent (thrice over UDP),
+ * answers read until check() accepts one (it writes the detail) or time
+ * runs out. 0, or -1.
+ */
 static int
-turn_exchange(int s, int tcp, const struct sockaddr_storage *to,
+exchange(int s, int tcp, const struct sockaddr_storage *to, const uint8_t *req,
+    size_t rlen, const uint8_t tid[12],
+    int (*check)(const uint8_t *, size_t, const uint8_t *, int, char *, size_t),
     char *detail, size_t dlen)
 {
-	uint8_t req[STUN_ALLOC_LEN], tid[12], buf[1024];
 	struct pollfd p = { s, POLLIN, 0 };
-	char realm[64];
+	uint8_t buf[1024];
 	size_t got = 0;
 	ssize_t n;
 	int try;
 
-	if (getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid))
-		return -1;
-	stun_allocate(req, tid);
 	for (try = 0; try < (tcp ? 1 : 3); try++) {
-		if (tcp ? send(s, req, sizeof(req), MSG_NOSIGNAL) < 0 :
-		    sendto(s, req, sizeof(req), 0, (const struct sockaddr *)to,
+		if (tcp ? send(s, req, rlen, MSG_NOSIGNAL) < 0 :
+		    sendto(s, req, rlen, 0, (const struct sockaddr *)to,
 		    addr_len(to)) < 0)
 			break;
 		while (poll(&p, 1, tcp ? PROBE_MS : PROBE_MS / 3) == 1) {
@@ -104,65 +106,78 @@ turn_exchange(int s, int tcp, const struct sockaddr_storage *to,
 			if (n <= 0)
 				break;
 			got = tcp ? got + (size_t)n : (size_t)n;
-			if (stun_allocate_401(buf, got, tid, realm,
-			    sizeof(realm)) == 0) {
-				snprintf(detail, dlen, "TURN Allocate answered "
-				    "over %s: 401 with realm \"%s\" and a nonce "
-				    "(a TURN server)", tcp ? "TCP" : "UDP", realm);
+			if (check(buf, got, tid, tcp, detail, dlen) == 0)
 				return 0;
-			}
-			if (!tcp)
-				continue;
 		}
 	}
-	snprintf(detail, dlen, "no TURN answer (401 with realm and nonce) to "
-	    "an Allocate over %s", tcp ? "TCP" : "UDP");
 	return -1;
+}
+
+/* A Binding success: any STUN server, TURN's included. */
+static int
+binding_ok(const uint8_t *buf, size_t len, const uint8_t *tid, int tcp,
+    char *detail, size_t dlen)
+{
+	struct sockaddr_storage mapped;
+	char a[INET6_ADDRSTRLEN];
+
+	if (stun_response(buf, len, tid, &mapped) == -1)
+		return -1;
+	if (mapped.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&mapped)->sin_addr, a,
+		    sizeof(a));
+	else
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&mapped)->sin6_addr,
+		    a, sizeof(a));
+	snprintf(detail, dlen, "STUN Binding answered over %s (mapped address "
+	    "%s)", tcp ? "TCP" : "UDP", a);
+	return 0;
+}
+
+/* An Allocate without credentials answered 401, realm and nonce: TURN. */
+static int
+allocate_401(const uint8_t *buf, size_t len, const uint8_t *tid, int tcp,
+    char *detail, size_t dlen)
+{
+	char realm[64];
+
+	if (stun_allocate_401(buf, len, tid, realm, sizeof(realm)) == -1)
+		return -1;
+	snprintf(detail, dlen, "TURN Allocate answered over %s: 401 with realm "
+	    "\"%s\" and a nonce (a TURN server)", tcp ? "TCP" : "UDP", realm);
+	return 0;
 }
 
 static int
 stun_exchange(int s, int tcp, const struct sockaddr_storage *to,
     char *detail, size_t dlen)
 {
-	uint8_t req[STUN_REQ_LEN], tid[12], buf[512];
-	struct sockaddr_storage mapped;
-	char a[INET6_ADDRSTRLEN];
-	struct pollfd p = { s, POLLIN, 0 };
-	size_t got = 0;
-	ssize_t n;
-	int try;
+	uint8_t req[STUN_REQ_LEN], tid[12];
 
 	if (getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid))
 		return -1;
 	stun_request(req, tid);
-	for (try = 0; try < (tcp ? 1 : 3); try++) {
-		if (tcp ? send(s, req, sizeof(req), MSG_NOSIGNAL) < 0 :
-		    sendto(s, req, sizeof(req), 0, (const struct sockaddr *)to,
-		    addr_len(to)) < 0)
-			break;
-		while (poll(&p, 1, tcp ? PROBE_MS : PROBE_MS / 3) == 1) {
-			n = recv(s, buf + (tcp ? got : 0), sizeof(buf) -
-			    (tcp ? got : 0), 0);
-			if (n <= 0)
-				break;
-			got = tcp ? got + (size_t)n : (size_t)n;
-			if (stun_response(buf, got, tid, &mapped) == 0) {
-				if (mapped.ss_family == AF_INET)
-					inet_ntop(AF_INET, &((struct sockaddr_in *)
-					    &mapped)->sin_addr, a, sizeof(a));
-				else
-					inet_ntop(AF_INET6, &((struct sockaddr_in6 *)
-					    &mapped)->sin6_addr, a, sizeof(a));
-				snprintf(detail, dlen, "STUN Binding answered over "
-				    "%s (mapped address %s)", tcp ? "TCP" : "UDP",
-				    a);
-				return 0;
-			}
-			if (!tcp)
-				continue;
-		}
-	}
+	if (exchange(s, tcp, to, req, sizeof(req), tid, binding_ok, detail,
+	    dlen) == 0)
+		return 0;
 	snprintf(detail, dlen, "no STUN answer over %s", tcp ? "TCP" : "UDP");
+	return -1;
+}
+
+static int
+turn_exchange(int s, int tcp, const struct sockaddr_storage *to,
+    char *detail, size_t dlen)
+{
+	uint8_t req[STUN_ALLOC_LEN], tid[12];
+
+	if (getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid))
+		return -1;
+	stun_allocate(req, tid);
+	if (exchange(s, tcp, to, req, sizeof(req), tid, allocate_401, detail,
+	    dlen) == 0)
+		return 0;
+	snprintf(detail, dlen, "no TURN answer (401 with realm and nonce) to "
+	    "an Allocate over %s", tcp ? "TCP" : "UDP");
 	return -1;
 }
 

@@ -50,6 +50,14 @@ find_fwd(const struct map_report *m, const struct prof_endpoint *e)
 	return NULL;
 }
 
+static void
+set_dropped(struct cell *c, const struct nft_conflict *x)
+{
+	set(c, "blocked", "dropped-by-other-table", "table %s %s, chain %s "
+	    "(%s) drops it: open the port there, or set nft.attach to that "
+	    "table and chain", x->family, x->table, x->chain, x->why);
+}
+
 /* Does another table's chain drop this endpoint on this family? */
 static int
 conflict_covers(const struct nft_conflict *c, const struct prof_endpoint *e,
@@ -433,11 +441,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 	for (i = 0; i < in->nconflicts; i++)
 		if (conflict_covers(&in->conflicts[i], e, fam) &&
 		    !in->conflicts[i].stateful) {
-			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
-			    "chain %s (%s) drops it: open the port there, or set "
-			    "nft.attach to that table and chain",
-			    in->conflicts[i].family, in->conflicts[i].table,
-			    in->conflicts[i].chain, in->conflicts[i].why);
+			set_dropped(c, &in->conflicts[i]);
 			return;
 		}
 	for (i = 0; i < in->nconflicts; i++)
@@ -462,11 +466,7 @@ verdict(const struct status_in *in, const struct prof_endpoint *e,
 			    in->conflicts[i].why);
 			return;
 		} else if (conflict_covers(&in->conflicts[i], e, fam)) {
-			set(c, "blocked", "dropped-by-other-table", "table %s %s, "
-			    "chain %s (%s) drops it: open the port there, or set "
-			    "nft.attach to that table and chain",
-			    in->conflicts[i].family, in->conflicts[i].table,
-			    in->conflicts[i].chain, in->conflicts[i].why);
+			set_dropped(c, &in->conflicts[i]);
 			return;
 		}
 	if (in->have_lsn && in->conf->mode == CONF_MODE_HOST && single &&
