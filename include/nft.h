@@ -50,6 +50,7 @@ struct nft_rule_spec {
 	char		 chain[NFT_NAME_MAX];
 	char		 comment[NFT_NAME_MAX];	/* identity, with the chain */
 	char		 iifname[IF_NAMESIZE];	/* "" matches any */
+	int		 not_lo;		/* iifname != "lo": from outside */
 	unsigned	 family;		/* FAM_IPV4 or FAM_IPV6; 0: any */
 	int		 has_daddr;
 	struct in_addr	 daddr4;

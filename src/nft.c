@@ -244,6 +244,12 @@ build_rule(const char *family, const char *table,
 		put_meta(r, NFT_META_IIFNAME);
 		put_cmp(r, NFT_CMP_EQ, name, sizeof(name));
 	}
+	if (s->not_lo) {
+		char lo[IFNAMSIZ] = "lo";
+
+		put_meta(r, NFT_META_IIFNAME);
+		put_cmp(r, NFT_CMP_NEQ, lo, sizeof(lo));
+	}
 	if (s->family != 0) {
 		b = s->family == FAM_IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 		put_meta(r, NFT_META_NFPROTO);

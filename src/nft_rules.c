@@ -124,8 +124,11 @@ nft_desired(const struct conf *c, const struct profile *p,
 				continue;
 			if (c->mode == CONF_MODE_HOST) {
 				add_rule(rs, NFT_OWN, "input", e, fams[k]);
-				add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN, e,
-				    fams[k])->verdict = NFTV_COUNT;
+				/* From outside only: not this host's own. */
+				r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN, e,
+				    fams[k]);
+				r->verdict = NFTV_COUNT;
+				r->not_lo = 1;
 				/* The first single ICE/UDP port: hairpin. */
 				if (!hairpin && fams[k] == FAM_IPV4 &&
 				    e->proto == IPPROTO_UDP &&
@@ -135,6 +138,7 @@ nft_desired(const struct conf *c, const struct profile *p,
 					r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN,
 					    e, FAM_IPV4);
 					r->verdict = NFTV_COUNT;
+					r->not_lo = 1;
 					(void)snprintf(r->comment,
 					    sizeof(r->comment), "hairpin ipv4");
 					memcpy(r->marker, NFT_HAIRPIN_MARKER, 16);
@@ -222,6 +226,8 @@ render_rule(FILE *f, const struct nft_rule_spec *r)
 
 	if (r->iifname[0] != '\0')
 		fprintf(f, "iifname \"%s\" ", r->iifname);
+	if (r->not_lo)
+		fprintf(f, "iifname != \"lo\" ");
 	if (r->has_daddr && r->family == FAM_IPV4)
 		fprintf(f, "ip daddr %s ", inet_ntop(AF_INET, &r->daddr4, a,
 		    sizeof(a)));

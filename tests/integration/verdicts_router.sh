@@ -43,7 +43,10 @@ truth() {	# truth tcp|udp 4|6: from the internet, as a client comes
 	if [ "$1" = tcp ]; then
 		r=$(lab_exec "$INET" socat -T2 - "TCP:$a:7881,connect-timeout=2" </dev/null 2>/dev/null)
 	else
-		r=$(echo ping | lab_exec "$INET" socat -T1 - "$k:$a:7882" 2>/dev/null)
+		for _ in 1 2 3; do	# lost or late on a loaded machine
+			r=$(echo ping | lab_exec "$INET" socat -T2 - "$k:$a:7882" 2>/dev/null)
+			[ "$r" = pong ] && break
+		done
 	fi
 	[ "$r" = pong ] && echo reachable || echo not
 }
