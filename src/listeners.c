@@ -144,12 +144,8 @@ lsn_dump(struct lsn **out, size_t *n)
 static unsigned
 serves(const struct lsn *x)
 {
-	/* Loopback serves nobody outside. */
 	if (x->family == AF_INET)
-		return (ntohl(x->addr.v4.s_addr) >> 24) == 127 ? 0 : FAM_IPV4;
-	if (IN6_IS_ADDR_LOOPBACK(&x->addr.v6) || (IN6_IS_ADDR_V4MAPPED(
-	    &x->addr.v6) && x->addr.v6.s6_addr[12] == 127))
-		return 0;
+		return FAM_IPV4;
 	if (IN6_IS_ADDR_V4MAPPED(&x->addr.v6))
 		return FAM_IPV4;
 	if (IN6_IS_ADDR_UNSPECIFIED(&x->addr.v6) && !x->v6only)
