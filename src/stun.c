@@ -89,30 +89,53 @@ address(const uint8_t *v, size_t vlen, int xor, const uint8_t *hdr,
 	return -1;
 }
 
+/* A whole message of this type and transaction: its length in *mlen. */
+static int
+message(const uint8_t *buf, size_t len, uint16_t type, const uint8_t tid[12],
+    size_t *mlen)
+{
+	int n;
+
+	if ((n = stun_length(buf, len)) <= 0 || (size_t)n > len ||
+	    get16(buf) != type || memcmp(buf + 8, tid, 12) != 0)
+		return -1;
+	*mlen = (size_t)n;
+	return 0;
+}
+
+/*
+ * The next attribute after *off (0: the first): 1 with its type, length
+ * and offset, 0 at the end, -1 when one overruns the message.
+ */
+static int
+next_attr(const uint8_t *buf, size_t mlen, size_t *off, uint16_t *type,
+    size_t *alen)
+{
+	*off = *off == 0 ? STUN_HEADER : *off + 4 + ((*alen + 3) & ~(size_t)3);
+	if (*off + 4 > mlen)
+		return 0;
+	*type = get16(buf + *off);
+	*alen = get16(buf + *off + 2);
+	return *off + 4 + *alen > mlen ? -1 : 1;
+}
+
 int
 stun_response(const uint8_t *buf, size_t len, const uint8_t tid[12],
     struct sockaddr_storage *out)
 {
-	size_t off, mlen, alen;
+	size_t off = 0, mlen, alen;
 	uint16_t type;
-	int found = -1, n;
+	int found = -1, r;
 
-	if ((n = stun_length(buf, len)) <= 0 || (size_t)n > len)
+	if (message(buf, len, BINDING_OK, tid, &mlen) == -1)
 		return -1;
-	mlen = (size_t)n;
-	if (get16(buf) != BINDING_OK || memcmp(buf + 8, tid, 12) != 0)
-		return -1;
-	for (off = STUN_HEADER; off + 4 <= mlen; off += 4 + ((alen + 3) & ~3u)) {
-		type = get16(buf + off);
-		alen = get16(buf + off + 2);
-		if (off + 4 + alen > mlen)
-			return -1;
+	while ((r = next_attr(buf, mlen, &off, &type, &alen)) == 1) {
 		if (type == ATTR_XOR_MAPPED)
 			return address(buf + off + 4, alen, 1, buf, out);
 		if (type == ATTR_MAPPED && found == -1)
 			found = address(buf + off + 4, alen, 0, buf, out);
 	}
-	return found;
+	return r == -1 ? -1 : found;
 }
 
 size_t
@@ -184,20 +207,13 @@ int
 stun_allocate_401(const uint8_t *buf, size_t len, const uint8_t tid[12],
     char *realm, size_t rlen)
 {
-	size_t off, mlen, alen;
+	size_t off = 0, mlen, alen;
 	uint16_t type;
-	int code = 0, nonce = 0, have_realm = 0, n;
+	int code = 0, nonce = 0, have_realm = 0, r;
 
-	if ((n = stun_length(buf, len)) <= 0 || (size_t)n > len)
+	if (message(buf, len, ALLOCATE_ERR, tid, &mlen) == -1)
 		return -1;
-	mlen = (size_t)n;
-	if (get16(buf) != ALLOCATE_ERR || memcmp(buf + 8, tid, 12) != 0)
-		return -1;
-	for (off = STUN_HEADER; off + 4 <= mlen; off += 4 + ((alen + 3) & ~3u)) {
-		type = get16(buf + off);
-		alen = get16(buf + off + 2);
-		if (off + 4 + alen > mlen)
-			return -1;
+	while ((r = next_attr(buf, mlen, &off, &type, &alen)) == 1) {
 		if (type == ATTR_ERROR_CODE && alen >= 4)
 			code = (buf[off + 6] & 0x7) * 100 + buf[off + 7];
 		else if (type == ATTR_NONCE && alen > 0)
@@ -215,5 +231,5 @@ stun_allocate_401(const uint8_t *buf, size_t len, const uint8_t tid[12],
 			have_realm = 1;
 		}
 	}
-	return code == 401 && nonce && have_realm ? 0 : -1;
+	return r == 0 && code == 401 && nonce && have_realm ? 0 : -1;
 }
