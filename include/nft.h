@@ -125,10 +125,12 @@ struct nft_conflict {
 	char	family[8];
 	char	table[NFT_NAME_MAX];
 	char	chain[NFT_NAME_MAX];
-	char	why[128];
+	char	why[400];
 	int	stateful;	/* it accepts established traffic first */
+	int	uncertain;	/* a rule portward cannot read may accept first */
 	char	endpoint[NFT_NAME_MAX];	/* "ice-udp ipv4": what it drops */
 	unsigned fam;			/* FAM_IPV4 or FAM_IPV6 */
+	int	hook, prio, seq;	/* where packets meet it, in order */
 };
 #define NFT_MAX_CONFLICTS	64
 /*

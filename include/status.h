@@ -24,6 +24,7 @@ struct status_in {
 	const struct nft_conflict	*conflicts;
 	int				 nconflicts;
 	int				 fw_read;	/* conflicts read: the ruleset is known */
+	long long			 fw_changed;	/* unix time the conflicts last changed */
 	int				 mapping_on;	/* host mode, methods set */
 	const struct map_report		*map;		/* NULL: no report yet */
 	const struct map_proc_status	*mapproc;	/* NULL: not the daemon */

@@ -32,9 +32,11 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
+#include "fwpath.h"
 #include "log.h"
 #include "nft.h"
 
@@ -60,25 +62,6 @@ struct kchain {
 	int		doomed;		/* deleted by this batch */
 };
 
-/*
- * What a rule asks of a packet, as far as portward reads it (kmatch_parse):
- * enough to follow a new packet to an endpoint through another firewall.
- */
-struct kmatch {
-	int		nfproto;	/* NFPROTO_IPV4/6, -1: any */
-	int		l4;		/* IPPROTO_*, -1: any */
-	int		plo, phi;	/* destination port range, -1: open end */
-	uint32_t	ctmask;		/* ct state bits, any of them; 0: none */
-	int		lo;		/* loopback only: never from outside */
-	char		iifname[IFNAMSIZ];	/* "": any */
-	int		iifname_neq;	/* iifname != that */
-	int		other;		/* a condition not read (addresses, sets) */
-	int		verdict;	/* NF_ACCEPT, NF_DROP, NFT_JUMP, NFT_GOTO,
-					   NFT_RETURN; NFT_CONTINUE: none */
-	uint64_t	handle;
-	char		target[NFT_NAME_MAX];
-};
-
 struct krule {
 	char		chain[NFT_NAME_MAX];
 	uint64_t	handle;
@@ -87,9 +70,7 @@ struct krule {
 	int		pos;		/* 0 for the first rule of its chain */
 	uint64_t	packets, bytes;	/* its counter, if it has one */
 	int		matched;
-	int		drops_all;	/* no match, verdict drop or reject */
-	int		accepts_est;	/* ct state ... accept, nothing else */
-	struct kmatch	m;		/* what it needs of a packet */
+	struct fw_match	m;		/* what it needs of a packet */
 };
 
 struct kstate {
@@ -100,6 +81,8 @@ struct kstate {
 	struct kchain	chains[64];
 	size_t		nrules, cap;
 	struct krule	*rules;
+	size_t		nsets;		/* read for nft_conflicts only */
+	struct fw_set	*sets;
 };
 
 /* ---------------------------------------------------------------- */
@@ -366,6 +349,9 @@ kstate_free(struct kstate *k)
 	for (i = 0; i < k->nrules; i++)
 		free(k->rules[i].fp);
 	free(k->rules);
+	for (i = 0; i < k->nsets; i++)
+		free(k->sets[i].el);
+	free(k->sets);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -446,30 +432,30 @@ comment_cb(const struct nftnl_udata *attr, void *data)
 	return 0;
 }
 
-/* What a register holds while a rule's expressions are read. */
-enum kreg { KR_NONE, KR_NFPROTO, KR_L4, KR_DPORT, KR_CTSTATE, KR_IIF,
-    KR_IIFNAME, KR_OTHER };
-
+/*
+ * A comparison against what a register holds (fwpath.h fw_key). ctmask is
+ * the mask a bitwise put on it (ct state a,b; ct status dnat).
+ */
 static void
-kmatch_cmp(struct kmatch *m, enum kreg what, uint32_t ctmask, uint32_t op,
+kmatch_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask, uint32_t op,
     const uint8_t *d, uint32_t len)
 {
 	uint16_t port;
 	uint32_t v = 0;
 
 	switch (what) {
-	case KR_NFPROTO:
-	case KR_L4:
+	case FK_NFPROTO:
+	case FK_L4:
 		if (op != NFT_CMP_EQ || len < 1) {
 			m->other = 1;
 			break;
 		}
-		if (what == KR_NFPROTO)
+		if (what == FK_NFPROTO)
 			m->nfproto = d[0];
 		else
 			m->l4 = d[0];
 		break;
-	case KR_DPORT:
+	case FK_DPORT:
 		if (len < 2) {
 			m->other = 1;
 			break;
@@ -484,7 +470,7 @@ kmatch_cmp(struct kmatch *m, enum kreg what, uint32_t ctmask, uint32_t op,
 		else
 			m->other = 1;
 		break;
-	case KR_CTSTATE:
+	case FK_CTSTATE:
 		memcpy(&v, d, len < 4 ? len : 4);
 		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0)
 			m->ctmask |= ctmask;	/* ct state a,b: any of */
@@ -493,22 +479,28 @@ kmatch_cmp(struct kmatch *m, enum kreg what, uint32_t ctmask, uint32_t op,
 		else
 			m->other = 1;
 		break;
-	case KR_IIFNAME:
-		if (op == NFT_CMP_EQ && len >= 3 && memcmp(d, "lo", 3) == 0)
-			m->lo = 1;
-		else if ((op == NFT_CMP_EQ || op == NFT_CMP_NEQ) && len > 0) {
-			size_t n = len < IFNAMSIZ ? len : IFNAMSIZ - 1;
-
-			memcpy(m->iifname, d, n);
-			m->iifname[n] = '\0';
+	case FK_CTSTATUS:
+		memcpy(&v, d, len < 4 ? len : 4);
+		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0)
+			m->ctstatus |= ctmask;	/* ct status dnat */
+		else
+			m->other = 1;
+		break;
+	case FK_IIFNAME:
+		if ((op == NFT_CMP_EQ || op == NFT_CMP_NEQ) && len > 0 &&
+		    m->iifname_len == 0) {
+			m->iifname_len = len < FW_KEY_MAX ? (int)len : FW_KEY_MAX;
+			memcpy(m->iifname, d, (size_t)m->iifname_len);
 			m->iifname_neq = op == NFT_CMP_NEQ;
 		} else
 			m->other = 1;
 		break;
-	case KR_IIF:
+	case FK_IIF:
 		memcpy(&v, d, len < 4 ? len : 4);
 		if (op == NFT_CMP_EQ && v == 1)
 			m->lo = 1;	/* ifindex 1 is lo */
+		else
+			m->other = 1;
 		break;
 	default:
 		m->other = 1;
@@ -517,7 +509,7 @@ kmatch_cmp(struct kmatch *m, enum kreg what, uint32_t ctmask, uint32_t op,
 
 /* xtables matches iptables-nft writes: conntrack/state, tcp/udp. */
 static void
-kmatch_xt(struct kmatch *m, const struct nftnl_expr *e)
+kmatch_xt(struct fw_match *m, const struct nftnl_expr *e)
 {
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME);
 	uint32_t rev = nftnl_expr_get_u32(e, NFTNL_EXPR_MT_REV), len = 0;
@@ -552,30 +544,73 @@ kmatch_xt(struct kmatch *m, const struct nftnl_expr *e)
 		const uint16_t *dpts = name[0] == 'u' ?
 		    ((const struct xt_udp *)info)->dpts :
 		    ((const struct xt_tcp *)info)->dpts;
+		const uint16_t *spts = name[0] == 'u' ?
+		    ((const struct xt_udp *)info)->spts :
+		    ((const struct xt_tcp *)info)->spts;
 
 		m->l4 = name[0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
 		if (dpts[0] != 0 || dpts[1] != 0xffff) {
 			m->plo = dpts[0];
 			m->phi = dpts[1];
 		}
+		if (spts[0] != 0 || spts[1] != 0xffff)
+			m->other = 1;	/* --sport: the client's, unknown */
 		return;
 	}
 	m->other = 1;
 }
 
+/* A set lookup: membership (or its inverse), or a verdict map. */
 static void
-kmatch_parse(const struct nftnl_rule *r, struct kmatch *m)
+kmatch_lookup(struct fw_match *m, enum fw_key what, const struct nftnl_expr *e)
 {
-	enum kreg reg[32];
+	struct fw_lookup *l;
+	const char *set = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	int vmap = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG);
+
+	if (set == NULL || m->nlk >= FW_MAX_LOOKUPS || (vmap &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) != NFT_REG_VERDICT)) {
+		m->other = 1;		/* a data map: not a condition we read */
+		return;
+	}
+	l = &m->lk[m->nlk++];
+	l->key = what;
+	l->vmap = vmap;
+	l->inv = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) &&
+	    (nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) & NFT_LOOKUP_F_INV);
+	(void)snprintf(l->set, sizeof(l->set), "%s", set);
+}
+
+/* What a payload load puts in a register (ports, ip protocol, nexthdr). */
+static enum fw_key
+kmatch_payload(struct fw_match *m, const struct nftnl_expr *e)
+{
+	uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+
+	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && len == 2)
+		return FK_DPORT;
+	/* ip protocol (iptables-nft's -p), ip6 nexthdr: the family too. */
+	if (base == NFT_PAYLOAD_NETWORK_HEADER && len == 1 &&
+	    (off == 9 || off == 6)) {
+		m->nfproto = off == 9 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		return FK_L4;
+	}
+	return FK_OTHER;
+}
+
+static void
+kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
+{
+	enum fw_key reg[32];
 	uint32_t regmask[32];
 	struct nftnl_expr_iter *it;
 	struct nftnl_expr *e;
 	const char *name;
-	uint32_t dreg, key, len;
+	uint32_t dreg, key;
 
-	memset(m, 0, sizeof(*m));
-	m->nfproto = m->l4 = m->plo = m->phi = -1;
-	m->verdict = NFT_CONTINUE;
+	fw_match_init(m);
 	memset(reg, 0, sizeof(reg));
 	memset(regmask, 0, sizeof(regmask));
 	if ((it = nftnl_expr_iter_create(r)) == NULL) {
@@ -590,28 +625,25 @@ kmatch_parse(const struct nftnl_rule *r, struct kmatch *m)
 				continue;	/* meta set: a statement */
 			dreg = REG(nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG));
 			key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
-			reg[dreg] = key == NFT_META_NFPROTO ? KR_NFPROTO :
-			    key == NFT_META_L4PROTO ? KR_L4 :
-			    key == NFT_META_IIFNAME ? KR_IIFNAME :
-			    key == NFT_META_IIF ? KR_IIF : KR_OTHER;
+			reg[dreg] = key == NFT_META_NFPROTO ? FK_NFPROTO :
+			    key == NFT_META_L4PROTO ? FK_L4 :
+			    key == NFT_META_IIFNAME ? FK_IIFNAME :
+			    key == NFT_META_IIF ? FK_IIF : FK_OTHER;
+			regmask[dreg] = 0;
 		} else if (strcmp(name, "payload") == 0) {
-			uint32_t base, off;
-
 			if (!nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_DREG))
 				continue;	/* payload set: a statement */
 			dreg = REG(nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_PAYLOAD_DREG));
-			base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
-			off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
-			len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
-			reg[dreg] = base == NFT_PAYLOAD_TRANSPORT_HEADER &&
-			    off == 2 && len == 2 ? KR_DPORT : KR_OTHER;
+			reg[dreg] = kmatch_payload(m, e);
+			regmask[dreg] = 0;
 		} else if (strcmp(name, "ct") == 0) {
 			if (!nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG))
 				continue;
 			dreg = REG(nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG));
-			reg[dreg] = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) ==
-			    NFT_CT_STATE ? KR_CTSTATE : KR_OTHER;
+			key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY);
+			reg[dreg] = key == NFT_CT_STATE ? FK_CTSTATE :
+			    key == NFT_CT_STATUS ? FK_CTSTATUS : FK_OTHER;
 			regmask[dreg] = 0;
 		} else if (strcmp(name, "bitwise") == 0) {
 			uint32_t sreg = REG(nftnl_expr_get_u32(e,
@@ -624,6 +656,8 @@ kmatch_parse(const struct nftnl_rule *r, struct kmatch *m)
 				memcpy(&mv, mask, ml < 4 ? ml : 4);
 			reg[dreg] = reg[sreg];
 			regmask[dreg] = mv;
+			if (reg[sreg] != FK_CTSTATE && reg[sreg] != FK_CTSTATUS)
+				reg[dreg] = FK_OTHER;	/* a masked port, ... */
 		} else if (strcmp(name, "cmp") == 0) {
 			uint32_t sreg = REG(nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_CMP_SREG)), dl = 0;
@@ -636,6 +670,9 @@ kmatch_parse(const struct nftnl_rule *r, struct kmatch *m)
 				kmatch_cmp(m, reg[sreg], regmask[sreg],
 				    nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), d,
 				    dl);
+		} else if (strcmp(name, "lookup") == 0) {
+			kmatch_lookup(m, reg[REG(nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_LOOKUP_SREG))], e);
 		} else if (strcmp(name, "range") == 0) {
 			uint32_t sreg = REG(nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_RANGE_SREG)), fl = 0, tl = 0;
@@ -644,7 +681,7 @@ kmatch_parse(const struct nftnl_rule *r, struct kmatch *m)
 			const uint8_t *to = nftnl_expr_get(e,
 			    NFTNL_EXPR_RANGE_TO_DATA, &tl);
 
-			if (reg[sreg] == KR_DPORT && from && to && fl >= 2 &&
+			if (reg[sreg] == FK_DPORT && from && to && fl >= 2 &&
 			    tl >= 2 && nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_RANGE_OP) == NFT_RANGE_EQ) {
 				m->plo = from[0] << 8 | from[1];
@@ -674,7 +711,7 @@ kmatch_parse(const struct nftnl_rule *r, struct kmatch *m)
 		    strcmp(name, "log") == 0 || strcmp(name, "notrack") == 0)
 			continue;
 		else
-			m->other = 1;	/* lookup, limit, fib, ...: not read */
+			m->other = 1;	/* limit, fib, addresses, ...: not read */
 	}
 #undef REG
 	nftnl_expr_iter_destroy(it);
@@ -724,12 +761,129 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 	kr->pos = pos;
 	kr->fp = fingerprint(r, &kr->packets, &kr->bytes);
 	kmatch_parse(r, &kr->m);
-	kr->m.handle = kr->handle;
 	nftnl_rule_free(r);
 	if (kr->fp == NULL)
 		return MNL_CB_ERROR;
 	k->nrules++;
 	return MNL_CB_OK;
+}
+
+/* A table's sets and their elements, for lookups (fwpath.c). */
+static int
+set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kstate *k = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct fw_set *fs, *n;
+
+	if (s == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_set_nlmsg_parse(nlh, s) < 0 ||
+	    strcmp(nftnl_set_get_str(s, NFTNL_SET_TABLE), k->table) != 0 ||
+	    k->nsets >= 256) {
+		nftnl_set_free(s);
+		return MNL_CB_OK;
+	}
+	if ((n = realloc(k->sets, (k->nsets + 1) * sizeof(*n))) == NULL) {
+		nftnl_set_free(s);
+		return MNL_CB_ERROR;
+	}
+	k->sets = n;
+	fs = &k->sets[k->nsets++];
+	memset(fs, 0, sizeof(*fs));
+	(void)snprintf(fs->name, sizeof(fs->name), "%s",
+	    nftnl_set_get_str(s, NFTNL_SET_NAME));
+	fs->klen = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
+	fs->interval = (nftnl_set_get_u32(s, NFTNL_SET_FLAGS) &
+	    NFT_SET_INTERVAL) != 0;
+	/* A concatenation, or anything wider than a name: not read. */
+	fs->unread = fs->klen == 0 || fs->klen > FW_KEY_MAX ||
+	    (nftnl_set_get_u32(s, NFTNL_SET_FLAGS) & NFT_SET_CONCAT);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+static int
+elem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fw_set *fs = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *e;
+	struct fw_elem *fe, *n;
+	const void *kd;
+	uint32_t kl;
+
+	if (s == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) < 0 ||
+	    (it = nftnl_set_elems_iter_create(s)) == NULL) {
+		nftnl_set_free(s);
+		return MNL_CB_OK;
+	}
+	while ((e = nftnl_set_elems_iter_next(it)) != NULL) {
+		if (fs->n >= 4096 || (n = realloc(fs->el, (fs->n + 1) *
+		    sizeof(*n))) == NULL) {
+			fs->unread = 1;
+			break;
+		}
+		fs->el = n;
+		fe = &fs->el[fs->n++];
+		memset(fe, 0, sizeof(*fe));
+		fe->verdict = FW_V_CONTINUE;
+		if ((kd = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &kl)) != NULL)
+			memcpy(fe->key, kd, kl < FW_KEY_MAX ? kl : FW_KEY_MAX);
+		if ((kd = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END,
+		    &kl)) != NULL) {
+			memcpy(fe->kend, kd, kl < FW_KEY_MAX ? kl : FW_KEY_MAX);
+			fe->has_end = 1;
+		}
+		fe->iend = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+		    (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
+		    NFT_SET_ELEM_INTERVAL_END);
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
+			fe->verdict = (int)nftnl_set_elem_get_u32(e,
+			    NFTNL_SET_ELEM_VERDICT);
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN))
+			(void)snprintf(fe->chain, sizeof(fe->chain), "%s",
+			    nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN));
+	}
+	nftnl_set_elems_iter_destroy(it);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+static int
+read_sets(struct nft_ctx *ctx, const char *family, struct kstate *k)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nftnl_set *s;
+	size_t i;
+
+	memset(buf, 0, sizeof(buf));
+	s = nftnl_set_alloc();
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, k->table);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, family_num(family),
+	    NLM_F_DUMP, ++ctx->seq);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	if (dump(ctx, nlh, set_cb, k) == -1)
+		return -1;
+	for (i = 0; i < k->nsets; i++) {
+		if (k->sets[i].unread)
+			continue;
+		s = nftnl_set_alloc();
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, k->table);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, k->sets[i].name);
+		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM,
+		    family_num(family), NLM_F_DUMP, ++ctx->seq);
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		nftnl_set_free(s);
+		if (dump(ctx, nlh, elem_cb, &k->sets[i]) == -1)
+			k->sets[i].unread = 1;	/* a lookup there: maybe */
+	}
+	return 0;
 }
 
 /* Read one table: does it exist, its chains and its rules. */
@@ -1403,102 +1557,101 @@ family_name(uint32_t f)
 	return NULL;
 }
 
-/* Following a new packet through a table's chains (nft_conflicts). */
-enum { PATH_CONT, PATH_ACCEPT, PATH_DROP };
-
-struct path {
-	const struct kstate	*k;
-	int			 nfproto, l4, port;
-	const char		*iif;		/* the way in, "" if unknown */
-	int			 stateful;	/* established accepted on the way */
-	char			 why[128];
-};
-
-static int
-rule_matches_new(const struct kmatch *m, const struct path *p)
+/* The table as the firewall stage reads it (fwpath.h). */
+static struct fw_rule *
+fw_rules(const struct kstate *k)
 {
-	if (m->lo || (m->nfproto != -1 && m->nfproto != p->nfproto) ||
-	    (m->l4 != -1 && m->l4 != p->l4) ||
-	    (m->plo != -1 && p->port < m->plo) ||
-	    (m->phi != -1 && p->port > m->phi))
-		return 0;
-	if (m->ctmask != 0 && !(m->ctmask & NF_CT_STATE_BIT(IP_CT_NEW)))
-		return 0;
-	/*
-	 * The interface: known in router mode (router.wan_interface); on a
-	 * host, any but lo is taken for the way in ("iifname != x" too).
-	 */
-	if (m->iifname[0] != '\0' && p->iif[0] != '\0' &&
-	    (strcmp(m->iifname, p->iif) == 0) == m->iifname_neq)
-		return 0;
-	/* On a host the way in is not known: a drop behind it not claimed. */
-	if (m->iifname[0] != '\0' && p->iif[0] == '\0' &&
-	    (m->verdict == NF_DROP || m->verdict == NFT_RETURN))
-		return 0;
-	/*
-	 * A condition not read (an address, a set): a drop behind it is
-	 * not claimed, an accept or a jump is followed.
-	 */
-	if (m->other && (m->verdict == NF_DROP || m->verdict == NFT_RETURN))
-		return 0;
-	return 1;
+	struct fw_rule *fr = calloc(k->nrules + 1, sizeof(*fr));
+	size_t j;
+
+	for (j = 0; fr != NULL && j < k->nrules; j++) {
+		(void)snprintf(fr[j].chain, sizeof(fr[j].chain), "%s",
+		    k->rules[j].chain);
+		fr[j].handle = k->rules[j].handle;
+		fr[j].m = k->rules[j].m;
+	}
+	return fr;
 }
 
+/* Packets meet prerouting before input and forward, then by priority. */
 static int
-walk_chain(struct path *p, const char *chain, int base, uint32_t policy,
-    int depth)
+conflict_order(const void *a, const void *b)
 {
-	const struct kstate *k = p->k;
-	const struct kmatch *m;
-	size_t j;
-	int r;
+	const struct nft_conflict *x = a, *y = b;
 
-	if (depth > 16)
-		return PATH_CONT;
-	for (j = 0; j < k->nrules; j++) {
-		if (strcmp(k->rules[j].chain, chain) != 0)
+	if (x->hook != y->hook)
+		return x->hook == NF_INET_PRE_ROUTING ? -1 :
+		    y->hook == NF_INET_PRE_ROUTING ? 1 : 0;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Each endpoint and family portward accepts, as a new packet through one
+ * base chain of another table (a range by its first port); nft.attach's
+ * jump to portward's chain is one of the rules followed.
+ */
+static int
+conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
+    const char *fam, uint32_t tfamily, const char *table,
+    const struct kchain *kc, struct nft_conflict *out, size_t max, int found)
+{
+	const char *own = rs->chains[0].hook == NF_INET_LOCAL_IN ? "input" :
+	    "forward";
+	size_t j;
+
+	for (j = 0; j < rs->nrules; j++) {
+		const struct nft_rule_spec *r = &rs->rules[j];
+		struct fw_result res;
+		struct fw_pkt p;
+		struct nft_conflict *o;
+
+		if (r->scope != NFT_OWN || r->verdict == NFTV_COUNT ||
+		    r->verdict == NFTV_JUMP || r->proto == 0 ||
+		    strcmp(r->chain, own) != 0)
 			continue;
-		m = &k->rules[j].m;
-		/* ct state established,related accept: a stateful firewall. */
-		if (m->verdict == NF_ACCEPT && !m->lo &&
-		    (m->ctmask & NF_CT_STATE_BIT(IP_CT_ESTABLISHED)) &&
-		    !(m->ctmask & NF_CT_STATE_BIT(IP_CT_NEW)))
-			p->stateful = 1;
-		if (!rule_matches_new(m, p))
+		if ((tfamily == NFPROTO_IPV4 && r->family != FAM_IPV4) ||
+		    (tfamily == NFPROTO_IPV6 && r->family != FAM_IPV6))
 			continue;
-		switch (m->verdict) {
-		case NF_ACCEPT:
-			return PATH_ACCEPT;
-		case NF_DROP:
-			(void)snprintf(p->why, sizeof(p->why), "rule handle %llu "
-			    "in chain %s drops it", (unsigned long long)m->handle,
-			    chain);
-			return PATH_DROP;
-		case NFT_JUMP:
-			if ((r = walk_chain(p, m->target, 0, 0, depth + 1)) !=
-			    PATH_CONT)
-				return r;
-			break;
-		case NFT_GOTO:
-			r = walk_chain(p, m->target, 0, 0, depth + 1);
-			return r == PATH_CONT && base ? (policy == NF_DROP ?
-			    PATH_DROP : PATH_ACCEPT) : r;
-		case NFT_RETURN:
-			j = k->nrules;	/* back to the caller */
-			break;
-		default:
-			break;		/* no verdict: on to the next rule */
+		memset(&p, 0, sizeof(p));
+		p.nfproto = r->family == FAM_IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		p.l4 = r->proto;
+		p.port = r->port;
+		p.iif = r->iifname;
+		/* Router mode: portward's own DNAT made the IPv4 packet. */
+		if (strcmp(own, "forward") == 0 && r->family == FAM_IPV4)
+			p.ctstatus = IPS_DST_NAT;
+		fw_walk(ft, kc->name, (int)kc->policy, &p, &res);
+		if (res.verdict != FW_DROP)
+			continue;
+		if ((size_t)found < max) {
+			o = &out[found];
+			memset(o, 0, sizeof(*o));
+			(void)snprintf(o->family, sizeof(o->family), "%s", fam);
+			(void)snprintf(o->table, sizeof(o->table), "%s", table);
+			(void)snprintf(o->chain, sizeof(o->chain), "%s",
+			    kc->name);
+			if (res.uncertain)
+				(void)snprintf(o->why, sizeof(o->why), "%s, "
+				    "unless %s accepts it first: it matches on "
+				    "what portward does not read", res.why,
+				    res.maybe);
+			else
+				(void)snprintf(o->why, sizeof(o->why), "%s",
+				    res.why);
+			(void)snprintf(o->endpoint, sizeof(o->endpoint), "%s",
+			    r->comment);
+			o->fam = r->family;
+			o->stateful = res.stateful;
+			o->uncertain = res.uncertain;
+			o->hook = (int)kc->hook;
+			o->prio = kc->prio;
+			o->seq = found;
 		}
-		if (j == k->nrules)
-			break;
+		found++;
 	}
-	if (!base)
-		return PATH_CONT;
-	if (policy == NF_DROP) {
-		(void)snprintf(p->why, sizeof(p->why), "policy drop");
-		return PATH_DROP;
-	}
-	return PATH_ACCEPT;
+	return found;
 }
 
 int
@@ -1509,7 +1662,8 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	struct alltables all;
 	struct nlmsghdr *nlh;
 	struct kstate k;
-	size_t i, c, j;
+	struct fw_table ft;
+	size_t i, c;
 	int found = 0;
 	uint32_t hook_a, hook_b;
 
@@ -1527,6 +1681,7 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	    NF_INET_FORWARD;
 	for (i = 0; i < all.n; i++) {
 		const char *fam = family_name(all.t[i].family);
+		struct fw_rule *fr;
 
 		/* A dormant table's chains see no packet: nothing dropped. */
 		if (fam == NULL || all.t[i].dormant ||
@@ -1535,65 +1690,31 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 			continue;
 		if (read_table(ctx, fam, all.t[i].name, &k) == -1)
 			return -1;
+		if (read_sets(ctx, fam, &k) == -1 ||
+		    (fr = fw_rules(&k)) == NULL) {
+			log_warn("nftables: reading sets of %s %s", fam,
+			    all.t[i].name);
+			kstate_free(&k);
+			return -1;
+		}
+		ft.rules = fr;
+		ft.nrules = k.nrules;
+		ft.sets = k.sets;
+		ft.nsets = k.nsets;
 		for (c = 0; c < k.nchains; c++) {
 			const struct kchain *kc = &k.chains[c];
 
 			if (!kc->base || strcmp(kc->type, "filter") != 0 ||
 			    (kc->hook != hook_a && kc->hook != hook_b))
 				continue;
-			/*
-			 * Each endpoint and family portward accepts, as a new
-			 * packet through this chain (a range by its first
-			 * port). Jumps and gotos are followed; nft.attach's
-			 * jump to portward's chain is one of them.
-			 */
-			for (j = 0; j < rs->nrules; j++) {
-				const struct nft_rule_spec *r = &rs->rules[j];
-				struct path p;
-				struct nft_conflict *o;
-
-				if (r->scope != NFT_OWN || r->verdict ==
-				    NFTV_COUNT || r->verdict == NFTV_JUMP ||
-				    r->proto == 0 || strcmp(r->chain,
-				    rs->chains[0].hook == NF_INET_LOCAL_IN ?
-				    "input" : "forward") != 0)
-					continue;
-				if ((all.t[i].family == NFPROTO_IPV4 &&
-				    r->family != FAM_IPV4) ||
-				    (all.t[i].family == NFPROTO_IPV6 &&
-				    r->family != FAM_IPV6))
-					continue;
-				memset(&p, 0, sizeof(p));
-				p.k = &k;
-				p.nfproto = r->family == FAM_IPV4 ? NFPROTO_IPV4 :
-				    NFPROTO_IPV6;
-				p.l4 = r->proto;
-				p.port = r->port;
-				p.iif = r->iifname;
-				if (walk_chain(&p, kc->name, 1, kc->policy, 0) !=
-				    PATH_DROP)
-					continue;
-				if ((size_t)found < max) {
-					o = &out[found];
-					memset(o, 0, sizeof(*o));
-					(void)snprintf(o->family,
-					    sizeof(o->family), "%s", fam);
-					(void)snprintf(o->table, sizeof(o->table),
-					    "%s", all.t[i].name);
-					(void)snprintf(o->chain, sizeof(o->chain),
-					    "%s", kc->name);
-					(void)snprintf(o->why, sizeof(o->why),
-					    "%s", p.why);
-					(void)snprintf(o->endpoint,
-					    sizeof(o->endpoint), "%s", r->comment);
-					o->fam = r->family;
-					o->stateful = p.stateful;
-				}
-				found++;
-			}
+			found = conflicts_chain(rs, &ft, fam, all.t[i].family,
+			    all.t[i].name, kc, out, max, found);
 		}
+		free(fr);
 		kstate_free(&k);
 	}
+	qsort(out, (size_t)found < max ? (size_t)found : max, sizeof(*out),
+	    conflict_order);
 	return found;
 }
 

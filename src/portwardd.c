@@ -53,6 +53,8 @@ static struct {
 	int			 forwards_on;	/* the mapper was started */
 	int			 stopping;
 	long long		 last_repair;
+	uint64_t		 fw_hash;	/* the other tables' drops, */
+	long long		 fw_changed;	/* and when they last changed */
 	int			 metrics_tfd;
 	int			 addr_fd, addr_tfd;
 } d;
@@ -376,6 +378,37 @@ start_probe(void)
 	return probe_start(&d.conf, &d.prof, rule_packets, hairpin_addr());
 }
 
+/*
+ * Another table began or stopped dropping what portward accepts: a probe
+ * from before says nothing about now (status), and a new one is due.
+ */
+static void
+conflicts_changed(const struct nft_conflict *c, int n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const unsigned char *b;
+	size_t k;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		char key[sizeof(c[i].table) + sizeof(c[i].chain) +
+		    sizeof(c[i].endpoint) + 16];
+
+		(void)snprintf(key, sizeof(key), "%s/%s/%s/%d%d", c[i].table,
+		    c[i].chain, c[i].endpoint, c[i].stateful, c[i].uncertain);
+		for (b = (const unsigned char *)key, k = 0; b[k]; k++)
+			h = (h ^ b[k]) * 1099511628211ULL;
+	}
+	if (d.fw_hash != 0 && h != d.fw_hash) {
+		d.fw_changed = (long long)time(NULL);
+		log_info("nftables: another table's drops changed: probing "
+		    "again");
+		if (d.conf.nreflectors > 0 && d.metrics_tfd > 0)
+			loop_timer_set(d.metrics_tfd, 1);
+	}
+	d.fw_hash = h;
+}
+
 /* The status model, for the control socket. */
 static char *
 build_status(void)
@@ -403,6 +436,9 @@ build_status(void)
 	in.conflicts = c;
 	in.nconflicts = n < 0 ? 0 : n > NFT_MAX_CONFLICTS ? NFT_MAX_CONFLICTS : n;
 	in.fw_read = n >= 0;
+	if (n >= 0)
+		conflicts_changed(c, in.nconflicts);
+	in.fw_changed = d.fw_changed;
 	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
 	in.map = mapper_report();
 	mapper_proc_get(&mproc);

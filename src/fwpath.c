@@ -1,0 +1,309 @@
+/*
+ * fwpath.c: a new packet from outside followed through another table's
+ * base chain (fwpath.h). Each rule's conditions are read as yes, no or
+ * maybe for that packet; the first "yes" with a verdict decides, as in
+ * the kernel. Sets and verdict maps are looked up in the table's own
+ * sets, interval sets by their closest element at or below the key.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fwpath.h"
+
+enum { NO, YES, MAYBE };
+
+#define DEPTH_MAX	16
+
+void
+fw_match_init(struct fw_match *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->nfproto = m->l4 = m->plo = m->phi = -1;
+	m->verdict = FW_V_CONTINUE;
+}
+
+static const struct fw_set *
+set_find(const struct fw_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsets; i++)
+		if (strcmp(t->sets[i].name, name) == 0)
+			return &t->sets[i];
+	return NULL;
+}
+
+int
+fw_set_has(const struct fw_set *s, const uint8_t *key,
+    const struct fw_elem **elem)
+{
+	const struct fw_elem *best = NULL;
+	size_t i, n = s->klen;
+
+	for (i = 0; i < s->n; i++) {
+		const struct fw_elem *e = &s->el[i];
+
+		if (e->has_end) {
+			if (memcmp(e->key, key, n) <= 0 &&
+			    memcmp(key, e->kend, n) <= 0) {
+				best = e;
+				break;
+			}
+			continue;
+		}
+		if (!s->interval) {
+			if (memcmp(e->key, key, n) == 0) {
+				best = e;
+				break;
+			}
+			continue;
+		}
+		/* Intervals: the closest element at or below decides. */
+		if (memcmp(e->key, key, n) <= 0 && (best == NULL ||
+		    memcmp(best->key, e->key, n) < 0 ||
+		    (memcmp(best->key, e->key, n) == 0 && !e->iend)))
+			best = e;
+	}
+	if (best == NULL || (best->iend && !best->has_end))
+		return 0;
+	if (elem != NULL)
+		*elem = best;
+	return 1;
+}
+
+/* The bytes a set holds for this packet's field, 0 if unknown. */
+static size_t
+key_of(enum fw_key k, const struct fw_pkt *p, uint32_t ct, uint8_t *out)
+{
+	memset(out, 0, FW_KEY_MAX);
+	switch (k) {
+	case FK_NFPROTO:
+		out[0] = (uint8_t)p->nfproto;
+		return 1;
+	case FK_L4:
+		out[0] = (uint8_t)p->l4;
+		return 1;
+	case FK_DPORT:
+		out[0] = (uint8_t)(p->port >> 8);
+		out[1] = (uint8_t)p->port;
+		return 2;
+	case FK_CTSTATE:
+		memcpy(out, &ct, 4);	/* host order, as the kernel's */
+		return 4;
+	case FK_IIFNAME:
+		if (p->iif == NULL || p->iif[0] == '\0')
+			return 0;
+		(void)strncpy((char *)out, p->iif, FW_KEY_MAX - 1);
+		return FW_KEY_MAX;
+	default:
+		return 0;
+	}
+}
+
+static int
+and3(int a, int b)
+{
+	return a == NO || b == NO ? NO : a == MAYBE || b == MAYBE ? MAYBE : YES;
+}
+
+/*
+ * Does the rule match this packet in conntrack state ct? *v and *target
+ * get its verdict (from a verdict map when it has one).
+ */
+static int
+rule_eval(const struct fw_table *t, const struct fw_match *m,
+    const struct fw_pkt *p, uint32_t ct, int *v, const char **target)
+{
+	const int known = p->iif != NULL && p->iif[0] != '\0';
+	int r = YES, i;
+
+	*v = m->verdict;
+	*target = m->target;
+	if (m->lo || (m->nfproto != -1 && m->nfproto != p->nfproto) ||
+	    (m->l4 != -1 && m->l4 != p->l4) ||
+	    (m->plo != -1 && p->port < m->plo) ||
+	    (m->phi != -1 && p->port > m->phi))
+		return NO;
+	if (m->ctmask != 0 && !(m->ctmask & ct))
+		return NO;
+	if (m->ctstatus != 0 && !(m->ctstatus & p->ctstatus))
+		return NO;
+	if (m->iifname_len > 0) {
+		if (m->iifname_len >= 3 && memcmp(m->iifname, "lo", 3) == 0)
+			r = m->iifname_neq ? YES : NO;	/* never from outside */
+		else if (!known)
+			r = MAYBE;
+		else {
+			size_t n = strlen(p->iif) + 1;
+			int eq = (size_t)m->iifname_len <= n &&
+			    memcmp(p->iif, m->iifname, m->iifname_len) == 0;
+
+			r = eq != m->iifname_neq ? YES : NO;
+		}
+		if (r == NO)
+			return NO;
+	}
+	for (i = 0; i < m->nlk; i++) {
+		const struct fw_lookup *l = &m->lk[i];
+		const struct fw_set *s = set_find(t, l->set);
+		const struct fw_elem *e = NULL;
+		uint8_t key[FW_KEY_MAX];
+		size_t n = key_of(l->key, p, ct, key);
+		int in;
+
+		if (s == NULL || s->unread || n == 0 || n != s->klen) {
+			r = and3(r, MAYBE);
+			if (l->vmap)
+				*v = FW_V_CONTINUE;	/* unknown verdict */
+			continue;
+		}
+		in = fw_set_has(s, key, &e);
+		if (l->vmap) {
+			if (!in)
+				return NO;
+			*v = e->verdict;
+			*target = e->chain;
+			continue;
+		}
+		if (in == l->inv)
+			return NO;
+	}
+	if (m->other)
+		r = and3(r, MAYBE);
+	return r;
+}
+
+static void
+note_maybe(struct fw_result *r, const char *chain, uint64_t handle)
+{
+	if (r->maybe[0] == '\0')
+		(void)snprintf(r->maybe, sizeof(r->maybe), "rule handle %llu in "
+		    "chain %s", (unsigned long long)handle, chain);
+}
+
+static int walk(const struct fw_table *, const char *, int, int,
+    const struct fw_pkt *, struct fw_result *, int);
+
+/* A jump or goto that may not happen: only an accept in it counts. */
+static void
+walk_maybe(const struct fw_table *t, const struct fw_rule *rule,
+    const char *target, const struct fw_pkt *p, struct fw_result *r,
+    int depth)
+{
+	struct fw_result sub;
+
+	memset(&sub, 0, sizeof(sub));
+	if (walk(t, target, 0, 0, p, &sub, depth + 1) == FW_ACCEPT ||
+	    sub.maybe[0] != '\0')
+		note_maybe(r, rule->chain, rule->handle);
+	if (sub.stateful)
+		r->stateful = 1;
+}
+
+/* A verdict map keyed by what is not known: any of its verdicts may be. */
+static void
+vmap_maybe(const struct fw_table *t, const struct fw_rule *rule,
+    const struct fw_pkt *p, struct fw_result *r, int depth)
+{
+	const struct fw_set *s;
+	size_t i;
+	int k;
+
+	for (k = 0; k < rule->m.nlk; k++) {
+		if (!rule->m.lk[k].vmap)
+			continue;
+		if ((s = set_find(t, rule->m.lk[k].set)) == NULL || s->unread) {
+			note_maybe(r, rule->chain, rule->handle);
+			return;
+		}
+		for (i = 0; i < s->n; i++)
+			if (s->el[i].verdict == FW_V_ACCEPT ||
+			    s->el[i].verdict == FW_V_RETURN)
+				note_maybe(r, rule->chain, rule->handle);
+			else if (s->el[i].verdict == FW_V_JUMP ||
+			    s->el[i].verdict == FW_V_GOTO)
+				walk_maybe(t, rule, s->el[i].chain, p, r, depth);
+	}
+}
+
+static int
+walk(const struct fw_table *t, const char *chain, int base, int policy,
+    const struct fw_pkt *p, struct fw_result *r, int depth)
+{
+	const char *target, *ignored;
+	size_t j;
+	int v, ve, res;
+
+	if (depth > DEPTH_MAX)
+		return FW_CONT;
+	for (j = 0; j < t->nrules; j++) {
+		const struct fw_rule *rule = &t->rules[j];
+
+		if (strcmp(rule->chain, chain) != 0)
+			continue;
+		/* Accepts established, not new: a stateful firewall. */
+		if (rule_eval(t, &rule->m, p, FW_CT_ESTABLISHED, &ve,
+		    &ignored) == YES && ve == FW_V_ACCEPT &&
+		    rule_eval(t, &rule->m, p, FW_CT_NEW, &v, &ignored) == NO)
+			r->stateful = 1;
+		res = rule_eval(t, &rule->m, p, FW_CT_NEW, &v, &target);
+		if (res == NO || v == FW_V_CONTINUE)
+			continue;
+		if (res == MAYBE && v == FW_V_CONTINUE) {
+			vmap_maybe(t, rule, p, r, depth);
+			continue;
+		}
+		if (res == MAYBE) {
+			if (v == FW_V_ACCEPT || v == FW_V_RETURN)
+				note_maybe(r, rule->chain, rule->handle);
+			else if (v == FW_V_JUMP || v == FW_V_GOTO)
+				walk_maybe(t, rule, target, p, r, depth);
+			continue;	/* a drop not claimed */
+		}
+		switch (v) {
+		case FW_V_ACCEPT:
+			return FW_ACCEPT;
+		case FW_V_DROP:
+			(void)snprintf(r->why, sizeof(r->why), "rule handle %llu "
+			    "in chain %s drops it",
+			    (unsigned long long)rule->handle, chain);
+			return FW_DROP;
+		case FW_V_JUMP:
+			if ((res = walk(t, target, 0, 0, p, r, depth + 1)) !=
+			    FW_CONT)
+				return res;
+			break;
+		case FW_V_GOTO:
+			if ((res = walk(t, target, 0, 0, p, r, depth + 1)) !=
+			    FW_CONT)
+				return res;
+			j = t->nrules;	/* the goto does not come back here */
+			break;
+		case FW_V_RETURN:
+			j = t->nrules;
+			break;
+		default:
+			break;
+		}
+		if (j == t->nrules)
+			break;
+	}
+	if (!base)
+		return FW_CONT;
+	if (policy == FW_V_DROP) {
+		(void)snprintf(r->why, sizeof(r->why), "policy drop");
+		return FW_DROP;
+	}
+	return FW_ACCEPT;
+}
+
+void
+fw_walk(const struct fw_table *t, const char *chain, int policy,
+    const struct fw_pkt *p, struct fw_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->verdict = walk(t, chain, 1, policy, p, r, 0);
+	r->uncertain = r->verdict == FW_DROP && r->maybe[0] != '\0';
+	if (r->verdict != FW_DROP)
+		r->maybe[0] = '\0';
+}
