@@ -21,7 +21,7 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 LIB_SRCS := log errbuf privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
 	    nft_rules nft nft_monitor loop mapper mapper_proc mapper_natpmp \
 	    mapper_upnp status control listeners supervise metrics stun \
-	    reflector probe netstate addr fwpath verdict
+	    reflector probe netstate addr fwpath verdict observe
 PROGS	 := portwardd portwardctl
 UNITS	 := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 

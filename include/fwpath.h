@@ -61,6 +61,7 @@ struct fw_match {
 
 struct fw_rule {
 	char		chain[FW_NAME_MAX];
+	char		comment[FW_NAME_MAX];
 	uint64_t	handle;
 	struct fw_match	m;
 };
@@ -95,6 +96,9 @@ struct fw_pkt {
 	int		nfproto, l4, port;
 	const char	*iif;		/* the way in; "" or NULL: unknown */
 	uint32_t	ctstatus;	/* IPS_DST_NAT when portward DNATs it */
+	const char	*self;		/* portward's own rule for this packet
+					   (its comment, nft.attach): what it
+					   matches on is known to match */
 };
 
 enum { FW_CONT, FW_ACCEPT, FW_DROP };

@@ -111,9 +111,10 @@ and3(int a, int b)
  * get its verdict (from a verdict map when it has one).
  */
 static int
-rule_eval(const struct fw_table *t, const struct fw_match *m,
+rule_eval(const struct fw_table *t, const struct fw_rule *rule,
     const struct fw_pkt *p, uint32_t ct, int *v, const char **target)
 {
+	const struct fw_match *m = &rule->m;
 	const int known = p->iif != NULL && p->iif[0] != '\0';
 	int r = YES, i;
 
@@ -134,10 +135,13 @@ rule_eval(const struct fw_table *t, const struct fw_match *m,
 		else if (!known)
 			r = MAYBE;
 		else {
-			size_t n = strlen(p->iif) + 1;
-			int eq = (size_t)m->iifname_len <= n &&
-			    memcmp(p->iif, m->iifname, m->iifname_len) == 0;
+			/* As the kernel holds it: zero-padded to IFNAMSIZ. */
+			char name[FW_KEY_MAX];
+			int eq;
 
+			memset(name, 0, sizeof(name));
+			(void)strncpy(name, p->iif, sizeof(name) - 1);
+			eq = memcmp(name, m->iifname, m->iifname_len) == 0;
 			r = eq != m->iifname_neq ? YES : NO;
 		}
 		if (r == NO)
@@ -168,7 +172,9 @@ rule_eval(const struct fw_table *t, const struct fw_match *m,
 		if (in == l->inv)
 			return NO;
 	}
-	if (m->other)
+	/* portward's own rule for this packet: its addresses are this one's. */
+	if (m->other && !(p->self != NULL && rule->comment[0] != '\0' &&
+	    strcmp(rule->comment, p->self) == 0))
 		r = and3(r, MAYBE);
 	return r;
 }
@@ -242,11 +248,11 @@ walk(const struct fw_table *t, const char *chain, int base, int policy,
 		if (strcmp(rule->chain, chain) != 0)
 			continue;
 		/* Accepts established, not new: a stateful firewall. */
-		if (rule_eval(t, &rule->m, p, FW_CT_ESTABLISHED, &ve,
+		if (rule_eval(t, rule, p, FW_CT_ESTABLISHED, &ve,
 		    &ignored) == YES && ve == FW_V_ACCEPT &&
-		    rule_eval(t, &rule->m, p, FW_CT_NEW, &v, &ignored) == NO)
+		    rule_eval(t, rule, p, FW_CT_NEW, &v, &ignored) == NO)
 			r->stateful = 1;
-		res = rule_eval(t, &rule->m, p, FW_CT_NEW, &v, &target);
+		res = rule_eval(t, rule, p, FW_CT_NEW, &v, &target);
 		if (res == NO || v == FW_V_CONTINUE)
 			continue;
 		if (res == MAYBE && v == FW_V_CONTINUE) {

@@ -1567,6 +1567,8 @@ fw_rules(const struct kstate *k)
 	for (j = 0; fr != NULL && j < k->nrules; j++) {
 		(void)snprintf(fr[j].chain, sizeof(fr[j].chain), "%s",
 		    k->rules[j].chain);
+		(void)snprintf(fr[j].comment, sizeof(fr[j].comment), "%s",
+		    k->rules[j].comment);
 		fr[j].handle = k->rules[j].handle;
 		fr[j].m = k->rules[j].m;
 	}
@@ -1619,6 +1621,7 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 		p.l4 = r->proto;
 		p.port = r->port;
 		p.iif = r->iifname;
+		p.self = rs->attach ? r->comment : NULL;
 		/* Router mode: portward's own DNAT made the IPv4 packet. */
 		if (strcmp(own, "forward") == 0 && r->family == FAM_IPV4)
 			p.ctstatus = IPS_DST_NAT;

@@ -13,6 +13,7 @@
 #include "netstate.h"
 #include "probe.h"
 #include "nft.h"
+#include "observe.h"
 #include "profile.h"
 #include "reflector.h"
 #include "status.h"
@@ -288,15 +289,13 @@ doctor_probed(void)
 static int
 cmd_doctor(int argc, char **argv)
 {
-	static struct nft_conflict cf[NFT_MAX_CONFLICTS];
+	static struct observation obs;
 	const char *file = DOCTOR_DEFAULT_CONF;
 	const struct probe_result *pr;
 	struct status_in in;
 	struct errbuf eb;
-	struct lsn *l = NULL;
-	size_t nl = 0;
 	char *json;
-	int i, as_json = 0, n, rc;
+	int i, as_json = 0, rc;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -317,26 +316,14 @@ cmd_doctor(int argc, char **argv)
 	in.conf = &dr.conf;
 	in.prof = &dr.prof;
 	in.doctor = 1;
-	if ((dr.nft = nft_open()) != NULL) {
+	if ((dr.nft = nft_open()) != NULL)
 		in.rules_ok = nft_pending(dr.nft, &dr.rs) == 0;
-		n = nft_conflicts(dr.nft, &dr.rs, cf, NFT_MAX_CONFLICTS);
-		in.conflicts = cf;
-		in.nconflicts = n < 0 ? 0 : n > NFT_MAX_CONFLICTS ? NFT_MAX_CONFLICTS : n;
-		in.fw_read = n >= 0;
-	}
+	observe(dr.nft, &dr.conf, &dr.rs, &obs);
+	observe_fill(&obs, &in);
 	if (!in.fw_read)
 		log_warnx("cannot read nftables (%s): the firewall's verdicts "
 		    "are unknown", geteuid() == 0 ? "netlink refused" :
 		    "run as root");
-	if (dr.conf.mode == CONF_MODE_HOST) {
-		if (ns_ipv6_read(&in.v6) == 0)
-			in.have_v6 = 1;
-		if (lsn_dump(&l, &nl) == 0) {
-			in.have_lsn = 1;
-			in.lsn = l;
-			in.nlsn = nl;
-		}
-	}
 	/*
 	 * Without portward's rules, nothing counts the reflector's
 	 * datagrams: a counting chain of doctor's own, at the last
@@ -361,7 +348,7 @@ cmd_doctor(int argc, char **argv)
 	in.nprobes = probe_results(&pr);
 	in.probes = pr;
 	json = status_json(&in);
-	free(l);
+	observe_free(&obs);
 	nft_close(dr.nft);
 	if (json == NULL)
 		return 1;

@@ -27,6 +27,7 @@
 #include "metrics.h"
 #include "nft.h"
 #include "nft_monitor.h"
+#include "observe.h"
 #include "plan.h"
 #include "probe.h"
 #include "profile.h"
@@ -413,13 +414,11 @@ conflicts_changed(const struct nft_conflict *c, int n)
 static char *
 build_status(void)
 {
-	struct nft_conflict c[NFT_MAX_CONFLICTS];
+	static struct observation o;
 	struct status_in in;
 	static struct nft_counter ctr[NFT_MAX_RULES];
 	struct sup_status child;
 	struct map_proc_status mproc;
-	struct lsn *l = NULL;
-	size_t nl = 0;
 	char *s;
 	int n;
 
@@ -432,12 +431,10 @@ build_status(void)
 	in.conf = &d.conf;
 	in.prof = &d.prof;
 	in.rules_ok = d.rules_ok;
-	n = nft_conflicts(d.nft, &d.rs, c, NFT_MAX_CONFLICTS);
-	in.conflicts = c;
-	in.nconflicts = n < 0 ? 0 : n > NFT_MAX_CONFLICTS ? NFT_MAX_CONFLICTS : n;
-	in.fw_read = n >= 0;
-	if (n >= 0)
-		conflicts_changed(c, in.nconflicts);
+	observe(d.nft, &d.conf, &d.rs, &o);
+	observe_fill(&o, &in);
+	if (o.fw_read)
+		conflicts_changed(o.conflicts, o.nconflicts);
 	in.fw_changed = d.fw_changed;
 	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
 	in.map = mapper_report();
@@ -446,15 +443,8 @@ build_status(void)
 	sup_get(&child);
 	in.child = &child;
 	in.ready = d.ready;
-	if (d.conf.mode == CONF_MODE_HOST && ns_ipv6_read(&in.v6) == 0)
-		in.have_v6 = 1;
-	if (d.conf.mode == CONF_MODE_HOST && lsn_dump(&l, &nl) == 0) {
-		in.have_lsn = 1;
-		in.lsn = l;
-		in.nlsn = nl;
-	}
 	s = status_json(&in);
-	free(l);
+	observe_free(&o);
 	return s;
 }
 

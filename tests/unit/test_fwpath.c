@@ -78,7 +78,7 @@ lookup(struct fw_match *m, enum fw_key k, const char *s, int vmap)
 static struct fw_result
 run(int policy, int l4, int port, const char *iif)
 {
-	struct fw_pkt p = { NFPROTO_IPV4, l4, port, iif, 0 };
+	struct fw_pkt p = { NFPROTO_IPV4, l4, port, iif, 0, NULL };
 	struct fw_result r;
 
 	fw_walk(&t, "input", policy, &p, &r);
@@ -278,7 +278,7 @@ interface__known_in_router_mode_maybe_on_a_host(void **state)
 	reset();
 	m = rule("input", FW_V_ACCEPT, NULL);	/* iifname "lan0" accept */
 	memcpy(m->iifname, "lan0", 5);
-	m->iifname_len = 5;
+	m->iifname_len = 16;		/* as nft writes it: IFNAMSIZ */
 	assert_int_equal(run(FW_V_DROP, IPPROTO_UDP, 7882, "wan0").verdict,
 	    FW_DROP);
 	assert_false(run(FW_V_DROP, IPPROTO_UDP, 7882, "wan0").uncertain);
@@ -308,7 +308,7 @@ static void
 ct_status_dnat__matches_what_portward_dnats(void **state)
 {
 	struct fw_match *m;
-	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, "wan0", 0 };
+	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, "wan0", 0, NULL };
 	struct fw_result r;
 
 	(void)state;
