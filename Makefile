@@ -7,7 +7,7 @@ VERSION	:= $(shell cat VERSION)
 CFLAGS	?= -O2 -g
 B	:= build
 
-PKGS	:= libnftnl libmnl jansson yaml-0.1 miniupnpc
+PKGS	:= libnftnl libmnl jansson yaml-0.1 miniupnpc openssl
 WARN	:= -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Werror
 SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -19,7 +19,7 @@ struct probe_result {
 	uint32_t	fam;		/* FAM_IPV4 or FAM_IPV6 */
 	uint32_t	ok;
 	char		kind[16];
-	char		detail[160];
+	char		detail[256];
 	char		reflector[64];
 	int64_t		at;		/* wall clock */
 };

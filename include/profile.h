@@ -38,6 +38,15 @@ enum prof_source {
  */
 #define PROF_EP_RELAY4_FOR_V6	0x2	/* IPv6 clients relayed at IPv4 */
 #define PROF_EP_RELAY6_FOR_V4	0x4	/* IPv4 clients relayed at IPv6 */
+/*
+ * What a TCP port speaks, when the LiveKit model knows (livekit.yaml):
+ * TURN over TLS (turn.tls_port without turn.external_tls, and what
+ * clients are told, turn.domain:443), or TURN over plain TCP (behind a
+ * TLS proxy: turn.external_tls). The probe proves it: a TLS handshake
+ * with SNI client_host, then an Allocate answered by a 401.
+ */
+#define PROF_EP_TURN_TLS	0x8
+#define PROF_EP_TURN_TCP	0x10
 
 /* Why an endpoint leaves a family out (the verdict names the cause). */
 enum prof_famwhy {

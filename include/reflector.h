@@ -15,6 +15,8 @@
  * Kinds: "tcp" (a connection is accepted), "stun-udp" and "stun-tcp" (a
  * STUN Binding answered), "turn-udp" and "turn-tcp" (an Allocate without
  * credentials answered by a 401 with realm and nonce: a TURN server),
+ * "turn-tls" (a TLS handshake, with "sni" as the server name when given,
+ * then the same Allocate inside it; an HTTP answer there is named),
  * "datagram" (datagrams sent, no ICMP error back; the requester confirms
  * arrival with its own count).
  */
@@ -33,6 +35,7 @@ struct refl_probe {
 	char		name[32];
 	char		kind[16];
 	uint16_t	port;
+	char		sni[254];	/* turn-tls: the server name, or "" */
 };
 
 /* Check a request line; the probes into out (REFL_MAX_PROBES). 0 or -1. */

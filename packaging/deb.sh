@@ -34,7 +34,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: portward developers <portward@example.org>
 Installed-Size: $SIZE
-Depends: libc6, libnftnl11, libmnl0, libminiupnpc17, libnatpmp1, libjansson4, libyaml-0-2
+Depends: libc6, libnftnl11, libmnl0, libminiupnpc17, libnatpmp1, libjansson4, libyaml-0-2, libssl3
 Recommends: nftables
 Section: net
 Priority: optional

@@ -66,6 +66,11 @@ probe_reset(void)
 static const char *
 kind_of(const struct prof_endpoint *e)
 {
+	/* TURN over TLS: the handshake with SNI turn.domain, then Allocate. */
+	if (e->flags & PROF_EP_TURN_TLS)
+		return "turn-tls";
+	if (e->flags & PROF_EP_TURN_TCP)
+		return "turn-tcp";
 	if (e->proto == IPPROTO_TCP)
 		return "tcp";
 	/*
@@ -152,8 +157,11 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 
 		if (!(e->families & c->families & fam) || e->port != e->port_end)
 			continue;
-		json_array_append_new(probes, json_pack("{s:s, s:s, s:i}", "name",
-		    e->name, "kind", kind_of(e), "port", (int)e->port));
+		x = json_pack("{s:s, s:s, s:i}", "name", e->name, "kind",
+		    kind_of(e), "port", (int)e->port);
+		if ((e->flags & PROF_EP_TURN_TLS) && e->client_host[0] != '\0')
+			json_object_set_new(x, "sni", json_string(e->client_host));
+		json_array_append_new(probes, x);
 		nprobes++;
 	}
 	json_object_set_new(req, "probes", probes);

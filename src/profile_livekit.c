@@ -1036,7 +1036,7 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 			return -1;
 		e = &p->ep[p->n - 1];
 		e->famwhy = why;
-		e->flags |= relay;
+		e->flags |= relay | (ext ? PROF_EP_TURN_TCP : PROF_EP_TURN_TLS);
 		(void)snprintf(e->client_host, sizeof(e->client_host), "%s",
 		    domain);
 		e->client_port = 443;
@@ -1047,7 +1047,7 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 			    &v_dom) == -1)
 				return -1;
 			e = &p->ep[p->n - 1];
-			e->flags |= PROF_EP_CLIENT;
+			e->flags |= PROF_EP_CLIENT | PROF_EP_TURN_TLS;
 			(void)snprintf(e->client_host, sizeof(e->client_host),
 			    "%s", domain);
 			e->client_port = 443;

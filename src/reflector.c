@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "addr.h"
 #include "log.h"
@@ -181,16 +183,90 @@ turn_exchange(int s, int tcp, const struct sockaddr_storage *to,
 	return -1;
 }
 
+/*
+ * TURN over TLS as a client meets it: the handshake (SNI when given; the
+ * certificate is not judged, reachability is), then an Allocate inside
+ * it, answered by a 401 with realm and nonce. A proxy that answers HTTP
+ * there does not route TURN. 0, or -1 with detail.
+ */
 static int
-probe_one(const struct sockaddr_storage *peer, const char *kind,
-    uint16_t port, char *detail, size_t dlen)
+turn_tls(int s, const char *sni, char *detail, size_t dlen)
+{
+	struct timeval tv = { PROBE_MS / 1000, (PROBE_MS % 1000) * 1000 };
+	uint8_t req[STUN_ALLOC_LEN], tid[12], buf[1024];
+	char realm[64], name[32];
+	SSL_CTX *ctx;
+	SSL *ssl = NULL;
+	size_t got = 0;
+	int n, rc = -1;
+
+	/* The name is in the request: the answer says only whether one went. */
+	(void)snprintf(name, sizeof(name), "%s", sni[0] ? " with SNI" :
+	    " (no SNI)");
+	(void)setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    (ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, s) != 1 ||
+	    (sni[0] && SSL_set_tlsext_host_name(ssl, sni) != 1)) {
+		snprintf(detail, dlen, "TLS: cannot set up a client");
+		goto out;
+	}
+	SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
+	if (SSL_connect(ssl) != 1) {
+		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
+		    "handshake%s: a TURN/TLS client gets no further (plain TCP "
+		    "there, or the name is refused)", name);
+		goto out;
+	}
+	if (getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid))
+		goto out;
+	stun_allocate(req, tid);
+	if (SSL_write(ssl, req, (int)sizeof(req)) != (int)sizeof(req)) {
+		snprintf(detail, dlen, "TLS handshake done%s, then the "
+		    "connection failed", name);
+		goto out;
+	}
+	while (got < sizeof(buf) && (n = SSL_read(ssl, buf + got,
+	    (int)(sizeof(buf) - got))) > 0) {
+		got += (size_t)n;
+		if (stun_allocate_401(buf, got, tid, realm, sizeof(realm)) == 0) {
+			snprintf(detail, dlen, "TLS handshake%s, then TURN "
+			    "Allocate answered: 401 with realm \"%s\" and a "
+			    "nonce (a TURN server)", name, realm);
+			rc = 0;
+			goto out;
+		}
+		if (got >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
+			snprintf(detail, dlen, "TLS handshake%s, then an HTTP "
+			    "answer to a TURN Allocate: what serves this port "
+			    "does not hand TURN to LiveKit (route this name to "
+			    "TURN)", name);
+			goto out;
+		}
+	}
+	snprintf(detail, dlen, "TLS handshake%s, but no TURN answer (401 with "
+	    "realm and nonce) to an Allocate", name);
+out:
+	if (ssl != NULL) {
+		(void)SSL_shutdown(ssl);
+		SSL_free(ssl);
+	}
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
+}
+
+static int
+probe_one(const struct sockaddr_storage *peer, const struct refl_probe *pr,
+    char *detail, size_t dlen)
 {
 	struct sockaddr_storage to = *peer;
+	const char *kind = pr->kind;
 	int s, ok, i;
 
-	with_port(&to, port);
+	with_port(&to, pr->port);
 	if (strcmp(kind, "tcp") == 0 || strcmp(kind, "stun-tcp") == 0 ||
-	    strcmp(kind, "turn-tcp") == 0) {
+	    strcmp(kind, "turn-tcp") == 0 || strcmp(kind, "turn-tls") == 0) {
 		if ((s = addr_connect(&to, PROBE_MS)) == -1) {
 			snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
 			return 0;
@@ -198,7 +274,9 @@ probe_one(const struct sockaddr_storage *peer, const char *kind,
 		if (strcmp(kind, "tcp") == 0) {
 			snprintf(detail, dlen, "TCP connection accepted");
 			ok = 1;
-		} else if (strcmp(kind, "turn-tcp") == 0)
+		} else if (strcmp(kind, "turn-tls") == 0)
+			ok = turn_tls(s, pr->sni, detail, dlen) == 0;
+		else if (strcmp(kind, "turn-tcp") == 0)
 			ok = turn_exchange(s, 1, &to, detail, dlen) == 0;
 		else
 			ok = stun_exchange(s, 1, &to, detail, dlen) == 0;
@@ -263,14 +341,28 @@ valid_name(const char *s)
 	return n > 0 && n < 32;
 }
 
+/* A DNS name for SNI: nothing a terminal or a log could misread. */
+static int
+valid_host(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n] != '\0'; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' &&
+		    s[n] <= 'Z') || (s[n] >= '0' && s[n] <= '9') ||
+		    s[n] == '-' || s[n] == '.'))
+			return 0;
+	return n > 0 && n <= 253;
+}
+
 int
 refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
     const char **err)
 {
 	static const char *kinds[] = { "tcp", "stun-tcp", "stun-udp",
-	    "turn-udp", "turn-tcp", "datagram", NULL };
+	    "turn-udp", "turn-tcp", "turn-tls", "datagram", NULL };
 	json_t *req, *probes, *p;
-	const char *name, *kind;
+	const char *name, *kind, *sni;
 	json_int_t port;
 	size_t i, k;
 
@@ -291,14 +383,25 @@ refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
 		for (k = 0; kind != NULL && kinds[k] != NULL; k++)
 			if (strcmp(kind, kinds[k]) == 0)
 				break;
+		sni = json_string_value(json_object_get(p, "sni"));
 		if (name == NULL || !valid_name(name) || kind == NULL ||
 		    kinds[k] == NULL || port < 1 || port > 65535) {
 			json_decref(req);
 			*n = 0;
 			*err = "a probe needs name, kind (tcp, stun-tcp, stun-udp, "
-			    "turn-udp, turn-tcp, datagram) and port 1-65535";
+			    "turn-udp, turn-tcp, turn-tls, datagram) and port "
+			    "1-65535";
 			return -1;
 		}
+		if ((json_object_get(p, "sni") != NULL && sni == NULL) ||
+		    (sni != NULL && !valid_host(sni))) {
+			json_decref(req);
+			*n = 0;
+			*err = "sni: a DNS name (letters, digits, '-', '.'; at "
+			    "most 253)";
+			return -1;
+		}
+		snprintf(out[*n].sni, sizeof(out[*n].sni), "%s", sni ? sni : "");
 		snprintf(out[*n].name, sizeof(out[*n].name), "%s", name);
 		snprintf(out[*n].kind, sizeof(out[*n].kind), "%s", kind);
 		out[*n].port = (uint16_t)port;
@@ -356,7 +459,7 @@ handle(const char *line, const struct sockaddr_storage *peer)
 	struct refl_probe pr[REFL_MAX_PROBES];
 	struct sockaddr_storage target;
 	json_t *results, *out;
-	char a[INET6_ADDRSTRLEN], detail[160];
+	char a[INET6_ADDRSTRLEN], detail[256];
 	const char *err;
 	size_t i, n;
 
@@ -377,8 +480,7 @@ handle(const char *line, const struct sockaddr_storage *peer)
 		    sin6_addr, a, sizeof(a));
 	results = json_array();
 	for (i = 0; i < n; i++) {
-		int ok = probe_one(&target, pr[i].kind, pr[i].port, detail,
-		    sizeof(detail));
+		int ok = probe_one(&target, &pr[i], detail, sizeof(detail));
 
 		json_array_append_new(results, json_pack("{s:s, s:s, s:i, s:b, "
 		    "s:s}", "name", pr[i].name, "kind", pr[i].kind, "port",

@@ -384,8 +384,8 @@ lab_exec "$LAN" "$PORTWARDCTL" profile --livekit-config "$LAB_DIR/livekit-ext.ya
 expect "$scene" "profile" \
     "ice-tcp 7881/tcp ipv4+ipv6, ice-udp 7882/udp ipv4+ipv6, turn-udp 3479/udp ipv4, turn-tls 5350/tcp ipv4, turn-tls-443 443/tcp ipv4+ipv6" \
     "$(profile_json "$LAB_DIR/livekit-ext.yaml" 1.10.0)"
-echo "  the proxy: [::]:443, both families, to LiveKit's TURN on 127.0.0.1:5350 (socat standing in for a TLS proxy)"
-lab_bg "$LAN" socat TCP6-LISTEN:443,ipv6only=0,reuseaddr,fork TCP4:127.0.0.1:5350
+echo "  the proxy: [::]:443, both families, terminates TLS for turn.example.com and hands TURN to LiveKit on 127.0.0.1:5350 (socat)"
+lab_bg "$LAN" socat -lf /dev/null OPENSSL-LISTEN:443,pf=ip6,ipv6only=0,cert="$LAB_DIR/turn.crt",key="$LAB_DIR/turn.key",verify=0,reuseaddr,fork TCP4:127.0.0.1:5350
 lab_wait_listen "$LAN" 443
 expect "$scene" "the proxy listening on [::]:443" 0 $?
 echo "  443 is the proxy's (HTTPS too): the operator forwards it on the router, statically"

@@ -70,11 +70,42 @@ refl_target__own_64_only__never_a_third_party(void **state)
 	assert_int_equal(rc, -1);
 }
 
+static void
+refl_parse__turn_tls_sni__a_dns_name_only(void **state)
+{
+	struct refl_probe pr[REFL_MAX_PROBES];
+	const char *err = NULL;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(refl_parse_request("{\"probes\": [{\"name\": "
+	    "\"turn-tls-443\", \"kind\": \"turn-tls\", \"port\": 443, "
+	    "\"sni\": \"turn.example.com\"}]}", pr, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pr[0].kind, "turn-tls");
+	assert_string_equal(pr[0].sni, "turn.example.com");
+	/* Without a name: TLS without SNI. */
+	assert_int_equal(refl_parse_request("{\"probes\": [{\"name\": \"t\", "
+	    "\"kind\": \"turn-tls\", \"port\": 5350}]}", pr, &n, &err), 0);
+	assert_string_equal(pr[0].sni, "");
+	/* Anything a terminal or a log could misread, or not a string. */
+	assert_int_equal(refl_parse_request("{\"probes\": [{\"name\": \"t\", "
+	    "\"kind\": \"turn-tls\", \"port\": 443, \"sni\": "
+	    "\"a\\u001b[2Jb\"}]}", pr, &n, &err), -1);
+	assert_contains(err, "sni");
+	assert_int_equal(refl_parse_request("{\"probes\": [{\"name\": \"t\", "
+	    "\"kind\": \"turn-tls\", \"port\": 443, \"sni\": 7}]}", pr, &n,
+	    &err), -1);
+	assert_int_equal(refl_parse_request("{\"probes\": [{\"name\": \"t\", "
+	    "\"kind\": \"tls\", \"port\": 443}]}", pr, &n, &err), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refl_target__own_64_only__never_a_third_party),
+		cmocka_unit_test(refl_parse__turn_tls_sni__a_dns_name_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

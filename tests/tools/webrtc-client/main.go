@@ -14,6 +14,11 @@
 // of that protocol; relay-udp and relay-tls only a relay candidate through
 // TURN/UDP at the node IP of --family or through turns: at --turn-host.
 //
+// --allocate ADDR:PORT makes no call: it is a TURN client (pion/turn) that
+// asks for an allocation with --user and --pass over TCP, or TLS with
+// --tls (SNI --sni, not verified), and says whether it got one: the truth
+// next to portward's TURN/TLS verdicts (tests/integration/turn_tls.sh).
+//
 // What it does not: LiveKit's WebSocket signalling, trickle ICE, media,
 // reconnection, ICE restarts. Where pion v3.1.56 (ice v2.3.1) cannot act as
 // a browser would, it works around it, and says so:
@@ -53,8 +58,52 @@ import (
 	"github.com/pion/logging"
 	"github.com/pion/transport/v2"
 	"github.com/pion/transport/v2/stdnet"
+	"github.com/pion/turn/v2"
 	"github.com/pion/webrtc/v3"
 )
+
+// allocate: one authenticated TURN allocation over TCP or TLS, or why not.
+func allocate(addr, sni, user, pass string, useTLS bool, timeout time.Duration) (string, error) {
+	d := net.Dialer{Timeout: timeout}
+	var c net.Conn
+	var err error
+	if useTLS {
+		c, err = tls.DialWithDialer(&d, "tcp", addr, &tls.Config{ServerName: sni, InsecureSkipVerify: true})
+	} else {
+		c, err = d.Dial("tcp", addr)
+	}
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(timeout))
+	// pion/turn v2 resolves TURNServerAddr as "udp4" (an IPv6 literal
+	// fails); over a connection of our own it only names the peer in
+	// transactions, so the connection's remote address, mapped to IPv4
+	// form when it is IPv6, serves.
+	serv := c.RemoteAddr().String()
+	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok && ta.IP.To4() == nil {
+		serv = net.JoinHostPort("127.0.0.1", fmt.Sprint(ta.Port))
+	}
+	cl, err := turn.NewClient(&turn.ClientConfig{
+		TURNServerAddr: serv, Conn: turn.NewSTUNConn(c),
+		Username: user, Password: pass, RTO: timeout / 4,
+		LoggerFactory: logging.NewDefaultLoggerFactory(),
+	})
+	if err != nil {
+		return "", err
+	}
+	defer cl.Close()
+	if err = cl.Listen(); err != nil {
+		return "", err
+	}
+	relay, err := cl.Allocate()
+	if err != nil {
+		return "", err
+	}
+	defer relay.Close()
+	return relay.LocalAddr().String(), nil
+}
 
 type cand struct {
 	Type     string `json:"type"`
@@ -504,7 +553,25 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "give up after this long")
 	flag.StringVar(&o.turnHost, "turn-host", "", "dial ADDR (or ADDR:PORT, a test aid) for the turns: host; SNI stays turn.domain")
 	flag.StringVar(&o.ca, "ca", "", "PEM file to verify the TURN/TLS certificate (none: not verified)")
+	alloc := flag.String("allocate", "", "ADDR:PORT: only ask a TURN server for an allocation")
+	sni := flag.String("sni", "", "with --allocate --tls: the server name sent")
+	user := flag.String("user", "", "with --allocate: TURN user name")
+	pass := flag.String("pass", "", "with --allocate: TURN password")
+	useTLS := flag.Bool("tls", false, "with --allocate: TURN over TLS")
 	flag.Parse()
+	if *alloc != "" {
+		relay, err := allocate(*alloc, *sni, *user, *pass, *useTLS, o.timeout)
+		out := map[string]interface{}{"allocate": *alloc, "ok": err == nil, "relay": relay}
+		if err != nil {
+			out["error"] = err.Error()
+		}
+		line, _ := json.Marshal(out)
+		fmt.Println(string(line))
+		if err != nil {
+			os.Exit(1)
+		}
+		return
+	}
 	res := result{Policy: o.policy, Family: o.family}
 	start := time.Now()
 	var err error
