@@ -23,7 +23,7 @@
 #define FW_MAX_LOOKUPS	4
 
 /* What a register holds while a rule's expressions are read. */
-enum fw_key { FK_NONE, FK_NFPROTO, FK_L4, FK_DPORT, FK_CTSTATE,
+enum fw_key { FK_NONE, FK_NFPROTO, FK_L4, FK_DPORT, FK_PORTS, FK_CTSTATE,
     FK_CTSTATUS, FK_IIF, FK_IIFNAME, FK_OTHER };
 
 /* Verdicts as nf_tables numbers them (linux/netfilter.h, nf_tables.h). */
@@ -96,6 +96,9 @@ struct fw_pkt {
 	int		nfproto, l4, port;
 	const char	*iif;		/* the way in; "" or NULL: unknown */
 	uint32_t	ctstatus;	/* IPS_DST_NAT when portward DNATs it */
+	int		ct_before;	/* the chain runs before conntrack
+					   (priority <= -200): ct state is
+					   not what it will be, maybe */
 	const char	*self;		/* portward's own rule for this packet
 					   (its comment, nft.attach): what it
 					   matches on is known to match */

@@ -88,6 +88,8 @@ key_of(enum fw_key k, const struct fw_pkt *p, uint32_t ct, uint8_t *out)
 		out[1] = (uint8_t)p->port;
 		return 2;
 	case FK_CTSTATE:
+		if (p->ct_before)
+			return 0;	/* before conntrack: not known yet */
 		memcpy(out, &ct, 4);	/* host order, as the kernel's */
 		return 4;
 	case FK_IIFNAME:
@@ -125,15 +127,19 @@ rule_eval(const struct fw_table *t, const struct fw_rule *rule,
 	    (m->plo != -1 && p->port < m->plo) ||
 	    (m->phi != -1 && p->port > m->phi))
 		return NO;
-	if (m->ctmask != 0 && !(m->ctmask & ct))
+	if (m->ctmask != 0 && p->ct_before)
+		r = MAYBE;
+	else if (m->ctmask != 0 && !(m->ctmask & ct))
 		return NO;
 	if (m->ctstatus != 0 && !(m->ctstatus & p->ctstatus))
 		return NO;
 	if (m->iifname_len > 0) {
+		int ri;
+
 		if (m->iifname_len >= 3 && memcmp(m->iifname, "lo", 3) == 0)
-			r = m->iifname_neq ? YES : NO;	/* never from outside */
+			ri = m->iifname_neq ? YES : NO;	/* never from outside */
 		else if (!known)
-			r = MAYBE;
+			ri = MAYBE;
 		else {
 			/* As the kernel holds it: zero-padded to IFNAMSIZ. */
 			char name[FW_KEY_MAX];
@@ -142,10 +148,11 @@ rule_eval(const struct fw_table *t, const struct fw_rule *rule,
 			memset(name, 0, sizeof(name));
 			(void)strncpy(name, p->iif, sizeof(name) - 1);
 			eq = memcmp(name, m->iifname, m->iifname_len) == 0;
-			r = eq != m->iifname_neq ? YES : NO;
+			ri = eq != m->iifname_neq ? YES : NO;
 		}
-		if (r == NO)
+		if (ri == NO)
 			return NO;
+		r = and3(r, ri);
 	}
 	for (i = 0; i < m->nlk; i++) {
 		const struct fw_lookup *l = &m->lk[i];
@@ -190,26 +197,45 @@ note_maybe(struct fw_result *r, const char *chain, uint64_t handle)
 static int walk(const struct fw_table *, const char *, int, int,
     const struct fw_pkt *, struct fw_result *, int);
 
-/* A jump or goto that may not happen: only an accept in it counts. */
+/*
+ * A jump or goto that may not happen: what the packet meets if it does.
+ * An accept in it, or a goto whose chain ends without a verdict (back to
+ * this chain's caller, or this base chain's accepting policy), may let
+ * the packet past a later drop; a drop in it is not claimed.
+ */
 static void
-walk_maybe(const struct fw_table *t, const struct fw_rule *rule,
+walk_maybe(const struct fw_table *t, const struct fw_rule *rule, int v,
     const char *target, const struct fw_pkt *p, struct fw_result *r,
-    int depth)
+    int base, int policy, int depth)
 {
 	struct fw_result sub;
+	int res;
 
 	memset(&sub, 0, sizeof(sub));
-	if (walk(t, target, 0, 0, p, &sub, depth + 1) == FW_ACCEPT ||
-	    sub.maybe[0] != '\0')
+	res = walk(t, target, 0, 0, p, &sub, depth + 1);
+	if (res == FW_ACCEPT || sub.maybe[0] != '\0' || (v == FW_V_GOTO &&
+	    res == FW_CONT && !(base && policy == FW_V_DROP)))
 		note_maybe(r, rule->chain, rule->handle);
 	if (sub.stateful)
 		r->stateful = 1;
 }
 
+static int
+has_vmap(const struct fw_match *m)
+{
+	int k;
+
+	for (k = 0; k < m->nlk; k++)
+		if (m->lk[k].vmap)
+			return 1;
+	return 0;
+}
+
 /* A verdict map keyed by what is not known: any of its verdicts may be. */
 static void
 vmap_maybe(const struct fw_table *t, const struct fw_rule *rule,
-    const struct fw_pkt *p, struct fw_result *r, int depth)
+    const struct fw_pkt *p, struct fw_result *r, int base, int policy,
+    int depth)
 {
 	const struct fw_set *s;
 	size_t i;
@@ -228,7 +254,8 @@ vmap_maybe(const struct fw_table *t, const struct fw_rule *rule,
 				note_maybe(r, rule->chain, rule->handle);
 			else if (s->el[i].verdict == FW_V_JUMP ||
 			    s->el[i].verdict == FW_V_GOTO)
-				walk_maybe(t, rule, s->el[i].chain, p, r, depth);
+				walk_maybe(t, rule, s->el[i].verdict,
+				    s->el[i].chain, p, r, base, policy, depth);
 	}
 }
 
@@ -253,17 +280,20 @@ walk(const struct fw_table *t, const char *chain, int base, int policy,
 		    rule_eval(t, rule, p, FW_CT_NEW, &v, &ignored) == NO)
 			r->stateful = 1;
 		res = rule_eval(t, rule, p, FW_CT_NEW, &v, &target);
-		if (res == NO || v == FW_V_CONTINUE)
+		if (res == NO)
 			continue;
-		if (res == MAYBE && v == FW_V_CONTINUE) {
-			vmap_maybe(t, rule, p, r, depth);
+		if (v == FW_V_CONTINUE) {
+			/* A verdict map keyed by what is not known. */
+			if (res == MAYBE && has_vmap(&rule->m))
+				vmap_maybe(t, rule, p, r, base, policy, depth);
 			continue;
 		}
 		if (res == MAYBE) {
 			if (v == FW_V_ACCEPT || v == FW_V_RETURN)
 				note_maybe(r, rule->chain, rule->handle);
 			else if (v == FW_V_JUMP || v == FW_V_GOTO)
-				walk_maybe(t, rule, target, p, r, depth);
+				walk_maybe(t, rule, v, target, p, r, base, policy,
+				    depth);
 			continue;	/* a drop not claimed */
 		}
 		switch (v) {

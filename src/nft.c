@@ -78,7 +78,7 @@ struct kstate {
 	int		has_table;
 	int		dormant;	/* flags dormant: its chains see nothing */
 	size_t		nchains;
-	struct kchain	chains[64];
+	struct kchain	chains[512];
 	size_t		nrules, cap;
 	struct krule	*rules;
 	size_t		nsets;		/* read for nft_conflicts only */
@@ -455,6 +455,15 @@ kmatch_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask, uint32_t op,
 		else
 			m->l4 = d[0];
 		break;
+	case FK_PORTS:
+		/* The source port is the client's: not known, maybe. */
+		if (op != NFT_CMP_EQ || len < 4) {
+			m->other = 1;
+			break;
+		}
+		m->plo = m->phi = (uint16_t)(d[2] << 8 | d[3]);
+		m->other = 1;
+		break;
 	case FK_DPORT:
 		if (len < 2) {
 			m->other = 1;
@@ -591,6 +600,9 @@ kmatch_payload(struct fw_match *m, const struct nftnl_expr *e)
 
 	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && len == 2)
 		return FK_DPORT;
+	/* iptables-nft's --sport X --dport Y: both ports in one load. */
+	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 0 && len == 4)
+		return FK_PORTS;
 	/* ip protocol (iptables-nft's -p), ip6 nexthdr: the family too. */
 	if (base == NFT_PAYLOAD_NETWORK_HEADER && len == 1 &&
 	    (off == 9 || off == 6)) {
@@ -710,6 +722,10 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 		else if (strcmp(name, "counter") == 0 ||
 		    strcmp(name, "log") == 0 || strcmp(name, "notrack") == 0)
 			continue;
+		else if (strcmp(name, "objref") == 0 && nftnl_expr_is_set(e,
+		    NFTNL_EXPR_OBJREF_IMM_TYPE) && nftnl_expr_get_u32(e,
+		    NFTNL_EXPR_OBJREF_IMM_TYPE) == NFT_OBJECT_COUNTER)
+			continue;	/* counter name "x": no condition */
 		else
 			m->other = 1;	/* limit, fib, addresses, ...: not read */
 	}
@@ -1625,6 +1641,8 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 		/* Router mode: portward's own DNAT made the IPv4 packet. */
 		if (strcmp(own, "forward") == 0 && r->family == FAM_IPV4)
 			p.ctstatus = IPS_DST_NAT;
+		/* Before conntrack (raw, NF_IP_PRI_CONNTRACK): no ct state. */
+		p.ct_before = kc->hook == NF_INET_PRE_ROUTING && kc->prio <= -200;
 		fw_walk(ft, kc->name, (int)kc->policy, &p, &res);
 		if (res.verdict != FW_DROP)
 			continue;
@@ -1637,9 +1655,9 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 			    kc->name);
 			if (res.uncertain)
 				(void)snprintf(o->why, sizeof(o->why), "%s, "
-				    "unless %s accepts it first: it matches on "
-				    "what portward does not read", res.why,
-				    res.maybe);
+				    "unless %s lets it through first (it "
+				    "matches on what portward does not read)",
+				    res.why, res.maybe);
 			else
 				(void)snprintf(o->why, sizeof(o->why), "%s",
 				    res.why);

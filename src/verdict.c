@@ -422,8 +422,15 @@ stage_proven(const struct status_in *in, const struct prof_endpoint *e,
 			continue;
 		if (lsn_known(in, e) && !(served_of(in, e) & fam))
 			continue;
+		/*
+		 * A drop read rule by rule with certainty outweighs a count:
+		 * a chain at the last priority created before portward's
+		 * `seen` runs after it, and datagrams counted there may die
+		 * in it. A handshake (TCP, STUN, TURN) outweighs the reading.
+		 */
 		for (q = 0; q < in->nconflicts; q++)
-			if (r->at <= in->fw_changed &&
+			if ((r->at <= in->fw_changed ||
+			    strcmp(r->kind, "datagram") == 0) &&
 			    !in->conflicts[q].uncertain &&
 			    conflict_covers(&in->conflicts[q], e, fam))
 				break;
@@ -608,7 +615,8 @@ stage_firewall(const struct status_in *in, const struct prof_endpoint *e,
 	}
 	if (!in->rules_ok)
 		for (i = 0; i < in->nconflicts; i++)
-			if (conflict_covers(&in->conflicts[i], e, fam)) {
+			if (conflict_covers(&in->conflicts[i], e, fam) &&
+			    !in->conflicts[i].uncertain) {
 				set(c, R_NO_RULE, "portward's rules are not in "
 				    "place, and table %s %s, chain %s (%s) drops "
 				    "it: is portwardd running? (portwardctl apply "

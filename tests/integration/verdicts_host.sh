@@ -359,4 +359,52 @@ if [ "$(cells "$j")" = "ice-tcp reachable  / reachable , ice-udp unknown needs-r
     [ "$(truth tcp 4)/$(truth tcp 6)" = reachable/reachable ]; then
 	t_pass doctor_without_root__needs_root_not_guessed
 else t_fail doctor_without_root__needs_root_not_guessed "$(cells "$j")"; fi
+
+# A chain at the very last priority, made before doctor's own counting
+# chain at that priority: the kernel runs it after ours, so datagrams
+# counted there still die in it. The reading of it, certain, wins.
+in_h nft -f - <<'NFT'
+table inet late {
+	chain input {
+		type filter hook input priority 2147483647; policy drop;
+		ct state established,related accept
+		iif lo accept
+		tcp dport 7881 accept
+	}
+}
+NFT
+j=$(doctor)
+# (doctor without the daemon: portward's rules are not in place either.)
+if [ "$(cells "$j")" = "ice-tcp reachable  / reachable , ice-udp blocked no-rule / blocked no-rule" ]; then
+	t_pass last_priority_chain_before_ours__udp_not_reachable
+else t_fail last_priority_chain_before_ours__udp_not_reachable "$(cells "$j")"; fi
+agree last_priority_chain_before_ours__verdicts_agree "$j"
+in_h nft delete table inet late
+# The nftables wiki's dispatch by interface (a verdict map), without a
+# reflector: on a host the way in is not known, so the policy drop after
+# it is not claimed as certain (the truth: reachable).
+in_h nft -f - <<'NFT'
+table inet fw {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state vmap { established : accept, related : accept, invalid : drop }
+		iifname vmap { "lo" : accept, "eth0" : jump world }
+	}
+	chain world {
+		tcp dport 7881 accept
+		udp dport 7882 accept
+	}
+}
+NFT
+cat >"$TMP/n.json" <<JSON
+{ "mode": "host", "profile": "$TMP/p.json", "mapping": { "methods": [] } }
+JSON
+j=$(in_h "$PORTWARDCTL" doctor -c "$TMP/n.json" --json 2>/dev/null)
+if [ "$(cells "$j")" = "ice-tcp unknown maybe-dropped-by-other-table / unknown maybe-dropped-by-other-table, ice-udp unknown maybe-dropped-by-other-table / unknown maybe-dropped-by-other-table" ] &&
+    [ "$(truth tcp 4)/$(truth udp 6)" = reachable/reachable ]; then
+	t_pass interface_vmap_without_reflector__not_claimed_blocked
+else t_fail interface_vmap_without_reflector__not_claimed_blocked "$(cells "$j")"; fi
+j=$(doctor)
+agree interface_vmap_with_reflector__verdicts_agree "$j"
+in_h nft delete table inet fw
 t_done

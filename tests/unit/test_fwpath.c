@@ -78,7 +78,7 @@ lookup(struct fw_match *m, enum fw_key k, const char *s, int vmap)
 static struct fw_result
 run(int policy, int l4, int port, const char *iif)
 {
-	struct fw_pkt p = { NFPROTO_IPV4, l4, port, iif, 0, NULL };
+	struct fw_pkt p = { NFPROTO_IPV4, l4, port, iif, 0, 0, NULL };
 	struct fw_result r;
 
 	fw_walk(&t, "input", policy, &p, &r);
@@ -308,7 +308,7 @@ static void
 ct_status_dnat__matches_what_portward_dnats(void **state)
 {
 	struct fw_match *m;
-	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, "wan0", 0, NULL };
+	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, "wan0", 0, 0, NULL };
 	struct fw_result r;
 
 	(void)state;
@@ -320,6 +320,72 @@ ct_status_dnat__matches_what_portward_dnats(void **state)
 	p.ctstatus = 1u << 5;
 	fw_walk(&t, "input", FW_V_DROP, &p, &r);
 	assert_int_equal(r.verdict, FW_ACCEPT);
+}
+
+static void
+maybe_vmap_and_goto__a_later_drop_is_uncertain(void **state)
+{
+	struct fw_match *m;
+	struct fw_set *s;
+	struct fw_elem *e;
+	struct fw_result r;
+
+	(void)state;
+	/* iifname vmap { "lo" : accept, "eth0" : jump world } on a host. */
+	reset();
+	s = set("__map0", 16, 0);
+	e = &s->el[s->n++];
+	memcpy(e->key, "lo", 3);
+	e->verdict = FW_V_ACCEPT;
+	e = &s->el[s->n++];
+	memcpy(e->key, "eth0", 5);
+	e->verdict = FW_V_JUMP;
+	snprintf(e->chain, sizeof(e->chain), "world");
+	m = rule("input", FW_V_CONTINUE, NULL);
+	lookup(m, FK_IIFNAME, "__map0", 1);
+	m = rule("world", FW_V_ACCEPT, NULL);
+	m->l4 = IPPROTO_UDP;
+	r = run(FW_V_DROP, IPPROTO_UDP, 7882, NULL);
+	assert_int_equal(r.verdict, FW_DROP);
+	assert_true(r.uncertain);
+	/* Where the way in is known, the map decides. */
+	assert_int_equal(run(FW_V_DROP, IPPROTO_UDP, 7882, "eth0").verdict,
+	    FW_ACCEPT);
+	assert_false(run(FW_V_DROP, IPPROTO_UDP, 7882, "eth1").uncertain);
+	/* ip saddr 198.51.100.0/24 goto trusted (empty), then a drop. */
+	reset();
+	m = rule("input", FW_V_GOTO, "trusted");
+	m->other = 1;
+	m = rule("input", FW_V_DROP, NULL);
+	m->l4 = IPPROTO_UDP;
+	rule("trusted", FW_V_CONTINUE, NULL);
+	r = run(FW_V_ACCEPT, IPPROTO_UDP, 7882, NULL);
+	assert_int_equal(r.verdict, FW_DROP);
+	assert_true(r.uncertain);
+	/* Under a dropping policy, falling off the goto is no way past. */
+	m->l4 = IPPROTO_TCP;
+	r = run(FW_V_DROP, IPPROTO_UDP, 7882, NULL);
+	assert_int_equal(r.verdict, FW_DROP);
+	assert_false(r.uncertain);
+}
+
+static void
+before_conntrack__ct_state_is_maybe(void **state)
+{
+	struct fw_match *m;
+	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, NULL, 0, 1, NULL };
+	struct fw_result r;
+
+	(void)state;
+	reset();
+	m = rule("input", FW_V_DROP, NULL);	/* ct state new udp dport 7882 drop */
+	m->ctmask = FW_CT_NEW;
+	m->l4 = IPPROTO_UDP;
+	fw_walk(&t, "input", FW_V_ACCEPT, &p, &r);
+	assert_int_equal(r.verdict, FW_ACCEPT);	/* not claimed */
+	p.ct_before = 0;
+	fw_walk(&t, "input", FW_V_ACCEPT, &p, &r);
+	assert_int_equal(r.verdict, FW_DROP);
 }
 
 int
@@ -334,6 +400,8 @@ main(void)
 		cmocka_unit_test(unread_condition__drop_not_claimed_accept_makes_drop_uncertain),
 		cmocka_unit_test(interface__known_in_router_mode_maybe_on_a_host),
 		cmocka_unit_test(ct_status_dnat__matches_what_portward_dnats),
+		cmocka_unit_test(maybe_vmap_and_goto__a_later_drop_is_uncertain),
+		cmocka_unit_test(before_conntrack__ct_state_is_maybe),
 	};
 
 	return cmocka_run_group_tests_name("fwpath", tests, NULL, NULL);

@@ -192,7 +192,8 @@ stage_firewall__certain_stateful_uncertain(void **state)
 	/* Uncertain: not this stage's to say; the probe decides. */
 	assert_int_equal(stage_firewall(&in, ep("ice-tcp"), FAM_IPV4, &c), 0);
 	in.rules_ok = 0;
-	assert_int_equal(stage_firewall(&in, ep("ice-tcp"), FAM_IPV4, &c), 1);
+	assert_int_equal(stage_firewall(&in, ep("ice-tcp"), FAM_IPV4, &c), 0);
+	assert_int_equal(stage_firewall(&in, ep("ice-udp"), FAM_IPV4, &c), 1);
 	assert_int_equal(c.reason, R_NO_RULE);
 }
 
@@ -269,6 +270,46 @@ stage_proven__older_than_a_drop_no_longer_counts(void **state)
 }
 
 static void
+stage_proven__counted_datagrams_yield_to_a_certain_drop(void **state)
+{
+	struct nft_conflict x = drops("ice-udp ipv4", 1, 0);
+	struct probe_result r = probe("ice-udp", FAM_IPV4, 1, "datagram", 100);
+
+	(void)state;
+	setup(host);
+	in.probes = &r;
+	in.nprobes = 1;
+	in.conflicts = &x;
+	in.nconflicts = 1;
+	assert_int_equal(stage_proven(&in, ep("ice-udp"), FAM_IPV4, &c), 0);
+	/* An uncertain drop does not outweigh the count. */
+	x.uncertain = 1;
+	assert_int_equal(stage_proven(&in, ep("ice-udp"), FAM_IPV4, &c), 1);
+	/* Nor a certain one a handshake. */
+	x = drops("ice-tcp ipv4", 0, 0);
+	r = probe("ice-tcp", FAM_IPV4, 1, "tcp", 100);
+	assert_int_equal(stage_proven(&in, ep("ice-tcp"), FAM_IPV4, &c), 1);
+}
+
+static void
+stage_firewall__no_rule_needs_a_certain_drop(void **state)
+{
+	struct nft_conflict x = drops("ice-tcp ipv4", 0, 1);
+
+	(void)state;
+	setup(host);
+	in.rules_ok = 0;
+	in.conflicts = &x;
+	in.nconflicts = 1;
+	assert_int_equal(stage_firewall(&in, ep("ice-tcp"), FAM_IPV4, &c), 0);
+	verdict_cell(&in, ep("ice-tcp"), FAM_IPV4, &c);
+	assert_int_equal(c.reason, R_MAYBE_DROPPED_BY_OTHER_TABLE);
+	x.uncertain = 0;
+	assert_int_equal(stage_firewall(&in, ep("ice-tcp"), FAM_IPV4, &c), 1);
+	assert_int_equal(c.reason, R_NO_RULE);
+}
+
+static void
 pipeline__first_stage_that_stops_is_named(void **state)
 {
 	struct nft_conflict x = drops("ice-tcp ipv4", 0, 0);
@@ -304,6 +345,8 @@ main(void)
 		cmocka_unit_test(stage_socket__nothing_or_one_family__blocked),
 		cmocka_unit_test(stage_probe__failure_confirms_an_uncertain_drop),
 		cmocka_unit_test(stage_proven__older_than_a_drop_no_longer_counts),
+		cmocka_unit_test(stage_proven__counted_datagrams_yield_to_a_certain_drop),
+		cmocka_unit_test(stage_firewall__no_rule_needs_a_certain_drop),
 		cmocka_unit_test(pipeline__first_stage_that_stops_is_named),
 	};
 
