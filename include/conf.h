@@ -1,5 +1,5 @@
 /*
- * conf.h: portward's configuration (JSON, DESIGN.md's schema), validated
+ * conf.h: portward's configuration (JSON, the schema in docs/man/portward.json.5), validated
  * whole before anything acts on it. Unknown keys are errors.
  */
 #ifndef PORTWARD_CONF_H

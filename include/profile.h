@@ -103,7 +103,7 @@ struct lk_opts {
 	size_t		 nenv;
 };
 
-/* Load a portward JSON profile (DESIGN's shape; unknown keys are errors). */
+/* Load a portward JSON profile (docs/profiles.md's shape; unknown keys are errors). */
 int	prof_load_json(const char *path, struct profile *p, struct errbuf *eb);
 /* Load the endpoints a LiveKit server with this livekit.yaml listens on. */
 int	prof_load_livekit(const char *path, struct profile *p,
@@ -130,7 +130,7 @@ const char *prof_proto_name(uint8_t proto);
 /* "7881" or "50000-60000" into buf. */
 const char *prof_ports_str(const struct prof_endpoint *e, char *buf,
 	    size_t len);
-/* The profile as DESIGN's JSON, a newline-terminated string to free(). */
+/* The profile as docs/profiles.md's JSON, a newline-terminated string to free(). */
 char	*prof_to_json(const struct profile *p);
 /* The profile as a table an operator reads, with its notes. */
 void	prof_print_table(FILE *f, const struct profile *p);

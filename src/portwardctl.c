@@ -1,4 +1,4 @@
-/* portwardctl: the operator's command line (DESIGN.md, "The contract"). */
+/* portwardctl: the operator's command line (docs/design.md, docs/man/portwardctl.8). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * portwardd: the daemon (DESIGN.md). Validate everything, install the
+ * portwardd: the daemon (docs/design.md). Validate everything, install the
  * rules, then keep them: nf_tables events trigger a repair at once,
  * SIGHUP re-reads the configuration and applies only the difference,
  * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.

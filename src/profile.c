@@ -287,7 +287,7 @@ out:
 }
 
 /*
- * One endpoint a line, as DESIGN.md writes it: jansson indents all or
+ * One endpoint a line, as docs/profiles.md writes it: jansson indents all or
  * nothing, so the outer lines are ours.
  */
 char *

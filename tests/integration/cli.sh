@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli.sh: the two programs' usage and exit codes (DESIGN.md's contract).
+# cli.sh: the two programs' usage and exit codes (docs/man/portwardd.8, portwardctl.8).
 T_NAME=cli
 source "$(dirname "$0")/../lib/testlib.sh"
 

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# lab.sh: a throwaway network of namespaces (see shared/lab-notes.md).
+# lab.sh: a throwaway network of namespaces (docs/design.md, "Where things live").
 #
 #   lan  (LiveKit host) eth0 192.168.77.10/24  2001:db8:77::10/64
 #     | veth
@@ -124,7 +124,7 @@ lab_wait_listen() {
 # lab_router_up: the home router's firewall (drop-policy forward, masquerade
 # on wan0), a STUN-only coturn on the internet side so that miniupnpd
 # learns its external address, and miniupnpd itself (UPnP IGD with IPv6
-# firewall control, NAT-PMP, PCP). See shared/lab-notes.md.
+# firewall control, NAT-PMP, PCP). The packages come from packaging/deps.sh.
 lab_router_firewall() {
 	lab_exec "$RTR" nft -f - <<'NFT'
 table inet filter {
