@@ -23,7 +23,8 @@
 #define FW_MAX_LOOKUPS	4
 
 /* What a register holds while a rule's expressions are read. */
-enum fw_key { FK_NONE, FK_NFPROTO, FK_L4, FK_DPORT, FK_PORTS, FK_CTSTATE,
+enum fw_key { FK_NONE, FK_NFPROTO, FK_L4, FK_DPORT, FK_SPORT, FK_PORTS,
+    FK_CTSTATE,
     FK_CTSTATUS, FK_IIF, FK_IIFNAME, FK_OTHER };
 
 /* Verdicts as nf_tables numbers them (linux/netfilter.h, nf_tables.h). */
@@ -46,6 +47,7 @@ struct fw_match {
 	int		nfproto;	/* NFPROTO_IPV4/6, -1: any */
 	int		l4;		/* IPPROTO_*, -1: any */
 	int		plo, phi;	/* destination port range, -1: open end */
+	int		slo, shi;	/* source port range, -1: open end */
 	uint32_t	ctmask;		/* ct state bits, any of them; 0: none */
 	uint32_t	ctstatus;	/* ct status & this != 0; 0: none */
 	int		lo;		/* iif lo: never from outside */
@@ -96,6 +98,9 @@ struct fw_pkt {
 	int		nfproto, l4, port;
 	const char	*iif;		/* the way in; "" or NULL: unknown */
 	uint32_t	ctstatus;	/* IPS_DST_NAT when portward DNATs it */
+	int		reply;		/* the endpoint's answer going out: port
+					   is its source port, the client's
+					   port unknown, ct state established */
 	int		ct_before;	/* the chain runs before conntrack
 					   (priority <= -200): ct state is
 					   not what it will be, maybe */

@@ -125,7 +125,7 @@ struct nft_conflict {
 	char	family[8];
 	char	table[NFT_NAME_MAX];
 	char	chain[NFT_NAME_MAX];
-	char	why[400];
+	char	why[560];
 	int	stateful;	/* it accepts established traffic first */
 	int	uncertain;	/* a rule portward cannot read may accept first */
 	char	endpoint[NFT_NAME_MAX];	/* "ice-udp ipv4": what it drops */

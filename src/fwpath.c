@@ -18,7 +18,7 @@ void
 fw_match_init(struct fw_match *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->nfproto = m->l4 = m->plo = m->phi = -1;
+	m->nfproto = m->l4 = m->plo = m->phi = m->slo = m->shi = -1;
 	m->verdict = FW_V_CONTINUE;
 }
 
@@ -84,6 +84,9 @@ key_of(enum fw_key k, const struct fw_pkt *p, uint32_t ct, uint8_t *out)
 		out[0] = (uint8_t)p->l4;
 		return 1;
 	case FK_DPORT:
+	case FK_SPORT:
+		if ((k == FK_SPORT) != (p->reply != 0))
+			return 0;	/* the client's port: not known */
 		out[0] = (uint8_t)(p->port >> 8);
 		out[1] = (uint8_t)p->port;
 		return 2;
@@ -122,18 +125,31 @@ rule_eval(const struct fw_table *t, const struct fw_rule *rule,
 
 	*v = m->verdict;
 	*target = m->target;
-	if (m->lo || (m->nfproto != -1 && m->nfproto != p->nfproto) ||
-	    (m->l4 != -1 && m->l4 != p->l4) ||
-	    (m->plo != -1 && p->port < m->plo) ||
-	    (m->phi != -1 && p->port > m->phi))
+	if ((m->nfproto != -1 && m->nfproto != p->nfproto) ||
+	    (m->l4 != -1 && m->l4 != p->l4))
 		return NO;
+	if (p->reply) {
+		/* Going out: the endpoint's port is the source; no way in. */
+		if ((m->slo != -1 && p->port < m->slo) ||
+		    (m->shi != -1 && p->port > m->shi) ||
+		    (m->iifname_len > 0 && !m->iifname_neq) || m->lo)
+			return NO;
+		if (m->plo != -1 || m->phi != -1)
+			r = MAYBE;	/* the client's port */
+	} else {
+		if (m->lo || (m->plo != -1 && p->port < m->plo) ||
+		    (m->phi != -1 && p->port > m->phi))
+			return NO;
+		if (m->slo != -1 || m->shi != -1)
+			r = MAYBE;	/* the client's port */
+	}
 	if (m->ctmask != 0 && p->ct_before)
-		r = MAYBE;
+		r = and3(r, MAYBE);
 	else if (m->ctmask != 0 && !(m->ctmask & ct))
 		return NO;
 	if (m->ctstatus != 0 && !(m->ctstatus & p->ctstatus))
 		return NO;
-	if (m->iifname_len > 0) {
+	if (m->iifname_len > 0 && !p->reply) {
 		int ri;
 
 		if (m->iifname_len >= 3 && memcmp(m->iifname, "lo", 3) == 0)
@@ -275,11 +291,12 @@ walk(const struct fw_table *t, const char *chain, int base, int policy,
 		if (strcmp(rule->chain, chain) != 0)
 			continue;
 		/* Accepts established, not new: a stateful firewall. */
-		if (rule_eval(t, rule, p, FW_CT_ESTABLISHED, &ve,
+		if (!p->reply && rule_eval(t, rule, p, FW_CT_ESTABLISHED, &ve,
 		    &ignored) == YES && ve == FW_V_ACCEPT &&
 		    rule_eval(t, rule, p, FW_CT_NEW, &v, &ignored) == NO)
 			r->stateful = 1;
-		res = rule_eval(t, rule, p, FW_CT_NEW, &v, &target);
+		res = rule_eval(t, rule, p, p->reply ? FW_CT_ESTABLISHED :
+		    FW_CT_NEW, &v, &target);
 		if (res == NO)
 			continue;
 		if (v == FW_V_CONTINUE) {

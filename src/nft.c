@@ -442,6 +442,7 @@ kmatch_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask, uint32_t op,
 {
 	uint16_t port;
 	uint32_t v = 0;
+	int *lo, *hi;
 
 	switch (what) {
 	case FK_NFPROTO:
@@ -456,26 +457,29 @@ kmatch_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask, uint32_t op,
 			m->l4 = d[0];
 		break;
 	case FK_PORTS:
-		/* The source port is the client's: not known, maybe. */
+		/* iptables' --sport X --dport Y: both in one comparison. */
 		if (op != NFT_CMP_EQ || len < 4) {
 			m->other = 1;
 			break;
 		}
+		m->slo = m->shi = (uint16_t)(d[0] << 8 | d[1]);
 		m->plo = m->phi = (uint16_t)(d[2] << 8 | d[3]);
-		m->other = 1;
 		break;
 	case FK_DPORT:
+	case FK_SPORT:
 		if (len < 2) {
 			m->other = 1;
 			break;
 		}
+		lo = what == FK_DPORT ? &m->plo : &m->slo;
+		hi = what == FK_DPORT ? &m->phi : &m->shi;
 		port = (uint16_t)(d[0] << 8 | d[1]);
 		if (op == NFT_CMP_EQ)
-			m->plo = m->phi = port;
+			*lo = *hi = port;
 		else if (op == NFT_CMP_GTE || op == NFT_CMP_GT)
-			m->plo = port + (op == NFT_CMP_GT);
+			*lo = port + (op == NFT_CMP_GT);
 		else if (op == NFT_CMP_LTE || op == NFT_CMP_LT)
-			m->phi = port - (op == NFT_CMP_LT);
+			*hi = port - (op == NFT_CMP_LT);
 		else
 			m->other = 1;
 		break;
@@ -562,8 +566,10 @@ kmatch_xt(struct fw_match *m, const struct nftnl_expr *e)
 			m->plo = dpts[0];
 			m->phi = dpts[1];
 		}
-		if (spts[0] != 0 || spts[1] != 0xffff)
-			m->other = 1;	/* --sport: the client's, unknown */
+		if (spts[0] != 0 || spts[1] != 0xffff) {
+			m->slo = spts[0];
+			m->shi = spts[1];
+		}
 		return;
 	}
 	m->other = 1;
@@ -600,6 +606,8 @@ kmatch_payload(struct fw_match *m, const struct nftnl_expr *e)
 
 	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && len == 2)
 		return FK_DPORT;
+	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 0 && len == 2)
+		return FK_SPORT;
 	/* iptables-nft's --sport X --dport Y: both ports in one load. */
 	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 0 && len == 4)
 		return FK_PORTS;
@@ -693,11 +701,14 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 			const uint8_t *to = nftnl_expr_get(e,
 			    NFTNL_EXPR_RANGE_TO_DATA, &tl);
 
-			if (reg[sreg] == FK_DPORT && from && to && fl >= 2 &&
-			    tl >= 2 && nftnl_expr_get_u32(e,
-			    NFTNL_EXPR_RANGE_OP) == NFT_RANGE_EQ) {
-				m->plo = from[0] << 8 | from[1];
-				m->phi = to[0] << 8 | to[1];
+			if ((reg[sreg] == FK_DPORT || reg[sreg] == FK_SPORT) &&
+			    from && to && fl >= 2 && tl >= 2 &&
+			    nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP) ==
+			    NFT_RANGE_EQ) {
+				*(reg[sreg] == FK_DPORT ? &m->plo : &m->slo) =
+				    from[0] << 8 | from[1];
+				*(reg[sreg] == FK_DPORT ? &m->phi : &m->shi) =
+				    to[0] << 8 | to[1];
 			} else
 				m->other = 1;
 		} else if (strcmp(name, "immediate") == 0) {
@@ -1591,15 +1602,27 @@ fw_rules(const struct kstate *k)
 	return fr;
 }
 
+/* Where a packet and then its answer meet each hook. */
+static int
+hook_rank(int hook)
+{
+	switch (hook) {
+	case NF_INET_PRE_ROUTING:	return 0;
+	case NF_INET_LOCAL_IN:
+	case NF_INET_FORWARD:		return 1;
+	case NF_INET_LOCAL_OUT:		return 2;
+	default:			return 3;
+	}
+}
+
 /* Packets meet prerouting before input and forward, then by priority. */
 static int
 conflict_order(const void *a, const void *b)
 {
 	const struct nft_conflict *x = a, *y = b;
 
-	if (x->hook != y->hook)
-		return x->hook == NF_INET_PRE_ROUTING ? -1 :
-		    y->hook == NF_INET_PRE_ROUTING ? 1 : 0;
+	if (hook_rank(x->hook) != hook_rank(y->hook))
+		return hook_rank(x->hook) < hook_rank(y->hook) ? -1 : 1;
 	if (x->prio != y->prio)
 		return x->prio < y->prio ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -1613,7 +1636,8 @@ conflict_order(const void *a, const void *b)
 static int
 conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
     const char *fam, uint32_t tfamily, const char *table,
-    const struct kchain *kc, struct nft_conflict *out, size_t max, int found)
+    const struct kchain *kc, int reply, struct nft_conflict *out, size_t max,
+    int found)
 {
 	const char *own = rs->chains[0].hook == NF_INET_LOCAL_IN ? "input" :
 	    "forward";
@@ -1636,7 +1660,8 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 		p.nfproto = r->family == FAM_IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 		p.l4 = r->proto;
 		p.port = r->port;
-		p.iif = r->iifname;
+		p.iif = reply ? "" : r->iifname;
+		p.reply = reply;
 		p.self = rs->attach ? r->comment : NULL;
 		/* Router mode: portward's own DNAT made the IPv4 packet. */
 		if (strcmp(own, "forward") == 0 && r->family == FAM_IPV4)
@@ -1654,17 +1679,18 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 			(void)snprintf(o->chain, sizeof(o->chain), "%s",
 			    kc->name);
 			if (res.uncertain)
-				(void)snprintf(o->why, sizeof(o->why), "%s, "
+				(void)snprintf(o->why, sizeof(o->why), "%s%s, "
 				    "unless %s lets it through first (it "
 				    "matches on what portward does not read)",
-				    res.why, res.maybe);
+				    reply ? "its answers: " : "", res.why,
+				    res.maybe);
 			else
-				(void)snprintf(o->why, sizeof(o->why), "%s",
-				    res.why);
+				(void)snprintf(o->why, sizeof(o->why), "%s%s",
+				    reply ? "its answers: " : "", res.why);
 			(void)snprintf(o->endpoint, sizeof(o->endpoint), "%s",
 			    r->comment);
 			o->fam = r->family;
-			o->stateful = res.stateful;
+			o->stateful = reply ? 0 : res.stateful;
 			o->uncertain = res.uncertain;
 			o->hook = (int)kc->hook;
 			o->prio = kc->prio;
@@ -1725,11 +1751,18 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 		for (c = 0; c < k.nchains; c++) {
 			const struct kchain *kc = &k.chains[c];
 
-			if (!kc->base || strcmp(kc->type, "filter") != 0 ||
-			    (kc->hook != hook_a && kc->hook != hook_b))
+			int reply;
+
+			if (!kc->base || strcmp(kc->type, "filter") != 0)
+				continue;
+			/* On a host, the answers leave by output, postrouting. */
+			reply = hook_b == NF_INET_LOCAL_IN &&
+			    (kc->hook == NF_INET_LOCAL_OUT ||
+			    kc->hook == NF_INET_POST_ROUTING);
+			if (kc->hook != hook_a && kc->hook != hook_b && !reply)
 				continue;
 			found = conflicts_chain(rs, &ft, fam, all.t[i].family,
-			    all.t[i].name, kc, out, max, found);
+			    all.t[i].name, kc, reply, out, max, found);
 		}
 		free(fr);
 		kstate_free(&k);

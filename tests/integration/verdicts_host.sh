@@ -9,8 +9,12 @@
 # chain dropping IPv4 after portward's accept (stateless policy drop at a
 # later priority); that table set dormant; a reflector that lies ("tcp,
 # ok" for everything); targeted drops (one port, a jump to a chain that
-# drops, iptables-nft's rules, stateless and stateful); portward's own
-# table set dormant; doctor and status without root.
+# drops, iptables-nft's rules, stateless and stateful); sets, interval
+# sets and verdict maps; a source allowlist portward cannot read (the
+# probe decides); a drop that comes after a successful probe; answers
+# dropped on the output hook; portward's own table set dormant; doctor
+# and status without root; a chain at the last priority made before
+# doctor's; an interface verdict map without a reflector.
 T_NAME=verdicts_host
 source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
@@ -336,6 +340,23 @@ if [ "$(cells "$j")" = "ice-tcp blocked dropped-by-other-table / blocked dropped
 	t_pass drop_after_probe__said_at_once_probed_again
 else t_fail drop_after_probe__said_at_once_probed_again "$(cells "$j")"; fi
 in_h nft delete table inet late
+
+# Another table drops the answers on their way out (the output hook, the
+# UDP mux's source port): the datagrams come in and are counted, but no
+# client ever hears back. Read as the answer's path: named, blocked.
+in_h nft -f - <<'NFT'
+table inet out {
+	chain output {
+		type filter hook output priority filter; policy accept;
+		udp sport 7882 drop
+	}
+}
+NFT
+situation answers_dropped_on_output "ice-tcp reachable  / reachable , ice-udp blocked dropped-by-other-table / blocked dropped-by-other-table"
+if [[ $(st | jq -r '.endpoints[1].ipv4.hint') == *"its answers: rule handle"* ]]; then
+	t_pass answers_dropped_on_output__hint_says_answers
+else t_fail answers_dropped_on_output__hint_says_answers "$(st | jq -r '.endpoints[1].ipv4.hint')"; fi
+in_h nft delete table inet out
 
 # portward's own table set dormant: woken, as any tampering is repaired.
 in_h nft add table inet portward '{ flags dormant; }'

@@ -78,7 +78,7 @@ lookup(struct fw_match *m, enum fw_key k, const char *s, int vmap)
 static struct fw_result
 run(int policy, int l4, int port, const char *iif)
 {
-	struct fw_pkt p = { NFPROTO_IPV4, l4, port, iif, 0, 0, NULL };
+	struct fw_pkt p = { NFPROTO_IPV4, l4, port, iif, 0, 0, 0, NULL };
 	struct fw_result r;
 
 	fw_walk(&t, "input", policy, &p, &r);
@@ -308,7 +308,7 @@ static void
 ct_status_dnat__matches_what_portward_dnats(void **state)
 {
 	struct fw_match *m;
-	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, "wan0", 0, 0, NULL };
+	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, "wan0", 0, 0, 0, NULL };
 	struct fw_result r;
 
 	(void)state;
@@ -373,7 +373,7 @@ static void
 before_conntrack__ct_state_is_maybe(void **state)
 {
 	struct fw_match *m;
-	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, NULL, 0, 1, NULL };
+	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, NULL, 0, 0, 1, NULL };
 	struct fw_result r;
 
 	(void)state;
@@ -386,6 +386,43 @@ before_conntrack__ct_state_is_maybe(void **state)
 	p.ct_before = 0;
 	fw_walk(&t, "input", FW_V_ACCEPT, &p, &r);
 	assert_int_equal(r.verdict, FW_DROP);
+}
+
+static void
+reply__answers_going_out__source_port_and_established(void **state)
+{
+	struct fw_match *m;
+	struct fw_pkt p = { NFPROTO_IPV4, IPPROTO_UDP, 7882, NULL, 0, 0, 0,
+	    NULL };
+	struct fw_result r;
+
+	(void)state;
+	p.reply = 1;
+	reset();
+	m = rule("input", FW_V_DROP, NULL);	/* udp sport 7882 drop */
+	m->l4 = IPPROTO_UDP;
+	m->slo = m->shi = 7882;
+	fw_walk(&t, "input", FW_V_ACCEPT, &p, &r);
+	assert_int_equal(r.verdict, FW_DROP);
+	assert_false(r.uncertain);
+	/* udp dport 7882 drop: the client's port, not ours: not claimed. */
+	m->slo = m->shi = -1;
+	m->plo = m->phi = 7882;
+	fw_walk(&t, "input", FW_V_ACCEPT, &p, &r);
+	assert_int_equal(r.verdict, FW_ACCEPT);
+	/* policy drop after ct state established accept: answers go. */
+	reset();
+	m = rule("input", FW_V_ACCEPT, NULL);
+	m->ctmask = FW_CT_ESTABLISHED;
+	fw_walk(&t, "input", FW_V_DROP, &p, &r);
+	assert_int_equal(r.verdict, FW_ACCEPT);
+	/* An inbound packet's source port is the client's: maybe. */
+	reset();
+	m = rule("input", FW_V_DROP, NULL);
+	m->slo = m->shi = 7882;
+	p.reply = 0;
+	fw_walk(&t, "input", FW_V_ACCEPT, &p, &r);
+	assert_int_equal(r.verdict, FW_ACCEPT);
 }
 
 int
@@ -402,6 +439,7 @@ main(void)
 		cmocka_unit_test(ct_status_dnat__matches_what_portward_dnats),
 		cmocka_unit_test(maybe_vmap_and_goto__a_later_drop_is_uncertain),
 		cmocka_unit_test(before_conntrack__ct_state_is_maybe),
+		cmocka_unit_test(reply__answers_going_out__source_port_and_established),
 	};
 
 	return cmocka_run_group_tests_name("fwpath", tests, NULL, NULL);
