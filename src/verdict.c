@@ -411,7 +411,9 @@ stage_proven(const struct status_in *in, const struct prof_endpoint *e,
 	 * unless what was observed since says otherwise. The listeners
 	 * measured now say nothing serves the port on this family (the
 	 * success is older than the SFU's death); another table began to
-	 * drop it since (a certain drop: fwpath.c); the forward was lost.
+	 * drop it since (a certain drop: fwpath.c), or portward's own rules
+	 * are gone (the daemon could not repair them) and one drops it; the
+	 * forward was lost.
 	 */
 	for (i = 0; i < in->nprobes; i++) {
 		const struct probe_result *r = &in->probes[i];
@@ -430,7 +432,8 @@ stage_proven(const struct status_in *in, const struct prof_endpoint *e,
 		 */
 		for (q = 0; q < in->nconflicts; q++)
 			if ((r->at <= in->fw_changed ||
-			    strcmp(r->kind, "datagram") == 0) &&
+			    strcmp(r->kind, "datagram") == 0 ||
+			    (!in->rules_ok && !in->doctor)) &&
 			    !in->conflicts[q].uncertain &&
 			    conflict_covers(&in->conflicts[q], e, fam))
 				break;

@@ -263,6 +263,12 @@ stage_proven__older_than_a_drop_no_longer_counts(void **state)
 	in.nconflicts = 1;
 	in.fw_changed = 99;	/* the drop was there before the probe */
 	assert_int_equal(stage_proven(&in, ep("ice-tcp"), FAM_IPV4, &c), 1);
+	in.rules_ok = 0;	/* portward's rules gone, not repaired */
+	assert_int_equal(stage_proven(&in, ep("ice-tcp"), FAM_IPV4, &c), 0);
+	in.doctor = 1;		/* doctor: its own probe is of this state */
+	assert_int_equal(stage_proven(&in, ep("ice-tcp"), FAM_IPV4, &c), 1);
+	in.doctor = 0;
+	in.rules_ok = 1;
 	in.fw_changed = 101;	/* it came after */
 	assert_int_equal(stage_proven(&in, ep("ice-tcp"), FAM_IPV4, &c), 0);
 	verdict_cell(&in, ep("ice-tcp"), FAM_IPV4, &c);
