@@ -73,6 +73,7 @@ struct fw_elem {
 	uint8_t		kend[FW_KEY_MAX];
 	int		has_end;	/* [key, kend]: a range element */
 	int		iend;		/* an interval's end (exclusive) */
+	int		catchall;	/* "*": what no other element matches */
 	int		verdict;	/* vmaps */
 	char		chain[FW_NAME_MAX];
 };

@@ -132,7 +132,7 @@ struct nft_conflict {
 	unsigned fam;			/* FAM_IPV4 or FAM_IPV6 */
 	int	hook, prio, seq;	/* where packets meet it, in order */
 };
-#define NFT_MAX_CONFLICTS	64
+#define NFT_MAX_CONFLICTS	256
 /*
  * Where another table drops what portward accepts: for each endpoint and
  * family of rs, a new packet followed through every base chain of every

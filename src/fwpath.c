@@ -13,6 +13,13 @@
 enum { NO, YES, MAYBE };
 
 #define DEPTH_MAX	16
+/*
+ * Rules looked at per walk: maybe-branches are walked again each time,
+ * so a ruleset can fan out; past this, what is left is maybe (it runs on
+ * the daemon's loop, at every status).
+ */
+#define STEPS_MAX	200000
+static unsigned long steps;
 
 void
 fw_match_init(struct fw_match *m)
@@ -37,12 +44,16 @@ int
 fw_set_has(const struct fw_set *s, const uint8_t *key,
     const struct fw_elem **elem)
 {
-	const struct fw_elem *best = NULL;
+	const struct fw_elem *best = NULL, *any = NULL;
 	size_t i, n = s->klen;
 
 	for (i = 0; i < s->n; i++) {
 		const struct fw_elem *e = &s->el[i];
 
+		if (e->catchall) {
+			any = e;
+			continue;
+		}
 		if (e->has_end) {
 			if (memcmp(e->key, key, n) <= 0 &&
 			    memcmp(key, e->kend, n) <= 0) {
@@ -65,6 +76,8 @@ fw_set_has(const struct fw_set *s, const uint8_t *key,
 			best = e;
 	}
 	if (best == NULL || (best->iend && !best->has_end))
+		best = any;	/* the catch-all, if there is one */
+	if (best == NULL)
 		return 0;
 	if (elem != NULL)
 		*elem = best;
@@ -232,8 +245,7 @@ walk_maybe(const struct fw_table *t, const struct fw_rule *rule, int v,
 	if (res == FW_ACCEPT || sub.maybe[0] != '\0' || (v == FW_V_GOTO &&
 	    res == FW_CONT && !(base && policy == FW_V_DROP)))
 		note_maybe(r, rule->chain, rule->handle);
-	if (sub.stateful)
-		r->stateful = 1;
+	/* Stateful only on a path the packet surely takes: not here. */
 }
 
 static int
@@ -283,13 +295,19 @@ walk(const struct fw_table *t, const char *chain, int base, int policy,
 	size_t j;
 	int v, ve, res;
 
-	if (depth > DEPTH_MAX)
+	if (depth > DEPTH_MAX || steps > STEPS_MAX) {
+		note_maybe(r, chain, 0);	/* too deep, too many: not read */
 		return FW_CONT;
+	}
 	for (j = 0; j < t->nrules; j++) {
 		const struct fw_rule *rule = &t->rules[j];
 
 		if (strcmp(rule->chain, chain) != 0)
 			continue;
+		if (++steps > STEPS_MAX) {
+			note_maybe(r, chain, rule->handle);
+			return FW_CONT;
+		}
 		/* Accepts established, not new: a stateful firewall. */
 		if (!p->reply && rule_eval(t, rule, p, FW_CT_ESTABLISHED, &ve,
 		    &ignored) == YES && ve == FW_V_ACCEPT &&
@@ -336,6 +354,8 @@ walk(const struct fw_table *t, const char *chain, int base, int policy,
 			j = t->nrules;
 			break;
 		default:
+			/* NF_QUEUE, NF_STOLEN: another program decides. */
+			note_maybe(r, rule->chain, rule->handle);
 			break;
 		}
 		if (j == t->nrules)
@@ -355,6 +375,7 @@ fw_walk(const struct fw_table *t, const char *chain, int policy,
     const struct fw_pkt *p, struct fw_result *r)
 {
 	memset(r, 0, sizeof(*r));
+	steps = 0;
 	r->verdict = walk(t, chain, 1, policy, p, r, 0);
 	r->uncertain = r->verdict == FW_DROP && r->maybe[0] != '\0';
 	if (r->verdict != FW_DROP)

@@ -120,6 +120,26 @@ nft_close(struct nft_ctx *ctx)
 	free(ctx);
 }
 
+/* Read what is left of a dump, up to its NLMSG_DONE or an error. */
+static void
+drain(struct nft_ctx *ctx, char *buf, size_t len, ssize_t n)
+{
+	struct pollfd p = { mnl_socket_get_fd(ctx->nl), POLLIN, 0 };
+	const struct nlmsghdr *h;
+	int left;
+
+	for (;;) {
+		for (h = (const struct nlmsghdr *)buf, left = (int)n;
+		    mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR)
+				return;
+		if (poll(&p, 1, 1000) != 1 ||
+		    (n = mnl_socket_recvfrom(ctx->nl, buf, len)) <= 0)
+			return;
+	}
+}
+
 /* A dump request; cb sees each message. 0, or -1 with errno set. */
 static int
 dump(struct nft_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
@@ -136,8 +156,20 @@ dump(struct nft_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		if (n < 0)
 			return -1;
 		ret = mnl_cb_run(buf, (size_t)n, seq, ctx->portid, cb, data);
-		if (ret == MNL_CB_ERROR)
+		if (ret == MNL_CB_ERROR) {
+			/*
+			 * Interrupted by a change (NLM_F_DUMP_INTR) or stopped
+			 * by a callback: the rest of the dump is still coming.
+			 * Read it to its end, or the next request on this
+			 * socket would meet it.
+			 */
+			int err = errno;
+
+			if (err == EINTR || err == ENOMEM)
+				drain(ctx, buf, sizeof(buf), n);
+			errno = err;
 			return -1;
+		}
 		if (ret == MNL_CB_STOP)
 			return 0;
 	}
@@ -441,7 +473,7 @@ kmatch_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask, uint32_t op,
     const uint8_t *d, uint32_t len)
 {
 	uint16_t port;
-	uint32_t v = 0;
+	uint32_t v = 0, want;
 	int *lo, *hi;
 
 	switch (what) {
@@ -478,24 +510,34 @@ kmatch_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask, uint32_t op,
 			*lo = *hi = port;
 		else if (op == NFT_CMP_GTE || op == NFT_CMP_GT)
 			*lo = port + (op == NFT_CMP_GT);
-		else if (op == NFT_CMP_LTE || op == NFT_CMP_LT)
+		else if ((op == NFT_CMP_LTE || op == NFT_CMP_LT) &&
+		    !(op == NFT_CMP_LT && port == 0))
 			*hi = port - (op == NFT_CMP_LT);
+		else if (op == NFT_CMP_LT)
+			*lo = 1, *hi = 0;	/* < 0: never */
 		else
 			m->other = 1;
 		break;
 	case FK_CTSTATE:
 		memcpy(&v, d, len < 4 ? len : 4);
+		/* ct state a,b: any of them; a second condition: both. */
 		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0)
-			m->ctmask |= ctmask;	/* ct state a,b: any of */
+			want = ctmask;
 		else if (op == NFT_CMP_EQ && ctmask == 0)
-			m->ctmask |= v;
-		else
+			want = v;
+		else {
 			m->other = 1;
+			break;
+		}
+		m->ctmask = m->ctmask ? m->ctmask & want : want;
+		if (m->ctmask == 0)
+			m->plo = 1, m->phi = 0;	/* never: no state is both */
 		break;
 	case FK_CTSTATUS:
 		memcpy(&v, d, len < 4 ? len : 4);
-		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0)
-			m->ctstatus |= ctmask;	/* ct status dnat */
+		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0 &&
+		    m->ctstatus == 0)
+			m->ctstatus = ctmask;	/* ct status dnat */
 		else
 			m->other = 1;
 		break;
@@ -629,6 +671,7 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 	struct nftnl_expr *e;
 	const char *name;
 	uint32_t dreg, key;
+	int k;
 
 	fw_match_init(m);
 	memset(reg, 0, sizeof(reg));
@@ -637,7 +680,15 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 		m->other = 1;
 		return;
 	}
-#define REG(x)	((x) % 32)
+/*
+ * Registers as the kernel numbers them (nft_parse_register): NFT_REG_1..4
+ * are 16 bytes, the 32-bit slots 4n..4n+3; NFT_REG32_00.. are slot n+4.
+ */
+#define REG(x)	((x) <= NFT_REG_4 ? (x) * 4 : (x) - 4) % 32
+#define OTHER_ALL() do {						\
+	for (k = 0; k < 32; k++)					\
+		reg[k] = FK_OTHER;					\
+} while (0)
 	while ((e = nftnl_expr_iter_next(it)) != NULL) {
 		name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 		if (strcmp(name, "meta") == 0) {
@@ -655,6 +706,10 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 				continue;	/* payload set: a statement */
 			dreg = REG(nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_PAYLOAD_DREG));
+			/* A wide load (an address) covers the next slots too. */
+			for (k = 1; k * 4 < (int)nftnl_expr_get_u32(e,
+			    NFTNL_EXPR_PAYLOAD_LEN) && dreg + k < 32; k++)
+				reg[dreg + k] = FK_OTHER;
 			reg[dreg] = kmatch_payload(m, e);
 			regmask[dreg] = 0;
 		} else if (strcmp(name, "ct") == 0) {
@@ -693,6 +748,10 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 		} else if (strcmp(name, "lookup") == 0) {
 			kmatch_lookup(m, reg[REG(nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_LOOKUP_SREG))], e);
+			if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
+			    nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) !=
+			    NFT_REG_VERDICT)
+				OTHER_ALL();	/* a data map wrote a register */
 		} else if (strcmp(name, "range") == 0) {
 			uint32_t sreg = REG(nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_RANGE_SREG)), fl = 0, tl = 0;
@@ -712,8 +771,10 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 			} else
 				m->other = 1;
 		} else if (strcmp(name, "immediate") == 0) {
-			if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
+			if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT)) {
+				OTHER_ALL();	/* data into a register */
 				continue;
+			}
 			m->verdict = (int)nftnl_expr_get_u32(e,
 			    NFTNL_EXPR_IMM_VERDICT);
 			if (nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN))
@@ -722,12 +783,21 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 				    NFTNL_EXPR_IMM_CHAIN));
 		} else if (strcmp(name, "reject") == 0)
 			m->verdict = NF_DROP;
-		else if (strcmp(name, "target") == 0) {
+		else if (strcmp(name, "queue") == 0) {
+			/* To a program that may accept it: maybe. */
+			m->verdict = NF_ACCEPT;
+			m->other = 1;
+		} else if (strcmp(name, "target") == 0) {
 			const char *t = nftnl_expr_get_str(e,
 			    NFTNL_EXPR_TG_NAME);
 
-			if (t != NULL && strcmp(t, "REJECT") == 0)
+			if (t != NULL && (strcmp(t, "REJECT") == 0 ||
+			    strcmp(t, "DROP") == 0))
 				m->verdict = NF_DROP;
+			else if (t != NULL && strcmp(t, "NFQUEUE") == 0) {
+				m->verdict = NF_ACCEPT;
+				m->other = 1;
+			}
 		} else if (strcmp(name, "match") == 0)
 			kmatch_xt(m, e);
 		else if (strcmp(name, "counter") == 0 ||
@@ -737,10 +807,13 @@ kmatch_parse(const struct nftnl_rule *r, struct fw_match *m)
 		    NFTNL_EXPR_OBJREF_IMM_TYPE) && nftnl_expr_get_u32(e,
 		    NFTNL_EXPR_OBJREF_IMM_TYPE) == NFT_OBJECT_COUNTER)
 			continue;	/* counter name "x": no condition */
-		else
-			m->other = 1;	/* limit, fib, addresses, ...: not read */
+		else {
+			m->other = 1;	/* limit, fib, rt, socket, ...: not read */
+			OTHER_ALL();	/* and what it wrote is unknown */
+		}
 	}
 #undef REG
+#undef OTHER_ALL
 	nftnl_expr_iter_destroy(it);
 }
 
@@ -868,6 +941,9 @@ elem_cb(const struct nlmsghdr *nlh, void *data)
 		fe->iend = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
 		    (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
 		    NFT_SET_ELEM_INTERVAL_END);
+		fe->catchall = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+		    (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
+		    NFT_SET_ELEM_CATCHALL);
 		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
 			fe->verdict = (int)nftnl_set_elem_get_u32(e,
 			    NFTNL_SET_ELEM_VERDICT);
@@ -1602,6 +1678,20 @@ fw_rules(const struct kstate *k)
 	return fr;
 }
 
+/*
+ * Names another program gave its tables and chains, for logs, terminals
+ * and JSON: printable ASCII only, anything else as '?'.
+ */
+static void
+printable(char *out, size_t len, const char *in)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && in[i] != '\0'; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
 /* Where a packet and then its answer meet each hook. */
 static int
 hook_rank(int hook)
@@ -1663,11 +1753,16 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 		p.iif = reply ? "" : r->iifname;
 		p.reply = reply;
 		p.self = rs->attach ? r->comment : NULL;
-		/* Router mode: portward's own DNAT made the IPv4 packet. */
-		if (strcmp(own, "forward") == 0 && r->family == FAM_IPV4)
+		/*
+		 * Router mode: portward's own DNAT made the IPv4 packet, from
+		 * the dstnat priority (-100) on.
+		 */
+		if (strcmp(own, "forward") == 0 && r->family == FAM_IPV4 &&
+		    !(kc->hook == NF_INET_PRE_ROUTING && kc->prio < -100))
 			p.ctstatus = IPS_DST_NAT;
 		/* Before conntrack (raw, NF_IP_PRI_CONNTRACK): no ct state. */
-		p.ct_before = kc->hook == NF_INET_PRE_ROUTING && kc->prio <= -200;
+		p.ct_before = (kc->hook == NF_INET_PRE_ROUTING ||
+		    kc->hook == NF_INET_LOCAL_OUT) && kc->prio <= -200;
 		fw_walk(ft, kc->name, (int)kc->policy, &p, &res);
 		if (res.verdict != FW_DROP)
 			continue;
@@ -1675,9 +1770,8 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 			o = &out[found];
 			memset(o, 0, sizeof(*o));
 			(void)snprintf(o->family, sizeof(o->family), "%s", fam);
-			(void)snprintf(o->table, sizeof(o->table), "%s", table);
-			(void)snprintf(o->chain, sizeof(o->chain), "%s",
-			    kc->name);
+			printable(o->table, sizeof(o->table), table);
+			printable(o->chain, sizeof(o->chain), kc->name);
 			if (res.uncertain)
 				(void)snprintf(o->why, sizeof(o->why), "%s%s, "
 				    "unless %s lets it through first (it "
@@ -1701,8 +1795,25 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 	return found;
 }
 
+static int conflicts_once(struct nft_ctx *, const struct nft_ruleset *,
+    struct nft_conflict *, size_t);
+
+/* Another program's change during the reading: read again. */
 int
 nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
+    struct nft_conflict *out, size_t max)
+{
+	int n, tries;
+
+	for (tries = 0; tries < 3; tries++)
+		if ((n = conflicts_once(ctx, rs, out, max)) >= 0 ||
+		    errno != EINTR)
+			return n;
+	return -1;
+}
+
+static int
+conflicts_once(struct nft_ctx *ctx, const struct nft_ruleset *rs,
     struct nft_conflict *out, size_t max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -1719,7 +1830,11 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_UNSPEC,
 	    NLM_F_DUMP, ++ctx->seq);
 	if (dump(ctx, nlh, alltables_cb, &all) == -1) {
-		log_warn("nftables: reading tables");
+		int err = errno;
+
+		if (err != EINTR)
+			log_warn("nftables: reading tables");
+		errno = err;
 		return -1;
 	}
 	/* Where portward's traffic passes a filter: input, or forward. */
@@ -1735,13 +1850,22 @@ nft_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs,
 		    (all.t[i].family == NFPROTO_INET &&
 		    strcmp(all.t[i].name, rs->table) == 0))
 			continue;
-		if (read_table(ctx, fam, all.t[i].name, &k) == -1)
-			return -1;
-		if (read_sets(ctx, fam, &k) == -1 ||
+		/*
+		 * A table deleted since the list was read (ENOENT) is gone:
+		 * skipped. Anything else: the ruleset is not known.
+		 */
+		if (read_table(ctx, fam, all.t[i].name, &k) == -1 ||
+		    read_sets(ctx, fam, &k) == -1 ||
 		    (fr = fw_rules(&k)) == NULL) {
-			log_warn("nftables: reading sets of %s %s", fam,
-			    all.t[i].name);
+			int err = errno;
+
 			kstate_free(&k);
+			if (err == ENOENT)
+				continue;
+			if (err != EINTR)
+				log_warn("nftables: reading %s %s", fam,
+				    all.t[i].name);
+			errno = err;
 			return -1;
 		}
 		ft.rules = fr;

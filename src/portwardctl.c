@@ -123,7 +123,7 @@ load_ruleset(int argc, char **argv, struct nft_ruleset *rs)
 static void
 warn_conflicts(struct nft_ctx *ctx, const struct nft_ruleset *rs)
 {
-	struct nft_conflict c[NFT_MAX_CONFLICTS];
+	static struct nft_conflict c[NFT_MAX_CONFLICTS];
 	int i, n;
 
 	if ((n = nft_conflicts(ctx, rs, c, NFT_MAX_CONFLICTS)) <= 0)

@@ -30,6 +30,7 @@
 #include "observe.h"
 #include "plan.h"
 #include "probe.h"
+#include "reflector.h"
 #include "profile.h"
 #include "status.h"
 #include "supervise.h"
@@ -54,6 +55,8 @@ static struct {
 	int			 forwards_on;	/* the mapper was started */
 	int			 stopping;
 	long long		 last_repair;
+	long long		 last_probe_ms;	/* monotonic: the last round */
+	int			 probe_deferred; /* waiting for the rate limit */
 	uint64_t		 fw_hash;	/* the other tables' drops, */
 	long long		 fw_changed;	/* and when they last changed */
 	int			 metrics_tfd;
@@ -64,6 +67,7 @@ static void write_metrics(void);
 static char *build_status(void);
 static int start_probe(void);
 static void after_child_stopped(void);
+static void conflicts_changed(const struct nft_conflict *, int);
 
 static void __attribute__((noreturn))
 usage(void)
@@ -83,10 +87,14 @@ set_watch(void)
 static void
 log_conflicts(void)
 {
-	struct nft_conflict c[NFT_MAX_CONFLICTS];
+	static struct nft_conflict c[NFT_MAX_CONFLICTS];
 	int i, n;
 
-	if ((n = nft_conflicts(d.nft, &d.rs, c, NFT_MAX_CONFLICTS)) <= 0)
+	n = nft_conflicts(d.nft, &d.rs, c, NFT_MAX_CONFLICTS);
+	if (n >= 0)	/* what a later change is measured against */
+		conflicts_changed(c, n > NFT_MAX_CONFLICTS ? NFT_MAX_CONFLICTS :
+		    n);
+	if (n <= 0)
 		return;
 	for (i = 0; i < n && i < NFT_MAX_CONFLICTS; i++)
 		if (nft_conflict_first(c, i))
@@ -277,6 +285,8 @@ on_metrics_timer(int fd, void *arg)
 		loop_timer_set(d.metrics_tfd, 1000);
 		return;
 	}
+	if (d.probe_deferred)
+		return;		/* the timer is set for it */
 	loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
 }
 
@@ -371,12 +381,32 @@ hairpin_addr(void)
 	return NULL;
 }
 
+/*
+ * A probe round, now or, within the reflectors' rate limit of the last
+ * one (one request per address every REFL_RATE_SECONDS), as soon as it
+ * allows: a round asked for too early would measure nothing.
+ */
 static int
 start_probe(void)
 {
-	if (!d.ready || d.stopping)
+	struct timespec ts;
+	long long now, wait;
+
+	if (!d.ready || d.stopping || probe_running())
 		return -1;
-	return probe_start(&d.conf, &d.prof, rule_packets, hairpin_addr());
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	wait = d.last_probe_ms + REFL_RATE_SECONDS * 1000 + 200 - now;
+	if (d.last_probe_ms != 0 && wait > 0 && d.metrics_tfd > 0) {
+		d.probe_deferred = 1;
+		loop_timer_set(d.metrics_tfd, wait);
+		return 0;
+	}
+	if (probe_start(&d.conf, &d.prof, rule_packets, hairpin_addr()) == -1)
+		return -1;
+	d.probe_deferred = 0;
+	d.last_probe_ms = now;
+	return 0;
 }
 
 /*

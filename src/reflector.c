@@ -183,51 +183,102 @@ turn_exchange(int s, int tcp, const struct sockaddr_storage *to,
 	return -1;
 }
 
+/* Milliseconds left until deadline (CLOCK_MONOTONIC ms), 0 when past. */
+static int
+ms_left(long long deadline)
+{
+	struct timespec ts;
+	long long now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return now >= deadline ? 0 : (int)(deadline - now);
+}
+
+/*
+ * One TLS step on a non-blocking socket: wait for what OpenSSL wants,
+ * within the probe's one deadline (a peer that trickles bytes gets no
+ * more time than one that is silent). 1: done; 0: try again; -1: failed.
+ */
+static int
+tls_step(SSL *ssl, int s, int rc, long long deadline)
+{
+	struct pollfd p = { s, 0, 0 };
+	int left;
+
+	if (rc > 0)
+		return 1;
+	switch (SSL_get_error(ssl, rc)) {
+	case SSL_ERROR_WANT_READ:
+		p.events = POLLIN;
+		break;
+	case SSL_ERROR_WANT_WRITE:
+		p.events = POLLOUT;
+		break;
+	default:
+		return -1;
+	}
+	if ((left = ms_left(deadline)) == 0 || poll(&p, 1, left) != 1)
+		return -1;
+	return 0;
+}
+
 /*
  * TURN over TLS as a client meets it: the handshake (SNI when given; the
  * certificate is not judged, reachability is), then an Allocate inside
  * it, answered by a 401 with realm and nonce. A proxy that answers HTTP
- * there does not route TURN. 0, or -1 with detail.
+ * there does not route TURN. All of it within PROBE_MS. 0, or -1 with
+ * detail.
  */
 static int
 turn_tls(int s, const char *sni, char *detail, size_t dlen)
 {
-	struct timeval tv = { PROBE_MS / 1000, (PROBE_MS % 1000) * 1000 };
+	struct timespec ts;
 	uint8_t req[STUN_ALLOC_LEN], tid[12], buf[1024];
-	char realm[64], name[32];
+	char realm[64];
+	const char *name = sni[0] ? " with SNI" : " (no SNI)";
 	SSL_CTX *ctx;
 	SSL *ssl = NULL;
+	long long deadline;
 	size_t got = 0;
-	int n, rc = -1;
+	int n, r, rc = -1, up = 0;
 
-	/* The name is in the request: the answer says only whether one went. */
-	(void)snprintf(name, sizeof(name), "%s", sni[0] ? " with SNI" :
-	    " (no SNI)");
-	(void)setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
-	    (ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, s) != 1 ||
-	    (sni[0] && SSL_set_tlsext_host_name(ssl, sni) != 1)) {
-		snprintf(detail, dlen, "TLS: cannot set up a client");
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	    PROBE_MS;
+	snprintf(detail, dlen, "TLS: cannot set up a client");
+	if (fcntl(s, F_SETFL, O_NONBLOCK) == -1 ||
+	    getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid) ||
+	    (ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return -1;
+	if ((ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, s) != 1 ||
+	    (sni[0] && SSL_set_tlsext_host_name(ssl, sni) != 1))
 		goto out;
-	}
 	SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
-	if (SSL_connect(ssl) != 1) {
+	while ((r = tls_step(ssl, s, SSL_connect(ssl), deadline)) == 0)
+		;
+	if (r == -1) {
 		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
 		    "handshake%s: a TURN/TLS client gets no further (plain TCP "
 		    "there, or the name is refused)", name);
 		goto out;
 	}
-	if (getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid))
-		goto out;
+	up = 1;
 	stun_allocate(req, tid);
-	if (SSL_write(ssl, req, (int)sizeof(req)) != (int)sizeof(req)) {
+	while ((r = tls_step(ssl, s, SSL_write(ssl, req, (int)sizeof(req)),
+	    deadline)) == 0)
+		;
+	if (r == -1) {
 		snprintf(detail, dlen, "TLS handshake done%s, then the "
 		    "connection failed", name);
 		goto out;
 	}
-	while (got < sizeof(buf) && (n = SSL_read(ssl, buf + got,
-	    (int)(sizeof(buf) - got))) > 0) {
+	while (got < sizeof(buf)) {
+		n = SSL_read(ssl, buf + got, (int)(sizeof(buf) - got));
+		if ((r = tls_step(ssl, s, n, deadline)) == 0)
+			continue;
+		if (r == -1)
+			break;
 		got += (size_t)n;
 		if (stun_allocate_401(buf, got, tid, realm, sizeof(realm)) == 0) {
 			snprintf(detail, dlen, "TLS handshake%s, then TURN "
@@ -248,7 +299,8 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	    "realm and nonce) to an Allocate", name);
 out:
 	if (ssl != NULL) {
-		(void)SSL_shutdown(ssl);
+		if (up)
+			(void)SSL_shutdown(ssl);
 		SSL_free(ssl);
 	}
 	SSL_CTX_free(ctx);

@@ -340,6 +340,19 @@ if [ "$(cells "$j")" = "ice-tcp blocked dropped-by-other-table / blocked dropped
 	t_pass drop_after_probe__said_at_once_probed_again
 else t_fail drop_after_probe__said_at_once_probed_again "$(cells "$j")"; fi
 in_h nft delete table inet late
+# A condition portward does not read after one it does (fib): the port
+# is not taken for what fib wrote; the accept is a maybe, the probe decides.
+in_h nft -f - <<'NFT'
+table inet fw {
+	chain input {
+		type filter hook input priority 10; policy drop;
+		ct state established,related accept
+		tcp dport 7881 fib daddr type local accept
+	}
+}
+NFT
+situation fib_after_port__probe_decides "ice-tcp reachable  / reachable , ice-udp degraded hole-punching-only / degraded hole-punching-only"
+in_h nft delete table inet fw
 
 # Another table drops the answers on their way out (the output hook, the
 # UDP mux's source port): the datagrams come in and are counted, but no

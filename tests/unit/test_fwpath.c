@@ -425,6 +425,45 @@ reply__answers_going_out__source_port_and_established(void **state)
 	assert_int_equal(r.verdict, FW_ACCEPT);
 }
 
+static void
+catchall_and_queue__as_the_kernel_has_them(void **state)
+{
+	struct fw_match *m;
+	struct fw_set *s;
+	struct fw_elem *e;
+	struct fw_result r;
+
+	(void)state;
+	/* udp dport vmap { 53 : accept, * : drop } */
+	reset();
+	s = set("__map0", 2, 0);
+	e = port_elem(s, 53, 0);
+	e->verdict = FW_V_ACCEPT;
+	e = &s->el[s->n++];
+	e->catchall = 1;
+	e->verdict = FW_V_DROP;
+	m = rule("input", FW_V_CONTINUE, NULL);
+	m->l4 = IPPROTO_UDP;
+	lookup(m, FK_DPORT, "__map0", 1);
+	r = run(FW_V_ACCEPT, IPPROTO_UDP, 7882, NULL);
+	assert_int_equal(r.verdict, FW_DROP);
+	assert_int_equal(run(FW_V_ACCEPT, IPPROTO_UDP, 53, NULL).verdict,
+	    FW_ACCEPT);
+	/* != @s where @s has a catch-all: never true. */
+	m->lk[0].vmap = 0;
+	m->lk[0].inv = 1;
+	m->verdict = FW_V_DROP;
+	assert_int_equal(run(FW_V_ACCEPT, IPPROTO_UDP, 7882, NULL).verdict,
+	    FW_ACCEPT);
+	/* A verdict another program gives (NF_QUEUE): the drop after it
+	 * is uncertain. */
+	reset();
+	rule("input", 3, NULL);
+	r = run(FW_V_DROP, IPPROTO_UDP, 7882, NULL);
+	assert_int_equal(r.verdict, FW_DROP);
+	assert_true(r.uncertain);
+}
+
 int
 main(void)
 {
@@ -440,6 +479,7 @@ main(void)
 		cmocka_unit_test(maybe_vmap_and_goto__a_later_drop_is_uncertain),
 		cmocka_unit_test(before_conntrack__ct_state_is_maybe),
 		cmocka_unit_test(reply__answers_going_out__source_port_and_established),
+		cmocka_unit_test(catchall_and_queue__as_the_kernel_has_them),
 	};
 
 	return cmocka_run_group_tests_name("fwpath", tests, NULL, NULL);
