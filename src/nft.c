@@ -965,7 +965,8 @@ read_sets(struct nft_ctx *ctx, const char *family, struct kstate *k)
 	size_t i;
 
 	memset(buf, 0, sizeof(buf));
-	s = nftnl_set_alloc();
+	if ((s = nftnl_set_alloc()) == NULL)
+		return -1;
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, k->table);
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, family_num(family),
 	    NLM_F_DUMP, ++ctx->seq);
@@ -976,7 +977,10 @@ read_sets(struct nft_ctx *ctx, const char *family, struct kstate *k)
 	for (i = 0; i < k->nsets; i++) {
 		if (k->sets[i].unread)
 			continue;
-		s = nftnl_set_alloc();
+		if ((s = nftnl_set_alloc()) == NULL) {
+			k->sets[i].unread = 1;	/* a lookup there: maybe */
+			continue;
+		}
 		nftnl_set_set_str(s, NFTNL_SET_TABLE, k->table);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, k->sets[i].name);
 		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM,
