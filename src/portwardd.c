@@ -55,7 +55,8 @@ static struct {
 	int			 forwards_on;	/* the mapper was started */
 	int			 stopping;
 	long long		 last_repair;
-	long long		 last_probe_ms;	/* monotonic: the last round */
+	struct timespec		 last_probe;	/* monotonic: the last round, */
+	int			 probed;	/* if there was one */
 	int			 probe_deferred; /* waiting for the rate limit */
 	uint64_t		 fw_hash;	/* the other tables' drops, */
 	long long		 fw_changed;	/* and when they last changed */
@@ -389,15 +390,12 @@ hairpin_addr(void)
 static int
 start_probe(void)
 {
-	struct timespec ts;
-	long long now, wait;
+	long wait;
 
 	if (!d.ready || d.stopping || probe_running())
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	wait = d.last_probe_ms + REFL_RATE_SECONDS * 1000 + 200 - now;
-	if (d.last_probe_ms != 0 && wait > 0 && d.metrics_tfd > 0) {
+	wait = REFL_RATE_SECONDS * 1000 + 200 - loop_ms_since(&d.last_probe);
+	if (d.probed && wait > 0 && d.metrics_tfd > 0) {
 		d.probe_deferred = 1;
 		loop_timer_set(d.metrics_tfd, wait);
 		return 0;
@@ -405,7 +403,8 @@ start_probe(void)
 	if (probe_start(&d.conf, &d.prof, rule_packets, hairpin_addr()) == -1)
 		return -1;
 	d.probe_deferred = 0;
-	d.last_probe_ms = now;
+	d.probed = 1;
+	clock_gettime(CLOCK_MONOTONIC, &d.last_probe);
 	return 0;
 }
 

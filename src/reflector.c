@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "log.h"
+#include "loop.h"
 #include "reflector.h"
 #include "stun.h"
 
@@ -183,16 +184,13 @@ turn_exchange(int s, int tcp, const struct sockaddr_storage *to,
 	return -1;
 }
 
-/* Milliseconds left until deadline (CLOCK_MONOTONIC ms), 0 when past. */
+/* Milliseconds left of the probe's PROBE_MS from t0, 0 when past. */
 static int
-ms_left(long long deadline)
+ms_left(const struct timespec *t0)
 {
-	struct timespec ts;
-	long long now;
+	long left = PROBE_MS - loop_ms_since(t0);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	return now >= deadline ? 0 : (int)(deadline - now);
+	return left > 0 ? (int)left : 0;
 }
 
 /*
@@ -201,7 +199,7 @@ ms_left(long long deadline)
  * more time than one that is silent). 1: done; 0: try again; -1: failed.
  */
 static int
-tls_step(SSL *ssl, int s, int rc, long long deadline)
+tls_step(SSL *ssl, int s, int rc, const struct timespec *t0)
 {
 	struct pollfd p = { s, 0, 0 };
 	int left;
@@ -218,7 +216,7 @@ tls_step(SSL *ssl, int s, int rc, long long deadline)
 	default:
 		return -1;
 	}
-	if ((left = ms_left(deadline)) == 0 || poll(&p, 1, left) != 1)
+	if ((left = ms_left(t0)) == 0 || poll(&p, 1, left) != 1)
 		return -1;
 	return 0;
 }
@@ -233,19 +231,16 @@ tls_step(SSL *ssl, int s, int rc, long long deadline)
 static int
 turn_tls(int s, const char *sni, char *detail, size_t dlen)
 {
-	struct timespec ts;
+	struct timespec t0;
 	uint8_t req[STUN_ALLOC_LEN], tid[12], buf[1024];
 	char realm[64];
 	const char *name = sni[0] ? " with SNI" : " (no SNI)";
 	SSL_CTX *ctx;
 	SSL *ssl = NULL;
-	long long deadline;
 	size_t got = 0;
 	int n, r, rc = -1, up = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	deadline = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
-	    PROBE_MS;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(detail, dlen, "TLS: cannot set up a client");
 	if (fcntl(s, F_SETFL, O_NONBLOCK) == -1 ||
 	    getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid) ||
@@ -255,7 +250,7 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	    (sni[0] && SSL_set_tlsext_host_name(ssl, sni) != 1))
 		goto out;
 	SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
-	while ((r = tls_step(ssl, s, SSL_connect(ssl), deadline)) == 0)
+	while ((r = tls_step(ssl, s, SSL_connect(ssl), &t0)) == 0)
 		;
 	if (r == -1) {
 		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
@@ -266,7 +261,7 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	up = 1;
 	stun_allocate(req, tid);
 	while ((r = tls_step(ssl, s, SSL_write(ssl, req, (int)sizeof(req)),
-	    deadline)) == 0)
+	    &t0)) == 0)
 		;
 	if (r == -1) {
 		snprintf(detail, dlen, "TLS handshake done%s, then the "
@@ -275,7 +270,7 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	}
 	while (got < sizeof(buf)) {
 		n = SSL_read(ssl, buf + got, (int)(sizeof(buf) - got));
-		if ((r = tls_step(ssl, s, n, deadline)) == 0)
+		if ((r = tls_step(ssl, s, n, &t0)) == 0)
 			continue;
 		if (r == -1)
 			break;

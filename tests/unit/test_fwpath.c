@@ -54,15 +54,30 @@ set(const char *name, uint32_t klen, int interval)
 	return s;
 }
 
+/* An element: len bytes of key (a catch-all when key is NULL). */
 static struct fw_elem *
-port_elem(struct fw_set *s, int port, int iend)
+elem(struct fw_set *s, const void *key, size_t len, int verdict,
+    const char *chain)
 {
 	struct fw_elem *e = &s->el[s->n++];
 
-	e->key[0] = (uint8_t)(port >> 8);
-	e->key[1] = (uint8_t)port;
+	if (key != NULL)
+		memcpy(e->key, key, len);
+	else
+		e->catchall = 1;
+	e->verdict = verdict;
+	if (chain != NULL)
+		snprintf(e->chain, sizeof(e->chain), "%s", chain);
+	return e;
+}
+
+static struct fw_elem *
+port_elem(struct fw_set *s, int port, int iend)
+{
+	uint8_t k[2] = { (uint8_t)(port >> 8), (uint8_t)port };
+	struct fw_elem *e = elem(s, k, 2, FW_V_CONTINUE, NULL);
+
 	e->iend = iend;
-	e->verdict = FW_V_CONTINUE;
 	return e;
 }
 
@@ -183,12 +198,8 @@ vmap__ct_state_and_port__verdict_from_the_element(void **state)
 	reset();
 	/* ct state vmap { established : accept, invalid : drop } */
 	s = set("__map0", 4, 0);
-	e = &s->el[s->n++];
-	memcpy(e->key, &est, 4);
-	e->verdict = FW_V_ACCEPT;
-	e = &s->el[s->n++];
-	memcpy(e->key, &inval, 4);
-	e->verdict = FW_V_DROP;
+	elem(s, &est, 4, FW_V_ACCEPT, NULL);
+	elem(s, &inval, 4, FW_V_DROP, NULL);
 	m = rule("input", FW_V_CONTINUE, NULL);
 	lookup(m, FK_CTSTATE, "__map0", 1);
 	/* udp dport vmap { 7882 : jump deny } */
@@ -327,20 +338,14 @@ maybe_vmap_and_goto__a_later_drop_is_uncertain(void **state)
 {
 	struct fw_match *m;
 	struct fw_set *s;
-	struct fw_elem *e;
 	struct fw_result r;
 
 	(void)state;
 	/* iifname vmap { "lo" : accept, "eth0" : jump world } on a host. */
 	reset();
 	s = set("__map0", 16, 0);
-	e = &s->el[s->n++];
-	memcpy(e->key, "lo", 3);
-	e->verdict = FW_V_ACCEPT;
-	e = &s->el[s->n++];
-	memcpy(e->key, "eth0", 5);
-	e->verdict = FW_V_JUMP;
-	snprintf(e->chain, sizeof(e->chain), "world");
+	elem(s, "lo", 3, FW_V_ACCEPT, NULL);
+	elem(s, "eth0", 5, FW_V_JUMP, "world");
 	m = rule("input", FW_V_CONTINUE, NULL);
 	lookup(m, FK_IIFNAME, "__map0", 1);
 	m = rule("world", FW_V_ACCEPT, NULL);
@@ -439,9 +444,7 @@ catchall_and_queue__as_the_kernel_has_them(void **state)
 	s = set("__map0", 2, 0);
 	e = port_elem(s, 53, 0);
 	e->verdict = FW_V_ACCEPT;
-	e = &s->el[s->n++];
-	e->catchall = 1;
-	e->verdict = FW_V_DROP;
+	elem(s, NULL, 0, FW_V_DROP, NULL);
 	m = rule("input", FW_V_CONTINUE, NULL);
 	m->l4 = IPPROTO_UDP;
 	lookup(m, FK_DPORT, "__map0", 1);
