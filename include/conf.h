@@ -14,7 +14,7 @@
 #include "errbuf.h"
 #include "profile.h"
 
-#define CONF_MAX_METHODS	2
+#define CONF_MAX_METHODS	3
 #define CONF_MAX_ARGS		32
 #define CONF_ARG_MAX		256
 #define CONF_MAX_ENV		16
@@ -27,7 +27,7 @@
 #define CONF_DEFAULT_SOCKET	"/run/portward/control.sock"
 
 enum conf_mode { CONF_MODE_HOST, CONF_MODE_ROUTER };
-enum conf_method { CONF_METHOD_NATPMP, CONF_METHOD_UPNP };
+enum conf_method { CONF_METHOD_NATPMP, CONF_METHOD_UPNP, CONF_METHOD_PCP };
 
 struct conf_attach {
 	int	present;

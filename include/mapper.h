@@ -14,7 +14,9 @@
 
 #include <netinet/in.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "conf.h"
 #include "profile.h"
@@ -88,7 +90,8 @@ struct map_fwd_state {
 struct map_report {
 	uint32_t		have_method;	/* a method answered */
 	uint32_t		method;		/* the one used for IPv4 */
-	uint32_t		pinholes;	/* IGDv2 IPv6 firewall control found */
+	uint32_t		pinholes;	/* IPv6 firewall control found */
+	uint32_t		pinhole_method;	/* PCP or UPnP (IGDv2) */
 	char			gateway[MAP_STR];
 	char			ext4[INET6_ADDRSTRLEN];
 	uint32_t		ext4_reserved;	/* not globally routable: double NAT? */
@@ -166,6 +169,7 @@ int	mapper_recv(int fd, uint32_t *type, void *buf, uint32_t bufsz,
 
 /* The backends, used by mapper_proc.c only. */
 struct mb_result {
+	char		ext[INET6_ADDRSTRLEN];	/* external address, if said */
 	uint16_t	ext_port;	/* granted */
 	uint32_t	lease;		/* granted */
 	int		conflict;
@@ -174,22 +178,33 @@ struct mb_result {
 };
 
 /* NAT-PMP (RFC 6886), mapper_natpmp.c */
+/* Send the external-address request; its answer is read by open_done. */
 int	mb_natpmp_open(int has_gw, struct in_addr gw, char *gwstr, size_t gwlen);
-int	mb_natpmp_finish_open(char *ext, size_t extlen, char *err, size_t errlen);
+int	mb_natpmp_fd(void);
+/* Never blocks: 1 answered, 0 not yet (resent on schedule), -1 failed. */
+int	mb_natpmp_open_done(char *ext, size_t extlen, char *err, size_t errlen);
 int	mb_natpmp_map(uint8_t proto, uint16_t port, uint32_t lease,
 	    struct mb_result *res);
 int	mb_natpmp_unmap(uint8_t proto, uint16_t port);
 /* 1 when the epoch says the router lost its mappings, 0 not, -1 no answer. */
 int	mb_natpmp_rebooted(char *ext, size_t extlen);
-/* A datagram on the announcement socket: 1 reboot or address change. */
+/*
+ * A datagram on the announcement socket: 1 the epoch says the router lost
+ * its mappings, 2 only the external address changed (into ext), 0 nothing.
+ */
 int	mb_natpmp_announcement(const unsigned char *buf, size_t len,
-	    struct in_addr from);
+	    struct in_addr from, char *ext, size_t extlen);
 void	mb_natpmp_close(void);
 
-/* UPnP IGD, mapper_upnp.c */
-int	mb_upnp_open(const char *igd_url, char *gw, size_t gwlen, char *lan,
+/*
+ * UPnP IGD, mapper_upnp.c. The device is found by the discovery burst's
+ * own SSDP (or mapping.igd_url); libminiupnpc reads its description at
+ * url and does the SOAP.
+ */
+int	mb_upnp_open(const char *url, char *gw, size_t gwlen, char *lan,
 	    size_t lanlen, char *err, size_t errlen);
-int	mb_upnp_open6(const char *igd_url, char *lan6, size_t lanlen);
+/* The IPv6 session: 0 when the device at url has IPv6 firewall control. */
+int	mb_upnp_open6(const char *url, char *lan6, size_t lanlen);
 int	mb_upnp_extaddr(char *ext, size_t extlen);
 int	mb_upnp_map(uint8_t proto, uint16_t port, uint32_t lease,
 	    const char *desc, struct mb_result *res);
@@ -203,5 +218,57 @@ int	mb_upnp_pinhole(uint8_t proto, uint16_t port, uint32_t lease,
 int	mb_upnp_pinhole_update(const char *uid, uint32_t lease);
 int	mb_upnp_pinhole_delete(const char *uid);
 void	mb_upnp_close(void);
+
+/*
+ * PCP (RFC 6887), mapper_pcp.c; v6 0: the IPv4 server (a forward), 1: the
+ * IPv6 one (a pinhole). open sends ANNOUNCE and returns the socket;
+ * open_done never blocks: 1 the server answered, 0 not yet (resent on
+ * schedule), -1 no PCP there (err says why).
+ */
+int	mb_pcp_open(int v6, int has_gw, struct in_addr gw);
+int	mb_pcp_open_done(int v6, char *err, size_t errlen);
+const char *mb_pcp_gateway(int v6);
+const char *mb_pcp_lan(int v6);
+int	mb_pcp_map(int v6, uint8_t proto, uint16_t port, uint32_t lease,
+	    struct mb_result *res);
+int	mb_pcp_unmap(int v6, uint8_t proto, uint16_t port);
+/* 1 the server's epoch says it lost its mappings, 0 not, -1 no answer. */
+int	mb_pcp_rebooted(int v6);
+/* An unsolicited ANNOUNCE: 1 when it says the server lost its mappings. */
+int	mb_pcp_announcement(const unsigned char *buf, size_t len,
+	    const struct sockaddr *from);
+void	mb_pcp_close(void);
+/* The IPv6 default router (PCP's port) and its interface. */
+int	mapper_router6(struct sockaddr_in6 *out, unsigned *ifindex);
+
+/*
+ * The discovery burst, mapper_disc.c: PCP ANNOUNCE, the NAT-PMP address
+ * request and SSDP M-SEARCH, for both families, sent at once; disc_pick
+ * waits only until the methods' answers decide a family.
+ */
+enum disc_state { DISC_PENDING, DISC_OK, DISC_NONE };
+
+struct disc {
+	int		st[CONF_MAX_METHODS][2];	/* [method][family] */
+	char		err[CONF_MAX_METHODS][2][MAP_STR];
+	int		decided[2];
+	int		ssdp[2];			/* sockets, -1 none */
+	int		pcp[2];
+	unsigned	ssdp_sent[2];
+	unsigned	ifindex6;
+	struct timespec	t0;
+	char		natpmp_gw[MAP_STR];
+	char		natpmp_ext[INET6_ADDRSTRLEN];
+	char		upnp_gw[MAP_STR];
+	char		upnp_lan[INET6_ADDRSTRLEN];
+	char		upnp_lan6[INET6_ADDRSTRLEN];
+};
+
+void	disc_start(struct disc *d, const struct map_conf *mc, int want6);
+/* The method for family fam (0 IPv4, 1 IPv6), or -1 when none answered. */
+int	disc_pick(struct disc *d, const struct map_conf *mc, int fam);
+/* Why no method answered for fam: "PCP: ...; UPnP: ...". */
+void	disc_why(const struct disc *d, int fam, char *out, size_t outlen);
+void	disc_end(struct disc *d);
 
 #endif

@@ -29,7 +29,8 @@
 const char *
 conf_method_name(enum conf_method m)
 {
-	return m == CONF_METHOD_NATPMP ? "natpmp" : "upnp";
+	return m == CONF_METHOD_NATPMP ? "natpmp" : m == CONF_METHOD_PCP ?
+	    "pcp" : "upnp";
 }
 
 const char *
@@ -243,15 +244,19 @@ parse_mapping(const struct jv_doc *d, json_t *v, struct conf *c)
 			    i) == -1)
 				return -1;
 			if (!json_is_string(m))
-				return jv_err(d, sub, "expected \"natpmp\" or "
-				    "\"upnp\", got %s", jv_type_name(m));
+				return jv_err(d, sub, "expected \"pcp\", "
+				    "\"natpmp\" or \"upnp\", got %s",
+				    jv_type_name(m));
 			if (strcmp(json_string_value(m), "natpmp") == 0)
 				meth = CONF_METHOD_NATPMP;
 			else if (strcmp(json_string_value(m), "upnp") == 0)
 				meth = CONF_METHOD_UPNP;
+			else if (strcmp(json_string_value(m), "pcp") == 0)
+				meth = CONF_METHOD_PCP;
 			else
 				return jv_err(d, sub, "unknown method \"%s\" "
-				    "(natpmp or upnp)", json_string_value(m));
+				    "(pcp, natpmp or upnp)",
+				    json_string_value(m));
 			for (j = 0; j < c->nmethods; j++)
 				if (c->methods[j] == meth)
 					return jv_err(d, sub, "%s is listed "
@@ -519,9 +524,11 @@ parse(const struct jv_doc *d, struct conf *c)
 		return -1;
 	if (strcmp(mode, "host") == 0) {
 		c->mode = CONF_MODE_HOST;
-		c->methods[0] = CONF_METHOD_NATPMP;
-		c->methods[1] = CONF_METHOD_UPNP;
-		c->nmethods = 2;
+		/* RFC 6887 first: it also opens IPv6 pinholes. */
+		c->methods[0] = CONF_METHOD_PCP;
+		c->methods[1] = CONF_METHOD_NATPMP;
+		c->methods[2] = CONF_METHOD_UPNP;
+		c->nmethods = 3;
 	} else if (strcmp(mode, "router") == 0)
 		c->mode = CONF_MODE_ROUTER;
 	else

@@ -134,7 +134,8 @@ mapper_check_report(struct map_report *r)
 {
 	uint32_t i, f;
 
-	if (r->nfwd > MAP_MAX_FWD || r->method > CONF_METHOD_UPNP)
+	if (r->nfwd > MAP_MAX_FWD || r->method >= CONF_MAX_METHODS ||
+	    r->pinhole_method >= CONF_MAX_METHODS)
 		return -1;
 	terminate(r->gateway, sizeof(r->gateway));
 	terminate(r->ext4, sizeof(r->ext4));
@@ -147,7 +148,7 @@ mapper_check_report(struct map_report *r)
 		terminate(s->name, sizeof(s->name));
 		for (f = 0; f < 2; f++) {
 			if (s->fam[f].state > MAP_STALE ||
-			    s->fam[f].method > CONF_METHOD_UPNP)
+			    s->fam[f].method >= CONF_MAX_METHODS)
 				return -1;
 			terminate(s->fam[f].other, sizeof(s->fam[f].other));
 			terminate(s->fam[f].err, sizeof(s->fam[f].err));

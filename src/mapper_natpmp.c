@@ -54,11 +54,17 @@ wait_answer(natpmpresp_t *resp)
 }
 
 static void
-note_epoch(const natpmpresp_t *resp)
+note_epoch_at(uint32_t epoch)
 {
-	epoch0 = resp->epoch;
+	epoch0 = epoch;
 	epoch0_at = time(NULL);
 	have_epoch = 1;
+}
+
+static void
+note_epoch(const natpmpresp_t *resp)
+{
+	note_epoch_at(resp->epoch);
 }
 
 /* RFC 6886 3.6: an epoch that did not advance as time did means a reboot. */
@@ -83,7 +89,7 @@ mb_natpmp_open(int has_gw, struct in_addr gw, char *gwstr, size_t gwlen)
 	np_open = 1;
 	np_gw.s_addr = np.gateway;
 	inet_ntop(AF_INET, &np_gw, gwstr, (socklen_t)gwlen);
-	/* Sent now, read after UPnP discovery: both run at once. */
+	/* Sent now, read by the discovery burst (mapper_disc.c). */
 	if (sendpublicaddressrequest(&np) < 0) {
 		mb_natpmp_close();
 		return -1;
@@ -92,14 +98,23 @@ mb_natpmp_open(int has_gw, struct in_addr gw, char *gwstr, size_t gwlen)
 }
 
 int
-mb_natpmp_finish_open(char *ext, size_t extlen, char *err, size_t errlen)
+mb_natpmp_fd(void)
+{
+	return np_open ? np.s : -1;
+}
+
+int
+mb_natpmp_open_done(char *ext, size_t extlen, char *err, size_t errlen)
 {
 	natpmpresp_t resp;
 	int r;
 
 	if (!np_open)
 		return -1;
-	r = wait_answer(&resp);
+	/* Never blocks: libnatpmp resends on its own schedule. */
+	r = readnatpmpresponseorretry(&np, &resp);
+	if (r == NATPMP_TRYAGAIN)
+		return 0;
 	if (r < 0 || resp.type != NATPMP_RESPTYPE_PUBLICADDRESS) {
 		snprintf(err, errlen, "NAT-PMP: no answer from %s",
 		    inet_ntoa(np_gw));
@@ -109,7 +124,7 @@ mb_natpmp_finish_open(char *ext, size_t extlen, char *err, size_t errlen)
 	note_epoch(&resp);
 	ext0 = resp.pnu.publicaddress.addr;
 	inet_ntop(AF_INET, &ext0, ext, (socklen_t)extlen);
-	return 0;
+	return 1;
 }
 
 int
@@ -180,11 +195,11 @@ mb_natpmp_rebooted(char *ext, size_t extlen)
 
 int
 mb_natpmp_announcement(const unsigned char *buf, size_t len,
-    struct in_addr from)
+    struct in_addr from, char *ext, size_t extlen)
 {
 	uint32_t epoch;
 	struct in_addr addr;
-	int changed;
+	int back;
 
 	/* version 0, opcode 128 (public address), result 0, epoch, address */
 	if (!np_open || from.s_addr != np_gw.s_addr || len < 12 ||
@@ -193,8 +208,15 @@ mb_natpmp_announcement(const unsigned char *buf, size_t len,
 	memcpy(&epoch, buf + 4, 4);
 	epoch = ntohl(epoch);
 	memcpy(&addr, buf + 8, 4);
-	changed = epoch_went_back(epoch) || addr.s_addr != ext0.s_addr;
-	return changed;
+	back = epoch_went_back(epoch);
+	note_epoch_at(epoch);
+	if (back)
+		return 1;
+	if (addr.s_addr == ext0.s_addr)
+		return 0;
+	ext0 = addr;
+	inet_ntop(AF_INET, &addr, ext, (socklen_t)extlen);
+	return 2;
 }
 
 void

@@ -22,9 +22,14 @@
 #include <unistd.h>
 
 #include "mapper.h"
+#include "pcp.h"
+#include "ssdp.h"
+
+#define PCP_ANNOUNCE_BUF	(PCP_MAX_LEN + 4)
 
 #define RETRY_MIN	1
 #define RETRY_MAX	300
+#define REMAP_GAP_MIN	2	/* seconds between two remaps the router asked for */
 #define V4		0
 #define V6		1
 
@@ -38,10 +43,14 @@ static struct {
 } fx[MAP_MAX_FWD];
 static time_t next_discover;
 static int discover_tries;
-static int have_natpmp, have_upnp;
-static char bootid[64];
+static struct disc dsc;
+static char bootid[SSDP_ID_MAX];
+static char igd_location[SSDP_URL_MAX];	/* the IGD in use, "" none */
 static int router_down;
 static char gw_host[INET6_ADDRSTRLEN];
+static time_t last_remap;
+static long remap_gap = REMAP_GAP_MIN;
+static int remap_pending;		/* said "again in Ns" for it */
 
 static time_t
 mono(void)
@@ -77,6 +86,13 @@ report(void)
 {
 	if (mapper_send(pfd, MAPMSG_REPORT, &rep, sizeof(rep)) == -1)
 		stop();
+}
+
+static const char *
+label(uint32_t m)
+{
+	return m == CONF_METHOD_PCP ? "PCP" : m == CONF_METHOD_NATPMP ?
+	    "NAT-PMP" : "UPnP";
 }
 
 static int
@@ -198,82 +214,115 @@ needs_pinholes(void)
 	return 0;
 }
 
-/* Find the router: NAT-PMP is asked first and read after UPnP discovery. */
+/* Ask again later, each time twice as late (up to RETRY_MAX). */
 static void
-discover(void)
+schedule_discover(void)
 {
-	char gw[MAP_STR] = "", ext[INET6_ADDRSTRLEN] = "", up_gw[MAP_STR] = "",
-	    lan[INET6_ADDRSTRLEN] = "", e1[MAP_STR] = "", e2[MAP_STR] = "";
-	int np_sent = 0;
-	uint32_t i;
+	long d = discover_tries < 9 ? (long)RETRY_MIN << discover_tries :
+	    RETRY_MAX;
 
-	have_natpmp = have_upnp = 0;
-	rep.have_method = 0;
-	rep.pinholes = 0;
-	mb_natpmp_close();
-	mb_upnp_close();
-	if (wants_method(CONF_METHOD_NATPMP))
-		np_sent = mb_natpmp_open((int)mc.has_gateway, mc.gateway, gw,
-		    sizeof(gw)) == 0;
-	if (wants_method(CONF_METHOD_UPNP))
-		have_upnp = mb_upnp_open(mc.igd_url, up_gw, sizeof(up_gw), lan,
-		    sizeof(lan), e2, sizeof(e2)) == 0;
-	if (np_sent)
-		have_natpmp = mb_natpmp_finish_open(ext, sizeof(ext), e1,
-		    sizeof(e1)) == 0;
-	else if (wants_method(CONF_METHOD_NATPMP))
-		snprintf(e1, sizeof(e1), "NAT-PMP: no default gateway");
-	for (i = 0; i < mc.nmethods && !rep.have_method; i++) {
-		if (mc.methods[i] == CONF_METHOD_NATPMP && have_natpmp) {
-			rep.method = CONF_METHOD_NATPMP;
-			rep.have_method = 1;
-			snprintf(rep.gateway, sizeof(rep.gateway), "%s", gw);
-			source_for(gw, rep.lan4, sizeof(rep.lan4));
-			set_ext4(ext);
-		} else if (mc.methods[i] == CONF_METHOD_UPNP && have_upnp) {
-			rep.method = CONF_METHOD_UPNP;
-			rep.have_method = 1;
-			snprintf(rep.gateway, sizeof(rep.gateway), "%s", up_gw);
-			snprintf(rep.lan4, sizeof(rep.lan4), "%s", lan);
-			if (mb_upnp_extaddr(ext, sizeof(ext)) == 0)
-				set_ext4(ext);
-		}
+	discover_tries++;
+	next_discover = mono() + (d > RETRY_MAX ? RETRY_MAX : d);
+}
+
+/* IPv4: what the burst found with method m (-1: nothing). */
+static void
+use_v4(int m)
+{
+	char ext[INET6_ADDRSTRLEN] = "";
+	const char *gw = "";
+
+	rep.have_method = m >= 0;
+	igd_location[0] = '\0';
+	if (dsc.st[CONF_METHOD_UPNP][0] == DISC_OK) {
+		snprintf(igd_location, sizeof(igd_location), "%s", dsc.upnp_gw);
+		note_gw_host(dsc.upnp_gw);
 	}
-	if (have_upnp)
-		note_gw_host(up_gw);
-	else if (have_natpmp)
-		snprintf(gw_host, sizeof(gw_host), "%s", gw);
-	/* Pinholes from a router that answered nothing else: no. */
-	if (wants_method(CONF_METHOD_UPNP) && needs_pinholes() &&
-	    (have_upnp || have_natpmp))
-		rep.pinholes = mb_upnp_open6(mc.igd_url, rep.lan6,
-		    sizeof(rep.lan6)) == 0;
-	if (!rep.have_method) {
-		snprintf(rep.err, sizeof(rep.err), "%s%s%s", e1,
-		    e1[0] && e2[0] ? "; " : "", e2);
-		discover_tries++;
-		next_discover = mono() + (discover_tries < 9 ?
-		    (1 << discover_tries) : RETRY_MAX);
-		if (next_discover - mono() > RETRY_MAX)
-			next_discover = mono() + RETRY_MAX;
-		mlog(1, "no router answered (%s); asking again in %lds",
-		    rep.err, (long)(next_discover - mono()));
+	if (m < 0) {
+		disc_why(&dsc, 0, rep.err, sizeof(rep.err));
 		return;
 	}
 	rep.err[0] = '\0';
-	discover_tries = 0;
+	rep.method = (uint32_t)m;
+	if (m == CONF_METHOD_PCP) {
+		gw = mb_pcp_gateway(0);
+		snprintf(rep.lan4, sizeof(rep.lan4), "%s", mb_pcp_lan(0));
+	} else if (m == CONF_METHOD_NATPMP) {
+		gw = dsc.natpmp_gw;
+		source_for(gw, rep.lan4, sizeof(rep.lan4));
+		set_ext4(dsc.natpmp_ext);
+	} else {
+		gw = dsc.upnp_gw;
+		snprintf(rep.lan4, sizeof(rep.lan4), "%s", dsc.upnp_lan);
+		if (mb_upnp_extaddr(ext, sizeof(ext)) == 0)
+			set_ext4(ext);
+	}
+	snprintf(rep.gateway, sizeof(rep.gateway), "%s", gw);
+	if (igd_location[0] == '\0')
+		snprintf(gw_host, sizeof(gw_host), "%.*s",
+		    (int)sizeof(gw_host) - 1, gw);
+}
+
+/* IPv6 pinholes: with method m (-1: none can). */
+static void
+use_v6(int m)
+{
+	rep.pinholes = m >= 0;
+	rep.pinhole_method = m >= 0 ? (uint32_t)m : 0;
+	if (m == CONF_METHOD_PCP)
+		snprintf(rep.lan6, sizeof(rep.lan6), "%s", mb_pcp_lan(1));
+	else if (m == CONF_METHOD_UPNP)
+		snprintf(rep.lan6, sizeof(rep.lan6), "%s", dsc.upnp_lan6);
+}
+
+static void map_all(int fam);
+
+/*
+ * Find the router in one burst (mapper_disc.c) and map everything:
+ * IPv4 as soon as a method for it is known, then the pinholes.
+ */
+static void
+discover_and_map(void)
+{
+	time_t now = mono();
+	int want6 = needs_pinholes();
+
+	/* Remaps that follow each other closely space out (remap_all). */
+	remap_gap = last_remap != 0 && now - last_remap < 2 * remap_gap ?
+	    (remap_gap * 2 > RETRY_MAX ? RETRY_MAX : remap_gap * 2) :
+	    REMAP_GAP_MIN;
+	last_remap = now;
 	next_discover = 0;
-	mlog(0, "router found: %s via %s, external address %s%s",
-	    rep.gateway, rep.method == CONF_METHOD_NATPMP ? "NAT-PMP" : "UPnP",
-	    rep.ext4[0] ? rep.ext4 : "unknown",
-	    rep.pinholes ? ", IPv6 pinholes available" : "");
-	if (have_upnp) {
+	remap_pending = 0;
+	rep.have_method = 0;
+	rep.pinholes = 0;
+	disc_start(&dsc, &mc, want6);
+	use_v4(disc_pick(&dsc, &mc, 0));
+	map_all(V4);
+	report();
+	/* Pinholes from a router that answered nothing for IPv4: no. */
+	if (want6 && rep.have_method)
+		use_v6(disc_pick(&dsc, &mc, 1));
+	map_all(V6);
+	disc_end(&dsc);
+	if (!rep.have_method) {
+		schedule_discover();
+		mlog(1, "no router answered (%s); asking again in %lds",
+		    rep.err, (long)(next_discover - mono()));
+	} else
+		mlog(0, "router found: %s via %s, external address %s%s%s",
+		    rep.gateway, label(rep.method),
+		    rep.ext4[0] ? rep.ext4 : "not known yet",
+		    rep.pinholes ? ", IPv6 pinholes via " : "",
+		    rep.pinholes ? label(rep.pinhole_method) : "");
+	if (dsc.st[CONF_METHOD_UPNP][0] == DISC_OK) {
 		int n = mb_upnp_sweep(keep_mapping);
 
 		if (n > 0)
 			mlog(0, "removed %d old mapping%s of portward's that the "
 			    "profile no longer has", n, n == 1 ? "" : "s");
 	}
+	report();
 }
 
 static void
@@ -337,22 +386,26 @@ map_v4(uint32_t i)
 	}
 	snprintf(desc, sizeof(desc), MAP_DESC_PREFIX "%s", f->name);
 	st->method = rep.method;
-	if (rep.method == CONF_METHOD_NATPMP)
+	if (rep.method == CONF_METHOD_PCP)
+		r = mb_pcp_map(0, f->proto, f->port, mc.lease, &res);
+	else if (rep.method == CONF_METHOD_NATPMP)
 		r = mb_natpmp_map(f->proto, f->port, mc.lease, &res);
 	else
 		r = mb_upnp_map(f->proto, f->port, mc.lease, desc, &res);
 	if (r == -1) {
 		/*
 		 * A grant that has not ended may still work; a router that
-		 * stopped answering is looked for again (it may have gone
-		 * away while shutting down, before discovery could tell).
+		 * stopped answering is looked for again, later each time (it
+		 * may have gone away while shutting down).
 		 */
 		stale_or_error(st, res.err);
-		if (st->state == MAP_STALE && next_discover == 0)
-			next_discover = mono() + RETRY_MIN;
+		if (next_discover == 0)
+			schedule_discover();
 		retry_later(i, V4);
 		return;
 	}
+	if (res.ext[0] != '\0')
+		set_ext4(res.ext);
 	st->ext_port = res.ext_port;
 	st->lease = res.lease;
 	if (res.conflict) {
@@ -362,12 +415,17 @@ map_v4(uint32_t i)
 		    "not free: %.90s", f->port, prof_proto_name(f->proto),
 		    res.other);
 		/* Never keep a different port: release it. */
-		if (rep.method == CONF_METHOD_NATPMP && res.ext_port != 0)
-			(void)mb_natpmp_unmap(f->proto, f->port);
+		if (res.ext_port != 0 && res.ext_port != f->port) {
+			if (rep.method == CONF_METHOD_NATPMP)
+				(void)mb_natpmp_unmap(f->proto, f->port);
+			else if (rep.method == CONF_METHOD_PCP)
+				(void)mb_pcp_unmap(0, f->proto, f->port);
+		}
 		retry_later(i, V4);
 		return;
 	}
 	fam_set(st, MAP_OK);
+	discover_tries = 0;
 	st->err[0] = st->other[0] = '\0';
 	st->expires = res.lease ? (int64_t)time(NULL) + res.lease : 0;
 	schedule_renew(i, V4, res.lease);
@@ -379,6 +437,7 @@ map_v6(uint32_t i, int update)
 	struct map_fwd_conf *f = &mc.fwd[i];
 	struct map_fam_state *st = &rep.fwd[i].fam[V6];
 	struct mb_result res;
+	int r;
 
 	if (!rep.pinholes && !rep.have_method &&
 	    (st->state == MAP_OK || st->state == MAP_STALE)) {
@@ -388,34 +447,52 @@ map_v6(uint32_t i, int update)
 	if (!rep.pinholes) {
 		fam_set(st, MAP_UNSUPPORTED);
 		snprintf(st->err, sizeof(st->err), "%s", wants_method(
-		    CONF_METHOD_UPNP) ? "the router offers no IPv6 firewall "
-		    "control (UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
-		    "cannot open IPv6 pinholes: add \"upnp\" to mapping.methods");
+		    CONF_METHOD_UPNP) || wants_method(CONF_METHOD_PCP) ?
+		    "the router offers no IPv6 firewall control (neither PCP "
+		    "nor UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
+		    "cannot open IPv6 pinholes: add \"pcp\" or \"upnp\" to "
+		    "mapping.methods");
 		return;
 	}
-	st->method = CONF_METHOD_UPNP;
-	if (update && fx[i].uid[0] != '\0' &&
+	st->method = rep.pinhole_method;
+	if (rep.pinhole_method == CONF_METHOD_PCP) {
+		/* A MAP renews with the same nonce (mapper_pcp.c). */
+		r = mb_pcp_map(1, f->proto, f->port, mc.lease, &res);
+		if (r == 0 && res.conflict) {
+			fam_set(st, MAP_CONFLICT);
+			snprintf(st->other, sizeof(st->other), "%s", res.other);
+			snprintf(st->err, sizeof(st->err), "the pinhole for "
+			    "%u/%s was refused: %.90s", f->port,
+			    prof_proto_name(f->proto), res.other);
+			retry_later(i, V6);
+			return;
+		}
+	} else if (update && fx[i].uid[0] != '\0' &&
 	    mb_upnp_pinhole_update(fx[i].uid, mc.lease) == 0) {
 		st->expires = (int64_t)time(NULL) + st->lease;
 		schedule_renew(i, V6, st->lease);
 		return;
-	}
-	if (mb_upnp_pinhole(f->proto, f->port, mc.lease, fx[i].uid,
-	    sizeof(fx[i].uid), &res) == -1) {
+	} else
+		r = mb_upnp_pinhole(f->proto, f->port, mc.lease, fx[i].uid,
+		    sizeof(fx[i].uid), &res);
+	if (r == -1) {
 		stale_or_error(st, res.err);
+		if (next_discover == 0)
+			schedule_discover();
 		retry_later(i, V6);
 		return;
 	}
 	fam_set(st, MAP_OK);
-	st->err[0] = '\0';
+	st->err[0] = st->other[0] = '\0';
 	st->ext_port = f->port;
 	st->lease = res.lease;
-	st->expires = (int64_t)time(NULL) + res.lease;
+	st->expires = res.lease ? (int64_t)time(NULL) + res.lease : 0;
 	schedule_renew(i, V6, res.lease);
 }
 
+/* Forward i for family fam (V4, V6), or both (-1). */
 static void
-map_one(uint32_t i)
+map_one(uint32_t i, int only)
 {
 	struct map_fwd_conf *f = &mc.fwd[i];
 	struct map_fwd_state *s = &rep.fwd[i];
@@ -428,6 +505,8 @@ map_one(uint32_t i)
 	for (fam = V4; fam <= V6; fam++) {
 		struct map_fam_state *st = &s->fam[fam];
 
+		if (only != -1 && fam != only)
+			continue;
 		fx[i].next[fam] = 0;
 		if (!(f->families & (fam == V4 ? FAM_IPV4 : FAM_IPV6))) {
 			fam_set(st, MAP_NOT_SERVED);
@@ -448,12 +527,12 @@ map_one(uint32_t i)
 }
 
 static void
-map_all(void)
+map_all(int fam)
 {
 	uint32_t i;
 
 	for (i = 0; i < mc.nfwd; i++)
-		map_one(i);
+		map_one(i, fam);
 	rep.nfwd = mc.nfwd;
 }
 
@@ -466,12 +545,17 @@ unmap_one(uint32_t i)
 
 	/* Stale: granted, then the router stopped answering; may be there. */
 	held = s->fam[V4].state == MAP_OK || s->fam[V4].state == MAP_STALE;
-	if (held && (s->fam[V4].method == CONF_METHOD_NATPMP ?
+	if (held && (s->fam[V4].method == CONF_METHOD_PCP ?
+	    mb_pcp_unmap(0, s->proto, s->port) :
+	    s->fam[V4].method == CONF_METHOD_NATPMP ?
 	    mb_natpmp_unmap(s->proto, s->port) :
 	    mb_upnp_unmap(s->proto, s->port)) == -1)
 		failed++;
 	held = s->fam[V6].state == MAP_OK || s->fam[V6].state == MAP_STALE;
-	if (held && fx[i].uid[0] != '\0' &&
+	if (held && s->fam[V6].method == CONF_METHOD_PCP) {
+		if (mb_pcp_unmap(1, s->proto, s->port) == -1)
+			failed++;
+	} else if (held && fx[i].uid[0] != '\0' &&
 	    mb_upnp_pinhole_delete(fx[i].uid) == -1)
 		failed++;
 	memset(&s->fam, 0, sizeof(s->fam));
@@ -490,14 +574,28 @@ unmap_all(void)
 	return failed;
 }
 
-/* The router rebooted or forgot: find it again and map everything. */
+/*
+ * The router rebooted, forgot, or says so: find it again and map
+ * everything; but never sooner than remap_gap after the last time, which
+ * doubles while such news keeps coming (a flood of forged announcements
+ * costs one remap per gap, not one per datagram).
+ */
 static void
 remap_all(const char *why)
 {
+	time_t now = mono(), at = last_remap + remap_gap;
+
+	if (last_remap != 0 && now < at) {
+		if (next_discover == 0 || next_discover > at)
+			next_discover = at;
+		if (!remap_pending)
+			mlog(1, "%s: mapping everything again in %lds", why,
+			    (long)(next_discover - now));
+		remap_pending = 1;
+		return;
+	}
 	mlog(1, "%s: mapping everything again", why);
-	discover();
-	map_all();
-	report();
+	discover_and_map();
 }
 
 /* Renewals and retries that are due. */
@@ -510,9 +608,7 @@ run_due(void)
 	char ext[INET6_ADDRSTRLEN] = "";
 
 	if (next_discover != 0 && next_discover <= now) {
-		discover();
-		map_all();
-		report();
+		discover_and_map();
 		return;
 	}
 	/* NAT-PMP: a reboot shows in the epoch of any answer. */
@@ -537,6 +633,14 @@ run_due(void)
 	}
 	if (!done)
 		return;
+	/* PCP and NAT-PMP: a reboot shows in the epoch (RFC 6887 8.5). */
+	if ((rep.have_method && rep.method == CONF_METHOD_PCP &&
+	    mb_pcp_rebooted(0) == 1) || (rep.pinholes &&
+	    rep.pinhole_method == CONF_METHOD_PCP && mb_pcp_rebooted(1) == 1)) {
+		remap_all("the PCP server's epoch says it lost its mappings "
+		    "(router reboot)");
+		return;
+	}
 	if (rep.method == CONF_METHOD_NATPMP && rep.have_method &&
 	    (r = mb_natpmp_rebooted(ext, sizeof(ext))) >= 0) {
 		set_ext4(ext);
@@ -588,9 +692,7 @@ apply_conf(const struct map_conf *nc)
 	if (general) {
 		(void)unmap_all();
 		mc = *nc;
-		discover();
-		map_all();
-		report();
+		discover_and_map();
 		return;
 	}
 	old = rep;
@@ -620,7 +722,7 @@ apply_conf(const struct map_conf *nc)
 				rep.fwd[j] = old.fwd[i];
 				fx[j] = fxold[i];
 			} else
-				map_one(j);
+				map_one(j, -1);
 		}
 	}
 	report();
@@ -651,88 +753,86 @@ open_listener(uint16_t port, const char *group)
 	return s;
 }
 
-/* Value of an HTTP-style header in an SSDP message, into out. */
-static int
-header(const char *msg, const char *name, char *out, size_t outlen)
-{
-	const char *p = msg, *e;
-	size_t n = strlen(name), v;
-
-	while ((p = strchr(p, '\n')) != NULL) {
-		p++;
-		if (strncasecmp(p, name, n) != 0 || p[n] != ':')
-			continue;
-		p += n + 1;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		e = strpbrk(p, "\r\n");
-		v = e ? (size_t)(e - p) : strlen(p);
-		if (v >= outlen)
-			v = outlen - 1;
-		memcpy(out, p, v);
-		out[v] = '\0';
-		return 0;
-	}
-	return -1;
-}
-
+/*
+ * SSDP NOTIFYs from the gateway's address (anyone on the LAN can forge
+ * that): only an alive after a byebye, a new BOOTID.UPNP.ORG or a new
+ * location of the IGD in use means the router restarted, and remap_all()
+ * spaces out what follows. A byebye has the router looked for again,
+ * later each time.
+ */
 static void
 on_ssdp(void)
 {
-	char buf[2048], nts[64], bid[64];
+	char buf[2048];
 	char from[INET_ADDRSTRLEN];
 	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
-	ssize_t n;
-	int rebooted = 0;
-
-	while ((n = recvfrom(ssdp_fd, buf, sizeof(buf) - 1, 0,
-	    (struct sockaddr *)&sin, &sl)) > 0) {
-		buf[n] = '\0';
-		inet_ntop(AF_INET, &sin.sin_addr, from, sizeof(from));
-		if (strncmp(buf, "NOTIFY ", 7) != 0 || gw_host[0] == '\0' ||
-		    strcmp(from, gw_host) != 0 ||
-		    header(buf, "NTS", nts, sizeof(nts)) == -1)
-			continue;
-		if (strcmp(nts, "ssdp:byebye") == 0) {
-			/* Going away: check soon, and back off while it is gone. */
-			if (!router_down) {
-				router_down = 1;
-				next_discover = mono() + RETRY_MIN;
-			}
-			continue;
-		}
-		if (strcmp(nts, "ssdp:alive") != 0)
-			continue;
-		if (header(buf, "BOOTID.UPNP.ORG", bid, sizeof(bid)) == -1)
-			bid[0] = '\0';
-		if (router_down || (bootid[0] && bid[0] &&
-		    strcmp(bid, bootid) != 0))
-			rebooted = 1;
-		router_down = 0;
-		if (bid[0])
-			snprintf(bootid, sizeof(bootid), "%s", bid);
-	}
-	if (rebooted)
-		remap_all("the router announced a restart (SSDP)");
-}
-
-static void
-on_natpmp_announce(void)
-{
-	unsigned char buf[64];
-	struct sockaddr_in sin;
+	struct ssdp_msg m;
 	socklen_t sl = sizeof(sin);
 	ssize_t n;
 	int changed = 0;
 
-	while ((n = recvfrom(pmp_fd, buf, sizeof(buf), 0,
-	    (struct sockaddr *)&sin, &sl)) > 0)
-		if (mb_natpmp_announcement(buf, (size_t)n, sin.sin_addr))
+	while ((n = recvfrom(ssdp_fd, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&sin, &sl)) > 0) {
+		sl = sizeof(sin);
+		inet_ntop(AF_INET, &sin.sin_addr, from, sizeof(from));
+		if (gw_host[0] == '\0' || strcmp(from, gw_host) != 0 ||
+		    ssdp_parse(buf, (size_t)n, &m) == -1 || !m.notify)
+			continue;
+		if (!m.alive) {
+			/* Going away: looked for again, later each time. */
+			if (!router_down && next_discover == 0)
+				schedule_discover();
+			router_down = 1;
+			continue;
+		}
+		if (router_down || (bootid[0] && m.bootid[0] &&
+		    strcmp(m.bootid, bootid) != 0))
 			changed = 1;
+		router_down = 0;
+		if (m.igd && igd_location[0] && m.location[0] &&
+		    strcmp(m.location, igd_location) != 0)
+			changed = 1;
+		if (m.bootid[0])
+			snprintf(bootid, sizeof(bootid), "%s", m.bootid);
+	}
 	if (changed)
-		remap_all("the router announced a new epoch or address "
-		    "(NAT-PMP)");
+		remap_all("the router announced a restart (SSDP)");
+}
+
+/*
+ * Announcements to all nodes on port 5350: NAT-PMP (version 0) and PCP
+ * (version 2) ANNOUNCE. A new epoch that went back remaps; a new
+ * external address is only noted (the forwards stay).
+ */
+static void
+on_natpmp_announce(void)
+{
+	unsigned char buf[PCP_ANNOUNCE_BUF];
+	char ext[INET6_ADDRSTRLEN];
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	ssize_t n;
+	int lost = 0, r;
+
+	while ((n = recvfrom(pmp_fd, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&sin, &sl)) > 0) {
+		sl = sizeof(sin);
+		if (buf[0] == 2) {
+			lost |= mb_pcp_announcement(buf, (size_t)n,
+			    (struct sockaddr *)&sin);
+			continue;
+		}
+		r = mb_natpmp_announcement(buf, (size_t)n, sin.sin_addr, ext,
+		    sizeof(ext));
+		if (r == 1)
+			lost = 1;
+		else if (r == 2) {
+			set_ext4(ext);
+			report();
+		}
+	}
+	if (lost)
+		remap_all("the router announced a new epoch (NAT-PMP/PCP)");
 }
 
 /*
@@ -764,6 +864,7 @@ stop(void)
 		    st.left == 1 ? "" : "s");
 	mb_natpmp_close();
 	mb_upnp_close();
+	mb_pcp_close();
 	(void)mapper_send(pfd, MAPMSG_STOPPED, &st, sizeof(st));
 	_exit(st.left > 0 || st.unknown > 0);
 }
@@ -866,9 +967,7 @@ mapper_child(int fd)
 	if (ssdp_fd == -1 || pmp_fd == -1)
 		mlog(1, "cannot listen for router announcements (%s); reboots "
 		    "are noticed at renewal only", strerror(errno));
-	discover();
-	map_all();
-	report();
+	discover_and_map();
 	for (;;) {
 		np = 0;
 		p[np++] = (struct pollfd){ pfd, POLLIN, 0 };

@@ -4,6 +4,7 @@
  * WANIPv6FirewallControl pinholes. A pinhole must be asked for over IPv6
  * from the address it opens (the router checks), so the IPv6 side has its
  * own IGD session, found by SSDP over IPv6 unless igd_url is an IPv6 URL.
+ * Discovery itself is mapper_disc.c's (our own M-SEARCH, ssdp.c).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -15,8 +16,6 @@
 #include <miniupnpc/upnperrors.h>
 
 #include "mapper.h"
-
-#define DISCOVER_MS	2000
 
 struct igd {
 	int			open;
@@ -41,71 +40,26 @@ igd_close(struct igd *g)
 	memset(g, 0, sizeof(*g));
 }
 
-/*
- * API 17's UPNP_GetValidIGD: 1 connected IGD, 2 IGD "not connected" (also
- * what a reserved external address such as carrier-grade NAT gives: it
- * still works, so it is usable), 3 not an IGD.
- */
+/* The IGD whose description is at url (found by mapper_disc.c or configured). */
 static int
-igd_find(struct igd *g, const char *url, int ipv6)
+igd_find(struct igd *g, const char *url)
 {
-	struct UPNPDev *devs;
-	int err = 0, r;
-
 	igd_close(g);
-	if (url != NULL && url[0] != '\0') {
-		r = UPNP_GetIGDFromUrl(url, &g->urls, &g->data, g->lan,
-		    sizeof(g->lan));
-		if (r != 1) {
-			igd_close(g);
-			return -1;
-		}
-		g->open = 1;
-		return 0;
-	}
-	/*
-	 * One search type: upnpDiscover() tries four in turn, each waiting
-	 * the whole delay when nobody answers (8 s for a dead router).
-	 * IGDv2 routers answer the IGD:1 search too.
-	 */
-	devs = upnpDiscoverDevice("urn:schemas-upnp-org:device:"
-	    "InternetGatewayDevice:1", DISCOVER_MS, NULL, NULL, 0, ipv6, 2, &err);
-	if (devs == NULL)
+	if (url == NULL || url[0] == '\0' || UPNP_GetIGDFromUrl(url, &g->urls,
+	    &g->data, g->lan, sizeof(g->lan)) != 1) {
+		igd_close(g);
 		return -1;
-#if MINIUPNPC_API_VERSION >= 18
-	/* API 18: 2 reserved address, 3 not connected, 4 not an IGD. */
-	{
-		char wan[INET6_ADDRSTRLEN];
-
-		r = UPNP_GetValidIGD(devs, &g->urls, &g->data, g->lan,
-		    sizeof(g->lan), wan, sizeof(wan));
-		if (r == 3)
-			r = 2;
-		else if (r > 3)
-			r = 3;
 	}
-#else
-	r = UPNP_GetValidIGD(devs, &g->urls, &g->data, g->lan, sizeof(g->lan));
-#endif
-	freeUPNPDevlist(devs);
-	if (r == 1 || r == 2) {
-		g->open = 1;
-		return 0;
-	}
-	if (r == 3)
-		FreeUPNPUrls(&g->urls);
-	memset(g, 0, sizeof(*g));
-	return -1;
+	g->open = 1;
+	return 0;
 }
 
 int
-mb_upnp_open(const char *igd_url, char *gw, size_t gwlen, char *lan,
+mb_upnp_open(const char *url, char *gw, size_t gwlen, char *lan,
     size_t lanlen, char *err, size_t errlen)
 {
-	if (igd_find(&v4, igd_url, 0) == -1) {
-		snprintf(err, errlen, "UPnP: %s", igd_url && igd_url[0] ?
-		    "no IGD at the configured igd_url" : "no IGD answered "
-		    "SSDP discovery");
+	if (igd_find(&v4, url) == -1) {
+		snprintf(err, errlen, "UPnP: no IGD description at %.80s", url);
 		return -1;
 	}
 	snprintf(gw, gwlen, "%s", v4.urls.rootdescURL);
@@ -114,12 +68,9 @@ mb_upnp_open(const char *igd_url, char *gw, size_t gwlen, char *lan,
 }
 
 int
-mb_upnp_open6(const char *igd_url, char *lan6, size_t lanlen)
+mb_upnp_open6(const char *url, char *lan6, size_t lanlen)
 {
-	const char *url = igd_url != NULL && strstr(igd_url, "://[") != NULL ?
-	    igd_url : NULL;
-
-	if (igd_find(&v6, url, 1) == -1)
+	if (igd_find(&v6, url) == -1)
 		return -1;
 	if (v6.urls.controlURL_6FC == NULL || v6.urls.controlURL_6FC[0] == '\0' ||
 	    v6.data.IPv6FC.servicetype[0] == '\0' ||

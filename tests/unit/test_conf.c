@@ -23,9 +23,11 @@ conf__minimal_host__defaults(void **state)
 	assert_int_equal(conf.mode, CONF_MODE_HOST);
 	assert_int_equal(conf.families, FAM_ALL);
 	assert_string_equal(conf.nft_table, "portward");
-	assert_int_equal(conf.nmethods, 2);
-	assert_int_equal(conf.methods[0], CONF_METHOD_NATPMP);
-	assert_int_equal(conf.methods[1], CONF_METHOD_UPNP);
+	/* RFC 6887's order: PCP, then NAT-PMP, then UPnP. */
+	assert_int_equal(conf.nmethods, 3);
+	assert_int_equal(conf.methods[0], CONF_METHOD_PCP);
+	assert_int_equal(conf.methods[1], CONF_METHOD_NATPMP);
+	assert_int_equal(conf.methods[2], CONF_METHOD_UPNP);
 	assert_int_equal(conf.lease_seconds, 3600);
 	assert_string_equal(conf.control_socket, "/run/portward/control.sock");
 	assert_int_equal(conf.profile_default, 1);
