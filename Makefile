@@ -101,8 +101,10 @@ fuzz: deps-build
 	        $(B)/fuzz/corpus-$$f tests/fuzz/corpus/$$f; \
 	done
 
-# Benchmarks, side by side with what users would otherwise run.
-bench: deps all units
+# Benchmarks, side by side with what users would otherwise run: they need
+# the programs and tests/tools (nft_events, respawn_bench, lkstub), not
+# the ASan builds.
+bench: deps all $(TOOLS)
 	@sh packaging/deps.sh bench
 	@bash tests/bench/run.sh
 
