@@ -194,17 +194,29 @@ disc_start(struct disc *d, const struct map_conf *mc, int want6)
 			upnp_found(d, fam, mc->igd_url);
 }
 
-/* Decided: a method, -1 none can; -2 wait. */
+/*
+ * Decided: a method, -1 none can; -2 wait. Pinholes prefer UPnP IGDv2
+ * to PCP whatever the order: a PCP pinhole is for routers without IGDv2
+ * (miniupnpd 2.3.1, for one, refuses to delete a PCP pinhole once it
+ * was renewed; an IGDv2 pinhole is deleted by its id).
+ */
 static int
 choose(const struct disc *d, const struct map_conf *mc, int fam, long el)
 {
-	uint32_t i;
+	uint32_t i, order[CONF_MAX_METHODS], n = 0;
 	int pending = 0, st;
 
-	for (i = 0; i < mc->nmethods; i++) {
-		st = d->st[mc->methods[i]][fam];
+	if (fam == 1)
+		for (i = 0; i < mc->nmethods; i++)
+			if (mc->methods[i] == CONF_METHOD_UPNP)
+				order[n++] = CONF_METHOD_UPNP;
+	for (i = 0; i < mc->nmethods; i++)
+		if (fam == 0 || mc->methods[i] != CONF_METHOD_UPNP)
+			order[n++] = mc->methods[i];
+	for (i = 0; i < n; i++) {
+		st = d->st[order[i]][fam];
 		if (st == DISC_OK)
-			return (int)mc->methods[i];
+			return (int)order[i];
 		if (st == DISC_PENDING) {
 			if (el < GRACE_MS)
 				return -2;	/* a preferred one may answer */

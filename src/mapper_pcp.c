@@ -456,7 +456,16 @@ mb_pcp_unmap(int v6, uint8_t proto, uint16_t port)
 	struct mb_result res;
 
 	/* Lifetime 0 with the mapping's nonce deletes it (RFC 6887 15). */
-	return mb_pcp_map(v6, proto, port, 0, &res);
+	if (mb_pcp_map(v6, proto, port, 0, &res) == 0)
+		return 0;
+	/*
+	 * Refused (miniupnpd 2.3.1 refuses to delete an IPv6 mapping it
+	 * renewed): the shortest lease the server grants, so that it ends
+	 * soon; still reported as left behind.
+	 */
+	if (strstr(res.err, "NOT_AUTHORIZED") != NULL)
+		(void)mb_pcp_map(v6, proto, port, 1, &res);
+	return -1;
 }
 
 int

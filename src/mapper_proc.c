@@ -860,7 +860,8 @@ stop(void)
 	st.left = (uint32_t)unmap_all();
 	if (st.left > 0)
 		mlog(1, "%u forward%s could not be removed: the router did not "
-		    "answer; it keeps them until their lease ends", st.left,
+		    "answer or refused; it keeps them until their lease ends",
+		    st.left,
 		    st.left == 1 ? "" : "s");
 	mb_natpmp_close();
 	mb_upnp_close();

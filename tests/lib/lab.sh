@@ -214,7 +214,7 @@ http_port=5000
 enable_upnp=yes
 enable_natpmp=yes
 secure_mode=yes
-system_uptime=yes
+system_uptime=${LAB_MINIUPNPD_SYSTEM_UPTIME:-yes}
 lease_file=$LAB_DIR/miniupnpd.leases
 upnp_table_name=filter
 upnp_nat_table_name=filter
@@ -246,6 +246,30 @@ lab_miniupnpd_reboot() {
 	done
 	rm -f "$LAB_DIR/miniupnpd.leases"
 	lab_miniupnpd_start
+}
+
+# lab_router_speaks METHODS...: the router answers only these of pcp,
+# natpmp, upnp (miniupnpd serves all three; the others are dropped on the
+# router, requests in and announcements out, as if it did not have them).
+lab_router_speaks() {
+	local drop_in="" drop_out=""
+	case " $* " in *" pcp "*) ;; *)
+		drop_in+="udp dport 5351 @th,64,8 2 drop;"
+		drop_out+="udp dport 5350 @th,64,8 2 drop;" ;; esac
+	case " $* " in *" natpmp "*) ;; *)
+		drop_in+="udp dport 5351 @th,64,8 0 drop;"
+		drop_out+="udp dport 5350 @th,64,8 0 drop;" ;; esac
+	case " $* " in *" upnp "*) ;; *)
+		drop_in+="udp dport 1900 drop; tcp dport 5000 drop;"
+		drop_out+="udp sport 1900 drop; udp dport 1900 drop;" ;; esac
+	lab_exec "$RTR" nft -f - <<NFT
+table inet lab_speaks
+delete table inet lab_speaks
+table inet lab_speaks {
+	chain in { type filter hook input priority -10; $drop_in }
+	chain out { type filter hook output priority -10; $drop_out }
+}
+NFT
 }
 
 lab_router_up() {
