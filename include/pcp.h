@@ -71,6 +71,15 @@ int	pcp_decode(const uint8_t *buf, size_t len, struct pcp_resp *r);
  */
 int	pcp_epoch_lost(uint32_t prev, int64_t prev_at, uint32_t cur,
 	    int64_t cur_at);
+/*
+ * A mapping's nonce: SipHash-2-4 under key (16 bytes, secret to this
+ * host) of the client address, protocol and port; the same for the same
+ * mapping every time, unguessable without the key.
+ */
+void	pcp_nonce(const uint8_t *key, const struct in6_addr *client,
+	    uint8_t proto, uint16_t port, uint8_t *nonce);
+/* SipHash-2-4 (Aumasson and Bernstein), for pcp_nonce and its test. */
+uint64_t pcp_siphash(const uint8_t *key, const uint8_t *msg, size_t len);
 /* "NOT_AUTHORIZED"... for logs and status; any byte. */
 const char *pcp_result_name(uint8_t result);
 /* An address as PCP carries it: IPv4 as ::ffff:a.b.c.d. */

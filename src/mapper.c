@@ -60,22 +60,6 @@ mapper_on_report(void (*cb)(void))
 	report_cb = cb;
 }
 
-const char *
-mapper_state_name(enum map_state s)
-{
-	switch (s) {
-	case MAP_PENDING: return "pending";
-	case MAP_OK: return "forwarded";
-	case MAP_CONFLICT: return "forward-conflict";
-	case MAP_ERROR: return "no-forward";
-	case MAP_RANGE: return "range-not-forwarded";
-	case MAP_UNSUPPORTED: return "no-ipv6-firewall-control";
-	case MAP_NOT_SERVED: return "not-served";
-	case MAP_STALE: return "router-unreachable";
-	}
-	return "unknown";
-}
-
 int
 mapper_send(int fd, uint32_t type, const void *payload, uint32_t len)
 {
@@ -625,17 +609,6 @@ mapper_proc_get(struct map_proc_status *st)
 	st->restarts = mp.restarts;
 	st->backoff_ms = mp.state == MAPPROC_BACKOFF ? mp.backoff_ms : 0;
 	snprintf(st->last_exit, sizeof(st->last_exit), "%s", mp.last_exit);
-}
-
-const char *
-mapper_proc_state_name(enum map_proc_state st)
-{
-	switch (st) {
-	case MAPPROC_STOPPED: return "stopped";
-	case MAPPROC_RUNNING: return "running";
-	case MAPPROC_BACKOFF: return "backoff";
-	}
-	return "unknown";
 }
 
 const struct map_report *

@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
 #include <sys/random.h>
 
 #include "loop.h"
@@ -360,43 +359,42 @@ exchange(struct pcp_srv *s, const struct pcp_req *r, struct pcp_resp *resp)
 }
 
 /*
- * The mapping's nonce: the same for the same address, protocol and port
- * on this machine, so that a mapper started after another died (or after
- * the daemon was killed) can renew and delete what that one asked for; a
- * PCP server deletes a mapping only for its nonce. Derived from
- * /etc/machine-id, which other hosts on the LAN cannot read; without it,
- * a random secret for this process's life.
+ * The mapping's nonce (pcp_nonce): the same for the same address,
+ * protocol and port on this machine, so that a mapper started after
+ * another died (or after the daemon was killed) can renew and delete what
+ * that one asked for; a PCP server deletes a mapping only for its nonce.
+ * Keyed by /etc/machine-id (16 bytes in hex), which other hosts on the
+ * LAN cannot read; without it, a random key for this process's life.
  */
 static void
 nonce_for(const struct pcp_srv *s, uint8_t proto, uint16_t port,
     uint8_t *out)
 {
-	static unsigned char secret[64];
-	static size_t slen;
-	unsigned char in[128 + 16 + 3], md[SHA256_DIGEST_LENGTH];
-	size_t n;
+	static uint8_t key[16];
+	static int have_key;
+	char hex[40];
+	unsigned b;
 	FILE *f;
+	int i;
 
-	if (slen == 0) {
+	if (!have_key) {
 		if ((f = fopen("/etc/machine-id", "re")) != NULL) {
-			slen = fread(secret, 1, sizeof(secret), f);
+			if (fgets(hex, sizeof(hex), f) != NULL &&
+			    strlen(hex) >= 32) {
+				for (i = 0; i < 16; i++) {
+					if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+						break;
+					key[i] = (uint8_t)b;
+				}
+				have_key = i == 16;
+			}
 			fclose(f);
 		}
-		if (slen < 16 && getrandom(secret, 32, 0) == 32)
-			slen = 32;
+		if (!have_key && getrandom(key, sizeof(key), 0) ==
+		    (ssize_t)sizeof(key))
+			have_key = 1;
 	}
-	n = 0;
-	memcpy(in, "portward PCP nonce", 18);
-	n += 18;
-	memcpy(in + n, secret, slen);
-	n += slen;
-	memcpy(in + n, &s->client, 16);
-	n += 16;
-	in[n++] = proto;
-	in[n++] = (uint8_t)(port >> 8);
-	in[n++] = (uint8_t)port;
-	SHA256(in, n, md);
-	memcpy(out, md, PCP_NONCE_LEN);
+	pcp_nonce(key, &s->client, proto, port, out);
 }
 
 int

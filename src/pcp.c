@@ -148,3 +148,75 @@ pcp_result_name(uint8_t result)
 	return result < sizeof(names) / sizeof(names[0]) ? names[result] :
 	    "unknown result";
 }
+
+#define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do { \
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
+} while (0)
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+uint64_t
+pcp_siphash(const uint8_t *key, const uint8_t *msg, size_t len)
+{
+	uint64_t k0 = le64(key), k1 = le64(key + 8), m, b;
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
+	size_t i, left = len % 8;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = le64(msg + i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	b = (uint64_t)len << 56;
+	while (left > 0) {
+		left--;
+		b |= (uint64_t)msg[i + left] << (8 * left);
+	}
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void
+pcp_nonce(const uint8_t *key, const struct in6_addr *client, uint8_t proto,
+    uint16_t port, uint8_t *nonce)
+{
+	uint8_t m[16 + 4];
+	uint64_t h;
+	int i;
+
+	memcpy(m, client, 16);
+	m[16] = proto;
+	put16(m + 17, port);
+	m[19] = 0;
+	h = pcp_siphash(key, m, sizeof(m));
+	for (i = 0; i < 8; i++)
+		nonce[i] = (uint8_t)(h >> (8 * i));
+	m[19] = 1;
+	h = pcp_siphash(key, m, sizeof(m));
+	for (i = 0; i < 4; i++)
+		nonce[8 + i] = (uint8_t)(h >> (8 * i));
+}

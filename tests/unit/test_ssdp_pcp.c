@@ -250,6 +250,35 @@ pcp_result_name__every_byte(void **state)
 	assert_string_equal(pcp_result_name(200), "unknown result");
 }
 
+/* The reference vector (SipHash paper, appendix A) and the nonce's use. */
+static void
+pcp_nonce__siphash_vector_stable_distinct(void **state)
+{
+	uint8_t key[16], msg[15], a[PCP_NONCE_LEN], b[PCP_NONCE_LEN];
+	struct in6_addr c;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (i = 0; i < 15; i++)
+		msg[i] = (uint8_t)i;
+	assert_true(pcp_siphash(key, msg, 15) == 0xa129ca6149be45e5ULL);
+	assert_true(pcp_siphash(key, msg, 0) == 0x726fdb47dd0e0e31ULL);
+	memset(&c, 0, sizeof(c));
+	c.s6_addr[15] = 10;
+	pcp_nonce(key, &c, IPPROTO_TCP, 7881, a);
+	pcp_nonce(key, &c, IPPROTO_TCP, 7881, b);
+	assert_memory_equal(a, b, PCP_NONCE_LEN);
+	pcp_nonce(key, &c, IPPROTO_UDP, 7881, b);
+	assert_memory_not_equal(a, b, PCP_NONCE_LEN);
+	pcp_nonce(key, &c, IPPROTO_TCP, 7882, b);
+	assert_memory_not_equal(a, b, PCP_NONCE_LEN);
+	key[0] ^= 1;
+	pcp_nonce(key, &c, IPPROTO_TCP, 7881, b);
+	assert_memory_not_equal(a, b, PCP_NONCE_LEN);
+}
+
 int
 main(void)
 {
@@ -264,6 +293,7 @@ main(void)
 		cmocka_unit_test(pcp_decode__malformed_and_natpmp),
 		cmocka_unit_test(pcp_epoch_lost__rfc6887_8_5),
 		cmocka_unit_test(pcp_result_name__every_byte),
+		cmocka_unit_test(pcp_nonce__siphash_vector_stable_distinct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
