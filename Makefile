@@ -14,7 +14,8 @@ SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 # Recursive (=) on purpose: pkg-config may only exist once deps ran.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lnatpmp
+# OpenSSL's headers only: the reflector loads libssl when it needs TLS.
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out openssl,$(PKGS))) -lnatpmp
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
 	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 

@@ -4,6 +4,7 @@
  * that says nothing costs at most a few seconds.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -194,6 +195,62 @@ ms_left(const struct timespec *t0)
 }
 
 /*
+ * OpenSSL, loaded the first time the reflector needs TLS: portwardctl's
+ * other commands (apply runs at every boot and reload) then start without
+ * mapping libssl and libcrypto, which costs about 0.6 ms of every start.
+ * The headers give the types; the names are resolved here.
+ */
+static struct {
+	int				tried, ok;
+	typeof(SSL_CTX_new)		*ctx_new;
+	typeof(SSL_CTX_free)		*ctx_free;
+	typeof(TLS_client_method)	*client_method;
+	typeof(SSL_new)			*new;
+	typeof(SSL_free)		*free;
+	typeof(SSL_set_fd)		*set_fd;
+	typeof(SSL_ctrl)		*ctrl;
+	typeof(SSL_set_verify)		*set_verify;
+	typeof(SSL_connect)		*connect;
+	typeof(SSL_read)		*read;
+	typeof(SSL_write)		*write;
+	typeof(SSL_shutdown)		*shutdown;
+	typeof(SSL_get_error)		*get_error;
+	typeof(ERR_clear_error)		*err_clear;
+} tls;
+
+static int
+tls_load(void)
+{
+	void *h;
+
+	if (tls.tried)
+		return tls.ok ? 0 : -1;
+	tls.tried = 1;
+	if ((h = dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return -1;
+#define SYM(f, name) \
+	if ((*(void **)&tls.f = dlsym(h, name)) == NULL) \
+		return -1
+	SYM(ctx_new, "SSL_CTX_new");
+	SYM(ctx_free, "SSL_CTX_free");
+	SYM(client_method, "TLS_client_method");
+	SYM(new, "SSL_new");
+	SYM(free, "SSL_free");
+	SYM(set_fd, "SSL_set_fd");
+	SYM(ctrl, "SSL_ctrl");
+	SYM(set_verify, "SSL_set_verify");
+	SYM(connect, "SSL_connect");
+	SYM(read, "SSL_read");
+	SYM(write, "SSL_write");
+	SYM(shutdown, "SSL_shutdown");
+	SYM(get_error, "SSL_get_error");
+	SYM(err_clear, "ERR_clear_error");	/* libcrypto, libssl's dependency */
+#undef SYM
+	tls.ok = 1;
+	return 0;
+}
+
+/*
  * One TLS step on a non-blocking socket: wait for what OpenSSL wants,
  * within the probe's one deadline (a peer that trickles bytes gets no
  * more time than one that is silent). 1: done; 0: try again; -1: failed.
@@ -206,7 +263,7 @@ tls_step(SSL *ssl, int s, int rc, const struct timespec *t0)
 
 	if (rc > 0)
 		return 1;
-	switch (SSL_get_error(ssl, rc)) {
+	switch (tls.get_error(ssl, rc)) {
 	case SSL_ERROR_WANT_READ:
 		p.events = POLLIN;
 		break;
@@ -242,15 +299,22 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(detail, dlen, "TLS: cannot set up a client");
+	if (tls_load() == -1) {
+		snprintf(detail, dlen, "TLS: the reflector cannot load OpenSSL "
+		    "(libssl.so.3)");
+		return -1;
+	}
 	if (fcntl(s, F_SETFL, O_NONBLOCK) == -1 ||
 	    getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid) ||
-	    (ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+	    (ctx = tls.ctx_new(tls.client_method())) == NULL)
 		return -1;
-	if ((ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, s) != 1 ||
-	    (sni[0] && SSL_set_tlsext_host_name(ssl, sni) != 1))
+	/* SSL_set_tlsext_host_name() is this SSL_ctrl(). */
+	if ((ssl = tls.new(ctx)) == NULL || tls.set_fd(ssl, s) != 1 ||
+	    (sni[0] && tls.ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+	    TLSEXT_NAMETYPE_host_name, (void *)(uintptr_t)sni) != 1))
 		goto out;
-	SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
-	while ((r = tls_step(ssl, s, SSL_connect(ssl), &t0)) == 0)
+	tls.set_verify(ssl, SSL_VERIFY_NONE, NULL);
+	while ((r = tls_step(ssl, s, tls.connect(ssl), &t0)) == 0)
 		;
 	if (r == -1) {
 		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
@@ -260,7 +324,7 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	}
 	up = 1;
 	stun_allocate(req, tid);
-	while ((r = tls_step(ssl, s, SSL_write(ssl, req, (int)sizeof(req)),
+	while ((r = tls_step(ssl, s, tls.write(ssl, req, (int)sizeof(req)),
 	    &t0)) == 0)
 		;
 	if (r == -1) {
@@ -269,7 +333,7 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 		goto out;
 	}
 	while (got < sizeof(buf)) {
-		n = SSL_read(ssl, buf + got, (int)(sizeof(buf) - got));
+		n = tls.read(ssl, buf + got, (int)(sizeof(buf) - got));
 		if ((r = tls_step(ssl, s, n, &t0)) == 0)
 			continue;
 		if (r == -1)
@@ -295,11 +359,11 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 out:
 	if (ssl != NULL) {
 		if (up)
-			(void)SSL_shutdown(ssl);
-		SSL_free(ssl);
+			(void)tls.shutdown(ssl);
+		tls.free(ssl);
 	}
-	SSL_CTX_free(ctx);
-	ERR_clear_error();
+	tls.ctx_free(ctx);
+	tls.err_clear();
 	return rc;
 }
 
