@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "stun.h"
 
 #define MAGIC		0x2112A442u
@@ -10,19 +11,6 @@
 #define BINDING_OK	0x0101
 #define ATTR_MAPPED	0x0001
 #define ATTR_XOR_MAPPED	0x0020
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 size_t
 stun_request(uint8_t buf[STUN_REQ_LEN], const uint8_t tid[12])

@@ -32,6 +32,16 @@ LAB_DIR=
 
 lab_exec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
+# The daemon under test, started by the test as DPID=$! (its own PID:
+# `ip netns exec` execs it); stop_daemon stops it and waits for it.
+DPID=
+stop_daemon() {
+	[ -n "$DPID" ] || return 0
+	kill "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+}
+
 lab_up() {
 	LAB_DIR=$(mktemp -d /tmp/portward-lab.XXXXXX)
 	ip netns add "$LAN" && ip netns add "$RTR" && ip netns add "$INET" &&
