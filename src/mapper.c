@@ -190,7 +190,9 @@ log_changes(void)
 			    i < prev.nfwd && strcmp(prev.fwd[i].name, s->name) == 0 ?
 			    &prev.fwd[i].fam[f] : NULL;
 
+			/* Pending: not asked yet (pinholes follow IPv4). */
 			if (st->state == MAP_NOT_SERVED ||
+			    st->state == MAP_PENDING ||
 			    (o != NULL && o->state == st->state &&
 			    strcmp(o->err, st->err) == 0))
 				continue;
