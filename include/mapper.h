@@ -173,6 +173,7 @@ struct mb_result {
 	uint16_t	ext_port;	/* granted */
 	uint32_t	lease;		/* granted */
 	int		conflict;
+	int		refused;	/* the router answered no (not: no answer) */
 	char		other[MAP_STR];
 	char		err[MAP_STR];
 };
@@ -240,6 +241,8 @@ int	mb_pcp_announcement(const unsigned char *buf, size_t len,
 void	mb_pcp_close(void);
 /* The IPv6 default router (PCP's port) and its interface. */
 int	mapper_router6(struct sockaddr_in6 *out, unsigned *ifindex);
+/* The IPv4 default gateway. */
+int	mapper_gateway4(struct in_addr *out);
 
 /*
  * The discovery burst, mapper_disc.c: PCP ANNOUNCE, the NAT-PMP address
@@ -252,11 +255,20 @@ struct disc {
 	int		st[CONF_MAX_METHODS][2];	/* [method][family] */
 	char		err[CONF_MAX_METHODS][2][MAP_STR];
 	int		decided[2];
-	int		ssdp[2];			/* sockets, -1 none */
-	int		pcp[2];
+	struct timespec	t0, t6;		/* the burst; the pinholes' phase */
+	int		pcp[2];		/* sockets, -1 none */
+	int		ssdp[2];
+	int		ssdp_due[2];	/* an SSDP search to send */
 	unsigned	ssdp_sent[2];
+	struct timespec	ssdp_t[2];
+	struct in_addr	gw4;		/* who may answer for IPv4 */
+	int		have_gw4;
+	struct sockaddr_in6 gw6;
+	int		have_gw6;
 	unsigned	ifindex6;
-	struct timespec	t0;
+	char		uuid4[64];	/* the IPv4 gateway's IGD */
+	char		cand6[256];	/* an IPv6 answer waiting for uuid4 */
+	char		cand6_uuid[64];
 	char		natpmp_gw[MAP_STR];
 	char		natpmp_ext[INET6_ADDRSTRLEN];
 	char		upnp_gw[MAP_STR];
@@ -264,7 +276,9 @@ struct disc {
 	char		upnp_lan6[INET6_ADDRSTRLEN];
 };
 
-void	disc_start(struct disc *d, const struct map_conf *mc, int want6);
+/* skip: methods (1 << m) left out for IPv4 (they refused a mapping). */
+void	disc_start(struct disc *d, const struct map_conf *mc, int want6,
+	    unsigned skip);
 /* The method for family fam (0 IPv4, 1 IPv6), or -1 when none answered. */
 int	disc_pick(struct disc *d, const struct map_conf *mc, int fam);
 /* Why no method answered for fam: "PCP: ...; UPnP: ...". */

@@ -21,6 +21,7 @@ struct ssdp_msg {
 	int	igd;		/* ST or NT names an InternetGatewayDevice */
 	char	location[SSDP_URL_MAX];	/* http://..., "" when none or not http */
 	char	bootid[SSDP_ID_MAX];	/* BOOTID.UPNP.ORG, "" when none */
+	char	uuid[SSDP_ID_MAX];	/* the device, from USN "uuid:X::...", "" none */
 };
 
 /* An M-SEARCH for an IGD of version 1 or 2; the length, 0 if buf is small. */
@@ -32,5 +33,11 @@ size_t	ssdp_msearch(char *buf, size_t len, int version, int ipv6);
  * the log).
  */
 int	ssdp_parse(const char *buf, size_t len, struct ssdp_msg *m);
+
+/*
+ * The host of an http:// location ("192.0.2.1", "2001:db8::1" without
+ * brackets) into out; -1 when it has none or it does not fit.
+ */
+int	ssdp_location_host(const char *location, char *out, size_t outlen);
 
 #endif

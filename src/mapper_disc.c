@@ -1,13 +1,22 @@
 /*
- * mapper_disc.c: finding the router in one burst. PCP ANNOUNCE, the
- * NAT-PMP external-address request and SSDP M-SEARCH (over IPv4 and, when
- * IPv6 pinholes are wanted, IPv6) go out at once; answers are read as
- * they come. A family is decided as soon as the first method in
- * mapping.methods' order that can serve it has answered, or, after
- * GRACE_MS, by any method that has: IPv4 forwards start on the first
- * usable answer instead of waiting out every search, and pinholes follow
- * as soon as a method that opens them is known. SSDP stops at the first
- * IGD answer; libminiupnpc only reads that device's description.
+ * mapper_disc.c: finding the router in one burst. The PCP ANNOUNCE (IPv4
+ * and IPv6) and the NAT-PMP external-address request go out at once;
+ * answers are read as they come. A family is decided as soon as the
+ * first method in mapping.methods' order that can serve it has answered,
+ * or, after GRACE_MS, by any method that has: IPv4 forwards start on the
+ * first usable answer instead of waiting out every search, and pinholes
+ * follow as soon as a method that opens them is known.
+ *
+ * SSDP joins the burst when it can matter: for IPv4 at once if neither
+ * PCP nor NAT-PMP is asked (or both failed), else after GRACE_MS; for
+ * pinholes once IPv4 is decided. A router busy answering M-SEARCH (its
+ * answers are delayed on purpose) answers PCP and NAT-PMP late: measured
+ * on miniupnpd 2.3.1, four PCP MAPs take 140 ms after two M-SEARCHes
+ * instead of 58 ms. Only the IPv4 gateway's own answer is taken, with a
+ * location on that address (any LAN host can answer a multicast search);
+ * an IPv6 answer must come from the IPv6 default router or name the same
+ * device (USN uuid) as the gateway's. libminiupnpc only reads that
+ * device's description.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +34,7 @@
 
 #define DISC_MS		2000	/* the whole burst, at most */
 #define GRACE_MS	100	/* how long a preferred method is waited for */
+#define GRACE6_MS	250	/* for pinholes: SSDP answers come later */
 #define STEP_MS		25
 
 #define M_NATPMP	CONF_METHOD_NATPMP
@@ -49,7 +59,7 @@ fail(struct disc *d, int m, int fam, const char *why)
 	snprintf(d->err[m][fam], sizeof(d->err[m][fam]), "%s", why);
 }
 
-/* M-SEARCH for IGD:1 and IGD:2 (IGDv2 routers answer either). */
+/* M-SEARCH for an IGD (IGDv2 devices answer the IGD:1 search too). */
 static void
 msearch(struct disc *d, int fam)
 {
@@ -57,7 +67,6 @@ msearch(struct disc *d, int fam)
 	socklen_t sl;
 	char buf[256];
 	size_t n;
-	int v;
 
 	memset(&ss, 0, sizeof(ss));
 	if (fam == 0) {
@@ -76,20 +85,19 @@ msearch(struct disc *d, int fam)
 		sin6->sin6_scope_id = d->ifindex6;
 		sl = sizeof(*sin6);
 	}
-	for (v = 1; v <= 2; v++)
-		if ((n = ssdp_msearch(buf, sizeof(buf), v, fam)) > 0)
-			(void)sendto(d->ssdp[fam], buf, n, 0,
-			    (struct sockaddr *)&ss, sl);
+	if ((n = ssdp_msearch(buf, sizeof(buf), 1, fam)) > 0)
+		(void)sendto(d->ssdp[fam], buf, n, 0, (struct sockaddr *)&ss, sl);
 	d->ssdp_sent[fam]++;
+	clock_gettime(CLOCK_MONOTONIC, &d->ssdp_t[fam]);
 }
 
 static int
 ssdp_open(struct disc *d, int fam)
 {
-	struct sockaddr_in6 gw6;
 	int s, hops = 2;
 
-	if (fam == 1 && mapper_router6(&gw6, &d->ifindex6) == -1)
+	d->ssdp_due[fam] = 0;
+	if (fam == 1 && !d->have_gw6)
 		return -1;
 	if ((s = socket(fam ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0)) == -1)
@@ -126,29 +134,87 @@ upnp_found(struct disc *d, int fam, const char *url)
 	}
 }
 
+/* The IPv4 answer: from the gateway, about a device at the gateway. */
+static int
+from_gateway4(const struct disc *d, const struct sockaddr_in *from,
+    const struct ssdp_msg *m)
+{
+	char host[INET6_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+
+	if (!d->have_gw4 || from->sin_family != AF_INET ||
+	    from->sin_addr.s_addr != d->gw4.s_addr ||
+	    ssdp_location_host(m->location, host, sizeof(host)) == -1)
+		return 0;
+	inet_ntop(AF_INET, &d->gw4, gw, sizeof(gw));
+	return strcmp(host, gw) == 0;
+}
+
+/* An IPv6 answer waiting for the gateway's identity is judged now. */
+static void
+judge_cand6(struct disc *d)
+{
+	if (d->cand6[0] == '\0' || d->uuid4[0] == '\0' ||
+	    d->st[M_UPNP][1] != DISC_PENDING)
+		return;
+	if (strcmp(d->cand6_uuid, d->uuid4) == 0) {
+		if (d->ssdp[1] != -1) {
+			close(d->ssdp[1]);
+			d->ssdp[1] = -1;
+		}
+		upnp_found(d, 1, d->cand6);
+	}
+	d->cand6[0] = '\0';
+}
+
 static void
 ssdp_read(struct disc *d, int fam)
 {
 	char buf[2048];
+	struct sockaddr_storage from;
+	socklen_t sl = sizeof(from);
 	struct ssdp_msg m;
 	ssize_t n;
 
-	while ((n = recv(d->ssdp[fam], buf, sizeof(buf), 0)) > 0) {
+	while (d->ssdp[fam] != -1 && (n = recvfrom(d->ssdp[fam], buf,
+	    sizeof(buf), 0, (struct sockaddr *)&from, &sl)) > 0) {
+		sl = sizeof(from);
 		if (ssdp_parse(buf, (size_t)n, &m) == -1 || m.notify ||
 		    !m.igd || m.location[0] == '\0')
 			continue;
-		close(d->ssdp[fam]);	/* the first IGD answer is enough */
-		d->ssdp[fam] = -1;
-		upnp_found(d, fam, m.location);
-		return;
+		if (fam == 0) {
+			if (!from_gateway4(d, (struct sockaddr_in *)&from, &m))
+				continue;	/* not the gateway: ignored */
+			snprintf(d->uuid4, sizeof(d->uuid4), "%s", m.uuid);
+			close(d->ssdp[0]);	/* the gateway's answer is enough */
+			d->ssdp[0] = -1;
+			if (d->st[M_UPNP][0] == DISC_PENDING && !d->decided[0])
+				upnp_found(d, 0, m.location);
+			judge_cand6(d);
+			return;
+		}
+		if (d->have_gw6 && memcmp(&((struct sockaddr_in6 *)&from)->
+		    sin6_addr, &d->gw6.sin6_addr, 16) == 0) {
+			close(d->ssdp[1]);
+			d->ssdp[1] = -1;
+			upnp_found(d, 1, m.location);
+			return;
+		}
+		/* The router's other address? Only if the same device. */
+		if (m.uuid[0] != '\0' && d->cand6[0] == '\0') {
+			snprintf(d->cand6, sizeof(d->cand6), "%s", m.location);
+			snprintf(d->cand6_uuid, sizeof(d->cand6_uuid), "%s",
+			    m.uuid);
+			judge_cand6(d);
+		}
 	}
 }
 
 void
-disc_start(struct disc *d, const struct map_conf *mc, int want6)
+disc_start(struct disc *d, const struct map_conf *mc, int want6,
+    unsigned skip)
 {
 	char gw[MAP_STR];
-	int fam, m;
+	int fam, m, v6url = strstr(mc->igd_url, "://[") != NULL;
 
 	memset(d, 0, sizeof(*d));
 	d->ssdp[0] = d->ssdp[1] = d->pcp[0] = d->pcp[1] = -1;
@@ -156,12 +222,22 @@ disc_start(struct disc *d, const struct map_conf *mc, int want6)
 	mb_natpmp_close();
 	mb_upnp_close();
 	mb_pcp_close();
+	if (mc->has_gateway) {
+		d->gw4 = mc->gateway;
+		d->have_gw4 = 1;
+	} else
+		d->have_gw4 = mapper_gateway4(&d->gw4) == 0;
+	d->have_gw6 = mapper_router6(&d->gw6, &d->ifindex6) == 0;
 	for (m = 0; m < CONF_MAX_METHODS; m++)
 		for (fam = 0; fam < 2; fam++)
 			if (!wants(mc, (uint32_t)m) || (fam == 1 && !want6))
 				d->st[m][fam] = DISC_NONE;
 	d->st[M_NATPMP][1] = DISC_NONE;		/* IPv4 only */
-	/* Everything leaves before any answer is read. */
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		if ((skip & (1u << m)) && d->st[m][0] == DISC_PENDING)
+			fail(d, m, 0, m == M_PCP ? "PCP: refused a mapping "
+			    "lately" : m == M_NATPMP ? "NAT-PMP: refused a "
+			    "mapping lately" : "UPnP: refused a mapping lately");
 	for (fam = 0; fam < 2; fam++)
 		if (d->st[M_PCP][fam] == DISC_PENDING &&
 		    (d->pcp[fam] = mb_pcp_open(fam, (int)mc->has_gateway,
@@ -176,22 +252,43 @@ disc_start(struct disc *d, const struct map_conf *mc, int want6)
 		else
 			snprintf(d->natpmp_gw, sizeof(d->natpmp_gw), "%s", gw);
 	}
-	for (fam = 0; fam < 2; fam++) {
-		int v6url = strstr(mc->igd_url, "://[") != NULL;
-
-		if (d->st[M_UPNP][fam] != DISC_PENDING)
-			continue;
-		/* igd_url serves IPv4, and IPv6 too if it is an IPv6 URL. */
-		if (mc->igd_url[0] != '\0' && (fam == 0 || v6url))
-			continue;	/* read below, once the datagrams are out */
-		if (ssdp_open(d, fam) == -1)
-			fail(d, M_UPNP, fam, fam ? "UPnP: no IPv6 default "
-			    "router to search on" : "UPnP: cannot search "
-			    "(SSDP)");
+	/* igd_url serves IPv4, and IPv6 too if it is an IPv6 URL. */
+	if (d->st[M_UPNP][0] == DISC_PENDING && mc->igd_url[0] != '\0')
+		upnp_found(d, 0, mc->igd_url);
+	else if (d->st[M_UPNP][0] == DISC_PENDING) {
+		if (d->have_gw4)
+			d->ssdp_due[0] = 1;
+		else
+			fail(d, M_UPNP, 0, "UPnP: no default gateway");
 	}
-	for (fam = 0; fam < 2; fam++)
-		if (d->st[M_UPNP][fam] == DISC_PENDING && d->ssdp[fam] == -1)
-			upnp_found(d, fam, mc->igd_url);
+	if (d->st[M_UPNP][1] == DISC_PENDING && v6url)
+		upnp_found(d, 1, mc->igd_url);
+	else if (d->st[M_UPNP][1] == DISC_PENDING) {
+		if (d->have_gw6)
+			d->ssdp_due[1] = 1;
+		else
+			fail(d, M_UPNP, 1, "UPnP: no IPv6 default router to "
+			    "search on");
+	}
+}
+
+/* Send the SSDP searches once they can matter (see the top). */
+static void
+searches(struct disc *d, long el)
+{
+	int others_done = d->st[M_PCP][0] == DISC_NONE &&
+	    d->st[M_NATPMP][0] == DISC_NONE;
+
+	if (d->ssdp_due[0] && (el >= GRACE_MS || others_done ||
+	    (d->decided[0] && d->ssdp_due[1])) && ssdp_open(d, 0) == -1)
+		fail(d, M_UPNP, 0, "UPnP: cannot search (SSDP)");
+	/* The gateway's identity for the pinholes' search (igd_url given). */
+	if (d->ssdp_due[1] && d->decided[0] && d->uuid4[0] == '\0' &&
+	    d->ssdp[0] == -1 && d->ssdp_sent[0] == 0 && d->have_gw4)
+		(void)ssdp_open(d, 0);
+	/* The pinholes' phase; the IPv4 search above names the gateway. */
+	if (d->ssdp_due[1] && d->decided[0] && ssdp_open(d, 1) == -1)
+		fail(d, M_UPNP, 1, "UPnP: cannot search (SSDP)");
 }
 
 /*
@@ -233,6 +330,7 @@ collect(struct disc *d, long el)
 	char err[MAP_STR];
 	int fam, r;
 
+	searches(d, el);
 	for (fam = 0; fam < 2; fam++) {
 		if (d->st[M_PCP][fam] == DISC_PENDING &&
 		    (r = mb_pcp_open_done(fam, err, sizeof(err))) != 0) {
@@ -241,11 +339,11 @@ collect(struct disc *d, long el)
 			else
 				fail(d, M_PCP, fam, err);
 		}
-		if (d->st[M_UPNP][fam] == DISC_PENDING && d->ssdp[fam] != -1) {
+		if (d->ssdp[fam] != -1) {
 			ssdp_read(d, fam);
 			/* Resent once, in case the first was lost. */
 			if (d->ssdp[fam] != -1 && d->ssdp_sent[fam] == 1 &&
-			    el >= 500)
+			    loop_ms_since(&d->ssdp_t[fam]) >= 500)
 				msearch(d, fam);
 		}
 	}
@@ -266,10 +364,14 @@ disc_pick(struct disc *d, const struct map_conf *mc, int fam)
 	long el;
 	int m, np, f, fd;
 
+	if (fam == 1)
+		clock_gettime(CLOCK_MONOTONIC, &d->t6);
 	for (;;) {
 		el = loop_ms_since(&d->t0);
 		collect(d, el);
-		if ((m = choose(d, mc, fam, el)) != -2)
+		/* Pinholes get their own grace, from their phase's start. */
+		if ((m = choose(d, mc, fam, fam == 0 ? el : GRACE_MS *
+		    loop_ms_since(&d->t6) / GRACE6_MS)) != -2)
 			break;
 		np = 0;
 		for (f = 0; f < 2; f++) {

@@ -142,6 +142,11 @@ mb_natpmp_map(uint8_t proto, uint16_t port, uint32_t lease,
 	if (r >= 0)
 		r = wait_answer(&resp);
 	if (r < 0) {
+		/* An answer that says no, as opposed to none. */
+		res->refused = r == NATPMP_ERR_NOTAUTHORIZED ||
+		    r == NATPMP_ERR_OUTOFRESOURCES ||
+		    r == NATPMP_ERR_NETWORKFAILURE ||
+		    r == NATPMP_ERR_UNSUPPORTEDOPCODE;
 		snprintf(res->err, sizeof(res->err), "NAT-PMP: %s",
 		    r == NATPMP_TRYAGAIN ? "no answer" :
 		    r == NATPMP_ERR_NOTAUTHORIZED ? "not authorized" :
@@ -209,12 +214,11 @@ mb_natpmp_announcement(const unsigned char *buf, size_t len,
 	epoch = ntohl(epoch);
 	memcpy(&addr, buf + 8, 4);
 	back = epoch_went_back(epoch);
-	note_epoch_at(epoch);
 	if (back)
-		return 1;
+		return 1;	/* the epoch is noted when the router is asked */
 	if (addr.s_addr == ext0.s_addr)
 		return 0;
-	ext0 = addr;
+	/* Only said: the caller asks the router (mb_natpmp_rebooted). */
 	inet_ntop(AF_INET, &addr, ext, (socklen_t)extlen);
 	return 2;
 }

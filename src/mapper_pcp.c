@@ -55,8 +55,8 @@ now_s(void)
 }
 
 /* The IPv4 default gateway from the kernel's table (the lowest metric). */
-static int
-default_gateway4(struct in_addr *out)
+int
+mapper_gateway4(struct in_addr *out)
 {
 	char line[256], dev[IF_NAMESIZE + 1];
 	unsigned dst, gw, flags, metric, best = ~0u;
@@ -161,7 +161,7 @@ connect_srv(struct pcp_srv *s, int v6, int has_gw, struct in_addr gw4)
 	if (!v6) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&s->gw;
 
-		if (!has_gw && default_gateway4(&a) == -1)
+		if (!has_gw && mapper_gateway4(&a) == -1)
 			return -1;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(PCP_PORT);
@@ -338,9 +338,13 @@ exchange(struct pcp_srv *s, const struct pcp_req *r, struct pcp_resp *resp)
 		n = read_answer(s, resp);
 		if (n == -1)
 			return -1;
+		/*
+		 * The answer to this request: an error that carries the MAP
+		 * payload must match it too (a late answer to another
+		 * request, resent, is not this one's).
+		 */
 		if (n == 1 && resp->op == r->op && (r->op != PCP_OP_MAP ||
-		    resp->result != PCP_SUCCESS ||
-		    (resp->has_map && memcmp(resp->nonce, r->nonce,
+		    !resp->has_map || (memcmp(resp->nonce, r->nonce,
 		    PCP_NONCE_LEN) == 0 && resp->proto == r->proto &&
 		    resp->int_port == r->port)))
 			return 0;
@@ -432,6 +436,7 @@ mb_pcp_map(int v6, uint8_t proto, uint16_t port, uint32_t lease,
 	if (resp.result != PCP_SUCCESS) {
 		snprintf(res->err, sizeof(res->err), "PCP MAP: %s",
 		    pcp_result_name(resp.result));
+		res->refused = 1;
 		return -1;
 	}
 	res->ext_port = resp.ext_port;

@@ -29,7 +29,8 @@
 
 #define RETRY_MIN	1
 #define RETRY_MAX	300
-#define REMAP_GAP_MIN	2	/* seconds between two remaps the router asked for */
+#define NEWS_GAP_MIN	2	/* seconds between two remaps the router's news causes */
+#define RENEW_MIN	10	/* a lease of a second is renewed every 10 s, not in a loop */
 #define V4		0
 #define V6		1
 
@@ -48,9 +49,11 @@ static char bootid[SSDP_ID_MAX];
 static char igd_location[SSDP_URL_MAX];	/* the IGD in use, "" none */
 static int router_down;
 static char gw_host[INET6_ADDRSTRLEN];
-static time_t last_remap;
-static long remap_gap = REMAP_GAP_MIN;
-static int remap_pending;		/* said "again in Ns" for it */
+static time_t last_news;		/* a remap the router's news caused */
+static long news_gap = NEWS_GAP_MIN;
+static int news_pending;		/* one is scheduled (next_discover) */
+static time_t refused_at[CONF_MAX_METHODS];	/* refused a mapping */
+static time_t ext_checked;		/* an announced address, verified */
 
 static time_t
 mono(void)
@@ -214,6 +217,17 @@ needs_pinholes(void)
 	return 0;
 }
 
+/* A remap the router's news caused happens now: the next waits longer. */
+static void
+news_taken(time_t now)
+{
+	news_gap = last_news != 0 && now - last_news < RETRY_MAX ?
+	    (news_gap * 2 > RETRY_MAX ? RETRY_MAX : news_gap * 2) :
+	    NEWS_GAP_MIN;
+	last_news = now;
+	news_pending = 0;
+}
+
 /* Ask again later, each time twice as late (up to RETRY_MAX). */
 static void
 schedule_discover(void)
@@ -244,6 +258,9 @@ use_v4(int m)
 	}
 	rep.err[0] = '\0';
 	rep.method = (uint32_t)m;
+	/* What is not used is not listened to (forged announcements). */
+	if (m != CONF_METHOD_NATPMP)
+		mb_natpmp_close();
 	if (m == CONF_METHOD_PCP) {
 		gw = mb_pcp_gateway(0);
 		snprintf(rep.lan4, sizeof(rep.lan4), "%s", mb_pcp_lan(0));
@@ -287,16 +304,19 @@ discover_and_map(void)
 	time_t now = mono();
 	int want6 = needs_pinholes();
 
-	/* Remaps that follow each other closely space out (remap_all). */
-	remap_gap = last_remap != 0 && now - last_remap < 2 * remap_gap ?
-	    (remap_gap * 2 > RETRY_MAX ? RETRY_MAX : remap_gap * 2) :
-	    REMAP_GAP_MIN;
-	last_remap = now;
+	unsigned skip = 0;
+	int m;
+
+	if (news_pending)
+		news_taken(now);
 	next_discover = 0;
-	remap_pending = 0;
 	rep.have_method = 0;
 	rep.pinholes = 0;
-	disc_start(&dsc, &mc, want6);
+	/* A method that refused a mapping is left out for a while. */
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		if (refused_at[m] != 0 && now - refused_at[m] < RETRY_MAX)
+			skip |= 1u << m;
+	disc_start(&dsc, &mc, want6, skip);
 	use_v4(disc_pick(&dsc, &mc, 0));
 	map_all(V4);
 	report();
@@ -337,9 +357,11 @@ retry_later(uint32_t i, int fam)
 static void
 schedule_renew(uint32_t i, int fam, uint32_t lease)
 {
+	long half = (long)(lease ? lease : mc.lease) / 2;
+
 	fx[i].tries[fam] = 0;
 	/* A permanent mapping is verified as often as a leased one is renewed. */
-	fx[i].next[fam] = mono() + (lease ? lease : mc.lease) / 2;
+	fx[i].next[fam] = mono() + (half < RENEW_MIN ? RENEW_MIN : half);
 }
 
 /* A state, and since when it holds (status: fresher evidence wins). */
@@ -399,7 +421,15 @@ map_v4(uint32_t i)
 		 * may have gone away while shutting down).
 		 */
 		stale_or_error(st, res.err);
-		if (next_discover == 0)
+		if (res.refused && mc.nmethods > 1 &&
+		    (refused_at[rep.method] == 0 ||
+		    mono() - refused_at[rep.method] >= RETRY_MAX)) {
+			/* Refused, not lost: the next method, at once. */
+			refused_at[rep.method] = mono();
+			mlog(1, "%s refused the mapping (%s): asking with the "
+			    "next method", label(rep.method), res.err);
+			next_discover = mono();
+		} else if (next_discover == 0)
 			schedule_discover();
 		retry_later(i, V4);
 		return;
@@ -575,26 +605,30 @@ unmap_all(void)
 }
 
 /*
- * The router rebooted, forgot, or says so: find it again and map
- * everything; but never sooner than remap_gap after the last time, which
- * doubles while such news keeps coming (a flood of forged announcements
- * costs one remap per gap, not one per datagram).
+ * The router says it changed (SSDP, PCP or NAT-PMP): map everything
+ * again, but never sooner than news_gap after the last remap such news
+ * caused. The gap doubles (up to RETRY_MAX) while news keeps coming and
+ * is back to NEWS_GAP_MIN only after RETRY_MAX of quiet: a flood of forged
+ * announcements, however paced, costs few remaps. Failed rediscoveries do
+ * not touch it (they have their own backoff), so a router that comes
+ * back is believed at once.
  */
 static void
 remap_all(const char *why)
 {
-	time_t now = mono(), at = last_remap + remap_gap;
+	time_t now = mono(), at = last_news + news_gap;
 
-	if (last_remap != 0 && now < at) {
+	if (last_news != 0 && now < at) {
 		if (next_discover == 0 || next_discover > at)
 			next_discover = at;
-		if (!remap_pending)
+		if (!news_pending)
 			mlog(1, "%s: mapping everything again in %lds", why,
 			    (long)(next_discover - now));
-		remap_pending = 1;
+		news_pending = 1;
 		return;
 	}
 	mlog(1, "%s: mapping everything again", why);
+	news_pending = 1;
 	discover_and_map();
 }
 
@@ -779,9 +813,15 @@ on_ssdp(void)
 		    ssdp_parse(buf, (size_t)n, &m) == -1 || !m.notify)
 			continue;
 		if (!m.alive) {
-			/* Going away: looked for again, later each time. */
-			if (!router_down && next_discover == 0)
+			/* Going away: looked for again, as news allows. */
+			if (!router_down && next_discover == 0) {
+				time_t at = last_news + news_gap;
+
 				schedule_discover();
+				if (last_news != 0 && at > next_discover)
+					next_discover = at;
+				news_pending = 1;
+			}
 			router_down = 1;
 			continue;
 		}
@@ -826,9 +866,13 @@ on_natpmp_announce(void)
 		    sizeof(ext));
 		if (r == 1)
 			lost = 1;
-		else if (r == 2) {
-			set_ext4(ext);
-			report();
+		else if (r == 2 && mono() - ext_checked >= NEWS_GAP_MIN * 5) {
+			/* A datagram can be forged: ask the router itself. */
+			ext_checked = mono();
+			if (mb_natpmp_rebooted(ext, sizeof(ext)) == 0) {
+				set_ext4(ext);
+				report();
+			}
 		}
 	}
 	if (lost)

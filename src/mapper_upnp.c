@@ -7,9 +7,11 @@
  * Discovery itself is mapper_disc.c's (our own M-SEARCH, ssdp.c).
  */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <miniupnpc/miniupnpc.h>
 #include <miniupnpc/upnpcommands.h>
@@ -23,6 +25,8 @@ struct igd {
 	struct IGDdatas		data;
 	char			lan[INET6_ADDRSTRLEN];
 };
+
+#define FETCH_SECONDS	3
 
 static struct igd v4, v6;
 
@@ -40,13 +44,42 @@ igd_close(struct igd *g)
 	memset(g, 0, sizeof(*g));
 }
 
-/* The IGD whose description is at url (found by mapper_disc.c or configured). */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The IGD whose description is at url (found by mapper_disc.c or
+ * configured). libminiupnpc's timeouts restart with every byte, so a
+ * server that trickles would hold the mapper (and its STOP) for ever: an
+ * alarm without SA_RESTART ends the fetch after FETCH_SECONDS in all.
+ */
 static int
 igd_find(struct igd *g, const char *url)
 {
+	struct sigaction sa, old;
+	struct itimerval it, off;
+	int r;
+
 	igd_close(g);
-	if (url == NULL || url[0] == '\0' || UPNP_GetIGDFromUrl(url, &g->urls,
-	    &g->data, g->lan, sizeof(g->lan)) != 1) {
+	if (url == NULL || url[0] == '\0')
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: calls fail, EINTR */
+	sigemptyset(&sa.sa_mask);
+	memset(&it, 0, sizeof(it));
+	memset(&off, 0, sizeof(off));
+	it.it_value.tv_sec = FETCH_SECONDS;
+	it.it_interval.tv_sec = 1;	/* again, should one EINTR be retried */
+	(void)sigaction(SIGALRM, &sa, &old);
+	(void)setitimer(ITIMER_REAL, &it, NULL);
+	r = UPNP_GetIGDFromUrl(url, &g->urls, &g->data, g->lan,
+	    sizeof(g->lan));
+	(void)setitimer(ITIMER_REAL, &off, NULL);
+	(void)sigaction(SIGALRM, &old, NULL);
+	if (r != 1) {
 		igd_close(g);
 		return -1;
 	}
@@ -142,6 +175,7 @@ mb_upnp_map(uint8_t proto, uint16_t port, uint32_t lease, const char *desc,
 	if (r != UPNPCOMMAND_SUCCESS) {
 		snprintf(res->err, sizeof(res->err), "UPnP AddPortMapping: %d "
 		    "%s", r, strupnperror(r) ? strupnperror(r) : "");
+		res->refused = r > 0;	/* a SOAP fault, not a lost router */
 		return -1;
 	}
 	res->ext_port = port;

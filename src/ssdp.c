@@ -60,6 +60,22 @@ header(const char *msg, size_t len, const char *name, char *out,
 	return -1;
 }
 
+/* The device's UUID from "USN: uuid:X" or "uuid:X::urn:...". */
+static void
+usn_uuid(const char *buf, size_t len, char *out, size_t outlen)
+{
+	char usn[SSDP_URL_MAX], *e;
+
+	out[0] = '\0';
+	if (header(buf, len, "USN", usn, sizeof(usn)) == -1 ||
+	    strncasecmp(usn, "uuid:", 5) != 0)
+		return;
+	if ((e = strstr(usn, "::")) != NULL)
+		*e = '\0';
+	if (strlen(usn + 5) > 0 && strlen(usn + 5) < outlen)
+		snprintf(out, outlen, "%s", usn + 5);
+}
+
 static int
 starts(const char *buf, size_t len, const char *s)
 {
@@ -97,5 +113,27 @@ ssdp_parse(const char *buf, size_t len, struct ssdp_msg *m)
 	if (header(buf, len, "BOOTID.UPNP.ORG", m->bootid,
 	    sizeof(m->bootid)) == -1)
 		m->bootid[0] = '\0';
+	usn_uuid(buf, len, m->uuid, sizeof(m->uuid));
+	return 0;
+}
+
+int
+ssdp_location_host(const char *location, char *out, size_t outlen)
+{
+	const char *p, *e;
+	size_t n;
+
+	if (strncasecmp(location, "http://", 7) != 0)
+		return -1;
+	p = location + 7;
+	if (*p == '[') {
+		p++;
+		e = strchr(p, ']');
+	} else
+		e = p + strcspn(p, ":/");
+	if (e == NULL || e == p || (n = (size_t)(e - p)) >= outlen)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
 	return 0;
 }

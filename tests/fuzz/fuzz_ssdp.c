@@ -14,9 +14,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ssdp_msg m;
+	char host[64];
 	size_t i;
 
 	if (ssdp_parse((const char *)data, size, &m) == 0) {
+		(void)ssdp_location_host(m.location, host, sizeof(host));
 		/* Whatever was kept is printable and terminated. */
 		for (i = 0; m.location[i] != '\0'; i++)
 			if (m.location[i] < 0x20 || m.location[i] >= 0x7f)

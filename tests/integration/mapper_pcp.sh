@@ -90,6 +90,46 @@ burst natpmp natpmp -
 burst upnp upnp upnp
 burst pcp pcp pcp
 
+# A LAN host answers the SSDP search before the router, with its own IGD
+# (here: a listener on the LiveKit host's address that records who comes):
+# only the gateway's answer counts, the fake device is never asked.
+lab_router_speaks upnp
+printf 'HTTP/1.1 200 OK\r\nST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nUSN: uuid:evil::urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nLOCATION: http://%s:5555/rootDesc.xml\r\n\r\n' "$LAN4" >"$LAB_DIR/evil.answer"
+lab_bg "$LAN" socat -u TCP4-LISTEN:5555,bind=$LAN4,reuseaddr,fork "OPEN:$LAB_DIR/evil.got,creat,append"
+E1=${LAB_PIDS[-1]}
+lab_bg "$LAN" socat UDP4-RECVFROM:1900,ip-add-membership=239.255.255.250:eth0,reuseaddr,fork SYSTEM:"head -c1 >/dev/null; cat $LAB_DIR/evil.answer"
+E2=${LAB_PIDS[-1]}
+lab_wait_listen "$LAN" 5555
+# The fake answers a search, as the real router does (the witness).
+printf 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nMAN: "ssdp:discover"\r\nMX: 1\r\n\r\n' |
+    lab_exec "$LAN" socat -T1 - UDP4-DATAGRAM:239.255.255.250:1900 >"$LAB_DIR/search.out" 2>/dev/null
+start_daemon "$LAB_DIR/default.json"
+if grep -q "uuid:evil" "$LAB_DIR/search.out" && t_wait fwd_is ice-tcp ipv4 forwarded &&
+    [ "$(status --json | jq -r .mapping.gateway)" = "http://$RTR_LAN4:5000/rootDesc.xml" ] &&
+    t_wait reaches_tcp $WAN4 && [ ! -s "$LAB_DIR/evil.got" ]; then
+	t_pass ssdp__lan_host_answers_first__only_gateway_believed
+else t_fail ssdp__lan_host_answers_first__only_gateway_believed \
+    "$(status --json | jq -c '.mapping | {method, gateway}') evil:$(wc -c <"$LAB_DIR/evil.got" 2>/dev/null) $(head -c 200 "$LAB_DIR/search.out")"; fi
+kill "$E1" "$E2" 2>/dev/null
+
+# Forged NOTIFYs from the gateway's own address (byebye, alive with a new
+# BOOTID, 20 a second for 10 s): remaps spaced by a doubling gap, not
+# one per datagram, and the forwards still work afterwards.
+: >"$LOG"
+for i in $(seq 1 100); do
+	for nts in byebye alive; do
+		printf 'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nNTS: ssdp:%s\r\nUSN: uuid:x\r\nLOCATION: http://%s:5000/rootDesc.xml\r\nBOOTID.UPNP.ORG: %s\r\n\r\n' \
+		    "$nts" "$RTR_LAN4" "$i" |
+		    lab_exec "$RTR" socat -u - UDP4-DATAGRAM:239.255.255.250:1900,bind=$RTR_LAN4,ip-multicast-if=$RTR_LAN4 2>/dev/null
+	done
+	sleep 0.1
+done
+n=$(grep -c "mapping everything again$" "$LOG")
+if [ "$n" -ge 1 ] && [ "$n" -le 5 ] && t_wait fwd_is ice-tcp ipv4 forwarded && t_wait reaches_tcp $WAN4; then
+	t_pass ssdp__forged_notify_flood__few_remaps_forwards_kept
+else t_fail ssdp__forged_notify_flood__few_remaps_forwards_kept "$n remaps"; fi
+stop_daemon
+
 # PCP's mapping holder: a second host takes 7882/udp first; PCP grants
 # another port, which portward releases and calls a conflict.
 lab_router_speaks pcp natpmp upnp
@@ -129,12 +169,11 @@ conf "$LAB_DIR/short.json" '"lease_seconds": 60'
 start_daemon "$LAB_DIR/short.json"
 t_wait fwd_is ice-tcp ipv4 forwarded && t_wait fwd_is ice-tcp ipv6 forwarded
 LAB_MINIUPNPD_SYSTEM_UPTIME=no lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
-if ! reaches_tcp $WAN4; then lost=yes; else lost=no; fi
 epoch_logged() { grep -q "epoch" "$LOG"; }
-if [ $lost = yes ] && T_WAIT=100 t_wait epoch_logged && t_wait reaches_tcp $WAN4 &&
+if T_WAIT=100 t_wait epoch_logged && t_wait reaches_tcp $WAN4 &&
     t_wait reaches_tcp "[$LAN6]" && [ "$(router_dnat)" = 4 ]; then
 	t_pass pcp__router_restart__epoch_noticed_everything_mapped_again
-else t_fail pcp__router_restart__epoch_noticed_everything_mapped_again "lost=$lost $(grep -i 'epoch\|again' "$LOG")"; fi
+else t_fail pcp__router_restart__epoch_noticed_everything_mapped_again "$(grep -i 'epoch\|again' "$LOG")"; fi
 # miniupnpd 2.3.1 refuses to delete an IPv6 PCP mapping it renewed: the
 # forwards go, the pinholes are shortened to its minimum lease and said.
 stop_daemon

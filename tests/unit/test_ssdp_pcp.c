@@ -70,6 +70,30 @@ ssdp_parse__answer_igd2_ipv6_location(void **state)
 	assert_false(m.notify);
 	assert_true(m.igd);
 	assert_string_equal(m.location, "http://[2001:db8:78::1]:5000/rootDesc.xml");
+	assert_string_equal(m.uuid, "3d3cec3a");
+}
+
+static void
+ssdp_location_host__v4_v6_bad(void **state)
+{
+	char h[48];
+
+	(void)state;
+	assert_int_equal(ssdp_location_host("http://192.168.77.1:5000/x", h,
+	    sizeof(h)), 0);
+	assert_string_equal(h, "192.168.77.1");
+	assert_int_equal(ssdp_location_host("http://[2001:db8:78::1]:5000/x",
+	    h, sizeof(h)), 0);
+	assert_string_equal(h, "2001:db8:78::1");
+	assert_int_equal(ssdp_location_host("http://gw/rootDesc.xml", h,
+	    sizeof(h)), 0);
+	assert_string_equal(h, "gw");
+	assert_int_equal(ssdp_location_host("http://[2001:db8::1/x", h,
+	    sizeof(h)), -1);
+	assert_int_equal(ssdp_location_host("http:///x", h, sizeof(h)), -1);
+	assert_int_equal(ssdp_location_host("ftp://a/x", h, sizeof(h)), -1);
+	assert_int_equal(ssdp_location_host("http://192.168.77.1:5000/x", h, 5),
+	    -1);
 }
 
 /* Control characters, an overlong or non-HTTP location: absent, not cut. */
@@ -288,6 +312,7 @@ main(void)
 		cmocka_unit_test(ssdp_parse__answer_igd2_ipv6_location),
 		cmocka_unit_test(ssdp_parse__hostile_values__absent),
 		cmocka_unit_test(ssdp_msearch__igd_versions_families),
+		cmocka_unit_test(ssdp_location_host__v4_v6_bad),
 		cmocka_unit_test(pcp_encode__map_ipv4__rfc6887_layout),
 		cmocka_unit_test(pcp_decode__miniupnpd_map_answer),
 		cmocka_unit_test(pcp_decode__malformed_and_natpmp),
