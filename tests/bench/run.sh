@@ -195,7 +195,8 @@ apply_row() {	# apply_row LABEL PW NFT
 	    if (p - f > 0) printf "%.1fx", (n - f) / (p - f); else print "n/a"}')
 	printf '%-34s %-12s %-12s %-8s %-12s %s\n' "$1" "$(ms "$2")" "$(ms "$3")" \
 	    "$(ratio "$3" "$2")" "$net" \
-	    "10x: $(awk -v p="$2" -v n="$3" 'BEGIN {print (n >= 10 * p) ? "within target" : "OVER TARGET"}')"
+	    "10x above the floor: $(awk -v p="$2" -v n="$3" -v f="$a_floor" \
+	    'BEGIN {print (n - f >= 10 * (p - f)) ? "within target" : "OVER TARGET"}')"
 }
 echo
 echo "apply versus nft -f ($N samples each, medians; every run is \`ip netns exec NS CMD\` timed with"
@@ -205,7 +206,8 @@ apply_row "nothing to change" "$a_pw0" "$a_nft0"
 apply_row "table created" "$a_pwc" "$a_nftc"
 printf '%-34s %-12s\n' "process floor (/bin/true)" "$(ms "$a_floor")"
 echo "(nft -f with nothing to change: table declared, flushed and refilled in one transaction, as"
-echo " rulesets are written; it replaces every rule. portwardctl reads the table and sends nothing.)"
+echo " rulesets are written; it replaces every rule. portwardctl reads the table and sends nothing."
+echo " The target compares the work above the process floor, as the issue that set it did.)"
 [ -n "$APPLY_ODD" ] && echo "bench: unexpected: $APPLY_ODD"
 
 # --- Tamper to repaired -------------------------------------------------------
