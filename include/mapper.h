@@ -241,6 +241,8 @@ int	mb_pcp_announcement(const unsigned char *buf, size_t len,
 void	mb_pcp_close(void);
 /* The IPv6 default router (PCP's port) and its interface. */
 int	mapper_router6(struct sockaddr_in6 *out, unsigned *ifindex);
+/* Whether mapping.methods lists method m (enum conf_method). */
+int	mapper_wants(const struct map_conf *mc, uint32_t m);
 /* The IPv4 default gateway. */
 int	mapper_gateway4(struct in_addr *out);
 

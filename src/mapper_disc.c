@@ -41,8 +41,8 @@
 #define M_UPNP		CONF_METHOD_UPNP
 #define M_PCP		CONF_METHOD_PCP
 
-static int
-wants(const struct map_conf *mc, uint32_t m)
+int
+mapper_wants(const struct map_conf *mc, uint32_t m)
 {
 	uint32_t i;
 
@@ -230,7 +230,7 @@ disc_start(struct disc *d, const struct map_conf *mc, int want6,
 	d->have_gw6 = mapper_router6(&d->gw6, &d->ifindex6) == 0;
 	for (m = 0; m < CONF_MAX_METHODS; m++)
 		for (fam = 0; fam < 2; fam++)
-			if (!wants(mc, (uint32_t)m) || (fam == 1 && !want6))
+			if (!mapper_wants(mc, (uint32_t)m) || (fam == 1 && !want6))
 				d->st[m][fam] = DISC_NONE;
 	d->st[M_NATPMP][1] = DISC_NONE;		/* IPv4 only */
 	for (m = 0; m < CONF_MAX_METHODS; m++)

@@ -98,17 +98,6 @@ label(uint32_t m)
 	    "NAT-PMP" : "UPnP";
 }
 
-static int
-wants_method(enum conf_method m)
-{
-	uint32_t i;
-
-	for (i = 0; i < mc.nmethods; i++)
-		if (mc.methods[i] == (uint32_t)m)
-			return 1;
-	return 0;
-}
-
 /* Not globally routable: the router is itself behind NAT, unless proven. */
 static int
 reserved4(const char *s)
@@ -476,8 +465,8 @@ map_v6(uint32_t i, int update)
 	}
 	if (!rep.pinholes) {
 		fam_set(st, MAP_UNSUPPORTED);
-		snprintf(st->err, sizeof(st->err), "%s", wants_method(
-		    CONF_METHOD_UPNP) || wants_method(CONF_METHOD_PCP) ?
+		snprintf(st->err, sizeof(st->err), "%s", mapper_wants(&mc,
+		    CONF_METHOD_UPNP) || mapper_wants(&mc, CONF_METHOD_PCP) ?
 		    "the router offers no IPv6 firewall control (neither PCP "
 		    "nor UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
 		    "cannot open IPv6 pinholes: add \"pcp\" or \"upnp\" to "

@@ -325,30 +325,32 @@ router_clean() {
 	FWD_ODD="${FWD_ODD}mappings left after $1; "
 	lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 }
+
+# event_time PATTERN FILE TIMEOUT-FILE: the time from $s to the first event
+# since line $k matching PATTERN, appended to FILE (x to TIMEOUT-FILE).
+event_time() {
+	local v
+	if wait_events "$RTR_EV" "$k" 20 "$1 {f = 1; exit} END {exit !f}"; then
+		v=$(events_from "$RTR_EV" "$k" | awk "$1 {print \$2; exit}")
+		echo $((v - s)) >>"$2"
+	else
+		echo x >>"$3"
+	fi
+}
+
 # sample LABEL PINS START-CMD STOP-CMD: one run, appending to
 # $TMP/f_LABEL.fwd and .pin (µs) or counting a timeout.
 FWD_ODD=
 sample() {
-	local label=$1 pins=$2 start=$3 stop=$4 k s pid v
+	local label=$1 pins=$2 start=$3 stop=$4 k s pid
 	k=$(wc -l <"$RTR_EV")
 	s=$(now_us)
 	ip netns exec "$LAN" bash -c "$start" >>"$LAB_DIR/fwd.log" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
-	if wait_events "$RTR_EV" "$k" 20 "$PAT_FWD {f = 1; exit} END {exit !f}"; then
-		v=$(events_from "$RTR_EV" "$k" | awk "$PAT_FWD {print \$2; exit}")
-		echo $((v - s)) >>"$TMP/f_$label.fwd"
-	else
-		echo x >>"$TMP/f_$label.fto"
-	fi
-	if [ "$pins" = yes ]; then
-		if wait_events "$RTR_EV" "$k" 20 "$PAT_PIN {f = 1; exit} END {exit !f}"; then
-			v=$(events_from "$RTR_EV" "$k" | awk "$PAT_PIN {print \$2; exit}")
-			echo $((v - s)) >>"$TMP/f_$label.pin"
-		else
-			echo x >>"$TMP/f_$label.pto"
-		fi
-	fi
+	event_time "$PAT_FWD" "$TMP/f_$label.fwd" "$TMP/f_$label.fto"
+	[ "$pins" = yes ] &&
+		event_time "$PAT_PIN" "$TMP/f_$label.pin" "$TMP/f_$label.pto"
 	if [ "$stop" = TERM ]; then
 		stop_pid "$pid"
 	else

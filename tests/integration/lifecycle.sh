@@ -16,14 +16,7 @@ source "$TOP/tests/lib/lab.sh"
 t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc turnserver pgrep jq setsid
 
-DPID=
 L2=
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 trap 'stop_daemon; [ -n "$L2" ] && kill "$L2" 2>/dev/null; lab_down' EXIT
 lab_up || { t_fail lab_up; exit 1; }
 lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
