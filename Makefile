@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # portward: see README.md. `make`, `make check`, `make demo`, `make install`.
 PREFIX	?= /usr/local
 DESTDIR	?=

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * addr.h: socket addresses as the configuration and the probes write them
  * ("192.0.2.1:7900", "[2001:db8::1]:7900"), and a connect with a deadline.
  */

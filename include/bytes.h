@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * bytes.h: integers in network byte order, read from and written to
  * byte buffers (the STUN and PCP codecs), with no alignment assumed.
  */

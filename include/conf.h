@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * conf.h: portward's configuration (JSON, the schema in docs/man/portward.json.5), validated
  * whole before anything acts on it. Unknown keys are errors.
  */

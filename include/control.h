@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * control.h: the daemon's control socket, a line-based JSON protocol on a
  * unix stream socket (mode 0660). A client sends one request line, e.g.
  * {"cmd": "status"}, and reads one answer line; the daemon then closes.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * errbuf.h: the one error message a parser hands back to its caller.
  * Parsers know the file, key and position; the caller decides how to show
  * it (stderr for the CLI, the log for the daemon, a string for tests).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fileio.h: reading the small files portward is given (configurations). */
 #ifndef PORTWARD_FILEIO_H
 #define PORTWARD_FILEIO_H

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * fwpath.h: the firewall stage of the verdict pipeline (docs/design.md):
  * a new packet to one endpoint and family, followed through one base
  * chain of another table, rule by rule, as the kernel would (jumps,

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * instance.h: one portwardd per nftables table and per control socket.
  * Taken before anything touches the kernel; held until the process
  * exits (the kernel releases both locks of a dead process).

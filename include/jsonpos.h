@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * jsonpos.h: line and column of a member inside JSON text.
  * jansson reports positions of syntax errors only; for a wrong type or an
  * unknown key found after parsing, this scanner finds where it was written.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * jsonval.h: typed access to a parsed JSON document, with errors that name
  * the file, the key and the line and column where the key was written.
  * Used by the modules that parse JSON input (conf, profile); the rest of

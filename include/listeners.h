@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * listeners.h: which sockets listen on this host, and on which family,
  * read from the kernel with NETLINK_SOCK_DIAG (libmnl). An IPv6 wildcard
  * socket without IPV6_V6ONLY serves IPv4 too; one bound to a single

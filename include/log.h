@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * log.h: the daemon's and the CLI's messages.
  * Everything goes to stderr, or to syslog once log_init() was told so.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * loop.h: the daemon's one event loop (epoll). Modules register a file
  * descriptor with a callback; timers and signals are descriptors too
  * (timerfd, signalfd), so nothing polls and nothing blocks the loop.

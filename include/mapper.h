@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper.h: forwards from the upstream router (host mode).
  *
  * The mapper runs in its own process without privileges, because it

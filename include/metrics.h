@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * metrics.h: the status model in the Prometheus text format, for
  * node_exporter's textfile collector. Rendered from the status document,
  * so that metrics and `portwardctl status` never disagree.

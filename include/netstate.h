@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * netstate.h: what this host's IPv6 looks like, read with rtnetlink
  * (libmnl): a global address, or only unique-local ones; a default route.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * nft.h: portward's nftables rules. nft_rules.c derives the desired
  * ruleset from the configuration and profile and renders it in nft syntax;
  * nft.c makes the kernel match it over netlink (libnftnl + libmnl), one

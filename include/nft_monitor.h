@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * nft_monitor.h: nf_tables change events (NFNLGRP_NFTABLES), so that the
  * daemon repairs its objects when someone else changes them, at once and
  * without polling.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * observe.h: what the kernel says now, gathered the same way for the
  * daemon's status and for doctor (which has no daemon): other tables'
  * drops (the firewall stage), this host's IPv6 addresses and routes,

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * pcp.h: the Port Control Protocol (RFC 6887) as bytes: requests built,
  * answers read, the server's epoch judged. Pure: no sockets, no clock
  * (mapper_pcp.c does the I/O). Only what portward asks for: ANNOUNCE, and

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * plan.h: the desired state derived from a configuration and its profile,
  * told in words (portwardd -n). The rules themselves come from nft.c.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * privsep.h: the one way portward forks a process that must not keep the
  * daemon's privileges: the mapper, the probe helper and the supervised
  * SFU. It fails closed: a child that cannot become what it was told to

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * probe.h: probes from outside, asked of the configured reflectors
  * (reflector.h). A short-lived helper process, without privileges, does
  * the network exchange and parses the reflector's answer; the daemon

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * profile.h: the LiveKit port profile, the endpoints portward opens.
  * Served by profile.c (shipped JSON profiles, validation, rendering) and
  * profile_livekit.c (the operator's own livekit.yaml).

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * reflector.h: probes from outside. `portwardctl reflector` runs on a
  * host outside the network; the daemon's probe helper (probe.c) connects
  * to it over TCP and asks it to probe back. The reflector only ever

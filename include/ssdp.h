@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * ssdp.h: SSDP (UPnP device architecture 1.1, section 1) as text: the
  * M-SEARCH the mapper sends for an Internet gateway device, and the
  * answers and announcements it reads. Pure; the mapper does the I/O and

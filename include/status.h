@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * status.h: the status model. Everything the daemon knows, as docs/status.md's
  * status JSON; the CLI (portwardctl status), later the metrics and the
  * logs render it and compute no truth of their own.

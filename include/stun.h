@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * stun.h: the part of STUN (RFC 5389) portward needs: a Binding request,
  * and the decoding of a Binding success response with its
  * XOR-MAPPED-ADDRESS (or MAPPED-ADDRESS). The decoder reads untrusted

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * supervise.h: the SFU/TURN process portward protects, as a small state
  * machine in the manner of s6-supervise: started after the rules, ready
  * when its listeners are seen, restarted with backoff, stopped cleanly.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * supfsm.h: the supervisor's state x event table, in the manner of
  * s6-supervise. Pure: no process, no timer; supervise.c performs the
  * actions. Every state has a way out (unit-tested): a failed start is

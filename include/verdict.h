@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * verdict.h: the verdict pipeline (docs/design.md, docs/status.md). For
  * each endpoint and family, the stages a packet from a client meets, in
  * that order, each a pure function over what was observed (status_in):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build build/portward_VERSION_ARCH.deb from a /usr install of the tree.
 # dpkg-deb only: no debhelper on a minimal machine.
 set -eu
@@ -17,11 +18,26 @@ strip --remove-section=.comment --remove-section=.note \
 gzip -9n "$ROOT"/usr/share/man/man5/* "$ROOT"/usr/share/man/man8/*
 DOC=$ROOT/usr/share/doc/portward
 mkdir -p "$DOC"
-cat >"$DOC/copyright" <<COPY
-portward: keeps a self-hosted LiveKit server reachable, and proves it.
+cat >"$DOC/copyright" <<'COPY'
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: portward
+Source: https://example.org/portward
 
-Copyright 2026 the portward authors.
-License: not chosen yet; until the project chooses one, all rights reserved.
+Files: *
+Copyright: 2026 the portward authors
+License: GPL-2.0-or-later
+ This program is free software; you can redistribute it and/or modify
+ it under the terms of the GNU General Public License as published by
+ the Free Software Foundation; either version 2 of the License, or
+ (at your option) any later version.
+ .
+ This program is distributed in the hope that it will be useful,
+ but WITHOUT ANY WARRANTY; without even the implied warranty of
+ MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ GNU General Public License for more details.
+ .
+ On Debian systems, the complete text of the GNU General Public License
+ version 2 can be found in "/usr/share/common-licenses/GPL-2".
 COPY
 printf 'portward (%s) unstable; urgency=low\n\n  * Release %s.\n\n -- portward developers <portward@example.org>  %s\n' \
     "$VERSION" "$VERSION" "$(date -R -d @0 2>/dev/null || date -R)" |

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install what building, testing and the demo lab need on Debian 12.
 # Idempotent: when every package is present it asks dpkg once and exits.
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* addr.c: address parsing and a bounded connect (see addr.h). */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * conf.c: the configuration file. Every key is checked here, with the
  * file, key, line and column in the message, so that nothing downstream
  * meets a value it did not expect.

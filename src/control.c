@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * control.c: the control socket. Clients are served from the event loop
  * without blocking it: each has a bounded buffer, a request is one line,
  * and at most CTL_MAX_CLIENTS are connected at once.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* errbuf.c: build the single error message of a failed parse. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fileio.c: bounded whole-file reads with errors that name the file. */
 #include <errno.h>
 #include <libgen.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * fwpath.c: a new packet from outside followed through another table's
  * base chain (fwpath.h). Each rule's conditions are read as yes, no or
  * maybe for that packet; the first "yes" with a verdict decides, as in

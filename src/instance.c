@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * instance.c: the exclusive locks of instance.h. Both are released by
  * the kernel when the daemon dies, whatever kills it: no stale lock file
  * to clean up by hand after a kill -9.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * jsonpos.c: a small JSON scanner that walks to one path and reports its
  * position. It does not validate: jansson already did, and on text that is
  * not JSON it just fails to find the path.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* jsonval.c: typed JSON access with positioned errors (see jsonval.h). */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* listeners.c: sock_diag dumps of listening sockets (see listeners.h). */
 #include <arpa/inet.h>
 #include <dirent.h>

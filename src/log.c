@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.c: messages to stderr or syslog, in the manner of OpenBSD daemons. */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loop.c: epoll registry in the manner of chrony's sched.c. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper.c: the daemon's side of the mapper. It forks the mapper process,
  * takes its privileges away before it reads anything from the network,
  * and keeps the last report it sent, after checking it: the mapper parses

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper_disc.c: finding the router in one burst. The PCP ANNOUNCE (IPv4
  * and IPv6) and the NAT-PMP external-address request go out at once;
  * answers are read as they come. A family is decided as soon as the

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper_names.c: the mapper's states as status and metrics name them;
  * apart so that portwardctl, which renders them, does not link the
  * mapper itself.

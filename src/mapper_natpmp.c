@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper_natpmp.c: NAT-PMP (RFC 6886) with libnatpmp, in the mapper
  * process. Every request has its own deadline: libnatpmp's retry schedule
  * alone would wait more than a minute for a gateway that never answers.

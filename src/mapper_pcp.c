@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper_pcp.c: the Port Control Protocol (RFC 6887) in the mapper
  * process: MAP for IPv4 (a port forward) and for IPv6 (a firewall
  * pinhole, on routers that speak PCP but not IGDv2). One server per

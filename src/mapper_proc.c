@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper_proc.c: the mapper process. It asks the upstream router for the
  * forwards the daemon wants (NAT-PMP or UPnP IGD for IPv4, IGDv2 pinholes
  * for IPv6), renews them at half life, notices a router that rebooted or

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * mapper_upnp.c: UPnP IGD with libminiupnpc, in the mapper process:
  * WANIPConnection port mappings for IPv4 and, for IPv6, the IGDv2
  * WANIPv6FirewallControl pinholes. A pinhole must be asked for over IPv6

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.c: Prometheus text exposition of the status model. */
 #include <errno.h>
 #include <limits.h>

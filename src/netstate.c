@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netstate.c: IPv6 addresses and default route from rtnetlink dumps. */
 #include <arpa/inet.h>
 #include <linux/if_addr.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * nft.c: converge the kernel's nf_tables state to the desired ruleset over
  * netlink. Read what is there, compute the difference, send it as one
  * batch (all or nothing), read back. A rule's identity is its chain and

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * nft_monitor.c: nf_tables events. Each committed transaction ends with a
  * NEWGEN message naming the process that committed it; events of our own
  * transactions are recognised by it and ignored.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * nft_rules.c: the ruleset portward wants, derived from the configuration
  * and the profile, and its rendering in nft syntax. Pure: no netlink here,
  * so that `portwardctl rules` and the unit tests need no privileges.

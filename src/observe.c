@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * observe.c: the facts both the daemon and doctor judge by (observe.h),
  * read in one place so that the two can never disagree on what is there.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * pcp.c: the Port Control Protocol (RFC 6887) codec, pure (pcp.h).
  */
 #include <string.h>

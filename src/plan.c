@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.c: what portwardd would do, in words, for -n. */
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* portwardctl: the operator's command line (docs/design.md, docs/man/portwardctl.8). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * portwardd: the daemon (docs/design.md). Validate everything, install the
  * rules, then keep them: nf_tables events trigger a repair at once,
  * SIGHUP re-reads the configuration and applies only the difference,

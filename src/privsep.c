@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * privsep.c: fork and drop privileges, in one place (STYLE: one helper
  * that fails closed). The user is looked up in the parent, so that an
  * unknown user is an error the daemon can log, not a child that silently

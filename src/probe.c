@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c: the daemon's side of outside probes (see probe.h). */
 #include <arpa/inet.h>
 #include <errno.h>

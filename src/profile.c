@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * profile.c: portward's own JSON port profiles, the checks every profile
  * passes whatever its source, and the two renderings (table and JSON).
  */

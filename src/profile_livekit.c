@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * profile_livekit.c: the ports a LiveKit server listens on, and what it
  * tells clients, read as LiveKit itself reads its settings. Every rule
  * below cites the LiveKit function it follows (livekit/livekit at the

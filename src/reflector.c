@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * reflector.c: the outside end of the probes (see reflector.h). Serial and
  * bounded: one client at a time, every wait has a timeout, so a client
  * that says nothing costs at most a few seconds.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * ssdp.c: SSDP messages for the mapper's discovery (ssdp.h).
  */
 #include <stdio.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * status.c: the status document (JSON) and its rendering for the
  * operator. The verdicts come from the pipeline (verdict.c); everything
  * here only says what was measured.

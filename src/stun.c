@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stun.c: STUN Binding request and response (RFC 5389), bounds-checked. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * supervise.c: performs what the table in supfsm.c decides. fork/exec of
  * the SFU through privsep.c (its own session, supervise.user, no
  * descriptor but stdio, dies with the daemon), readiness, restart with

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * supfsm.c: the supervisor's table (supfsm.h). One row per state, one
  * column per event; read a row to know everything a state can do.
  * A reload while stopping changes nothing here: the driver remembers it

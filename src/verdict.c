@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * verdict.c: the verdict per endpoint and family, from what was measured,
  * stage by stage in the order a client's packets meet them (verdict.h),
  * so that the reason named is the first place traffic stops. Version

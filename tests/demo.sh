@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # demo.sh: portward's main job, shown in a throwaway lab of network
 # namespaces (tests/lib/lab.sh). Nothing outside the lab is touched: no
 # host ruleset, no address outside the lab's documentation ranges.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # golden.sh: text output against files beside the input (diff -u).
 #   golden/profile/NAME.yaml   portwardctl profile  -> NAME.out, NAME.json
 #   golden/plan/NAME.conf.json portwardd -n         -> NAME.out

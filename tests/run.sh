@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh: every test, one summary line at the end ("N passed, N failed").
 # Called by `make check` after the build; exits non-zero on any failure.
 set -u

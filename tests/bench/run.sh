@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make bench: figures side by side with the tools users would otherwise
 # use. Everything runs inside network namespaces this script creates (the
 # daemon installs nftables rules there, never on the host; the forwards

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the configuration file (conf.c, jsonval.c, jsonpos.c). */
 #include <stdint.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: control-socket request lines (control.c). */
 #include <stdint.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the JSON position scanner (jsonpos.c), on any text. */
 #include <stdint.h>
 #include <stddef.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * libFuzzer target: the operator's livekit.yaml (profile_livekit.c), and
  * the livekit-server command line and environment it is read with. An
  * input that starts with lines up to a "---" line gives those first: a

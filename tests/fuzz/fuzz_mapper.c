@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: reports the daemon gets from the mapper (mapper.c). */
 #include <stdint.h>
 #include <stddef.h>

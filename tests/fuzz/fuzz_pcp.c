@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * libFuzzer target: the PCP decoder (pcp.c) reads what the router, or any
  * host on the LAN that sends to the mapper's socket or to the
  * announcement port, sends.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * libFuzzer target: the SSDP parser (ssdp.c) reads answers to the
  * mapper's M-SEARCH and NOTIFYs that any host on the LAN can send.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the STUN decoder reads what any host on the path sends. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzzfile.h: hand a fuzz input to a parser that reads a file, by path. */
 #ifndef PORTWARD_FUZZFILE_H
 #define PORTWARD_FUZZFILE_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli.sh: the two programs' usage and exit codes (docs/man/portwardd.8, portwardctl.8).
 T_NAME=cli
 source "$(dirname "$0")/../lib/testlib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # faults.sh: what the real world does to a daemon. Garbage, oversized and
 # half-open control clients; 100 ruleset flushes in a row; 1,000 reloads
 # without growth in descriptors or memory; a SIGKILLed daemon restarted

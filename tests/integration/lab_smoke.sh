@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab_smoke.sh: the namespace lab every later test builds on comes up,
 # routes IPv6 from "the internet" to the LiveKit host, runs portward's
 # checks inside it, and goes away without a trace.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lifecycle.sh: no stop or crash leaves anything behind, with a real
 # router (miniupnpd) and upnpc and the router's own nft chains as
 # witnesses, and a real connection from the internet as the truth:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # livekit_model.sh: the LiveKit model against a supervised livekit-server
 # (a wrapper of the same name around the Go stand-in tests/tools/sfu,
 # binding as LiveKit 1.10.0 does, with livekit.yaml's ports): the version read from `livekit-server --version`,

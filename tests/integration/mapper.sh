@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mapper.sh: forwards from a real router (Debian's miniupnpd in the lab's
 # router namespace), with upnpc and the router's own nft chains as
 # independent witnesses. From the internet side, TCP and UDP to the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mapper_pcp.sh: PCP (RFC 6887) and the discovery burst against a real
 # router (Debian's miniupnpd in the lab's router namespace, which speaks
 # PCP, NAT-PMP and UPnP; lab_router_speaks drops what a router "without"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nft_daemon.sh: portwardd keeps its rules. Someone deletes a rule, or
 # flushes the whole ruleset many times in a row: each time the daemon
 # repairs at once from the nf_tables events (no polling). SIGHUP applies

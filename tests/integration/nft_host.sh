@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nft_host.sh: host-mode rules in a private namespace, with nft as the
 # independent witness: what is installed is exactly what `rules` prints,
 # a re-apply changes nothing, a refused batch changes nothing, flush

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nft_router.sh: router mode in the lab. From "the internet", TCP to the
 # router's WAN address reaches the LiveKit host through portward's DNAT,
 # and IPv6 through its forward accept. A drop-policy firewall in another

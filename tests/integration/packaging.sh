@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # packaging.sh: make install honours PREFIX and DESTDIR; the Debian package
 # builds, passes lintian without errors, installs (into a private dpkg
 # root, never the machine's own), validates its default configuration and
@@ -57,6 +58,19 @@ dpk -P portward >"$TMP/dpkg.log" 2>&1
 left=$(cd "$R" && find . -path ./var -prune -o \( -type f -o -type l \) -print)
 if [ -z "$left" ]; then t_pass deb__purge__nothing_left
 else t_fail deb__purge__nothing_left "$left"; fi
+
+# license: GPL-2.0-or-later in LICENSE, in every source file, and in the
+# package's machine-readable copyright
+nolic=$(git ls-files 2>/dev/null | grep -vE '\.(yaml|json|out|err|nft|md|patch|meta)$|corpus/|golden/|^VERSION$|^LICENSE$|\.gitignore$' |
+    while read -r f; do grep -q 'SPDX-License-Identifier: GPL-2.0-or-later' "$f" || echo "$f"; done)
+if grep -q 'GNU GENERAL PUBLIC LICENSE' LICENSE && grep -q 'Version 2, June 1991' LICENSE &&
+    [ -n "$(git ls-files 2>/dev/null | head -n 1)" ] && [ -z "$nolic" ]; then
+	t_pass license__gpl2_or_later_in_every_source_file
+else t_fail license__gpl2_or_later_in_every_source_file "without SPDX: $nolic"; fi
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/portward/copyright >"$TMP/copyright" 2>/dev/null
+if grep -qx 'License: GPL-2.0-or-later' "$TMP/copyright" && ! grep -qi 'all rights reserved' "$TMP/copyright"; then
+	t_pass license__deb_copyright_gpl2_or_later
+else t_fail license__deb_copyright_gpl2_or_later "$(head -5 "$TMP/copyright")"; fi
 
 # systemd unit: verified with the build's binaries in place of /usr/sbin
 sed "s|/usr/sbin/portwardd|$TOP/build/portwardd|g" packaging/systemd/portward.service >"$TMP/portward.service"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe.sh: reachability per IP family, measured from outside. The lab's
 # internet side runs two reflectors (IPv4 and IPv6); the LiveKit host runs
 # portwardd with the LiveKit stand-in (tests/tools/sfu, as LiveKit 1.10.0)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # supervise.sh: portwardd supervises the SFU. A LiveKit stand-in that
 # binds like LiveKit 1.10.0 (tests/tools/lkstub) and coturn as a real TURN
 # server: ordered start, readiness from real listeners, restarts with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # valgrind.sh: a full daemon life under valgrind's memcheck, forked
 # processes included (the mapper and the probe helper fork without exec):
 # start, rules, the supervised SFU, forwards from the lab's router, a probe,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # verdicts_host.sh: host-mode verdicts against the truth, measured from
 # outside next to each one: a TCP connection that gets "pong" back, a
 # datagram that gets "pong" back (socat services on the host stand for

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # verdicts_router.sh: router-mode verdicts against the truth measured from
 # the internet (tests/lib/lab.sh: the LiveKit host, the router running
 # portwardd in router mode, the internet with the reflectors). IPv4 is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # webrtc_router.sh: portward's verdicts against real WebRTC calls through
 # a home router (tests/lib/lab.sh: Debian's miniupnpd in the router's
 # namespace). portwardd on the LiveKit host asks the router for forwards

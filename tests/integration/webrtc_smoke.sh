@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # webrtc_smoke.sh: the Go LiveKit stand-in (tests/tools/sfu) and a real
 # WebRTC client (tests/tools/webrtc-client) in two namespaces joined by a
 # veth pair. Each way into the SFU is proved by a data channel echo over

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # webrtc_verdicts.sh: portward's verdicts against real WebRTC calls. A
 # LiveKit host with public addresses (its own firewall drops what it does
 # not accept; portwardd attached to it), the Go stand-in (tests/tools/sfu)

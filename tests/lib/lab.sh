@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # lab.sh: a throwaway network of namespaces (docs/design.md, "Where things live").
 #

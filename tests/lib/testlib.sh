@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # testlib.sh: what every shell test sources. A test prints one line per
 # check, "PASS: name" or "FAIL: name: why"; tests/run.sh counts them.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # webrtc.sh: real WebRTC calls as the truth for portward's verdicts, for
 # the integration tests (sourced after testlib.sh).

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * lkstub: a minimal LiveKit stand-in that binds as LiveKit up to 1.10.0
  * does. Wherever a test needs a listening SFU it runs tests/tools/sfu
  * (pion, LiveKit's own library); lkstub stays where the test is about the

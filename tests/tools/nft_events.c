@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * nft_events: a timestamped nf_tables event listener for the benchmarks
  * (nft 1.0.6's `nft monitor` prints no time). Subscribes to
  * NFNLGRP_NFTABLES in the current network namespace, prints "ready" once

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * nft_inject: apply a configuration with one rule the kernel must refuse
  * appended to the batch. Exit 0 when the batch was refused as a whole
  * (the test then checks that the ruleset did not change), 1 otherwise.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * respawn_bench: how long a supervisor takes from its child's death to the
  * new child's exec. Finds the child of SUPERVISOR_PID running PROGRAM,
  * SIGKILLs it, then watches /proc until a new child of the supervisor runs

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Units for the firewall stage (fwpath.c): a new packet from outside
  * through another table's base chain, as nft would write the rules.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for livekit.yaml profiles (profile_livekit.c): LiveKit's semantics. */
 #include <netinet/in.h>
 

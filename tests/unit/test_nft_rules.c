@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for the desired ruleset (nft_rules.c): what portward wants. */
 #include <arpa/inet.h>
 #include <linux/netfilter.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Units for the one fork-and-drop helper (privsep.c): it fails closed.
  * Real forks; the child reports what it is over a pipe.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for JSON profiles (profile.c), their validation and jsonpos.c. */
 #include <netinet/in.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for the reflector's limits (reflector.c): where it may probe. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for the mapper's codecs: SSDP (ssdp.c) and PCP (pcp.c). */
 #include <arpa/inet.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for the status model (status.c): verdicts from what is known. */
 #include <arpa/inet.h>
 

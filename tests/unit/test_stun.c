@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for the STUN codec (stun.c). */
 #include <arpa/inet.h>
 

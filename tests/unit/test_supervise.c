@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Units for the supervisor's driver (supervise.c): each cell of the
  * table with its action performed for real, on real processes, with the
  * failures injected through privsep's seam (ps_sys): pipe, fork, exec

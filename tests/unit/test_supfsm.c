@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Units for the supervisor's table (supfsm.c): every cell, and the
  * invariants that matter more than any one cell: no state without a way
  * out, every failure re-arms a retry, a stop always ends in stopped.

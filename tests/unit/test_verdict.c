@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Units for the verdict pipeline (verdict.c): each stage on its own, over
  * observed state written by hand, then the order the stages run in, and
  * the one table of reasons against docs/status.md.

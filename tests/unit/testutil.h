@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * testutil.h: helpers for the cmocka units. Files are written into one
  * temporary directory per test binary, removed at exit.
  */
