@@ -109,6 +109,12 @@ struct nft_ctx;
 struct nft_ctx *nft_open(void);
 void	nft_close(struct nft_ctx *ctx);
 /*
+ * 1 when the commit the kernel announced (NEWGEN from netlink port portid,
+ * generation genid) was one of ctx's own batches, 0 otherwise.
+ */
+int	nft_own_commit(const struct nft_ctx *ctx, uint32_t portid,
+	    uint32_t genid);
+/*
  * Make the kernel hold rs: read what is there, send only the difference
  * as one batch, read back and compare. prev, when not NULL, is what an
  * earlier apply installed; objects of prev that rs no longer has go in the

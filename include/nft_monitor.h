@@ -14,11 +14,17 @@ struct nftmon;
 struct nftmon *nftmon_open(void);
 void	nftmon_close(struct nftmon *m);
 int	nftmon_fd(const struct nftmon *m);
+struct nft_ctx;
+
 /*
- * Read what is queued. Returns 1 when another process changed one of the
+ * Read what is queued. Returns 1 when a commit not made through ours (by
+ * netlink port ID and generation, see nft_own_commit) changed one of the
  * tables named in tables (NULL-terminated; "" entries are skipped), or
  * events were lost; 0 when nothing of interest happened; -1 on error.
+ * who receives the committing program's name and PID as the kernel gave
+ * them ("nft, pid 812"; the PID is the initial namespace's), or "".
  */
-int	nftmon_read(struct nftmon *m, const char *const tables[]);
+int	nftmon_read(struct nftmon *m, const char *const tables[],
+	    const struct nft_ctx *ours, char *who, size_t wholen);
 
 #endif

@@ -47,10 +47,22 @@ int nft_inject_invalid;
 /* One page holds any batch of ours (a few hundred rules at most). */
 #define BATCH_PAGE	(256 * 1024)
 
+/*
+ * Our own commits are told apart from everyone else's by the socket that
+ * made them (its netlink port ID, unique in this network namespace while
+ * the socket is open) and by the generation each produced, which the
+ * kernel echoes back (NLM_F_ECHO on the batch's begin message). Never by
+ * process ID: the kernel reports the PID of the initial PID namespace,
+ * which is not getpid() inside a container.
+ */
+#define OWN_GENS	32
+
 struct nft_ctx {
 	struct mnl_socket	*nl;
 	uint32_t		 portid;
 	uint32_t		 seq;
+	uint32_t		 gens[OWN_GENS];	/* ring of our generations */
+	unsigned int		 ngens;		/* how many were recorded */
 };
 
 /* What the kernel holds in one table. */
@@ -1171,6 +1183,46 @@ b_rule_del(struct batch *bt, const char *family, const char *table,
 		    (unsigned long long)kr->handle, family, table, kr->chain);
 }
 
+static int
+gen_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **id = data;
+
+	if (mnl_attr_get_type(attr) == NFTA_GEN_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		*id = attr;
+	return MNL_CB_OK;
+}
+
+/* The kernel's echo of our commit: remember the generation it made. */
+static void
+own_gen(struct nft_ctx *ctx, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *id = NULL;
+
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), gen_attr_cb,
+	    &id) < 0 || id == NULL)
+		return;
+	ctx->gens[ctx->ngens++ % OWN_GENS] = ntohl(mnl_attr_get_u32(id));
+}
+
+int
+nft_own_commit(const struct nft_ctx *ctx, uint32_t portid, uint32_t genid)
+{
+	unsigned int i, n;
+
+	if (ctx == NULL || portid != ctx->portid)
+		return 0;
+	/* A kernel that does not echo the generation: the port ID alone. */
+	if (ctx->ngens == 0)
+		return 1;
+	n = ctx->ngens < OWN_GENS ? ctx->ngens : OWN_GENS;
+	for (i = 0; i < n; i++)
+		if (ctx->gens[i] == genid)
+			return 1;
+	return 0;
+}
+
 /*
  * Send the batch and collect one answer per message. The kernel handles
  * a batch inside sendmsg(), so the answers are queued when it returns;
@@ -1217,6 +1269,9 @@ batch_send(struct batch *bt)
 		}
 		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
 		    nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+			if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) |
+			    NFT_MSG_NEWGEN))
+				own_gen(bt->ctx, nlh);
 			if (nlh->nlmsg_type != NLMSG_ERROR)
 				continue;
 			got++;
@@ -1425,7 +1480,9 @@ batch_open(struct batch *bt, struct nft_ctx *ctx, int log_changes)
 	bt->b = nftnl_batch_alloc(BATCH_PAGE, MNL_SOCKET_BUFFER_SIZE);
 	/* libnftnl leaves attribute padding as malloc gave it: zero it. */
 	memset(nftnl_batch_buffer(bt->b), 0, BATCH_PAGE + MNL_SOCKET_BUFFER_SIZE);
-	nftnl_batch_begin(nftnl_batch_buffer(bt->b), ++ctx->seq);
+	/* ECHO on the begin message: the kernel tells us our generation. */
+	nftnl_batch_begin(nftnl_batch_buffer(bt->b), ++ctx->seq)->nlmsg_flags |=
+	    NLM_F_ECHO;
 	nftnl_batch_update(bt->b);
 }
 

@@ -2,21 +2,25 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * nft_monitor.c: nf_tables events. Each committed transaction ends with a
- * NEWGEN message naming the process that committed it; events of our own
- * transactions are recognised by it and ignored.
+ * NEWGEN message from the netlink port that committed it, with the new
+ * generation; events of our own transactions are recognised by both
+ * (nft_own_commit) and ignored. The process ID in it is not used for that:
+ * the kernel gives the initial PID namespace's, so inside a container it
+ * never equals getpid().
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 
 #include "log.h"
+#include "nft.h"
 #include "nft_monitor.h"
 
 struct nftmon {
@@ -100,26 +104,40 @@ names_table(const struct nlmsghdr *nlh, const char *const tables[])
 }
 
 static int
-committed_by_us(const struct nlmsghdr *nlh)
+committed_by_us(const struct nlmsghdr *nlh, const struct nft_ctx *ours,
+    char *who, size_t wholen)
 {
 	struct attrs t;
+	uint32_t gen;
 
 	memset(&t, 0, sizeof(t));
 	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, &t) < 0 ||
-	    t.a[NFTA_GEN_PROC_PID] == NULL)
+	    t.a[NFTA_GEN_ID] == NULL ||
+	    mnl_attr_validate(t.a[NFTA_GEN_ID], MNL_TYPE_U32) < 0)
 		return 0;
-	return ntohl(mnl_attr_get_u32(t.a[NFTA_GEN_PROC_PID])) ==
-	    (uint32_t)getpid();
+	gen = ntohl(mnl_attr_get_u32(t.a[NFTA_GEN_ID]));
+	if (nft_own_commit(ours, nlh->nlmsg_pid, gen))
+		return 1;
+	if (t.a[NFTA_GEN_PROC_NAME] != NULL && t.a[NFTA_GEN_PROC_PID] != NULL &&
+	    mnl_attr_validate(t.a[NFTA_GEN_PROC_NAME], MNL_TYPE_NUL_STRING) == 0 &&
+	    mnl_attr_validate(t.a[NFTA_GEN_PROC_PID], MNL_TYPE_U32) == 0)
+		(void)snprintf(who, wholen, "%s, pid %u",
+		    mnl_attr_get_str(t.a[NFTA_GEN_PROC_NAME]),
+		    ntohl(mnl_attr_get_u32(t.a[NFTA_GEN_PROC_PID])));
+	return 0;
 }
 
 int
-nftmon_read(struct nftmon *m, const char *const tables[])
+nftmon_read(struct nftmon *m, const char *const tables[],
+    const struct nft_ctx *ours, char *who, size_t wholen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 2];
 	const struct nlmsghdr *nlh;
 	int foreign = 0, type, len;
 	ssize_t n;
 
+	if (wholen > 0)
+		who[0] = '\0';
 	for (;;) {
 		n = mnl_socket_recvfrom(m->nl, buf, sizeof(buf));
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -142,7 +160,8 @@ nftmon_read(struct nftmon *m, const char *const tables[])
 				continue;
 			type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 			if (type == NFT_MSG_NEWGEN) {
-				if (m->pending && !committed_by_us(nlh))
+				if (m->pending && !committed_by_us(nlh, ours,
+				    who, wholen))
 					foreign = 1;
 				m->pending = 0;
 			} else if (names_table(nlh, tables))

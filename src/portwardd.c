@@ -146,12 +146,14 @@ on_retry(int fd, void *arg)
 static void
 on_nft_event(int fd, void *arg)
 {
+	char who[64];
 	int r;
 
 	(void)fd;
 	(void)arg;
-	if ((r = nftmon_read(d.mon, d.watch)) == 1) {
-		log_info("nftables: another process changed portward's rules");
+	if ((r = nftmon_read(d.mon, d.watch, d.nft, who, sizeof(who))) == 1) {
+		log_info("nftables: another process changed portward's rules%s%s%s",
+		    who[0] ? " (" : "", who, who[0] ? ")" : "");
 		repair("tamper");
 	}
 }
