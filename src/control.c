@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #define CTL_MAX_CLIENTS	16
 #define CTL_MAX_LINE	4096
 #define CTL_MAX_ANSWER	(1024 * 1024)
+#define CTL_GROUP	"portward"	/* the Debian package creates it */
 
 struct client {
 	int		fd;
@@ -170,6 +172,37 @@ on_accept(int fd, void *arg)
 	}
 }
 
+/*
+ * Members of the group "portward", when it exists, may ask for the status:
+ * the socket becomes root:portward 0660, and its directory group portward
+ * when that directory is ours and shuts others out (the unit's
+ * RuntimeDirectory, 0750). A directory open to all (/run, /tmp) already
+ * lets them through and is left alone.
+ */
+static void
+share_with_group(const char *path)
+{
+	char dir[PATH_MAX];
+	struct group *gr;
+	struct stat st;
+
+	if ((gr = getgrnam(CTL_GROUP)) == NULL)
+		return;
+	if (fchownat(AT_FDCWD, path, (uid_t)-1, gr->gr_gid,
+	    AT_SYMLINK_NOFOLLOW) == -1) {
+		log_warn("control: group %s on %s", CTL_GROUP, path);
+		return;
+	}
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return;
+	if (lstat(dirname(dir), &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & S_IRWXO) != 0 ||
+	    st.st_gid == gr->gr_gid)
+		return;
+	if (chown(dir, (uid_t)-1, gr->gr_gid) == -1)
+		log_warn("control: group %s on %s", CTL_GROUP, dir);
+}
+
 int
 control_open(const char *path, control_status_fn status,
     control_probe_fn probe)
@@ -210,6 +243,7 @@ control_open(const char *path, control_status_fn status,
 		close(fd);
 		return -1;
 	}
+	share_with_group(path);
 	if (loop_add(fd, on_accept, NULL) == -1) {
 		close(fd);
 		return -1;
