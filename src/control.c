@@ -173,34 +173,43 @@ on_accept(int fd, void *arg)
 }
 
 /*
- * Members of the group "portward", when it exists, may ask for the status:
- * the socket becomes root:portward 0660, and its directory group portward
- * when that directory is ours and shuts others out (the unit's
- * RuntimeDirectory, 0750). A directory open to all (/run, /tmp) already
- * lets them through and is left alone.
+ * Members of the group "portward", when it exists, may ask for the status.
+ * The socket is made while that group is the effective one, so it is
+ * root:portward 0660 from the start, and its directory goes to the group
+ * when it is ours and shuts others out (the unit's RuntimeDirectory,
+ * 0750); a directory open to all (/run, /tmp) lets them through already.
+ * The unit grants no CAP_CHOWN: an owner may give a file to its own
+ * group, and CAP_SETGID, which the daemon has, makes that group its own.
  */
-static void
-share_with_group(const char *path)
+static int
+group_enter(gid_t *saved)
 {
-	char dir[PATH_MAX];
 	struct group *gr;
-	struct stat st;
 
 	if ((gr = getgrnam(CTL_GROUP)) == NULL)
-		return;
-	if (fchownat(AT_FDCWD, path, (uid_t)-1, gr->gr_gid,
-	    AT_SYMLINK_NOFOLLOW) == -1) {
-		log_warn("control: group %s on %s", CTL_GROUP, path);
-		return;
+		return 0;
+	*saved = getegid();
+	if (setegid(gr->gr_gid) == -1) {
+		log_warn("control: group %s", CTL_GROUP);
+		return 0;
 	}
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return;
-	if (lstat(dirname(dir), &st) == -1 || !S_ISDIR(st.st_mode) ||
-	    st.st_uid != geteuid() || (st.st_mode & S_IRWXO) != 0 ||
-	    st.st_gid == gr->gr_gid)
-		return;
-	if (chown(dir, (uid_t)-1, gr->gr_gid) == -1)
+	return 1;
+}
+
+static void
+group_leave(const char *path, gid_t saved)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	gid_t gid = getegid();
+
+	if (snprintf(dir, sizeof(dir), "%s", path) < (int)sizeof(dir) &&
+	    lstat(dirname(dir), &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & S_IRWXO) == 0 &&
+	    st.st_gid != gid && chown(dir, (uid_t)-1, gid) == -1)
 		log_warn("control: group %s on %s", CTL_GROUP, dir);
+	if (setegid(saved) == -1)
+		fatal("control: back to group %u", (unsigned)saved);
 }
 
 int
@@ -209,7 +218,8 @@ control_open(const char *path, control_status_fn status,
 {
 	struct sockaddr_un sun;
 	size_t i;
-	int fd;
+	gid_t gid;
+	int fd, r, shared;
 
 	status_fn = status;
 	probe_fn = probe;
@@ -237,13 +247,15 @@ control_open(const char *path, control_status_fn status,
 		return -1;
 	}
 	(void)unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
+	shared = group_enter(&gid);
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	if (shared)
+		group_leave(path, gid);
+	if (r == -1 || chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
 		log_warn("control: %s", path);
 		close(fd);
 		return -1;
 	}
-	share_with_group(path);
 	if (loop_add(fd, on_accept, NULL) == -1) {
 		close(fd);
 		return -1;
