@@ -225,9 +225,23 @@ if dpkgc -r portward && dpkgc -i /var/tmp/portward.deb && [ "$(state)" = disable
 	t_pass deb__disabled__remove_and_install_stays_disabled
 else t_fail deb__disabled__remove_and_install_stays_disabled "$(state)/$(active)"; fi
 
+# An upgrade restarts a running daemon on the new binary. The same
+# package, its version raised.
+ct systemctl enable --now portward.service >/dev/null 2>&1
+dpkg-deb -R "$deb" "$TMP/up"
+sed -i "s/^Version: .*/&+up1/" "$TMP/up/DEBIAN/control"
+dpkg-deb --root-owner-group -b "$TMP/up" "$TMP/up.deb" >/dev/null
+ct sh -c 'cat >/var/tmp/up.deb' <"$TMP/up.deb"
+mainpid() { ct systemctl show -P MainPID portward.service 2>/dev/null; }
+old=$(mainpid)
+if [ "${old:-0}" != 0 ] && dpkgc -i /var/tmp/up.deb && [ "$(active)" = active ] &&
+    [ "$(state)" = enabled ] && [ "$(mainpid)" != "$old" ] && [ "$(mainpid)" != 0 ] &&
+    ct dpkg-query -W -f '${Version}' portward | grep -q '+up1$'; then
+	t_pass deb__upgrade__running_daemon_restarted_still_enabled
+else t_fail deb__upgrade__running_daemon_restarted_still_enabled "pid $old -> $(mainpid), $(state)/$(active)"; fi
+
 # Purge, from running: nothing of the package is left, nor the enable
 # state, nor /etc/portward (an old copy dpkg would leave included).
-ct systemctl enable --now portward.service >/dev/null 2>&1
 ct sh -c 'echo {} >/etc/portward/portward.json.dpkg-old'
 files=$(ct dpkg -L portward | grep -v '^/\.$')
 if dpkgc -P portward; then t_pass deb__purges
