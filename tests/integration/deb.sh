@@ -35,7 +35,7 @@ ct_start() {
 		mkdir "$m/up" "$m/wk" "$m/root" &&
 		mount -t overlay pwdeb -o "lowerdir=/,upperdir=$m/up,workdir=$m/wk" "$m/root" &&
 		cp "$deb" "$m/root/var/tmp/portward.deb" || exit 1
-		# A container image'"'"'s policy-rc.d (exit 101) would keep
+		# The policy-rc.d of a container image (exit 101) would keep
 		# deb-systemd-invoke from starting or stopping anything; a
 		# Debian system has none.
 		rm -f "$m/root/usr/sbin/policy-rc.d"
@@ -56,7 +56,6 @@ ct_start() {
 		sleep 0.1
 	done
 	[ -n "$CT_LEADER" ] || return 1
-	# Bounded, so that a container that never settles fails the test.
 	# systemctl answers once the container's manager listens; until then
 	# ask again (bounded, so that a container that never settles fails).
 	local st
@@ -78,10 +77,10 @@ ct() {
 # Power the container off (systemd-nspawn turns SIGTERM into a clean
 # shutdown); SIGKILL only if it has not gone after a bounded wait.
 ct_stop() {
-	local i
+	local _
 	[ -n "$CT_PID" ] || return 0
 	kill -TERM "$CT_PID" 2>/dev/null
-	for i in $(seq 300); do
+	for _ in $(seq 300); do
 		kill -0 "$CT_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -131,7 +130,7 @@ for b in usr/sbin/portwardd usr/bin/portwardctl; do
 	if [ -z "$why" ]; then t_pass "deb__hardened__${b##*/}"
 	else t_fail "deb__hardened__${b##*/}" "$why"; fi
 done
-if [ -z "$(strings "$X/usr/sbin/portwardd" "$X/usr/bin/portwardctl" | grep /usr/local)" ] &&
+if ! strings "$X/usr/sbin/portwardd" "$X/usr/bin/portwardctl" | grep -q /usr/local &&
     strings "$X/usr/sbin/portwardd" | grep -qx /usr/share/portward; then
 	t_pass deb__binaries_name_usr_share_portward_not_usr_local
 else t_fail deb__binaries_name_usr_share_portward_not_usr_local; fi
@@ -252,7 +251,7 @@ else t_fail deb__purges "$(tail -3 "$TMP/dpkg.log")"; fi
 left=
 for f in $files /etc/portward /run/portward $wants /etc/systemd/system/portward.service \
     /var/lib/systemd/deb-systemd-helper-enabled/portward.service.dsh-also \
-    /var/lib/systemd/deb-systemd-helper-enabled/$wants \
+    /var/lib/systemd/deb-systemd-helper-enabled/multi-user.target.wants/portward.service \
     /var/lib/systemd/deb-systemd-helper-masked/portward.service; do
 	# Directories shared with other packages (/usr/sbin) stay.
 	if ct test -d "$f" && [ "$f" != /etc/portward ] && [ "$f" != /run/portward ] &&
