@@ -202,6 +202,7 @@ group_leave(const char *path, gid_t saved)
 	char dir[PATH_MAX];
 	struct stat st;
 	gid_t gid = getegid();
+	int e = errno;		/* bind()'s, for the caller's message */
 
 	if (snprintf(dir, sizeof(dir), "%s", path) < (int)sizeof(dir) &&
 	    lstat(dirname(dir), &st) == 0 && S_ISDIR(st.st_mode) &&
@@ -210,6 +211,7 @@ group_leave(const char *path, gid_t saved)
 		log_warn("control: group %s on %s", CTL_GROUP, dir);
 	if (setegid(saved) == -1)
 		fatal("control: back to group %u", (unsigned)saved);
+	errno = e;
 }
 
 int
