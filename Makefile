@@ -6,7 +6,12 @@ DESTDIR	?=
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 VERSION	:= $(shell cat VERSION)
 CFLAGS	?= -O2 -g
-B	:= build
+# CPPFLAGS and LDFLAGS as GNU make has them (packaging/deb.sh passes
+# dpkg-buildflags' hardening there); BUILDDIR lets that build stay apart.
+CPPFLAGS ?=
+LDFLAGS	?=
+BUILDDIR ?= build
+B	:= $(BUILDDIR)
 
 PKGS	:= libnftnl libmnl jansson yaml-0.1 miniupnpc openssl
 WARN	:= -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
@@ -18,7 +23,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # OpenSSL's headers only: the reflector loads libssl when it needs TLS.
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out openssl,$(PKGS))) -lnatpmp
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
-	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+	     $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRCS := log errbuf privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
 	    nft_rules nft nft_monitor loop mapper mapper_names mapper_proc mapper_disc mapper_natpmp mapper_pcp pcp ssdp \
@@ -62,23 +67,23 @@ $(B)/asan/libportward.a: $(ASAN_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/%: $(B)/obj/%.o $(B)/libportward.a
-	$(CC) $(CFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | deps-build
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -Itests/unit -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lcmocka
 
 $(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJS) | deps-build
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN) -DSRCDIR='"$(CURDIR)"' -Itests/unit -o $@ $< $(ASAN_OBJS) \
+	$(CC) $(ALL_CFLAGS) $(SAN) -DSRCDIR='"$(CURDIR)"' -Itests/unit $(LDFLAGS) -o $@ $< $(ASAN_OBJS) \
 	    $(PKG_LIBS) -lcmocka
 
 $(B)/tools/%: tests/tools/%.c $(LIB_OBJS) | deps-build
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 
 $(B)/asan/%: $(B)/asan/obj/%.o $(B)/asan/libportward.a
-	$(CC) $(CFLAGS) $(SAN) -Wl,--as-needed -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS)
 
 units: $(UNIT_BINS) $(ASAN_UNIT_BINS) $(TOOLS) $(PROGS:%=$(B)/asan/%)
 

@@ -17,7 +17,8 @@ typedef int (*control_probe_fn)(void);
 /*
  * Listen on path (its directory is created); 0 or -1. {"cmd": "probe"}
  * makes the daemon send traffic, so only root or the daemon's own user
- * may ask (SO_PEERCRED).
+ * may ask (SO_PEERCRED). When the group "portward" exists, its members
+ * may connect (status only).
  */
 int	control_open(const char *path, control_status_fn status,
 	    control_probe_fn probe);

@@ -307,14 +307,18 @@ parse_mapping(const struct jv_doc *d, json_t *v, struct conf *c)
 static int
 find_in_path(const char *cmd)
 {
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], cs[256];
 	const char *path, *p, *colon;
+	size_t c;
 	int n;
 
 	if (strchr(cmd, '/') != NULL)
 		return access(cmd, X_OK);
-	if ((path = getenv("PATH")) == NULL)
-		path = "/usr/local/bin:/usr/bin:/bin";
+	/* No PATH: execvp() searches confstr's default, so this does too. */
+	if ((path = getenv("PATH")) == NULL) {
+		c = confstr(_CS_PATH, cs, sizeof(cs));
+		path = (c > 0 && c <= sizeof(cs)) ? cs : "/bin:/usr/bin";
+	}
 	for (p = path; *p != '\0'; p = *colon ? colon + 1 : colon) {
 		colon = strchrnul(p, ':');
 		n = snprintf(buf, sizeof(buf), "%.*s/%s", (int)(colon - p), p,

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #define CTL_MAX_CLIENTS	16
 #define CTL_MAX_LINE	4096
 #define CTL_MAX_ANSWER	(1024 * 1024)
+#define CTL_GROUP	"portward"	/* the Debian package creates it */
 
 struct client {
 	int		fd;
@@ -170,13 +172,56 @@ on_accept(int fd, void *arg)
 	}
 }
 
+/*
+ * Members of the group "portward", when it exists, may ask for the status.
+ * The socket is made while that group is the effective one, so it is
+ * root:portward 0660 from the start, and its directory goes to the group
+ * when it is ours and shuts others out (the unit's RuntimeDirectory,
+ * 0750); a directory open to all (/run, /tmp) lets them through already.
+ * The unit grants no CAP_CHOWN: an owner may give a file to its own
+ * group, and CAP_SETGID, which the daemon has, makes that group its own.
+ */
+static int
+group_enter(gid_t *saved)
+{
+	struct group *gr;
+
+	if ((gr = getgrnam(CTL_GROUP)) == NULL)
+		return 0;
+	*saved = getegid();
+	if (setegid(gr->gr_gid) == -1) {
+		log_warn("control: group %s", CTL_GROUP);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+group_leave(const char *path, gid_t saved)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	gid_t gid = getegid();
+	int e = errno;		/* bind()'s, for the caller's message */
+
+	if (snprintf(dir, sizeof(dir), "%s", path) < (int)sizeof(dir) &&
+	    lstat(dirname(dir), &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & S_IRWXO) == 0 &&
+	    st.st_gid != gid && chown(dir, (uid_t)-1, gid) == -1)
+		log_warn("control: group %s on %s", CTL_GROUP, dir);
+	if (setegid(saved) == -1)
+		fatal("control: back to group %u", (unsigned)saved);
+	errno = e;
+}
+
 int
 control_open(const char *path, control_status_fn status,
     control_probe_fn probe)
 {
 	struct sockaddr_un sun;
 	size_t i;
-	int fd;
+	gid_t gid;
+	int fd, r, shared;
 
 	status_fn = status;
 	probe_fn = probe;
@@ -204,8 +249,11 @@ control_open(const char *path, control_status_fn status,
 		return -1;
 	}
 	(void)unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
+	shared = group_enter(&gid);
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	if (shared)
+		group_leave(path, gid);
+	if (r == -1 || chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
 		log_warn("control: %s", path);
 		close(fd);
 		return -1;

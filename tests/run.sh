@@ -63,7 +63,7 @@ for t in tests/golden.sh tests/integration/*.sh; do
 	[ -f "$t" ] && run_shell "${t#tests/}" "$t"
 done
 # The same with the daemon and the CLI built with ASan+UBSan (valgrind
-# cannot run an ASan binary; packaging builds its own).
+# cannot run an ASan binary; packaging and deb build their own).
 echo "integration tests with ASan+UBSan builds"
 export PORTWARDD=$PWD/build/asan/portwardd PORTWARDCTL=$PWD/build/asan/portwardctl T_ASAN=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$PWD/$LOGDIR/asan
@@ -71,7 +71,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$PWD/$LOGDIR/ub
 rm -f "$LOGDIR"/asan.* "$LOGDIR"/ubsan.*
 for t in tests/golden.sh tests/integration/*.sh; do
 	# webrtc_smoke.sh runs no portward binary: nothing to sanitize.
-	case $t in */valgrind.sh|*/packaging.sh|*/webrtc_smoke.sh) continue ;; esac
+	case $t in */valgrind.sh|*/packaging.sh|*/deb.sh|*/webrtc_smoke.sh) continue ;; esac
 	[ -f "$t" ] && run_shell "asan/${t#tests/}" "$t"
 done
 unset PORTWARDD PORTWARDCTL ASAN_OPTIONS UBSAN_OPTIONS T_ASAN
