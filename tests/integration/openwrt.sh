@@ -25,7 +25,7 @@ t_need_root
 t_need_tool ip nft socat ss jq awk make gcc pkg-config readelf dpkg
 
 W=$(mktemp -d /tmp/portward-openwrt.XXXXXX)
-trap 'lab_down; rm -rf "$W"' EXIT
+trap 'stop_daemon; lab_down; rm -rf "$W"' EXIT
 OWRT=$TOP/packaging/openwrt
 
 # --- 1. the SDK build --------------------------------------------------
@@ -384,6 +384,26 @@ else t_fail fw4__reload__jump_on_top_of_forward_wan "$first"; fi
 if lab_exec "$RTR" nft list chain inet fw4 portward | grep -q 'iifname "wan0"'; then
 	t_pass fw4__reload__rules_on_the_resolved_wan_device
 else t_fail fw4__reload__rules_on_the_resolved_wan_device; fi
+
+# The same under portwardd: after a fw4 reload it finds nothing to repair.
+# Events are read in order: once the repair of a rule deleted after the
+# reload is logged, the reload's events were read before it.
+ip netns exec "$RTR" "$PORTWARDD" -c "$W/portward.json" -w "$dev" >"$W/d.log" 2>&1 &
+DPID=$!
+t_wait test -S "$W/control.sock" || t_fail daemon_started "$(tail -5 "$W/d.log")"
+seen=$(wc -l <"$W/d.log")
+fw4_reload
+h=$(lab_exec "$RTR" nft -a list chain inet portward forward |
+    sed -n '/"ice-udp ipv4"/s/.*# handle //p')
+lab_exec "$RTR" nft delete rule inet portward forward handle "$h"
+t_wait grep -q 'repaired with' "$W/d.log"
+repairs=$(tail -n +"$((seen + 1))" "$W/d.log" | grep 'repaired with')
+if [[ $repairs == *"repaired with 1 change" ]] && [ "$(grep -c . <<<"$repairs")" = 1 ] &&
+    [ "$(ask $WAN4)" = pong ]; then
+	t_pass daemon__fw4_reload__nothing_to_repair
+else t_fail daemon__fw4_reload__nothing_to_repair "$repairs"; fi
+stop_daemon
+ctl apply -c "$W/portward.json" -w "$dev" >/dev/null 2>&1
 
 # Without its files (as after stop), a reload takes portward's chain away:
 # the includes are what kept the path open above.
