@@ -12,6 +12,15 @@ CPPFLAGS ?=
 LDFLAGS	?=
 BUILDDIR ?= build
 B	:= $(BUILDDIR)
+# The dependency step (packaging/deps.sh: apt-get on Debian 12) runs before
+# the first compile unless NO_DEPS=1. A cross build sets it (the OpenWrt
+# SDK: packaging/openwrt/Makefile), as does any build whose compiler and
+# libraries come from elsewhere; CC, CPPFLAGS, CFLAGS, LDFLAGS and
+# PKG_CONFIG (with its PKG_CONFIG_PATH/LIBDIR/SYSROOT_DIR) are then taken
+# as given, GNU style.
+NO_DEPS	?=
+DEPS	:= $(if $(NO_DEPS),,deps-build)
+PKG_CONFIG ?= pkg-config
 
 PKGS	:= libnftnl libmnl jansson yaml-0.1 miniupnpc openssl
 WARN	:= -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
@@ -19,11 +28,13 @@ WARN	:= -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 # Recursive (=) on purpose: pkg-config may only exist once deps ran.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 # OpenSSL's headers only: the reflector loads libssl when it needs TLS.
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out openssl,$(PKGS))) -lnatpmp
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out openssl,$(PKGS))) -lnatpmp
+# The project's own -I and -D first, then CPPFLAGS (as automake orders
+# them): a staging directory's headers must not shadow include/.
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
-	     $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
+	     $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRCS := log errbuf privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
 	    nft_rules nft nft_monitor loop mapper mapper_names mapper_proc mapper_disc mapper_natpmp mapper_pcp pcp ssdp \
@@ -47,11 +58,11 @@ deps-build:
 deps:
 	@sh packaging/deps.sh all
 
-$(B)/obj/%.o: src/%.c | deps-build
+$(B)/obj/%.o: src/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(B)/asan/obj/%.o: src/%.c | deps-build
+$(B)/asan/obj/%.o: src/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
 
@@ -69,16 +80,16 @@ $(B)/asan/libportward.a: $(ASAN_OBJS)
 $(B)/%: $(B)/obj/%.o $(B)/libportward.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | deps-build
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lcmocka
 
-$(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJS) | deps-build
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJS) | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -DSRCDIR='"$(CURDIR)"' -Itests/unit $(LDFLAGS) -o $@ $< $(ASAN_OBJS) \
 	    $(PKG_LIBS) -lcmocka
 
-$(B)/tools/%: tests/tools/%.c $(LIB_OBJS) | deps-build
+$(B)/tools/%: tests/tools/%.c $(LIB_OBJS) | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 

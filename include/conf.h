@@ -26,7 +26,10 @@
 #ifndef PW_DATADIR
 #define PW_DATADIR		"/usr/local/share/portward"
 #endif
+/* A build may set it (OpenWrt's package: /var/run, where /run is not). */
+#ifndef CONF_DEFAULT_SOCKET
 #define CONF_DEFAULT_SOCKET	"/run/portward/control.sock"
+#endif
 
 enum conf_mode { CONF_MODE_HOST, CONF_MODE_ROUTER };
 enum conf_method { CONF_METHOD_NATPMP, CONF_METHOD_UPNP, CONF_METHOD_PCP };
@@ -97,6 +100,11 @@ int	conf_profile(const struct conf *c, struct profile *p,
 	    struct errbuf *eb);
 /* Set by portwardd: the SFU inherits its environment (not portwardctl's). */
 extern int conf_use_environ;
+/*
+ * Set by -w: router.wan_interface, whatever the file says (NULL: the
+ * file's). OpenWrt's init script passes the device of its logical wan.
+ */
+extern const char *conf_wan_override;
 /* The same, with a version given on a command line (NULL: none). */
 int	conf_profile_ver(const struct conf *c, const char *version,
 	    const char *version_from, struct profile *p, struct errbuf *eb);

@@ -602,6 +602,19 @@ conf_load(const char *file, struct conf *c, struct errbuf *eb)
 		return -1;
 	rc = parse(&d, c);
 	jv_close(&d);
+	if (rc == 0 && conf_wan_override != NULL) {
+		if (c->mode != CONF_MODE_ROUTER)
+			return eb_set(eb, file, 0, 0, "router.wan_interface",
+			    "-w %s: only used with \"mode\": \"router\"",
+			    conf_wan_override);
+		if (conf_wan_override[0] == '\0' ||
+		    !valid_ident(conf_wan_override, "_-.@:") ||
+		    snprintf(c->wan_if, sizeof(c->wan_if), "%s",
+		    conf_wan_override) >= (int)sizeof(c->wan_if))
+			return eb_set(eb, file, 0, 0, "router.wan_interface",
+			    "-w: \"%s\" is not an interface name",
+			    conf_wan_override);
+	}
 	return rc;
 }
 
@@ -691,6 +704,7 @@ extern char **environ;
 
 /* The daemon reads its own environment too; portwardctl does not. */
 int conf_use_environ;
+const char *conf_wan_override;
 
 int
 conf_profile_ver(const struct conf *c, const char *version,

@@ -2,6 +2,7 @@
 /* errbuf.c: build the single error message of a failed parse. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "errbuf.h"
 
@@ -32,11 +33,13 @@ eb_set(struct errbuf *eb, const char *file, int line, int col,
 	va_end(ap);
 	if (n < 0)
 		what[0] = '\0';
-	/* A truncated message is still the right message, only shorter. */
 	if (key != NULL && key[0] != '\0')
-		(void)snprintf(eb->msg, sizeof(eb->msg), "%s%s: %s", where, key,
+		n = snprintf(eb->msg, sizeof(eb->msg), "%s%s: %s", where, key,
 		    what);
 	else
-		(void)snprintf(eb->msg, sizeof(eb->msg), "%s%s", where, what);
+		n = snprintf(eb->msg, sizeof(eb->msg), "%s%s", where, what);
+	/* A truncated message is still the right message: say it is cut. */
+	if (n > 0 && (size_t)n >= sizeof(eb->msg))
+		memcpy(eb->msg + sizeof(eb->msg) - 4, "...", 4);
 	return -1;
 }

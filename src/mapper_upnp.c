@@ -142,7 +142,9 @@ who_holds(uint8_t proto, uint16_t port, char *out, size_t outlen)
 	    iport, desc, enabled, lease) == UPNPCOMMAND_SUCCESS) {
 		client[sizeof(client) - 1] = iport[sizeof(iport) - 1] = '\0';
 		desc[sizeof(desc) - 1] = '\0';
-		snprintf(out, outlen, "%s:%s (\"%s\")", client, iport, desc);
+		if (snprintf(out, outlen, "%s:%s (\"%s\")", client, iport,
+		    desc) >= (int)outlen && outlen > 4)
+			memcpy(out + outlen - 4, "...", 4);
 	} else
 		snprintf(out, outlen, "another host (the router did not say "
 		    "which)");
@@ -222,7 +224,7 @@ mb_upnp_check(uint8_t proto, uint16_t port)
 int
 mb_upnp_sweep(int (*keep)(uint8_t, uint16_t))
 {
-	char idx[8], ext[8], client[40], iport[8], proto[4], desc[80],
+	char idx[12], ext[8], client[40], iport[8], proto[4], desc[80],
 	    enabled[4], rhost[64], lease[16];
 	int i, n = 0;
 

@@ -28,9 +28,9 @@ usage(void)
 	    "usage: portwardctl profile (--livekit-config FILE "
 	    "[--livekit-version V] | --profile FILE) [--json]\n"
 	    "           [-- LIVEKIT-SERVER-FLAGS...]\n"
-	    "       portwardctl rules -c FILE\n"
-	    "       portwardctl apply -c FILE\n"
-	    "       portwardctl flush -c FILE\n"
+	    "       portwardctl rules -c FILE [-w WAN-IFNAME]\n"
+	    "       portwardctl apply -c FILE [-w WAN-IFNAME]\n"
+	    "       portwardctl flush -c FILE [-w WAN-IFNAME]\n"
 	    "       portwardctl status [-s SOCKET] [--json]\n"
 	    "       portwardctl probe [-s SOCKET]\n"
 	    "       portwardctl doctor [-c FILE] [--json]\n"
@@ -101,7 +101,10 @@ cmd_profile(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
-/* -c FILE: the configuration, its profile and the ruleset they want. */
+/*
+ * -c FILE [-w WAN-IFNAME]: the configuration, its profile and the ruleset
+ * they want.
+ */
 static int
 load_ruleset(int argc, char **argv, struct nft_ruleset *rs)
 {
@@ -109,7 +112,11 @@ load_ruleset(int argc, char **argv, struct nft_ruleset *rs)
 	static struct profile prof;
 	struct errbuf eb;
 
-	if (argc != 2 || strcmp(argv[0], "-c") != 0)
+	if (argc == 4 && strcmp(argv[2], "-w") == 0)
+		conf_wan_override = argv[3];
+	else if (argc != 2)
+		usage();
+	if (strcmp(argv[0], "-c") != 0)
 		usage();
 	eb_clear(&eb);
 	if (conf_load(argv[1], &conf, &eb) == -1 ||

@@ -75,7 +75,7 @@ static void conflicts_changed(const struct nft_conflict *, int);
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: portwardd -c FILE [-n] [-d]\n");
+	fprintf(stderr, "usage: portwardd -c FILE [-w WAN-IFNAME] [-n] [-d]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -717,7 +717,7 @@ main(int argc, char **argv)
 	int ch, check = 0, debug = 0;
 
 	conf_use_environ = 1;	/* the SFU gets this environment */
-	while ((ch = getopt(argc, argv, "c:dn")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dnw:")) != -1) {
 		switch (ch) {
 		case 'c':
 			d.file = optarg;
@@ -727,6 +727,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 'w':
+			conf_wan_override = optarg;
 			break;
 		default:
 			usage();

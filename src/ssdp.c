@@ -74,8 +74,9 @@ usn_uuid(const char *buf, size_t len, char *out, size_t outlen)
 		return;
 	if ((e = strstr(usn, "::")) != NULL)
 		*e = '\0';
-	if (strlen(usn + 5) > 0 && strlen(usn + 5) < outlen)
-		snprintf(out, outlen, "%s", usn + 5);
+	if (strlen(usn + 5) > 0 &&
+	    snprintf(out, outlen, "%s", usn + 5) >= (int)outlen)
+		out[0] = '\0';	/* a cut UUID names another device */
 }
 
 static int

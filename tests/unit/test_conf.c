@@ -70,6 +70,31 @@ conf__design_example__accepted(void **state)
 	assert_int_equal(prof.n, 2);
 }
 
+/* OpenWrt's init script: -w names the device of its logical wan. */
+static void
+conf__wan_override__replaces_router_wan_interface(void **state)
+{
+	static const char router[] = "{\"mode\": \"router\", \"families\": "
+	    "[\"ipv4\"], \"router\": {\"wan_interface\": \"wan\", "
+	    "\"lan_host_ipv4\": \"192.0.2.10\"}}";
+
+	(void)state;
+	conf_wan_override = "pppoe-wan";
+	assert_int_equal(load(router), 0);
+	assert_string_equal(conf.wan_if, "pppoe-wan");
+	conf_wan_override = "bad name";
+	assert_int_equal(load(router), -1);
+	assert_contains(eb.msg, "router.wan_interface");
+	conf_wan_override = "";
+	assert_int_equal(load(router), -1);
+	conf_wan_override = "eth0";
+	assert_int_equal(load("{\"mode\": \"host\"}"), -1);
+	assert_contains(eb.msg, "only used with");
+	conf_wan_override = NULL;
+	assert_int_equal(load(router), 0);
+	assert_string_equal(conf.wan_if, "wan");
+}
+
 static void
 conf__missing_file__names_file(void **state)
 {
@@ -306,6 +331,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(conf__minimal_host__defaults),
+		cmocka_unit_test(conf__wan_override__replaces_router_wan_interface),
 		cmocka_unit_test(conf__design_example__accepted),
 		cmocka_unit_test(conf__missing_file__names_file),
 		cmocka_unit_test(conf__malformed_json__line_and_column),
