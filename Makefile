@@ -18,6 +18,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # OpenSSL's headers only: the reflector loads libssl when it needs TLS.
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out openssl,$(PKGS))) -lnatpmp
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
+	     -DPW_VERSION='"$(VERSION)"' \
 	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRCS := log errbuf privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
@@ -45,6 +46,10 @@ deps:
 $(B)/obj/%.o: src/%.c | deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The programs' --version and the metrics' build_info come from VERSION.
+$(B)/obj/portwardd.o $(B)/obj/portwardctl.o $(B)/obj/metrics.o \
+$(B)/asan/obj/portwardd.o $(B)/asan/obj/portwardctl.o $(B)/asan/obj/metrics.o: VERSION
 
 $(B)/asan/obj/%.o: src/%.c | deps-build
 	@mkdir -p $(@D)

@@ -6,6 +6,7 @@
  * SIGHUP re-reads the configuration and applies only the difference,
  * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.
  */
+#include <limits.h>
 #include <signal.h>
 #include <time.h>
 #include <stddef.h>
@@ -127,7 +128,7 @@ repair(const char *why)
 	}
 	d.retry_ms = 0;
 	if (n > 0) {
-		log_info("nftables: %s: repaired with %d change%s", why, n,
+		log_notice("nftables: %s: repaired with %d change%s", why, n,
 		    n == 1 ? "" : "s");
 		d.last_repair = (long long)time(NULL);
 		write_metrics();
@@ -151,7 +152,7 @@ on_nft_event(int fd, void *arg)
 	(void)fd;
 	(void)arg;
 	if ((r = nftmon_read(d.mon, d.watch)) == 1) {
-		log_info("nftables: another process changed portward's rules");
+		log_notice("nftables: another process changed portward's rules");
 		repair("tamper");
 	}
 }
@@ -505,7 +506,7 @@ reload(void)
 	eb_clear(&eb);
 	if (conf_load(d.file, &nc, &eb) == -1 ||
 	    conf_profile(&nc, &np, &eb) == -1) {
-		log_warnx("reload: %s; keeping the running configuration",
+		log_errx("reload: %s; keeping the running configuration",
 		    eb.msg);
 		return;
 	}
@@ -521,12 +522,12 @@ reload(void)
 	if (inst_relock(nrs.table, nc.control_socket, &holder, why,
 	    sizeof(why)) < 0) {
 		(void)loop_add(lockfd, inst_accept, NULL);
-		log_warnx("reload: %s; keeping the running configuration", why);
+		log_errx("reload: %s; keeping the running configuration", why);
 		return;
 	}
 	(void)loop_add(inst_fd(), inst_accept, NULL);
 	if ((n = nft_converge(d.nft, &nrs, &d.rs, 1)) < 0) {
-		log_warnx("reload: the new rules were refused; keeping the "
+		log_errx("reload: the new rules were refused; keeping the "
 		    "running configuration");
 		return;
 	}
@@ -626,14 +627,19 @@ static int
 run(void)
 {
 	sigset_t mask;
-	char why[256];
+	char why[PATH_MAX * 2 + 256];
 	pid_t holder;
 	int sfd, n;
 
+	/* The plan in one line; the whole of it is portwardd -n's. */
+	if (plan_summary(why, sizeof(why), &d.conf, &d.prof) == 0)
+		log_info("portward %s starting: %s", PW_VERSION, why);
+	else
+		log_info("portward %s starting: %s", PW_VERSION, d.file);
 	/* One daemon per table and control socket, before the kernel is touched. */
 	if ((n = inst_lock(d.rs.table, d.conf.control_socket, &holder, why,
 	    sizeof(why))) < 0) {
-		log_warnx("%s%s", why, n == -2 ? "; not starting a second one" :
+		log_errx("%s%s", why, n == -2 ? "; not starting a second one" :
 		    "");
 		return 1;
 	}
@@ -670,7 +676,7 @@ run(void)
 	probe_on_done(write_metrics);
 	/* Each change of the first install is only worth a line with -d. */
 	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
-		log_warnx("could not install the rules");
+		log_errx("could not install the rules");
 		return 1;
 	}
 	d.rules_ok = 1;
@@ -739,7 +745,7 @@ main(int argc, char **argv)
 	eb_clear(&eb);
 	if (conf_load(d.file, &d.conf, &eb) == -1 ||
 	    conf_profile(&d.conf, &d.prof, &eb) == -1) {
-		log_warnx("%s", eb.msg);
+		log_errx("%s", eb.msg);
 		return EXIT_USAGE;
 	}
 	if (check) {
