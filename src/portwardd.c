@@ -6,6 +6,7 @@
  * SIGHUP re-reads the configuration and applies only the difference,
  * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.
  */
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <time.h>
@@ -73,11 +74,14 @@ static int start_probe(void);
 static void after_child_stopped(void);
 static void conflicts_changed(const struct nft_conflict *, int);
 
+/* To stdout with exit 0 when asked (--help), else to stderr with 2. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int asked)
 {
-	fprintf(stderr, "usage: portwardd -c FILE [-n] [-d]\n");
-	exit(EXIT_USAGE);
+	fprintf(asked ? stdout : stderr,
+	    "usage: portwardd -c FILE [-n] [-d]\n"
+	    "       portwardd --help | --version\n");
+	exit(asked ? (fflush(stdout) == 0 ? 0 : 1) : EXIT_USAGE);
 }
 
 static void
@@ -717,11 +721,16 @@ run(void)
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "version",	no_argument,	NULL, 'V' },
+		{ NULL,		0,		NULL, 0 }
+	};
 	struct errbuf eb;
 	int ch, check = 0, debug = 0;
 
 	conf_use_environ = 1;	/* the SFU gets this environment */
-	while ((ch = getopt(argc, argv, "c:dn")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dn", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			d.file = optarg;
@@ -732,12 +741,17 @@ main(int argc, char **argv)
 		case 'n':
 			check = 1;
 			break;
+		case 'h':
+			usage(1);
+		case 'V':
+			printf("portwardd %s\n", PW_VERSION);
+			return fflush(stdout) == 0 ? 0 : 1;
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (d.file == NULL || optind != argc)
-		usage();
+		usage(0);
 	log_init("portwardd", 0, debug);
 	d.debug = debug;
 
