@@ -128,16 +128,16 @@ bench: deps all $(TOOLS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	    $(DESTDIR)$(PREFIX)/share/portward $(DESTDIR)$(PREFIX)/share/man/man5 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/portward $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/portward
 	install -m 755 $(B)/portwardd $(DESTDIR)$(PREFIX)/sbin/portwardd
 	install -m 755 $(B)/portwardctl $(DESTDIR)$(PREFIX)/bin/portwardctl
 	install -m 644 rules/*.json $(DESTDIR)$(PREFIX)/share/portward/
 	install -m 644 docs/man/portward.json.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 docs/man/portwardd.8 docs/man/portwardctl.8 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 docs/man/portwardctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/man/portwardd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 packaging/bash-completion/portwardctl \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/portwardctl
 	sed -e 's|/usr/sbin/portwardd|$(PREFIX)/sbin/portwardd|g' \

@@ -15,7 +15,8 @@ mv "$ROOT/usr/lib/systemd/system/portward.service" "$ROOT/lib/systemd/system/"
 rm -rf "$ROOT/usr/lib"
 strip --remove-section=.comment --remove-section=.note \
     "$ROOT/usr/sbin/portwardd" "$ROOT/usr/bin/portwardctl"
-gzip -9n "$ROOT"/usr/share/man/man5/* "$ROOT"/usr/share/man/man8/*
+gzip -9n "$ROOT"/usr/share/man/man1/* "$ROOT"/usr/share/man/man5/* \
+    "$ROOT"/usr/share/man/man8/*
 DOC=$ROOT/usr/share/doc/portward
 mkdir -p "$DOC"
 cat >"$DOC/copyright" <<'COPY'

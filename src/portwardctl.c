@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* portwardctl: the operator's command line (docs/design.md, docs/man/portwardctl.8). */
+/* portwardctl: the operator's command line (docs/design.md, docs/man/portwardctl.1). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,7 +18,7 @@ make -s install PREFIX=/opt/pw DESTDIR="$D" >"$TMP/install.log" 2>&1
 missing=
 for f in /opt/pw/sbin/portwardd /opt/pw/bin/portwardctl \
     /opt/pw/share/portward/livekit.json /opt/pw/share/man/man8/portwardd.8 \
-    /opt/pw/share/man/man8/portwardctl.8 /opt/pw/share/man/man5/portward.json.5 \
+    /opt/pw/share/man/man1/portwardctl.1 /opt/pw/share/man/man5/portward.json.5 \
     /opt/pw/share/bash-completion/completions/portwardctl \
     /opt/pw/lib/systemd/system/portward.service /opt/pw/etc/portward/portward.json; do
 	[ -e "$D$f" ] || missing="$missing $f"
@@ -45,7 +45,8 @@ mkdir -p "$R/var/lib/dpkg/info" "$R/var/lib/dpkg/updates"
 : >"$R/var/lib/dpkg/available"
 dpk() { dpkg --root="$R" --force-depends --force-not-root --log=/dev/null "$@"; }
 if dpk -i "$deb" >"$TMP/dpkg.log" 2>&1 && [ -x "$R/usr/sbin/portwardd" ] &&
-    [ -f "$R/etc/portward/portward.json" ] && [ -f "$R/lib/systemd/system/portward.service" ]; then
+    [ -f "$R/etc/portward/portward.json" ] && [ -f "$R/lib/systemd/system/portward.service" ] &&
+    [ -f "$R/usr/share/man/man1/portwardctl.1.gz" ] && [ -f "$R/usr/share/man/man8/portwardd.8.gz" ]; then
 	t_pass deb__installs
 else t_fail deb__installs "$(tail -3 "$TMP/dpkg.log")"; fi
 if "$R/usr/sbin/portwardd" -n -c "$R/etc/portward/portward.json" >/dev/null 2>&1; then
