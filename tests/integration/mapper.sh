@@ -84,6 +84,10 @@ if [ $rc -eq 1 ] &&
     [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv4") | "\(.state) \(.external_port) \(.lease_left > 0)"' "$LAB_DIR/status.json")" = "forwarded 7881 true" ]; then
 	t_pass status__mapping__method_gateway_address_port_lease
 else t_fail status__mapping__method_gateway_address_port_lease "rc=$rc $(head -c 600 "$LAB_DIR/status.json")"; fi
+if [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv4") | .lease_expires > 0' "$LAB_DIR/status.json")" = true ] &&
+    t_schema status "$LAB_DIR/status.json" 2>"$LAB_DIR/schema.err"; then
+	t_pass schema__status_json__daemon_with_forwards_valid
+else t_fail schema__status_json__daemon_with_forwards_valid "$(head -c 600 "$LAB_DIR/schema.err")"; fi
 if [ "$(jq -r '.endpoints[] | select(.name=="turn-udp") | .ipv6 | "\(.verdict) \(.reason)"' "$LAB_DIR/status.json")" = "impossible livekit-turn-ipv4-only" ] &&
     [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv6") | .state' "$LAB_DIR/status.json")" = no-ipv6-firewall-control ] &&
     [ "$(jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv6.verdict' "$LAB_DIR/status.json")" = blocked ]; then
