@@ -637,9 +637,9 @@ run(void)
 
 	/* The plan in one line; the whole of it is portwardd -n's. */
 	if (plan_summary(why, sizeof(why), &d.conf, &d.prof) == 0)
-		log_info("portward %s starting: %s", PW_VERSION, why);
+		log_info("starting (version %s): %s", PW_VERSION, why);
 	else
-		log_info("portward %s starting: %s", PW_VERSION, d.file);
+		log_info("starting (version %s): %s", PW_VERSION, d.file);
 	/* One daemon per table and control socket, before the kernel is touched. */
 	if ((n = inst_lock(d.rs.table, d.conf.control_socket, &holder, why,
 	    sizeof(why))) < 0) {

@@ -58,7 +58,7 @@ JOURNAL_STREAM=$(devino "$TMP/log") ip netns exec "$NS" "$PORTWARDD" -c "$TMP/c.
     >"$TMP/stdout" 2>>"$TMP/log" &
 DPID=$!
 if t_wait grep -q '^<6>rules in place' "$TMP/log" &&
-    [ "$(grep -c '^<6>portward [0-9.]* starting: mode host, ipv4+ipv6, [0-9]* endpoints from .*livekit-1.10.0.json (LiveKit 1.10.0)' "$TMP/log")" = 1 ] &&
+    [ "$(grep -c '^<6>starting (version [0-9.]*): mode host, ipv4+ipv6, [0-9]* endpoints from .*livekit-1.10.0.json (LiveKit 1.10.0)' "$TMP/log")" = 1 ] &&
     ! grep -q 'endpoints (profile\|^configuration\|never opened' "$TMP/log" "$TMP/stdout"; then
 	t_pass journal__start__one_summary_line_at_info_no_plan
 else t_fail journal__start__one_summary_line_at_info_no_plan "$(cat "$TMP/log" "$TMP/stdout")"; fi
