@@ -15,8 +15,7 @@
 void	log_init(const char *progname, int use_syslog, int verbose);
 /* The program name given to log_init(). */
 const char *log_procname(void);
-/* Error (LOG_ERR): what failed, a start or a command; ": strerror" for log_err. */
-void	log_err(const char *, ...) PW_PRINTF(1, 2);
+/* Error (LOG_ERR): what failed, a start, a reload or a command. */
 void	log_errx(const char *, ...) PW_PRINTF(1, 2);
 /* Warning with ": strerror(errno)" appended. */
 void	log_warn(const char *, ...) PW_PRINTF(1, 2);

@@ -82,16 +82,6 @@ vlog(int pri, const char *fmt, va_list ap, int with_errno)
 }
 
 void
-log_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_ERR, fmt, ap, 1);
-	va_end(ap);
-}
-
-void
 log_errx(const char *fmt, ...)
 {
 	va_list ap;

@@ -51,19 +51,24 @@ table inet other {
 NFT
 cat >"$TMP/c.json" <<JSON
 { "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json",
-  "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] } }
+  "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] },
+  "supervise": { "command": ["sleep", "600"] } }
 JSON
 : >"$TMP/log"
-JOURNAL_STREAM=$(devino "$TMP/log") ip netns exec "$NS" "$PORTWARDD" -c "$TMP/c.json" \
+# -d: the supervisor's state changes, at debug.
+JOURNAL_STREAM=$(devino "$TMP/log") ip netns exec "$NS" "$PORTWARDD" -d -c "$TMP/c.json" \
     >"$TMP/stdout" 2>>"$TMP/log" &
 DPID=$!
 if t_wait grep -q '^<6>rules in place' "$TMP/log" &&
-    [ "$(grep -c '^<6>starting (version [0-9.]*): mode host, ipv4+ipv6, [0-9]* endpoints from .*livekit-1.10.0.json (LiveKit 1.10.0)' "$TMP/log")" = 1 ] &&
+    [ "$(grep -c '^<6>starting (version [0-9.]*): mode host, ipv4+ipv6, [0-9]* endpoints from .*livekit-1.10.0.json (LiveKit 1.10.0), supervising the SFU' "$TMP/log")" = 1 ] &&
     ! grep -q 'endpoints (profile\|^configuration\|never opened' "$TMP/log" "$TMP/stdout"; then
 	t_pass journal__start__one_summary_line_at_info_no_plan
 else t_fail journal__start__one_summary_line_at_info_no_plan "$(cat "$TMP/log" "$TMP/stdout")"; fi
 if grep -q '^<4>dropped-by-other-table: table inet other' "$TMP/log"; then t_pass journal__warning__warning_priority
 else t_fail journal__warning__warning_priority "$(cat "$TMP/log")"; fi
+if t_wait grep -q '^<7>supervise: stopped --[a-z-]*--> starting' "$TMP/log" &&
+    grep -q '^<6>supervise: started sleep' "$TMP/log"; then t_pass journal__debug__debug_priority
+else t_fail journal__debug__debug_priority "$(cat "$TMP/log")"; fi
 in_ns nft flush ruleset
 if t_wait grep -q '^<5>nftables: tamper: repaired with' "$TMP/log" &&
     grep -q '^<5>nftables: another process changed' "$TMP/log"; then
