@@ -34,6 +34,7 @@ PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out openssl,$(PKGS))) -lnatpm
 # The project's own -I and -D first, then CPPFLAGS (as automake orders
 # them): a staging directory's headers must not shadow include/.
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/portward"' \
+	     -DPW_VERSION='"$(VERSION)"' \
 	     $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRCS := log errbuf privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
@@ -61,6 +62,10 @@ deps:
 $(B)/obj/%.o: src/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The programs' --version and the metrics' build_info come from VERSION.
+$(B)/obj/portwardd.o $(B)/obj/portwardctl.o $(B)/obj/metrics.o \
+$(B)/asan/obj/portwardd.o $(B)/asan/obj/portwardctl.o $(B)/asan/obj/metrics.o: VERSION
 
 $(B)/asan/obj/%.o: src/%.c | $(DEPS)
 	@mkdir -p $(@D)
@@ -139,16 +144,16 @@ bench: deps all $(TOOLS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	    $(DESTDIR)$(PREFIX)/share/portward $(DESTDIR)$(PREFIX)/share/man/man5 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/portward $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/portward
 	install -m 755 $(B)/portwardd $(DESTDIR)$(PREFIX)/sbin/portwardd
 	install -m 755 $(B)/portwardctl $(DESTDIR)$(PREFIX)/bin/portwardctl
 	install -m 644 rules/*.json $(DESTDIR)$(PREFIX)/share/portward/
 	install -m 644 docs/man/portward.json.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 docs/man/portwardd.8 docs/man/portwardctl.8 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 docs/man/portwardctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/man/portwardd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 packaging/bash-completion/portwardctl \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/portwardctl
 	sed -e 's|/usr/sbin/portwardd|$(PREFIX)/sbin/portwardd|g' \

@@ -16,5 +16,8 @@
 unsigned plan_families(const struct conf *c, const struct prof_endpoint *e);
 /* Print what portwardd would do with c and p. */
 void	plan_print(FILE *f, const struct conf *c, const struct profile *p);
+/* The plan in one line, for the log at start; -1 when len is too short. */
+int	plan_summary(char *buf, size_t len, const struct conf *c,
+	    const struct profile *p);
 
 #endif

@@ -52,7 +52,7 @@ char	*status_json(const struct status_in *in);
 /*
  * Print a status document as the operator's table: endpoints down,
  * IPv4 and IPv6 across, then the hints, the forwards and the child.
- * Returns the exit code docs/man/portwardctl.8 gives (0, or 1 when something expected
+ * Returns the exit code docs/man/portwardctl.1 gives (0, or 1 when something expected
  * to be reachable is blocked), or 2 when the document is not a status.
  */
 int	status_print(FILE *f, const char *json);

@@ -28,7 +28,8 @@ mv "$ROOT/usr/lib/systemd/system/portward.service" "$ROOT/lib/systemd/system/"
 rm -rf "$ROOT/usr/lib"
 strip --remove-section=.comment --remove-section=.note --strip-unneeded \
     "$ROOT/usr/sbin/portwardd" "$ROOT/usr/bin/portwardctl"
-gzip -9n "$ROOT"/usr/share/man/man5/* "$ROOT"/usr/share/man/man8/*
+gzip -9n "$ROOT"/usr/share/man/man1/* "$ROOT"/usr/share/man/man5/* \
+    "$ROOT"/usr/share/man/man8/*
 
 # Documentation; as dh_compress does, what is over 4 KiB is compressed.
 DOC=$ROOT/usr/share/doc/portward

@@ -1,17 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* log.c: messages to stderr or syslog, in the manner of OpenBSD daemons. */
+/*
+ * log.c: messages to stderr or syslog, in the manner of OpenBSD daemons.
+ * When stderr is a journald stream (systemd sets $JOURNAL_STREAM to its
+ * device and inode), each line carries the sd-daemon "<N>" priority prefix
+ * instead of the program name: the journal adds the identifier itself and
+ * files each message at its own priority (journalctl -p warning).
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "log.h"
 
 static const char *procname = "portward";
 static int to_syslog;
+static int to_journal;
 static int verbosity;
+
+/* Whether fd 2 is the stream $JOURNAL_STREAM names ("DEV:INODE"). */
+static int
+stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	int n = 0;
+
+	if (js == NULL || sscanf(js, "%llu:%llu%n", &dev, &ino, &n) != 2 ||
+	    js[n] != '\0' || fstat(2, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(const char *name, int use_syslog, int verbose)
@@ -19,6 +43,7 @@ log_init(const char *name, int use_syslog, int verbose)
 	procname = name;
 	to_syslog = use_syslog;
 	verbosity = verbose;
+	to_journal = !to_syslog && stderr_is_journal();
 	if (to_syslog)
 		openlog(name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -32,7 +57,7 @@ log_procname(void)
 static void
 vlog(int pri, const char *fmt, va_list ap, int with_errno)
 {
-	char msg[1024];
+	char msg[1024], pfx[64];
 	int saved = errno;
 
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
@@ -42,14 +67,28 @@ vlog(int pri, const char *fmt, va_list ap, int with_errno)
 			syslog(pri, "%s: %s", msg, strerror(saved));
 		else
 			syslog(pri, "%s", msg);
-	} else {
-		if (with_errno)
-			fprintf(stderr, "%s: %s: %s\n", procname, msg,
-			    strerror(saved));
-		else
-			fprintf(stderr, "%s: %s\n", procname, msg);
+		errno = saved;
+		return;
 	}
+	if (to_journal)
+		(void)snprintf(pfx, sizeof(pfx), "<%d>", LOG_PRI(pri));
+	else
+		(void)snprintf(pfx, sizeof(pfx), "%s: ", procname);
+	if (with_errno)
+		fprintf(stderr, "%s%s: %s\n", pfx, msg, strerror(saved));
+	else
+		fprintf(stderr, "%s%s\n", pfx, msg);
 	errno = saved;
+}
+
+void
+log_errx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap, 0);
+	va_end(ap);
 }
 
 void
@@ -69,6 +108,16 @@ log_warnx(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vlog(LOG_WARNING, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_NOTICE, fmt, ap, 0);
 	va_end(ap);
 }
 

@@ -67,6 +67,67 @@ counters(FILE *f, json_t *list, const char *name, const char *field,
 	}
 }
 
+/*
+ * The state of a forward as a number: one series per endpoint and family
+ * whatever the state (a label would start a new series at each change).
+ * The HELP of portward_forward_state spells this table out.
+ */
+static const char *const fwd_states[] = { "pending", "forwarded",
+    "router-unreachable", "no-forward", "forward-conflict",
+    "range-not-forwarded", "no-ipv6-firewall-control" };
+#define NFWD_STATES	(sizeof(fwd_states) / sizeof(fwd_states[0]))
+
+static int
+fwd_state_num(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFWD_STATES; i++)
+		if (strcmp(fwd_states[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+fwd_labels(FILE *f, const char *name, json_t *x)
+{
+	fprintf(f, "%s{", name);
+	label(f, "endpoint", str(x, "name"), 1);
+	label(f, "family", str(x, "family"), 0);
+	fputs("} ", f);
+}
+
+/* The forwards of the upstream router: up, state, lease expiry. */
+static void
+forwards(FILE *f, json_t *list)
+{
+	json_t *x;
+	size_t i;
+
+	header(f, "portward_forward_up", "gauge", "1 when the router forwards "
+	    "the endpoint's port (IPv4) or opened its pinhole (IPv6).");
+	json_array_foreach(list, i, x) {
+		fwd_labels(f, "portward_forward_up", x);
+		fprintf(f, "%d\n", strcmp(str(x, "state"), "forwarded") == 0);
+	}
+	header(f, "portward_forward_state", "gauge", "The state of the "
+	    "forward or pinhole: 0 pending, 1 forwarded, 2 router-unreachable, "
+	    "3 no-forward, 4 forward-conflict, 5 range-not-forwarded, "
+	    "6 no-ipv6-firewall-control, -1 unknown.");
+	json_array_foreach(list, i, x) {
+		fwd_labels(f, "portward_forward_state", x);
+		fprintf(f, "%d\n", fwd_state_num(str(x, "state")));
+	}
+	header(f, "portward_forward_lease_expiry_timestamp_seconds", "gauge",
+	    "When the router's lease of the forward ends, in Unix time (0: "
+	    "permanent or no lease).");
+	json_array_foreach(list, i, x) {
+		fwd_labels(f, "portward_forward_lease_expiry_timestamp_seconds",
+		    x);
+		fprintf(f, "%lld\n", num(x, "lease_expires"));
+	}
+}
+
 int
 metrics_render(FILE *f, const char *text)
 {
@@ -80,6 +141,11 @@ metrics_render(FILE *f, const char *text)
 		json_decref(root);
 		return -1;
 	}
+	header(f, "portward_build_info", "gauge", "1, with the version of "
+	    "portward as a label.");
+	fputs("portward_build_info{", f);
+	label(f, "version", PW_VERSION, 1);
+	fputs("} 1\n", f);
 	header(f, "portward_endpoint_verdict", "gauge", "1 for the verdict "
 	    "and reason of each endpoint and family.");
 	json_array_foreach(eps, i, ep)
@@ -109,24 +175,7 @@ metrics_render(FILE *f, const char *text)
 	fprintf(f, "portward_last_repair_timestamp_seconds %lld\n",
 	    num(rules, "last_repair"));
 	m = json_object_get(root, "mapping");
-	header(f, "portward_forward_up", "gauge", "1 when the router forwards "
-	    "the endpoint's port (IPv4) or opened its pinhole (IPv6).");
-	json_array_foreach(json_object_get(m, "forwards"), i, x) {
-		fputs("portward_forward_up{", f);
-		label(f, "endpoint", str(x, "name"), 1);
-		label(f, "family", str(x, "family"), 0);
-		label(f, "state", str(x, "state"), 0);
-		fprintf(f, "} %d\n", strcmp(str(x, "state"), "forwarded") == 0);
-	}
-	header(f, "portward_forward_lease_seconds_left", "gauge", "Seconds "
-	    "before the router's lease ends (0: permanent or none).");
-	json_array_foreach(json_object_get(m, "forwards"), i, x) {
-		fputs("portward_forward_lease_seconds_left{", f);
-		label(f, "endpoint", str(x, "name"), 1);
-		label(f, "family", str(x, "family"), 0);
-		label(f, "method", str(x, "method"), 0);
-		fprintf(f, "} %lld\n", num(x, "lease_left"));
-	}
+	forwards(f, json_object_get(m, "forwards"));
 	child = json_object_get(root, "child");
 	header(f, "portward_child_restarts_total", "counter", "Restarts of "
 	    "the supervised SFU.");

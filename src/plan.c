@@ -185,3 +185,24 @@ plan_print(FILE *f, const struct conf *c, const struct profile *p)
 	    "API and WebSocket) and its Prometheus port: they belong behind "
 	    "your reverse proxy or inside\n");
 }
+
+int
+plan_summary(char *buf, size_t len, const struct conf *c,
+    const struct profile *p)
+{
+	size_t i, nopen = 0;
+	int n;
+
+	for (i = 0; i < p->n; i++)
+		if (plan_families(c, &p->ep[i]) != 0)
+			nopen++;
+	n = snprintf(buf, len, "mode %s, %s, %zu endpoint%s from %s%s%s%s, "
+	    "%s, %zu reflector%s (the whole plan: portwardd -n -c %s)",
+	    c->mode == CONF_MODE_HOST ? "host" : "router", fam_str(c->families),
+	    nopen, nopen == 1 ? "" : "s", p->source,
+	    p->lk_version[0] != '\0' ? " (LiveKit " : "", p->lk_version,
+	    p->lk_version[0] != '\0' ? ")" : "",
+	    c->supervise ? "supervising the SFU" : "nothing supervised",
+	    c->nreflectors, c->nreflectors == 1 ? "" : "s", c->file);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* portwardctl: the operator's command line (docs/design.md, docs/man/portwardctl.8). */
+/* portwardctl: the operator's command line (docs/design.md, docs/man/portwardctl.1). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +22,9 @@
 #define EXIT_USAGE	2
 
 static void __attribute__((noreturn))
-usage(void)
+usage_to(int asked)
 {
-	fprintf(stderr,
+	fprintf(asked ? stdout : stderr,
 	    "usage: portwardctl profile (--livekit-config FILE "
 	    "[--livekit-version V] | --profile FILE) [--json]\n"
 	    "           [-- LIVEKIT-SERVER-FLAGS...]\n"
@@ -34,8 +34,16 @@ usage(void)
 	    "       portwardctl status [-s SOCKET] [--json]\n"
 	    "       portwardctl probe [-s SOCKET]\n"
 	    "       portwardctl doctor [-c FILE] [--json]\n"
-	    "       portwardctl reflector --listen ADDR:PORT\n");
-	exit(EXIT_USAGE);
+	    "       portwardctl reflector --listen ADDR:PORT\n"
+	    "       portwardctl --help | --version\n");
+	exit(asked ? (fflush(stdout) == 0 ? 0 : 1) : EXIT_USAGE);
+}
+
+/* A usage error: the usage on stderr, exit 2. */
+static void __attribute__((noreturn))
+usage(void)
+{
+	usage_to(0);
 }
 
 static int
@@ -372,9 +380,19 @@ cmd_doctor(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	int i;
+
 	log_init("portwardctl", 0, 0);
 	if (argc < 2)
 		usage();
+	if (strcmp(argv[1], "--version") == 0 && argc == 2) {
+		printf("portwardctl %s\n", PW_VERSION);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	/* --help anywhere before "--" (after it, the words are LiveKit's). */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			usage_to(1);
 	if (strcmp(argv[1], "profile") == 0)
 		return cmd_profile(argc - 2, argv + 2);
 	if (strcmp(argv[1], "status") == 0)

@@ -6,6 +6,8 @@
  * SIGHUP re-reads the configuration and applies only the difference,
  * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.
  */
+#include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <time.h>
 #include <stddef.h>
@@ -72,11 +74,14 @@ static int start_probe(void);
 static void after_child_stopped(void);
 static void conflicts_changed(const struct nft_conflict *, int);
 
+/* To stdout with exit 0 when asked (--help), else to stderr with 2. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int asked)
 {
-	fprintf(stderr, "usage: portwardd -c FILE [-w WAN-IFNAME] [-n] [-d]\n");
-	exit(EXIT_USAGE);
+	fprintf(asked ? stdout : stderr,
+	    "usage: portwardd -c FILE [-w WAN-IFNAME] [-n] [-d]\n"
+	    "       portwardd --help | --version\n");
+	exit(asked ? (fflush(stdout) == 0 ? 0 : 1) : EXIT_USAGE);
 }
 
 static void
@@ -127,7 +132,7 @@ repair(const char *why)
 	}
 	d.retry_ms = 0;
 	if (n > 0) {
-		log_info("nftables: %s: repaired with %d change%s", why, n,
+		log_notice("nftables: %s: repaired with %d change%s", why, n,
 		    n == 1 ? "" : "s");
 		d.last_repair = (long long)time(NULL);
 		write_metrics();
@@ -152,7 +157,7 @@ on_nft_event(int fd, void *arg)
 	(void)fd;
 	(void)arg;
 	if ((r = nftmon_read(d.mon, d.watch, d.nft, who, sizeof(who))) == 1) {
-		log_info("nftables: another process changed portward's rules%s%s%s",
+		log_notice("nftables: another process changed portward's rules%s%s%s",
 		    who[0] ? " (" : "", who, who[0] ? ")" : "");
 		repair("tamper");
 	}
@@ -507,7 +512,7 @@ reload(void)
 	eb_clear(&eb);
 	if (conf_load(d.file, &nc, &eb) == -1 ||
 	    conf_profile(&nc, &np, &eb) == -1) {
-		log_warnx("reload: %s; keeping the running configuration",
+		log_errx("reload: %s; keeping the running configuration",
 		    eb.msg);
 		return;
 	}
@@ -523,12 +528,12 @@ reload(void)
 	if (inst_relock(nrs.table, nc.control_socket, &holder, why,
 	    sizeof(why)) < 0) {
 		(void)loop_add(lockfd, inst_accept, NULL);
-		log_warnx("reload: %s; keeping the running configuration", why);
+		log_errx("reload: %s; keeping the running configuration", why);
 		return;
 	}
 	(void)loop_add(inst_fd(), inst_accept, NULL);
 	if ((n = nft_converge(d.nft, &nrs, &d.rs, 1)) < 0) {
-		log_warnx("reload: the new rules were refused; keeping the "
+		log_errx("reload: the new rules were refused; keeping the "
 		    "running configuration");
 		return;
 	}
@@ -628,14 +633,19 @@ static int
 run(void)
 {
 	sigset_t mask;
-	char why[256];
+	char why[PATH_MAX * 2 + 256];
 	pid_t holder;
 	int sfd, n;
 
+	/* The plan in one line; the whole of it is portwardd -n's. */
+	if (plan_summary(why, sizeof(why), &d.conf, &d.prof) == 0)
+		log_info("starting (version %s): %s", PW_VERSION, why);
+	else
+		log_info("starting (version %s): %s", PW_VERSION, d.file);
 	/* One daemon per table and control socket, before the kernel is touched. */
 	if ((n = inst_lock(d.rs.table, d.conf.control_socket, &holder, why,
 	    sizeof(why))) < 0) {
-		log_warnx("%s%s", why, n == -2 ? "; not starting a second one" :
+		log_errx("%s%s", why, n == -2 ? "; not starting a second one" :
 		    "");
 		return 1;
 	}
@@ -672,7 +682,7 @@ run(void)
 	probe_on_done(write_metrics);
 	/* Each change of the first install is only worth a line with -d. */
 	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
-		log_warnx("could not install the rules");
+		log_errx("could not install the rules");
 		return 1;
 	}
 	d.rules_ok = 1;
@@ -713,11 +723,16 @@ run(void)
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "version",	no_argument,	NULL, 'V' },
+		{ NULL,		0,		NULL, 0 }
+	};
 	struct errbuf eb;
 	int ch, check = 0, debug = 0;
 
 	conf_use_environ = 1;	/* the SFU gets this environment */
-	while ((ch = getopt(argc, argv, "c:dnw:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dnw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			d.file = optarg;
@@ -731,12 +746,17 @@ main(int argc, char **argv)
 		case 'w':
 			conf_wan_override = optarg;
 			break;
+		case 'h':
+			usage(1);
+		case 'V':
+			printf("portwardd %s\n", PW_VERSION);
+			return fflush(stdout) == 0 ? 0 : 1;
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (d.file == NULL || optind != argc)
-		usage();
+		usage(0);
 	log_init("portwardd", 0, debug);
 	d.debug = debug;
 
@@ -744,7 +764,7 @@ main(int argc, char **argv)
 	eb_clear(&eb);
 	if (conf_load(d.file, &d.conf, &eb) == -1 ||
 	    conf_profile(&d.conf, &d.prof, &eb) == -1) {
-		log_warnx("%s", eb.msg);
+		log_errx("%s", eb.msg);
 		return EXIT_USAGE;
 	}
 	if (check) {

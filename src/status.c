@@ -75,7 +75,8 @@ mapping_json(const struct status_in *in)
 			if (st->state == MAP_NOT_SERVED)
 				continue;
 			json_array_append_new(fw, json_pack(
-			    "{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s}",
+			    "{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:o, s:s, "
+			    "s:s}",
 			    "name", m->fwd[i].name,
 			    "proto", prof_proto_name(m->fwd[i].proto),
 			    "port", (int)m->fwd[i].port,
@@ -88,6 +89,9 @@ mapping_json(const struct status_in *in)
 			    "lease_left", (json_int_t)(st->state == MAP_OK &&
 			    st->expires ? (st->expires > now ? st->expires - now :
 			    0) : 0),
+			    /* Unix time: stays right however rarely it is read. */
+			    "lease_expires", st->state == MAP_OK && st->expires ?
+			    json_integer((json_int_t)st->expires) : json_null(),
 			    "error", st->err, "holder", st->other));
 		}
 	json_object_set_new(o, "forwards", fw);

@@ -88,4 +88,46 @@ for f in *; do
 		golden "bad__$n" "$n.err" "$TMP/stderr"
 	fi
 done
+
+# The profile's JSON Schema (docs/schema/profile.schema.json) against
+# what portwardctl profile --json prints for each shipped profile, each
+# golden LiveKit configuration and each of the corpus that portward reads,
+# and the shipped profiles themselves. Mutated documents must be refused
+# by the schema and by portwardctl alike: the check cannot pass vacuously.
+mkdir -p "$TMP/schema"
+for p in "$TOP"/rules/*.json; do
+	"$PORTWARDCTL" profile --profile "$p" --json >"$TMP/schema/rules-${p##*/}" 2>/dev/null
+done
+for y in "$G"/profile/*.yaml; do
+	n=${y##*/}
+	"$PORTWARDCTL" profile --livekit-config "$y" --json >"$TMP/schema/golden-${n%.yaml}.json" 2>/dev/null
+done
+cd "$TOP/tests/corpus/livekit" || exit 1
+ncorpus=0
+for y in *.yaml; do
+	v=$(sed -n 's/^# livekit-version: *v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p' "$y" | head -n 1)
+	read -r -a f <<<"$(sed -n 's/^# livekit-flags: *//p' "$y" | head -n 1)"
+	if "$PORTWARDCTL" profile --livekit-config "$y" ${v:+--livekit-version "$v"} --json \
+	    ${f[0]:+-- "${f[@]}"} >"$TMP/schema/corpus-${y%.yaml}.json" 2>/dev/null; then
+		ncorpus=$((ncorpus + 1))
+	else
+		rm -f "$TMP/schema/corpus-${y%.yaml}.json"	# LiveKit refuses it too
+	fi
+done
+if [ "$ncorpus" -gt 0 ] && [ -z "$(find "$TMP/schema" -empty)" ] &&
+    t_schema profile "$TMP"/schema/*.json "$TOP"/rules/*.json 2>"$TMP/schema.err"; then
+	t_pass "schema__profile_json__shipped_golden_and_${ncorpus}_corpus_outputs_valid"
+else t_fail schema__profile_json__outputs_valid "$(head -c 800 "$TMP/schema.err")"; fi
+ref=$TMP/schema/rules-livekit.json
+bad=
+for m in '.endpoints[0].proto = "sctp"' '.endpoints[0].port = 0' '.endpoints = []' \
+    '.extra = 1' '.endpoints[0].families = ["ipv5"]' '.endpoints[0].name = "ICE TCP"'; do
+	jq "$m" "$ref" >"$TMP/mutated.json"
+	if t_schema profile "$TMP/mutated.json" 2>/dev/null; then bad="$bad schema-accepts($m)"; fi
+	if "$PORTWARDCTL" profile --profile "$TMP/mutated.json" >/dev/null 2>&1; then
+		bad="$bad portwardctl-accepts($m)"
+	fi
+done
+if [ -z "$bad" ]; then t_pass schema__profile_json__mutated_refused_by_schema_and_portwardctl
+else t_fail schema__profile_json__mutated_refused_by_schema_and_portwardctl "$bad"; fi
 t_done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# cli.sh: the two programs' usage and exit codes (docs/man/portwardd.8, portwardctl.8).
+# cli.sh: the two programs' usage and exit codes (docs/man/portwardd.8, portwardctl.1).
 T_NAME=cli
 source "$(dirname "$0")/../lib/testlib.sh"
 
@@ -19,6 +19,32 @@ expect_rc portwardctl__profile_reference__0 0 "$PORTWARDCTL" profile --profile "
 expect_rc portwardd__no_config__usage_2 2 "$PORTWARDD"
 expect_rc portwardd__extra_arg__usage_2 2 "$PORTWARDD" -n -c x extra
 expect_rc portwardd__missing_config__2 2 "$PORTWARDD" -n -c /nonexistent/portward.json
+
+# --help: the usage on stdout, exit 0; --version: the VERSION file's;
+# an unknown option: the usage on stderr, nothing on stdout, exit 2.
+tmpc=$(mktemp -d)
+version=$(cat "$TOP/VERSION")
+for p in portwardd portwardctl; do
+	bin=$PORTWARDD; [ $p = portwardctl ] && bin=$PORTWARDCTL
+	"$bin" --help >"$tmpc/out" 2>"$tmpc/err"; rc=$?
+	if [ $rc -eq 0 ] && grep -q "^usage: $p " "$tmpc/out" && [ ! -s "$tmpc/err" ]; then
+		t_pass "${p}__help__usage_on_stdout_0"
+	else t_fail "${p}__help__usage_on_stdout_0" "exit $rc: $(cat "$tmpc/err")"; fi
+	"$bin" --version >"$tmpc/out" 2>"$tmpc/err"; rc=$?
+	if [ $rc -eq 0 ] && [ "$(cat "$tmpc/out")" = "$p $version" ] && [ ! -s "$tmpc/err" ]; then
+		t_pass "${p}__version__from_version_file"
+	else t_fail "${p}__version__from_version_file" "exit $rc: '$(cat "$tmpc/out")', want '$p $version'"; fi
+	"$bin" --frobnicate >"$tmpc/out" 2>"$tmpc/err"; rc=$?
+	if [ $rc -eq 2 ] && grep -q "usage: $p " "$tmpc/err" && [ ! -s "$tmpc/out" ]; then
+		t_pass "${p}__unknown_option__usage_on_stderr_2"
+	else t_fail "${p}__unknown_option__usage_on_stderr_2" "exit $rc"; fi
+done
+# A subcommand's --help is the same usage; after "--" it is LiveKit's flag.
+if "$PORTWARDCTL" status --help 2>/dev/null | grep -q '^usage: portwardctl ' &&
+    ! "$PORTWARDCTL" profile --profile "$TOP/rules/livekit.json" -- --help 2>/dev/null | grep -q '^usage'; then
+	t_pass portwardctl__subcommand_help__usage_but_not_after_dashdash
+else t_fail portwardctl__subcommand_help__usage_but_not_after_dashdash; fi
+rm -rf "$tmpc"
 
 # Without a profile key the shipped reference profile is used.
 tmp=$(mktemp -d)

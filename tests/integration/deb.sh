@@ -148,9 +148,13 @@ for f in README.md docs/*.md; do
 	[ -f "$D/$f" ] || [ -f "$D/$f.gz" ] || missing="$missing $f"
 done
 for f in changelog.gz copyright; do [ -f "$D/$f" ] || missing="$missing $f"; done
+# man pages in their sections: portwardctl is in /usr/bin (1)
+for f in man1/portwardctl.1.gz man8/portwardd.8.gz man5/portward.json.5.gz; do
+	[ -f "$X/usr/share/man/$f" ] || missing="$missing $f"
+done
 if [ -z "$missing" ] && zcat "$D/changelog.gz" | head -1 | grep -q "^portward ($(cat VERSION))"; then
-	t_pass deb__docs_changelog_and_copyright_shipped
-else t_fail deb__docs_changelog_and_copyright_shipped "missing:$missing"; fi
+	t_pass deb__docs_man_pages_changelog_and_copyright_shipped
+else t_fail deb__docs_man_pages_changelog_and_copyright_shipped "missing:$missing"; fi
 if grep -qx 'License: GPL-2.0-or-later' "$D/copyright" && ! grep -qi 'all rights reserved' "$D/copyright"; then
 	t_pass license__deb_copyright_gpl2_or_later
 else t_fail license__deb_copyright_gpl2_or_later "$(head -5 "$D/copyright")"; fi

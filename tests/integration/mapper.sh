@@ -13,7 +13,7 @@ T_NAME=mapper
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TOP/tests/lib/lab.sh"
 t_need_root
-t_need_tool ip nft socat ss miniupnpd upnpc natpmpc turnserver pgrep jq
+t_need_tool ip nft socat ss miniupnpd upnpc natpmpc turnserver pgrep jq promtool
 
 trap 'stop_daemon; lab_down' EXIT
 lab_up || { t_fail lab_up; exit 1; }
@@ -38,7 +38,7 @@ reaches_udp() {	# a datagram from the internet to WAN4:7882 arrives on the host
 conf() {	# conf FILE METHODS [PROFILE]
 	cat >"$1" <<JSON
 { "mode": "host", "profile": "${3:-$TOP/rules/livekit-1.10.0.json}",
-  "control_socket": "$LAB_DIR/ctl.sock",
+  "control_socket": "$LAB_DIR/ctl.sock", "metrics_file": "$LAB_DIR/m.prom",
   "mapping": { "methods": $2, "igd_url": "$URL", "lease_seconds": 3600 } }
 JSON
 }
@@ -84,6 +84,10 @@ if [ $rc -eq 1 ] &&
     [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv4") | "\(.state) \(.external_port) \(.lease_left > 0)"' "$LAB_DIR/status.json")" = "forwarded 7881 true" ]; then
 	t_pass status__mapping__method_gateway_address_port_lease
 else t_fail status__mapping__method_gateway_address_port_lease "rc=$rc $(head -c 600 "$LAB_DIR/status.json")"; fi
+if [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv4") | .lease_expires > 0' "$LAB_DIR/status.json")" = true ] &&
+    t_schema status "$LAB_DIR/status.json" 2>"$LAB_DIR/schema.err"; then
+	t_pass schema__status_json__daemon_with_forwards_valid
+else t_fail schema__status_json__daemon_with_forwards_valid "$(head -c 600 "$LAB_DIR/schema.err")"; fi
 if [ "$(jq -r '.endpoints[] | select(.name=="turn-udp") | .ipv6 | "\(.verdict) \(.reason)"' "$LAB_DIR/status.json")" = "impossible livekit-turn-ipv4-only" ] &&
     [ "$(jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv6") | .state' "$LAB_DIR/status.json")" = no-ipv6-firewall-control ] &&
     [ "$(jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv6.verdict' "$LAB_DIR/status.json")" = blocked ]; then
@@ -94,6 +98,42 @@ if [ $? -eq 1 ] && grep -q '^turn-udp .* impossible (livekit-turn-ipv4-only)' "$
     grep -q "forwards: $RTR_LAN4 via natpmp, external address $WAN4" "$LAB_DIR/status.txt"; then
 	t_pass status__table__blocked_cell_exit_1
 else t_fail status__table__blocked_cell_exit_1 "$(cat "$LAB_DIR/status.txt")"; fi
+
+# The metrics say what the router says: the forward is up, in state 1
+# (forwarded) while upnpc lists it; its lease ends when the router's does
+# (upnpc: seconds left, the last column); IPv6 has no pinhole in the
+# router's firewall, and its state is 6 (no-ipv6-firewall-control). One
+# series per endpoint and family, no state label; promtool finds nothing.
+PROM=$LAB_DIR/m.prom
+metric() { awk -v k="$1" '$1 == k { print $2 }' "$PROM"; }
+t_wait sh -c "grep -qx 'portward_forward_up{endpoint=\"ice-tcp\",family=\"ipv4\"} 1' '$PROM'"
+left=$(mappings | grep "'NAT-PMP 7881 tcp'" | awk '{ print $NF }')
+now=$(date +%s)
+exp=$(metric 'portward_forward_lease_expiry_timestamp_seconds{endpoint="ice-tcp",family="ipv4"}')
+if [ "$(metric 'portward_forward_state{endpoint="ice-tcp",family="ipv4"}')" = 1 ] &&
+    [ -n "$left" ] && [ "$left" -gt 0 ] && [ -n "$exp" ] &&
+    [ $((exp - now - left)) -le 30 ] && [ $((now + left - exp)) -le 30 ]; then
+	t_pass metrics__ipv4_forward_state_and_lease_expiry_as_router_lists_them
+else t_fail metrics__ipv4_forward_state_and_lease_expiry_as_router_lists_them \
+    "router: $left s left at $now; metrics: expiry '$exp' $(grep '^portward_forward' "$PROM" | tr '\n' ' ')"; fi
+if [ "$(metric 'portward_forward_state{endpoint="ice-tcp",family="ipv6"}')" = 6 ] &&
+    [ "$(metric 'portward_forward_up{endpoint="ice-tcp",family="ipv6"}')" = 0 ] &&
+    [ "$(metric 'portward_forward_lease_expiry_timestamp_seconds{endpoint="ice-tcp",family="ipv6"}')" = 0 ] &&
+    ! lab_exec "$RTR" nft list chain inet filter miniupnpd 2>/dev/null | grep -q 0x20010db8; then
+	t_pass metrics__ipv6_no_pinhole_state_6_as_router_firewall_shows
+else t_fail metrics__ipv6_no_pinhole_state_6_as_router_firewall_shows "$(grep '^portward_forward_state' "$PROM" | tr '\n' ' ')"; fi
+nfwd=$(jq '.mapping.forwards | length' "$LAB_DIR/status.json")
+series() { grep "^$1{" "$PROM" | sed 's/^[a-z_]*//; s/ .*//' | sort; }
+if [ "$nfwd" -gt 0 ] && [ "$(series portward_forward_state | wc -l)" = "$nfwd" ] &&
+    [ "$(series portward_forward_state)" = "$(series portward_forward_up)" ] &&
+    [ "$(series portward_forward_state)" = "$(series portward_forward_lease_expiry_timestamp_seconds)" ] &&
+    ! grep -q '^portward_forward_[a-z_]*{[^}]*\(state\|method\)=' "$PROM"; then
+	t_pass metrics__one_series_per_forward_no_state_label
+else t_fail metrics__one_series_per_forward_no_state_label "$nfwd forwards; $(grep '^portward_forward' "$PROM" | tr '\n' ' ')"; fi
+if promtool check metrics <"$PROM" >"$LAB_DIR/promtool.out" 2>&1 && [ ! -s "$LAB_DIR/promtool.out" ] &&
+    grep -qx "portward_build_info{version=\"$(cat "$TOP/VERSION")\"} 1" "$PROM"; then
+	t_pass metrics__promtool_clean_build_info_version
+else t_fail metrics__promtool_clean_build_info_version "$(cat "$LAB_DIR/promtool.out")"; fi
 
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 if t_wait has_mapping "'NAT-PMP 7881 tcp'" && reaches_tcp $WAN4; then

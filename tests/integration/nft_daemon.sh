@@ -8,7 +8,7 @@
 T_NAME=nft_daemon
 source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
-t_need_tool ip nft jq socat
+t_need_tool ip nft jq socat promtool
 NS=pwnd$$
 TMP=$(mktemp -d)
 DPID=
@@ -64,6 +64,10 @@ if t_wait grep -q '^portward_last_repair_timestamp_seconds [1-9]' "$TMP/portward
     grep -q '^portward_rule_packets_total{endpoint="ice-udp",family="ipv4",chain="input"} ' "$TMP/portward.prom"; then
 	t_pass metrics__file_written_with_verdicts_counters_repair_time
 else t_fail metrics__file_written_with_verdicts_counters_repair_time "$(head -c 400 "$TMP/portward.prom" 2>&1)"; fi
+if promtool check metrics <"$TMP/portward.prom" >"$TMP/promtool.out" 2>&1 && [ ! -s "$TMP/promtool.out" ] &&
+    grep -qx "portward_build_info{version=\"$(cat "$TOP/VERSION")\"} 1" "$TMP/portward.prom"; then
+	t_pass metrics__promtool_clean_build_info_version
+else t_fail metrics__promtool_clean_build_info_version "$(cat "$TMP/promtool.out")"; fi
 
 # Someone else's table is left alone (it went with their own flush).
 in_ns nft add table ip someone
@@ -100,6 +104,24 @@ h=$(in_ns "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json | jq -r '.endpoints[0]
 if [ "$v" = "blocked dropped-by-other-table no-ipv6-address" ] && [[ $h == *"table ip fw, chain INPUT (policy drop)"* ]]; then
 	t_pass status__other_table_drops__blocked_naming_table_and_chain
 else t_fail status__other_table_drops__blocked_naming_table_and_chain "$v / $h"; fi
+# The status document, from the daemon and from doctor, against its JSON
+# Schema (docs/schema/status.schema.json); a mutated one is refused.
+in_ns "$PORTWARDCTL" status -s "$TMP/ctl.sock" --json >"$TMP/status.json" 2>/dev/null
+in_ns "$PORTWARDCTL" doctor -c "$TMP/c.json" --json >"$TMP/doctor.json" 2>/dev/null
+if [ "$(jq '.rules.dropped_by | length' "$TMP/status.json")" -gt 0 ] &&
+    [ "$(jq .doctor "$TMP/doctor.json")" = true ] &&
+    t_schema status "$TMP/status.json" "$TMP/doctor.json" 2>"$TMP/schema.err"; then
+	t_pass schema__status_json__daemon_and_doctor_valid
+else t_fail schema__status_json__daemon_and_doctor_valid "$(head -c 600 "$TMP/schema.err")"; fi
+bad=
+for m in '.endpoints[0].ipv4.verdict = "fine"' '.endpoints[0].ipv4.reason = "no-reason-like-this"' \
+    '.endpoints[0].ipv4 = {"verdict": "reachable", "reason": "no-rule", "stage": "firewall", "hint": ""}' \
+    'del(.ready)' '.doctor = true' '.rules.in_place = "yes"'; do
+	jq "$m" "$TMP/status.json" >"$TMP/mutated.json"
+	if t_schema status "$TMP/mutated.json" 2>/dev/null; then bad="$bad ($m)"; fi
+done
+if [ -z "$bad" ]; then t_pass schema__status_json__mutated_refused
+else t_fail schema__status_json__mutated_refused "accepted:$bad"; fi
 in_ns nft delete table ip fw
 
 kill -TERM "$DPID"

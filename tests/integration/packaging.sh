@@ -16,7 +16,7 @@ make -s install PREFIX=/opt/pw DESTDIR="$D" >"$TMP/install.log" 2>&1
 missing=
 for f in /opt/pw/sbin/portwardd /opt/pw/bin/portwardctl \
     /opt/pw/share/portward/livekit.json /opt/pw/share/man/man8/portwardd.8 \
-    /opt/pw/share/man/man8/portwardctl.8 /opt/pw/share/man/man5/portward.json.5 \
+    /opt/pw/share/man/man1/portwardctl.1 /opt/pw/share/man/man5/portward.json.5 \
     /opt/pw/share/bash-completion/completions/portwardctl \
     /opt/pw/lib/systemd/system/portward.service /opt/pw/etc/portward/portward.json; do
 	[ -e "$D$f" ] || missing="$missing $f"

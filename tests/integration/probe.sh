@@ -36,6 +36,7 @@ JSON
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/c.json"
 DPID=${LAB_PIDS[-1]}
 T_WAIT=30 t_wait probed
+lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" --json >"$LAB_DIR/status.json" 2>/dev/null
 for e in ice-tcp ice-udp turn-udp turn-tls; do
 	v=$(cell $e ipv4)
 	if [ "$v" = "reachable " ]; then t_pass "verdict__${e}_ipv4__reachable"
@@ -118,5 +119,11 @@ if [ "$(dcell "$j" ice-tcp ipv4)" = "reachable " ] && [ "$(dcell "$j" turn-udp i
     [ "$(dcell "$j" turn-udp ipv6)" = "impossible livekit-turn-ipv4-only" ]; then
 	t_pass doctor__forward_by_hand__measured_per_endpoint
 else t_fail doctor__forward_by_hand__measured_per_endpoint "$(dcell "$j" ice-tcp ipv4) / $(dcell "$j" turn-udp ipv4)"; fi
+# Both documents, a supervising daemon's with forwards and doctor's with
+# probes, against docs/schema/status.schema.json.
+if [ "$(jq -r '.child.configured, (.mapping.forwards | length > 0)' "$LAB_DIR/status.json" | tr '\n' ' ')" = "true true " ] &&
+    t_schema status "$LAB_DIR/status.json" - <<<"$j" 2>"$LAB_DIR/schema.err"; then
+	t_pass schema__status_json__supervising_daemon_and_doctor_with_probes_valid
+else t_fail schema__status_json__supervising_daemon_and_doctor_with_probes_valid "$(head -c 600 "$LAB_DIR/schema.err")"; fi
 lab_exec "$LAN" "$PORTWARDCTL" flush -c "$LAB_DIR/c.json" >/dev/null 2>&1
 t_done

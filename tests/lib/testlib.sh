@@ -95,3 +95,11 @@ t_netns_cleanup() {
 	for ns in "${T_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	T_NETNS=()
 }
+
+# t_schema NAME FILE...: FILE (JSON, "-" for stdin) is valid against
+# docs/schema/NAME.schema.json; Debian's python3, which has
+# python3-jsonschema (packaging/deps.sh). Errors on stderr.
+t_schema() {
+	local s=$TOP/docs/schema/$1.schema.json; shift
+	/usr/bin/python3 "$TOP/tests/tools/schema_check.py" "$s" "$@"
+}

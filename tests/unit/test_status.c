@@ -300,6 +300,75 @@ metrics__status__verdicts_counters_and_escaped_labels(void **state)
 	assert_int_equal(metrics_render(stderr, "not json"), -1);
 }
 
+/*
+ * Each forward state is a number, as HELP's table says, on one series per
+ * endpoint and family (no state label); the lease ends at a Unix time.
+ */
+static void
+metrics__forward_states__numbers_as_help_says_lease_expiry(void **state)
+{
+	static const char *const states[] = { "pending", "forwarded",
+	    "router-unreachable", "no-forward", "forward-conflict",
+	    "range-not-forwarded", "no-ipv6-firewall-control", "bogus" };
+	char text[4096], want[256], hl[512], *out = NULL, *help, *p;
+	size_t i, len = 0, n = sizeof(states) / sizeof(states[0]);
+	int w, k;
+	FILE *f;
+
+	(void)state;
+	w = snprintf(text, sizeof(text), "{\"endpoints\": [], \"mapping\": "
+	    "{\"forwards\": [");
+	for (i = 0; i < n; i++)
+		w += snprintf(text + w, sizeof(text) - (size_t)w, "%s{\"name\": "
+		    "\"e%zu\", \"family\": \"ipv4\", \"state\": \"%s\", "
+		    "\"method\": \"pcp\", \"lease_expires\": %s}", i ? ", " : "",
+		    i, states[i], i == 1 ? "1760000000" : "null");
+	w += snprintf(text + w, sizeof(text) - (size_t)w, "]}}");
+	assert_true(w > 0 && (size_t)w < sizeof(text));
+	f = open_memstream(&out, &len);
+	assert_int_equal(metrics_render(f, text), 0);
+	fclose(f);
+	help = strstr(out, "# HELP portward_forward_state ");
+	assert_non_null(help);
+	assert_true(strcspn(help, "\n") < sizeof(hl));
+	memcpy(hl, help, strcspn(help, "\n"));
+	hl[strcspn(help, "\n")] = '\0';
+	for (i = 0; i < n; i++) {
+		/* HELP says "N name,": the number before the name. */
+		(void)snprintf(want, sizeof(want), " %s,", states[i]);
+		if ((p = strstr(hl, want)) == NULL) {
+			(void)snprintf(want, sizeof(want), " %s.", states[i]);
+			p = strstr(hl, want);
+		}
+		k = -1;
+		if (strcmp(states[i], "bogus") == 0)
+			assert_null(p);
+		else {
+			assert_non_null(p);
+			while (p > hl && p[-1] != ' ')
+				p--;
+			k = atoi(p);
+		}
+		(void)snprintf(want, sizeof(want), "\nportward_forward_state{"
+		    "endpoint=\"e%zu\",family=\"ipv4\"} %d\n", i, k);
+		assert_contains(out, want);
+	}
+	assert_non_null(strstr(hl, " -1 unknown."));
+	assert_contains(out, "\nportward_forward_up{endpoint=\"e1\","
+	    "family=\"ipv4\"} 1\n");
+	assert_contains(out, "\nportward_forward_up{endpoint=\"e6\","
+	    "family=\"ipv4\"} 0\n");
+	assert_contains(out, "\nportward_forward_lease_expiry_timestamp_seconds"
+	    "{endpoint=\"e1\",family=\"ipv4\"} 1760000000\n");
+	assert_contains(out, "\nportward_forward_lease_expiry_timestamp_seconds"
+	    "{endpoint=\"e0\",family=\"ipv4\"} 0\n");
+	assert_null(strstr(out, "state=\""));
+	assert_null(strstr(out, "method=\""));
+	assert_contains(out, "\nportward_build_info{version=\"" PW_VERSION
+	    "\"} 1\n");
+	free(out);
+}
+
 /* A dead mapper's last report is not shown as forwards; metrics count it. */
 static void
 status__mapper_in_backoff__no_forward_yet_and_metrics(void **state)
@@ -664,6 +733,7 @@ main(void)
 		cmocka_unit_test_teardown(status__turn_served_on_ipv6__measured_beats_version, teardown),
 		cmocka_unit_test_teardown(metrics__status__verdicts_counters_and_escaped_labels, teardown),
 		cmocka_unit_test_teardown(status__mapper_in_backoff__no_forward_yet_and_metrics, teardown),
+		cmocka_unit_test_teardown(metrics__forward_states__numbers_as_help_says_lease_expiry, teardown),
 		cmocka_unit_test_teardown(status__no_global_ipv6__blocked_no_ipv6_address, teardown),
 		cmocka_unit_test(status__turn_current_livekit__ipv6_not_impossible),
 		cmocka_unit_test(status__turn_bind_ipv4_only__names_bind_addresses),
