@@ -7,7 +7,7 @@ set -eu
 BUILD="gcc make pkg-config libc6-dev libnftnl-dev libmnl-dev libminiupnpc-dev
 libnatpmp-dev libjansson-dev libyaml-dev libcmocka-dev libssl-dev"
 LAB="iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn socat
-openssl procps jq mandoc lintian systemd valgrind iptables
+openssl procps jq mandoc lintian systemd systemd-container valgrind iptables
 golang-go golang-github-pion-webrtc.v3-dev golang-github-pion-ice.v2-dev
 golang-github-pion-turn.v2-dev golang-github-pion-stun-dev golang-gopkg-yaml.v3-dev"
 
