@@ -45,6 +45,7 @@ ct_down() {
 	NSPAWN_PID= CT_PID=
 }
 trap 'ct_down; lab_down' EXIT
+trap 'exit 1' INT TERM	# the EXIT trap cleans up then too
 lab_up || { t_fail lab_up; exit 1; }
 lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
 URL=http://$RTR_LAN4:5000/rootDesc.xml
