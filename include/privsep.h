@@ -35,6 +35,7 @@ struct ps_opts {
 	int		 pdeathsig;	/* sent to the child when the daemon dies */
 	int		 new_session;	/* setsid(): its own process group */
 	const char	*name;		/* PR_SET_NAME, or NULL */
+	int		 bind_low;	/* keep CAP_NET_BIND_SERVICE, ambient */
 };
 
 /*
@@ -43,10 +44,23 @@ struct ps_opts {
  * 0, once every descriptor but stdio and opts->keep is closed, signals are
  * back to their defaults and unblocked, the user is dropped (and proven
  * unable to become root again), no_new_privs is set and the parent is
- * known to be alive. A child that fails any of that writes errno to
+ * known to be alive. With opts->bind_low, CAP_NET_BIND_SERVICE (and no
+ * other capability) survives the drop as an ambient capability, so that
+ * the program it executes can bind ports below 1024; the daemon must
+ * hold it in its permitted set. A child that fails any of that writes errno to
  * opts->err_fd and exits 127: it never returns to the caller.
  */
 pid_t	ps_fork(const struct ps_opts *opts);
+/*
+ * CAP_NET_BIND_SERVICE: 1 when this process holds it in its permitted
+ * set (it can hand it to a child), 0 when not.
+ */
+int	ps_can_bind_low(void);
+/*
+ * Take CAP_NET_BIND_SERVICE out of the effective set, keeping it
+ * permitted for children: the daemon binds no port itself. 0 or -1.
+ */
+int	ps_bind_low_unused(void);
 /* In a child: report errno on fd (may be -1) and exit 127. */
 void	ps_child_fail(int fd) __attribute__((noreturn));
 /* A wait status as "exit 1" or "signal 9", into buf. */

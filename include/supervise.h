@@ -36,6 +36,11 @@ typedef void (*sup_event_fn)(int timed_out);
 
 /* Remember what to run and how; no process yet. */
 void	sup_init(const struct conf *c, sup_ready_fn ready, sup_event_fn on_ready);
+/*
+ * Whether the next start gives the child CAP_NET_BIND_SERVICE as an
+ * ambient capability (a port below 1024 to bind as supervise.user).
+ */
+void	sup_bind_low(int on);
 /* Start the child (stopped -> starting); a failed start is retried. */
 void	sup_start(void);
 /* Stop it: SIGTERM, SIGKILL after stop_timeout; done() once it is gone. */

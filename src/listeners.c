@@ -214,6 +214,15 @@ lsn_only_pid(struct lsn *l, size_t n, pid_t pid)
 
 		snprintf(fp, sizeof(fp), "%s/%s", path, f->d_name);
 		r = readlink(fp, link, sizeof(link) - 1);
+		/*
+		 * CAP_DAC_READ_SEARCH opens another user's fd directory, but
+		 * its links need ptrace access (the unit has no
+		 * CAP_SYS_PTRACE): that is "cannot tell", not "holds none".
+		 */
+		if (r == -1 && (errno == EACCES || errno == EPERM)) {
+			closedir(d);
+			return -1;
+		}
 		if (r <= 0)
 			continue;
 		link[r] = '\0';

@@ -6,6 +6,7 @@
  * SIGHUP re-reads the configuration and applies only the difference,
  * SIGTERM and SIGINT remove the rules (unless nft.keep_on_exit) and exit.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -33,6 +34,7 @@
 #include "nft_monitor.h"
 #include "observe.h"
 #include "plan.h"
+#include "privsep.h"
 #include "probe.h"
 #include "reflector.h"
 #include "profile.h"
@@ -66,13 +68,17 @@ static struct {
 	long long		 fw_changed;	/* and when they last changed */
 	int			 metrics_tfd;
 	int			 addr_fd, addr_tfd;
-} d;
+	int			 wd_tfd;	/* systemd's watchdog, or -1 */
+	long			 wd_ms;		/* half of WATCHDOG_USEC */
+	char			 sd_status[160]; /* the last STATUS= sent */
+} d = { .wd_tfd = -1 };
 
 static void write_metrics(void);
 static char *build_status(void);
 static int start_probe(void);
 static void after_child_stopped(void);
 static void conflicts_changed(const struct nft_conflict *, int);
+static void update_status(void);
 
 /* To stdout with exit 0 when asked (--help), else to stderr with 2. */
 static void __attribute__((noreturn))
@@ -121,6 +127,7 @@ repair(const char *why)
 
 	n = nft_converge(d.nft, &d.rs, NULL, 1);
 	d.rules_ok = n >= 0;
+	update_status();
 	if (n < 0) {
 		d.retry_ms = d.retry_ms ? d.retry_ms * 2 : 1000;
 		if (d.retry_ms > RETRY_MAX_MS)
@@ -193,6 +200,133 @@ static int
 wants_forwards(const struct conf *c)
 {
 	return c->mode == CONF_MODE_HOST && c->nmethods > 0;
+}
+
+/* "forwards: 3/4 via pcp": forwards granted, of those the router can give. */
+static void
+status_forwards(char *buf, size_t len)
+{
+	const struct map_report *r = mapper_report();
+	unsigned ok = 0, want = 0, i, f, st;
+
+	if (r == NULL) {
+		(void)snprintf(buf, len, "; forwards: asking");
+		return;
+	}
+	for (i = 0; i < r->nfwd && i < MAP_MAX_FWD; i++) {
+		int w = 0, g = 0;
+
+		for (f = 0; f < 2; f++) {
+			st = r->fwd[i].fam[f].state;
+			w |= st != MAP_RANGE && st != MAP_UNSUPPORTED &&
+			    st != MAP_NOT_SERVED;
+			g |= st == MAP_OK;
+		}
+		want += w;
+		ok += g;
+	}
+	(void)snprintf(buf, len, "; forwards: %u/%u via %s", ok, want,
+	    r->have_method ? conf_method_name(r->method) : "none (no answer)");
+}
+
+/*
+ * systemctl status's one line (STATUS=), sent when it changes:
+ * "rules applied, 4 endpoints; forwards: 4/4 via pcp; sfu: ready".
+ */
+static void
+update_status(void)
+{
+	char fw[64] = "", sfu[64] = "", line[sizeof(d.sd_status)],
+	    msg[sizeof(line) + 8];
+	struct sup_status cs;
+
+	if (d.stopping)
+		(void)snprintf(line, sizeof(line), "stopping");
+	else {
+		if (d.forwards_on)
+			status_forwards(fw, sizeof(fw));
+		if (d.conf.supervise) {
+			sup_get(&cs);
+			(void)snprintf(sfu, sizeof(sfu), "; sfu: %s",
+			    cs.state == SUP_RUNNING && cs.ready ? "ready" :
+			    sup_state_name(cs.state));
+		}
+		(void)snprintf(line, sizeof(line), "rules %s, %zu endpoint%s%s%s",
+		    d.rules_ok ? "applied" : "failing (retrying)", d.prof.n,
+		    d.prof.n == 1 ? "" : "s", fw, sfu);
+	}
+	if (strcmp(line, d.sd_status) == 0)
+		return;
+	(void)snprintf(d.sd_status, sizeof(d.sd_status), "%s", line);
+	(void)snprintf(msg, sizeof(msg), "STATUS=%s", line);
+	sd_notify(msg);
+}
+
+/* A loop that still turns says so, at half of systemd's WatchdogSec. */
+static void
+on_watchdog(int fd, void *arg)
+{
+	(void)fd;
+	(void)arg;
+	sd_notify("WATCHDOG=1");
+	update_status();	/* what changed without an event of ours */
+	loop_timer_set(d.wd_tfd, d.wd_ms);
+}
+
+/* WATCHDOG_USEC (and WATCHDOG_PID, when set, naming this process). */
+static void
+watchdog_init(void)
+{
+	const char *us = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
+	char *end;
+	unsigned long long v;
+
+	if (us == NULL || getenv("NOTIFY_SOCKET") == NULL)
+		return;
+	if (pid != NULL && strtol(pid, &end, 10) != (long)getpid())
+		return;
+	errno = 0;
+	v = strtoull(us, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0) {
+		log_warnx("WATCHDOG_USEC=%s is not a number of microseconds: "
+		    "no watchdog", us);
+		return;
+	}
+	d.wd_ms = (long)(v / 2000 > 0 ? v / 2000 : 1);
+	if ((d.wd_tfd = loop_timer(on_watchdog, NULL)) == -1)
+		return;
+	sd_notify("WATCHDOG=1");
+	loop_timer_set(d.wd_tfd, d.wd_ms);
+	log_debug("watchdog: a ping every %ld ms", d.wd_ms);
+}
+
+/*
+ * A port below 1024 the SFU binds itself (TURN/TLS on 443): its user
+ * needs CAP_NET_BIND_SERVICE, which the daemon holds for it.
+ */
+static void
+child_caps(void)
+{
+	const struct prof_endpoint *low = NULL;
+	size_t i;
+
+	for (i = 0; i < d.prof.n && low == NULL; i++)
+		if (!(d.prof.ep[i].flags & PROF_EP_CLIENT) &&
+		    d.prof.ep[i].port > 0 && d.prof.ep[i].port < 1024)
+			low = &d.prof.ep[i];
+	if (low == NULL || d.conf.run_user[0] == '\0' ||
+	    strcmp(d.conf.run_user, "root") == 0) {
+		sup_bind_low(0);
+		return;
+	}
+	if (!ps_can_bind_low()) {
+		log_warnx("supervise: %s binds %u/%s, below 1024, and portwardd "
+		    "has no CAP_NET_BIND_SERVICE to give %s", low->name,
+		    low->port, prof_proto_name(low->proto), d.conf.run_user);
+		sup_bind_low(0);
+		return;
+	}
+	sup_bind_low(1);
 }
 
 /* Every single-port endpoint has listeners on the families it is served on. */
@@ -314,6 +448,7 @@ on_child_ready(int timed_out)
 		sd_notify("READY=1");
 		log_info("ready");
 	}
+	update_status();
 	write_metrics();
 	/* With forwards, probe once the router has answered (on_map_report). */
 	if (!d.forwards_on)
@@ -324,6 +459,7 @@ static void
 start_child(void)
 {
 	report_held_ports();
+	child_caps();
 	sup_init(&d.conf, listeners_ready, on_child_ready);
 	sup_start();	/* a failed start is retried with backoff */
 }
@@ -343,6 +479,7 @@ on_map_report(void)
 {
 	static int first = 1;
 
+	update_status();
 	write_metrics();
 	if (first && d.ready) {
 		first = 0;
@@ -571,6 +708,7 @@ reload(void)
 		d.prof = np;
 		d.rs = nrs;
 		d.rules_ok = 1;
+		child_caps();
 		if (restart && had && d.conf.supervise) {
 			log_info("reload: the supervised command changed: "
 			    "restarting it");
@@ -587,6 +725,7 @@ reload(void)
 	log_info("reload: %s applied with %d change%s", d.file, n,
 	    n == 1 ? "" : "s");
 	log_conflicts();
+	update_status();
 }
 
 /* No zombies: every child that exits is reaped here. */
@@ -627,6 +766,7 @@ on_signal(int fd, void *arg)
 			break;
 		}
 	}
+	update_status();	/* the SFU may have exited or stopped */
 }
 
 static int
@@ -680,12 +820,17 @@ run(void)
 	    (d.addr_tfd = loop_timer(on_addr_settled, NULL)) == -1)
 		log_warnx("address changes are not watched");
 	probe_on_done(write_metrics);
+	watchdog_init();
+	/* Held for the SFU's ports below 1024 (child_caps), never used here. */
+	if (ps_bind_low_unused() == -1)
+		log_warn("CAP_NET_BIND_SERVICE stays effective");
 	/* Each change of the first install is only worth a line with -d. */
 	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
 		log_errx("could not install the rules");
 		return 1;
 	}
 	d.rules_ok = 1;
+	update_status();
 	log_info("rules in place: table inet %s (%d change%s)", d.rs.table, n,
 	    n == 1 ? "" : "s");
 	if (control_open(d.conf.control_socket, build_status, start_probe) == -1)

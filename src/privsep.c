@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -110,15 +111,81 @@ reset_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* The capability sets, through the system calls (no libcap). */
+static int
+caps_get(struct __user_cap_data_struct c[2])
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return (int)syscall(SYS_capget, &h, c);
+}
+
+static int
+caps_set(struct __user_cap_data_struct c[2])
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return (int)syscall(SYS_capset, &h, c);
+}
+
+#define BIND_BIT	(1U << CAP_NET_BIND_SERVICE)	/* in word 0 */
+
+int
+ps_can_bind_low(void)
+{
+	struct __user_cap_data_struct c[2];
+
+	return caps_get(c) == 0 && (c[0].permitted & BIND_BIT) != 0;
+}
+
+int
+ps_bind_low_unused(void)
+{
+	struct __user_cap_data_struct c[2];
+
+	if (caps_get(c) == -1)
+		return -1;
+	if ((c[0].effective & BIND_BIT) == 0)
+		return 0;
+	c[0].effective &= ~BIND_BIT;
+	return caps_set(c);
+}
+
+/*
+ * After setresuid with PR_SET_KEEPCAPS: of the permitted set only
+ * CAP_NET_BIND_SERVICE stays, inheritable and ambient too, so that it
+ * survives execve of an ordinary program (capabilities(7)).
+ */
+static int
+keep_bind_low(void)
+{
+	struct __user_cap_data_struct c[2];
+
+	memset(c, 0, sizeof(c));
+	c[0].permitted = c[0].effective = c[0].inheritable = BIND_BIT;
+	if (caps_set(c) == -1 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE,
+	    0, 0) == -1)
+		return -1;
+	return prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+}
+
 static int
 drop(const struct ps_opts *o, const struct passwd *pw)
 {
+	int keep;
+
 	if (pw == NULL)
 		return 0;
+	keep = o->bind_low && pw->pw_uid != 0;
+	if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1)
+		return -1;
 	if ((o->groups ? initgroups(pw->pw_name, pw->pw_gid) :
 	    setgroups(0, NULL)) == -1 ||
 	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
 	    ps_sys.setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		return -1;
+	if (keep && keep_bind_low() == -1)
 		return -1;
 	/* Proof, not hope: a dropped process cannot take root back. */
 	if (pw->pw_uid != 0 && (setuid(0) != -1 || geteuid() == 0)) {

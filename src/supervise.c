@@ -47,6 +47,7 @@ static struct {
 	long		 backoff_ms;
 	char		 last_exit[64];
 	int		 ready, ready_timed_out, restart_pending;
+	int		 bind_low;	/* CAP_NET_BIND_SERVICE, ambient */
 } s = { .out_fd = -1, .exec_fd = -1, .timer = -1 };
 
 static void on_timer(int, void *);
@@ -180,6 +181,7 @@ exec_child(int out_w, int exec_w)
 	/* The daemon's environment less systemd's, plus supervise.env. */
 	for (i = 0; environ[i] != NULL && ne < 200; i++) {
 		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) == 0 ||
+		    strncmp(environ[i], "WATCHDOG_", 9) == 0 ||
 		    strncmp(environ[i], "LISTEN_", 7) == 0)
 			continue;
 		for (k = 0; k < s.c.nenv; k++)
@@ -224,6 +226,7 @@ spawn(void)
 	o.err_fd = ex[1];
 	o.pdeathsig = SIGTERM;
 	o.new_session = 1;
+	o.bind_low = s.bind_low;
 	clock_gettime(CLOCK_MONOTONIC, &s.started);
 	if ((pid = ps_fork(&o)) == 0)
 		exec_child(out[1], ex[1]);
@@ -402,6 +405,12 @@ on_timer(int fd, void *arg)
 	(void)fd;
 	(void)arg;
 	sup_event(SEV_TIMER);
+}
+
+void
+sup_bind_low(int on)
+{
+	s.bind_low = on;
 }
 
 void

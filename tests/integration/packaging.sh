@@ -51,8 +51,10 @@ if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s < 4.0) }'; then
 	t_pass "systemd__exposure_score_${score}_below_4"
 else t_fail systemd__exposure_score_below_4 "score '$score'"; fi
 if grep -q '^Type=notify$' packaging/systemd/portward.service &&
-    grep -q '^CapabilityBoundingSet=CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_KILL$' packaging/systemd/portward.service &&
-    grep -q '^RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET AF_INET6$' packaging/systemd/portward.service; then
+    grep -q '^CapabilityBoundingSet=CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_KILL CAP_DAC_READ_SEARCH CAP_NET_BIND_SERVICE$' packaging/systemd/portward.service &&
+    grep -q '^RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET AF_INET6$' packaging/systemd/portward.service &&
+    grep -q '^RestartPreventExitStatus=2$' packaging/systemd/portward.service &&
+    grep -q '^WatchdogSec=' packaging/systemd/portward.service; then
 	t_pass systemd__notify_caps_and_address_families
 else t_fail systemd__notify_caps_and_address_families; fi
 

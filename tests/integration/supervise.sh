@@ -128,7 +128,8 @@ else t_fail sigterm__no_child_no_table_exit_0 "rc=$rc"; fi
 # The daemon dies: the child must not run unsupervised. (Started with
 # NOTIFY_SOCKET, as systemd's Type=notify does: READY=1 must arrive.)
 conf "$TMP/c.json" "[\"$LKSTUB\"]"
-socat -u UNIX-RECVFROM:"$TMP/notify.sock" "OPEN:$TMP/notify.got,creat" &
+# Every datagram (STATUS= lines come too, READY=1 among them).
+socat -u UNIX-RECVFROM:"$TMP/notify.sock",fork "OPEN:$TMP/notify.got,creat,append" &
 NOT=$!
 t_wait test -S "$TMP/notify.sock"
 : >"$TMP/log"

@@ -216,6 +216,8 @@ lab_stun_up() {
 	LAB_STUN_PID=${LAB_PIDS[-1]}
 }
 
+# LAB_MINIUPNPD_ALLOW: one more permission before the final deny, for a
+# test whose host asks for a port below 1024 ("443 192.168.77.0/24 443").
 lab_miniupnpd_start() {
 	cat >"$LAB_DIR/miniupnpd.conf" <<CONF
 ext_ifname=wan0
@@ -238,6 +240,7 @@ ext_stun_port=3478
 uuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07d
 allow 1024-65535 192.168.77.0/24 1024-65535
 allow 1024-65535 192.168.78.0/24 1024-65535
+${LAB_MINIUPNPD_ALLOW:+allow $LAB_MINIUPNPD_ALLOW}
 deny 0-65535 0.0.0.0/0 0-65535
 CONF
 	lab_bg "$RTR" miniupnpd -f "$LAB_DIR/miniupnpd.conf" -d \

@@ -19,9 +19,28 @@ static int fail_setresuid(uid_t r, uid_t e, uid_t s)
 { (void)r; (void)e; (void)s; errno = EPERM; return -1; }
 
 struct report {
-	uid_t	uid, euid;
-	int	nnp, extra_open, kept_open, setuid0;
+	uid_t			uid, euid;
+	int			nnp, extra_open, kept_open, setuid0;
+	unsigned long long	cap_eff, cap_prm, cap_amb;
 };
+
+/* A capability set of this process, from /proc/self/status ("CapEff"). */
+static unsigned long long
+capset_of(const char *name)
+{
+	char line[256];
+	unsigned long long v = ~0ULL;
+	size_t n = strlen(name);
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return v;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, name, n) == 0 && line[n] == ':')
+			v = strtoull(line + n + 1, NULL, 16);
+	fclose(f);
+	return v;
+}
 
 static struct ps_sys real;
 
@@ -67,6 +86,9 @@ run(struct ps_opts *o, struct report *r, int *errno_out)
 		me.extra_open = fcntl(extra, F_GETFD) != -1;
 		me.kept_open = fcntl(rep[1], F_GETFD) != -1;
 		me.setuid0 = setuid(0) == 0;
+		me.cap_eff = capset_of("CapEff");
+		me.cap_prm = capset_of("CapPrm");
+		me.cap_amb = capset_of("CapAmb");
 		(void)!write(rep[1], &me, sizeof(me));
 		_exit(0);
 	}
@@ -125,6 +147,31 @@ privsep__user__dropped_proven_nnp_fds_closed(void **st)
 	assert_int_equal(r.nnp, 1);
 	assert_int_equal(r.extra_open, 0);
 	assert_int_equal(r.kept_open, 1);
+	assert_int_equal(r.cap_eff, 0);
+	assert_int_equal(r.cap_prm, 0);
+	assert_int_equal(r.cap_amb, 0);
+}
+
+/* A port below 1024 for the SFU: that one capability, ambient, no other. */
+static void
+privsep__bind_low__only_net_bind_service_ambient(void **st)
+{
+	struct ps_opts o;
+	struct report r;
+	int e;
+
+	(void)st;
+	if (geteuid() != 0 || !ps_can_bind_low())
+		skip();
+	memset(&o, 0, sizeof(o));
+	o.user = "nobody";
+	o.bind_low = 1;
+	assert_int_equal(run(&o, &r, &e), 0);
+	assert_int_equal(r.cap_eff, 1ULL << 10);	/* CAP_NET_BIND_SERVICE */
+	assert_int_equal(r.cap_prm, 1ULL << 10);
+	assert_int_equal(r.cap_amb, 1ULL << 10);
+	assert_int_equal(r.setuid0, 0);
+	assert_int_equal(r.nnp, 1);
 }
 
 static void
@@ -152,6 +199,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(privsep__unknown_user__no_fork_esrch, setup, teardown),
 		cmocka_unit_test_setup_teardown(privsep__user__dropped_proven_nnp_fds_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(privsep__setuid_fails__child_exits_127_before_caller_code, setup, teardown),
+		cmocka_unit_test_setup_teardown(privsep__bind_low__only_net_bind_service_ambient, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
