@@ -57,7 +57,7 @@ cx() {
 }
 prop() { cx systemctl show -P "$1" portward.service 2>/dev/null; }
 prop_is() { [ "$(prop "$1")" = "$2" ]; }
-journal() { cx journalctl -q -u portward.service --no-pager -o cat 2>/dev/null; }
+journal() { cx journalctl -q -u portward.service --no-pager -o cat "$@" 2>/dev/null; }
 router_rules() {	# the router's own view of the forwards
 	local c
 	for c in prerouting_miniupnpd miniupnpd; do
@@ -177,7 +177,7 @@ cx timeout 90 systemctl start portward.service
 rc=$?
 # Type=notify: start returns once READY=1 came, and the unit is active.
 if [ $rc -eq 0 ] && prop_is ActiveState active && prop_is SubState running &&
-    journal | grep -q '^portwardd: ready$'; then
+    journal | grep -qx 'ready'; then
 	t_pass start__active_after_ready
 else t_fail start__active_after_ready "rc=$rc $(prop ActiveState)/$(prop SubState) $(journal | tail -3)"; fi
 MAIN=$(prop MainPID)
@@ -235,6 +235,14 @@ if ! table_here && [ -z "$(tcp_ask 7881)" ] && [ -z "$(cx pgrep -x lkstub)" ] &&
 	t_pass stop__table_gone_sfu_gone_closed
 else t_fail stop__table_gone_sfu_gone_closed; fi
 
+# The journal files each line at its priority, with no doubled prefix;
+# a start is one summary line, not the plan.
+if journal -p info | grep -qx 'ready' && ! journal -p notice | grep -q 'ready' &&
+    [ "$(journal | grep -c '^starting (version ')" = 1 ] &&
+    ! journal | grep -q '^portwardd: ' && ! journal | grep -q '^endpoints (profile'; then
+	t_pass journal__ready_at_info__one_start_line__no_prefix_no_plan
+else t_fail journal__ready_at_info__one_start_line__no_prefix_no_plan "$(journal | head -5)"; fi
+
 # --- a configuration error: exit 2, failed, not restarted ---------------------
 sed -i 's/"mode": "host"/"mode": "hots"/' "$CONF"
 cx timeout 60 systemctl start portward.service 2>/dev/null
@@ -243,9 +251,9 @@ failed_pid=$(prop ExecMainPID)
 # Restart=on-failure would show auto-restart here at once; 2 prevents it.
 if [ $rc -ne 0 ] && prop_is ActiveState failed && prop_is SubState failed &&
     prop_is Result exit-code && prop_is ExecMainStatus 2 && prop_is NRestarts 0 &&
-    journal | grep -q 'portward.json.*mode.*hots'; then
-	t_pass config_error__exit_2__failed_with_file_and_key
-else t_fail config_error__exit_2__failed_with_file_and_key \
+    journal -p err | grep -q 'portward.json.*mode.*hots'; then
+	t_pass config_error__exit_2__failed_with_file_and_key_at_err
+else t_fail config_error__exit_2__failed_with_file_and_key_at_err \
     "rc=$rc $(prop ActiveState)/$(prop SubState) $(prop ExecMainStatus) $(journal | tail -2)"; fi
 sleep 5	# past RestartSec=2s: a restart would have happened by now
 if prop_is ActiveState failed && prop_is NRestarts 0 &&
