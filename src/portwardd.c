@@ -251,9 +251,11 @@ update_status(void)
 			    cs.state == SUP_RUNNING && cs.ready ? "ready" :
 			    sup_state_name(cs.state));
 		}
-		(void)snprintf(line, sizeof(line), "rules %s, %zu endpoint%s%s%s",
+		/* A cut line is still the most useful start of it. */
+		if (snprintf(line, sizeof(line), "rules %s, %zu endpoint%s%s%s",
 		    d.rules_ok ? "applied" : "failing (retrying)", d.prof.n,
-		    d.prof.n == 1 ? "" : "s", fw, sfu);
+		    d.prof.n == 1 ? "" : "s", fw, sfu) >= (int)sizeof(line))
+			log_debug("STATUS= cut to %zu bytes", sizeof(line) - 1);
 	}
 	if (strcmp(line, d.sd_status) == 0)
 		return;

@@ -325,7 +325,10 @@ finish(void)
 		if (strcmp(r->name, PROBE_HAIRPIN) == 0) {
 			char to[64];
 
-			snprintf(to, sizeof(to), "%s", r->detail);
+			/* detail holds the address the hairpin went to. */
+			if (snprintf(to, sizeof(to), "%s", r->detail) >=
+			    (int)sizeof(to))
+				to[0] = '\0';
 			for (j = 0, was = -1; j < nsnap; j++)
 				if (strcmp(snap[j].name, r->name) == 0)
 					was = snap[j].packets;
