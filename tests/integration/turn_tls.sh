@@ -93,11 +93,14 @@ turn_up() {	# turn_up tcp|tls
 	t_wait sh -c "ip netns exec $H ss -Hltn 'sport = :5350' | grep -q ."
 }
 # What listens on 443, dual-stack.
+# https reads the request (a TURN Allocate is at least 20 bytes) before it
+# answers and closes: a server that closed first would reset the
+# connection under the client's request and its answer with it.
 p443() {	# p443 tls-proxy|https|tcp-proxy
 	stop "$P443"
 	case $1 in
 	tls-proxy) ip netns exec "$H" socat OPENSSL-LISTEN:443,pf=ip6,ipv6only=0,cert="$TMP/c.pem",key="$TMP/k.pem",verify=0,reuseaddr,fork TCP:127.0.0.1:5350 2>/dev/null & ;;
-	https) ip netns exec "$H" socat OPENSSL-LISTEN:443,pf=ip6,ipv6only=0,cert="$TMP/c.pem",key="$TMP/k.pem",verify=0,reuseaddr,fork SYSTEM:'printf "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"' 2>/dev/null & ;;
+	https) ip netns exec "$H" socat OPENSSL-LISTEN:443,pf=ip6,ipv6only=0,cert="$TMP/c.pem",key="$TMP/k.pem",verify=0,reuseaddr,fork SYSTEM:'head -c 20 >/dev/null; printf "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"' 2>/dev/null & ;;
 	tcp-proxy) ip netns exec "$H" socat TCP6-LISTEN:443,ipv6only=0,reuseaddr,fork TCP:127.0.0.1:5350 2>/dev/null & ;;
 	esac
 	P443=$!
