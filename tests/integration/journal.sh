@@ -32,6 +32,16 @@ if [ $rc -eq 2 ] && all_prefixed "$TMP/err1" && grep -q '^<3>.*mode' "$TMP/err1"
     ! grep -q 'portwardd:' "$TMP/err1"; then
 	t_pass journal__config_error__err_priority_no_program_name
 else t_fail journal__config_error__err_priority_no_program_name "exit $rc: $(cat "$TMP/err1")"; fi
+# A value with a newline, quoted by the error message: still one line, or
+# the journal would file what follows it at the priority it starts with.
+printf '{ "mode": "x\\n<0>forged" }' >"$TMP/nl.json"
+: >"$TMP/err3"
+JOURNAL_STREAM=$(devino "$TMP/err3") "$PORTWARDD" -c "$TMP/nl.json" 2>>"$TMP/err3"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/err3")" = 1 ] &&
+    grep -q '^<3>.*mode: "x\\n<0>forged"' "$TMP/err3"; then
+	t_pass journal__newline_in_a_value__one_line_escaped
+else t_fail journal__newline_in_a_value__one_line_escaped "exit $rc: $(cat -A "$TMP/err3")"; fi
 : >"$TMP/err2"
 "$PORTWARDD" -c "$TMP/bad.json" 2>>"$TMP/err2"
 : >"$TMP/other"
