@@ -208,6 +208,24 @@ if [ "$m" -ne 3 ] && [ "$m" -ne 4 ] && jq -e '.endpoints' "$TMP/member" >/dev/nu
 	t_pass deb__status__group_member_answered_stranger_refused
 else t_fail deb__status__group_member_answered_stranger_refused "member $m: $(head -c 200 "$TMP/member"); stranger $s"; fi
 
+# metrics_file in Debian's node exporter textfile directory (the package
+# prometheus-node-exporter reads /var/lib/prometheus/node-exporter): the
+# unit lets the daemon write there. The conffile is put back after.
+ct cp /etc/portward/portward.json /var/tmp/portward.json.orig
+ct mkdir -p /var/lib/prometheus/node-exporter
+ct sh -c 'jq ".metrics_file = \"/var/lib/prometheus/node-exporter/portward.prom\"" \
+    /var/tmp/portward.json.orig >/etc/portward/portward.json'
+ct systemctl restart portward.service
+for _ in $(seq 100); do
+	ct test -s /var/lib/prometheus/node-exporter/portward.prom && break
+	sleep 0.1
+done
+if ct grep -q '^portward_build_info{' /var/lib/prometheus/node-exporter/portward.prom 2>/dev/null; then
+	t_pass deb__metrics_file_in_debian_node_exporter_directory_written
+else t_fail deb__metrics_file_in_debian_node_exporter_directory_written "$(ct journalctl -u portward --no-pager 2>&1 | grep metrics | tail -2)"; fi
+ct cp /var/tmp/portward.json.orig /etc/portward/portward.json
+ct systemctl restart portward.service
+
 # Remove: the daemon stops (no process from a deleted binary), its table
 # goes; the conffile stays.
 if dpkgc -r portward && stopped && notable && ct test ! -e /usr/sbin/portwardd &&
