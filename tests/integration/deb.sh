@@ -223,6 +223,14 @@ done
 if ct grep -q '^portward_build_info{' /var/lib/prometheus/node-exporter/portward.prom 2>/dev/null; then
 	t_pass deb__metrics_file_in_debian_node_exporter_directory_written
 else t_fail deb__metrics_file_in_debian_node_exporter_directory_written "$(ct journalctl -u portward --no-pager 2>&1 | grep metrics | tail -2)"; fi
+# A configuration error (exit 2) is not restarted: the unit fails once.
+ct sh -c 'echo "{ \"mode\": \"sideways\" }" >/etc/portward/portward.json'
+ct systemctl restart portward.service >/dev/null 2>&1
+sleep 5
+if [ "$(ct systemctl show -P NRestarts portward.service)" = 0 ] &&
+    [ "$(active)" = failed ] && [ "$(ct systemctl show -P ExecMainStatus portward.service)" = 2 ]; then
+	t_pass deb__config_error__exit_2_not_restarted
+else t_fail deb__config_error__exit_2_not_restarted "restarts $(ct systemctl show -P NRestarts portward.service), $(active)"; fi
 ct cp /var/tmp/portward.json.orig /etc/portward/portward.json
 ct systemctl restart portward.service
 
