@@ -148,6 +148,10 @@ for f in README.md docs/*.md; do
 	[ -f "$D/$f" ] || [ -f "$D/$f.gz" ] || missing="$missing $f"
 done
 for f in changelog.gz copyright; do [ -f "$D/$f" ] || missing="$missing $f"; done
+# The schemas docs/status.md names, as files a validator can read.
+for f in docs/schema/*.json; do
+	cmp -s "$f" "$D/schema/${f##*/}" || missing="$missing schema/${f##*/}"
+done
 # man pages in their sections: portwardctl is in /usr/bin (1)
 for f in man1/portwardctl.1.gz man8/portwardd.8.gz man5/portward.json.5.gz; do
 	[ -f "$X/usr/share/man/$f" ] || missing="$missing $f"
