@@ -244,6 +244,12 @@ if dpkgc -r portward && stopped && notable && ct test ! -e /usr/sbin/portwardd &
     ct test -f /etc/portward/portward.json; then
 	t_pass deb__remove__daemon_stopped_table_gone_conffile_kept
 else t_fail deb__remove__daemon_stopped_table_gone_conffile_kept "running: $(ct pgrep -a portwardd) tables: $(ct nft list tables 2>&1)"; fi
+# Removed, nothing masked (as debhelper 13.11): a unit of the same name
+# installed by other means (make install) must still start.
+if ct test ! -L /etc/systemd/system/portward.service &&
+    ct test ! -e /var/lib/systemd/deb-systemd-helper-masked/portward.service; then
+	t_pass deb__remove__unit_not_masked
+else t_fail deb__remove__unit_not_masked "$(ct ls -l /etc/systemd/system/portward.service 2>&1)"; fi
 # Removed, not purged: installed again it comes back as it was, enabled.
 if dpkgc -i /var/tmp/portward.deb && [ "$(state)" = enabled ] && [ "$(active)" = active ]; then
 	t_pass deb__remove_then_install__enabled_again
