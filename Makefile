@@ -30,6 +30,9 @@ SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 # Recursive (=) on purpose: pkg-config may only exist once deps ran.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 # OpenSSL's headers only: the reflector loads libssl when it needs TLS.
+# -lm: trunc() (profile_livekit.c), a libm call where the compiler does
+# not inline it (clang, -O0, most non-x86 targets); --as-needed drops it
+# where it does.
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out openssl,$(PKGS))) -lnatpmp -lm
 # The project's own -I and -D first, then CPPFLAGS (as automake orders
 # them): a staging directory's headers must not shadow include/.

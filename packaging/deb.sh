@@ -36,6 +36,9 @@ DOC=$ROOT/usr/share/doc/portward
 mkdir -p "$DOC"
 install -m 644 README.md docs/*.md "$DOC/"
 find "$DOC" -name '*.md' -size +4k -exec gzip -9n {} +
+# The JSON Schemas status.md points to, uncompressed: a validator reads them.
+mkdir -p "$DOC/schema"
+install -m 644 docs/schema/*.json "$DOC/schema/"
 cat >"$DOC/copyright" <<'COPY'
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: portward

@@ -54,14 +54,47 @@ log_procname(void)
 	return procname;
 }
 
+/*
+ * One message is one line: a control character other than a tab (a
+ * newline in a value the message quotes: a router's mapping description,
+ * a configuration string) is written as \n or \xNN. Unescaped, the
+ * journal would file the text after a newline as a line of its own, at
+ * whatever "<N>" priority it starts with.
+ */
+static void
+escape_controls(char *out, size_t len, const char *in)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	unsigned char c;
+
+	for (; (c = (unsigned char)*in) != '\0' && o + 5 < len; in++) {
+		/* A tab stays: it separates the fields of LiveKit's lines. */
+		if ((c >= 0x20 && c != 0x7f) || c == '\t') {
+			out[o++] = (char)c;
+			continue;
+		}
+		out[o++] = '\\';
+		if (c == '\n')
+			out[o++] = 'n';
+		else {
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xf];
+		}
+	}
+	out[o] = '\0';
+}
+
 static void
 vlog(int pri, const char *fmt, va_list ap, int with_errno)
 {
-	char msg[1024], pfx[64];
+	char raw[1024], msg[1024 * 4], pfx[64];
 	int saved = errno;
 
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
+	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+		raw[0] = '\0';
+	escape_controls(msg, sizeof(msg), raw);
 	if (to_syslog) {
 		if (with_errno)
 			syslog(pri, "%s: %s", msg, strerror(saved));

@@ -243,6 +243,9 @@ cmd_status(int argc, char **argv)
 	free(answer);
 	if (rc == 2)
 		log_warnx("the daemon's answer is not a status document");
+	/* An unwritten status is a failure, whatever the verdicts. */
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		rc = 1;
 	return rc;
 }
 
@@ -374,6 +377,8 @@ cmd_doctor(int argc, char **argv)
 	} else
 		rc = status_print(stdout, json);
 	free(json);
+	if (rc != 2 && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = 1;
 	return rc;
 }
 

@@ -85,7 +85,7 @@ static void __attribute__((noreturn))
 usage(int asked)
 {
 	fprintf(asked ? stdout : stderr,
-	    "usage: portwardd -c FILE [-w WAN-IFNAME] [-n] [-d]\n"
+	    "usage: portwardd -c FILE [-w WAN-IFNAME] [-n] [-d] [-s]\n"
 	    "       portwardd --help | --version\n");
 	exit(asked ? (fflush(stdout) == 0 ? 0 : 1) : EXIT_USAGE);
 }
@@ -876,10 +876,10 @@ main(int argc, char **argv)
 		{ NULL,		0,		NULL, 0 }
 	};
 	struct errbuf eb;
-	int ch, check = 0, debug = 0;
+	int ch, check = 0, debug = 0, use_syslog = 0;
 
 	conf_use_environ = 1;	/* the SFU gets this environment */
-	while ((ch = getopt_long(argc, argv, "c:dnw:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dnsw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			d.file = optarg;
@@ -889,6 +889,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 's':
+			use_syslog = 1;
 			break;
 		case 'w':
 			conf_wan_override = optarg;
@@ -904,7 +907,8 @@ main(int argc, char **argv)
 	}
 	if (d.file == NULL || optind != argc)
 		usage(0);
-	log_init("portwardd", 0, debug);
+	/* -s: syslog, each message at its priority (OpenWrt's logd). */
+	log_init("portwardd", use_syslog && !check, debug);
 	d.debug = debug;
 
 	/* Validate everything before anything acts: a bad file changes nothing. */

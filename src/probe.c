@@ -325,10 +325,9 @@ finish(void)
 		if (strcmp(r->name, PROBE_HAIRPIN) == 0) {
 			char to[64];
 
-			/* detail holds the address the hairpin went to. */
-			if (snprintf(to, sizeof(to), "%s", r->detail) >=
-			    (int)sizeof(to))
-				to[0] = '\0';
+			/* The reflector's address, cut to fit (GCC at -O0 asks). */
+			snprintf(to, sizeof(to), "%.*s", (int)sizeof(to) - 1,
+			    r->detail);
 			for (j = 0, was = -1; j < nsnap; j++)
 				if (strcmp(snap[j].name, r->name) == 0)
 					was = snap[j].packets;

@@ -46,6 +46,36 @@ if "$PORTWARDCTL" status --help 2>/dev/null | grep -q '^usage: portwardctl ' &&
 else t_fail portwardctl__subcommand_help__usage_but_not_after_dashdash; fi
 rm -rf "$tmpc"
 
+# status: an answer that could not be written is exit 1, even when no
+# verdict is blocked (a daemon stand-in answers one status document).
+tmps=$(mktemp -d)
+cat >"$tmps/status.json" <<'JSON'
+{"endpoints":[{"name":"ice-tcp","proto":"tcp","port":7881,"port_end":7881,"ipv4":{"verdict":"unknown","reason":"not-measured","stage":"probe","hint":""},"ipv6":{"verdict":"unknown","reason":"not-measured","stage":"probe","hint":""}}],"mapping":{"enabled":false},"rules":{"table":"portward","in_place":true,"dropped_by":[],"counters":[],"last_repair":null},"child":{"state":"stopped","pid":null,"restarts":0,"last_exit":null,"configured":false},"ready":true}
+JSON
+python3 - "$tmps/ctl.sock" "$tmps/status.json" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+doc = open(sys.argv[2], "rb").read().strip() + b"\n"
+while True:
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(doc)
+    c.close()
+PY
+fake=$!
+t_wait test -S "$tmps/ctl.sock"
+"$PORTWARDCTL" status -s "$tmps/ctl.sock" --json >/dev/null 2>&1; ok_json=$?
+"$PORTWARDCTL" status -s "$tmps/ctl.sock" >/dev/null 2>&1; ok_text=$?
+"$PORTWARDCTL" status -s "$tmps/ctl.sock" --json >/dev/full 2>/dev/null; full_json=$?
+"$PORTWARDCTL" status -s "$tmps/ctl.sock" >/dev/full 2>/dev/null; full_text=$?
+kill "$fake"; wait "$fake" 2>/dev/null
+rm -rf "$tmps"
+if [ "$ok_json$ok_text" = 00 ] && [ "$full_json$full_text" = 11 ]; then
+	t_pass portwardctl_status__output_not_written__1
+else t_fail portwardctl_status__output_not_written__1 "written $ok_json/$ok_text, to /dev/full $full_json/$full_text"; fi
+
 # Without a profile key the shipped reference profile is used.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -148,6 +148,10 @@ for f in README.md docs/*.md; do
 	[ -f "$D/$f" ] || [ -f "$D/$f.gz" ] || missing="$missing $f"
 done
 for f in changelog.gz copyright; do [ -f "$D/$f" ] || missing="$missing $f"; done
+# The schemas docs/status.md names, as files a validator can read.
+for f in docs/schema/*.json; do
+	cmp -s "$f" "$D/schema/${f##*/}" || missing="$missing schema/${f##*/}"
+done
 # man pages in their sections: portwardctl is in /usr/bin (1)
 for f in man1/portwardctl.1.gz man8/portwardd.8.gz man5/portward.json.5.gz; do
 	[ -f "$X/usr/share/man/$f" ] || missing="$missing $f"
@@ -208,12 +212,44 @@ if [ "$m" -ne 3 ] && [ "$m" -ne 4 ] && jq -e '.endpoints' "$TMP/member" >/dev/nu
 	t_pass deb__status__group_member_answered_stranger_refused
 else t_fail deb__status__group_member_answered_stranger_refused "member $m: $(head -c 200 "$TMP/member"); stranger $s"; fi
 
+# metrics_file in Debian's node exporter textfile directory (the package
+# prometheus-node-exporter reads /var/lib/prometheus/node-exporter): the
+# unit lets the daemon write there. The conffile is put back after.
+ct cp /etc/portward/portward.json /var/tmp/portward.json.orig
+ct mkdir -p /var/lib/prometheus/node-exporter
+ct sh -c 'jq ".metrics_file = \"/var/lib/prometheus/node-exporter/portward.prom\"" \
+    /var/tmp/portward.json.orig >/etc/portward/portward.json'
+ct systemctl restart portward.service
+for _ in $(seq 100); do
+	ct test -s /var/lib/prometheus/node-exporter/portward.prom && break
+	sleep 0.1
+done
+if ct grep -q '^portward_build_info{' /var/lib/prometheus/node-exporter/portward.prom 2>/dev/null; then
+	t_pass deb__metrics_file_in_debian_node_exporter_directory_written
+else t_fail deb__metrics_file_in_debian_node_exporter_directory_written "$(ct journalctl -u portward --no-pager 2>&1 | grep metrics | tail -2)"; fi
+# A configuration error (exit 2) is not restarted: the unit fails once.
+ct sh -c 'echo "{ \"mode\": \"sideways\" }" >/etc/portward/portward.json'
+ct systemctl restart portward.service >/dev/null 2>&1
+sleep 5
+if [ "$(ct systemctl show -P NRestarts portward.service)" = 0 ] &&
+    [ "$(active)" = failed ] && [ "$(ct systemctl show -P ExecMainStatus portward.service)" = 2 ]; then
+	t_pass deb__config_error__exit_2_not_restarted
+else t_fail deb__config_error__exit_2_not_restarted "restarts $(ct systemctl show -P NRestarts portward.service), $(active)"; fi
+ct cp /var/tmp/portward.json.orig /etc/portward/portward.json
+ct systemctl restart portward.service
+
 # Remove: the daemon stops (no process from a deleted binary), its table
 # goes; the conffile stays.
 if dpkgc -r portward && stopped && notable && ct test ! -e /usr/sbin/portwardd &&
     ct test -f /etc/portward/portward.json; then
 	t_pass deb__remove__daemon_stopped_table_gone_conffile_kept
 else t_fail deb__remove__daemon_stopped_table_gone_conffile_kept "running: $(ct pgrep -a portwardd) tables: $(ct nft list tables 2>&1)"; fi
+# Removed, nothing masked (as debhelper 13.11): a unit of the same name
+# installed by other means (make install) must still start.
+if ct test ! -L /etc/systemd/system/portward.service &&
+    ct test ! -e /var/lib/systemd/deb-systemd-helper-masked/portward.service; then
+	t_pass deb__remove__unit_not_masked
+else t_fail deb__remove__unit_not_masked "$(ct ls -l /etc/systemd/system/portward.service 2>&1)"; fi
 # Removed, not purged: installed again it comes back as it was, enabled.
 if dpkgc -i /var/tmp/portward.deb && [ "$(state)" = enabled ] && [ "$(active)" = active ]; then
 	t_pass deb__remove_then_install__enabled_again

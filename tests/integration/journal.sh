@@ -32,6 +32,37 @@ if [ $rc -eq 2 ] && all_prefixed "$TMP/err1" && grep -q '^<3>.*mode' "$TMP/err1"
     ! grep -q 'portwardd:' "$TMP/err1"; then
 	t_pass journal__config_error__err_priority_no_program_name
 else t_fail journal__config_error__err_priority_no_program_name "exit $rc: $(cat "$TMP/err1")"; fi
+# A value with a newline, quoted by the error message: still one line, or
+# the journal would file what follows it at the priority it starts with.
+printf '{ "mode": "x\\n<0>forged" }' >"$TMP/nl.json"
+: >"$TMP/err3"
+JOURNAL_STREAM=$(devino "$TMP/err3") "$PORTWARDD" -c "$TMP/nl.json" 2>>"$TMP/err3"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/err3")" = 1 ] &&
+    grep -q '^<3>.*mode: "x\\n<0>forged"' "$TMP/err3"; then
+	t_pass journal__newline_in_a_value__one_line_escaped
+else t_fail journal__newline_in_a_value__one_line_escaped "exit $rc: $(cat -A "$TMP/err3")"; fi
+# -s (OpenWrt): syslog, facility daemon, at the message's priority; nothing
+# on stderr. /dev/log is a stand-in in a mount namespace of its own.
+if command -v socat >/dev/null; then
+	: >"$TMP/sys"
+	# shellcheck disable=SC2016 # expanded by that sh
+	unshare -m sh -c '
+		mount -t tmpfs pwdev /dev || exit 1
+		mknod -m 666 /dev/null c 1 3
+		socat -u UNIX-RECV:/dev/log - >"$1" 2>"$1.err" &
+		s=$!
+		i=0
+		while [ ! -S /dev/log ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		"$2" -s -c "$3" 2>"$4"
+		echo "rc=$?" >>"$4"
+		sleep 0.3
+		kill $s' sh "$TMP/sys" "$PORTWARDD" "$TMP/bad.json" "$TMP/syserr"
+	if grep -q '^<27>.*portwardd\[[0-9]*\]: .*mode' "$TMP/sys" &&
+	    [ "$(cat "$TMP/syserr")" = rc=2 ]; then
+		t_pass syslog__s__daemon_facility_err_priority_nothing_on_stderr
+	else t_fail syslog__s__daemon_facility_err_priority_nothing_on_stderr "$(cat "$TMP/sys" "$TMP/syserr")"; fi
+fi
 : >"$TMP/err2"
 "$PORTWARDD" -c "$TMP/bad.json" 2>>"$TMP/err2"
 : >"$TMP/other"

@@ -229,6 +229,51 @@ if [ -z "$(resolve ubus-none wan)" ]; then
 	t_pass init__unknown_interface__no_override
 else t_fail init__unknown_interface__no_override "$(resolve ubus-none wan)"; fi
 
+# start_service that does not start portwardd (disabled in UCI, also what
+# a reload that disables it runs; or a configuration -n refuses): procd
+# then stops the running instance, and fw4's include files must go with
+# it, or the next fw4 reload puts portward's chain and jump back with no
+# daemon behind them.
+not_started() {	# not_started ENABLED PROG: the fw4 files left after start_service
+	mkdir -p "$W/nostart/fw4"
+	: >"$W/nostart/fw4/chain.nft"
+	: >"$W/nostart/fw4/forward_wan.nft"
+	ENABLED=$1 PATH="$W/ubus-none/bin:$PATH" sh -c '
+		config_load() { :; }
+		config_get_bool() { eval "$1=\$ENABLED"; }
+		config_get() { eval "$1=\$4"; }
+		procd_open_instance() { :; }
+		procd_set_param() { :; }
+		procd_close_instance() { :; }
+		. "$1"
+		RUN=$2 FW4_RUN=$2/fw4 PROG=$3
+		start_service' sh "$OWRT/files/portward.init" "$W/nostart" "$2" \
+	    >/dev/null 2>&1
+	ls "$W/nostart/fw4"
+}
+if [ -z "$(not_started 0 /bin/true)" ]; then
+	t_pass init__disabled__start_removes_fw4_include_files
+else t_fail init__disabled__start_removes_fw4_include_files "$(not_started 0 /bin/true)"; fi
+if [ -z "$(not_started 1 /bin/false)" ]; then
+	t_pass init__config_refused__start_removes_fw4_include_files
+else t_fail init__config_refused__start_removes_fw4_include_files "$(not_started 1 /bin/false)"; fi
+
+# The command procd runs: portwardd logs to syslog (-s), each message at
+# its priority; procd would file its standard error at err.
+cmdline=$(PATH="$W/ubus-none/bin:$PATH" sh -c '
+	config_load() { :; }
+	config_get_bool() { eval "$1=1"; }
+	config_get() { eval "$1=\$4"; }
+	procd_open_instance() { :; }
+	procd_set_param() { [ "$1" = command ] && { shift; echo "$*"; }; }
+	procd_close_instance() { :; }
+	. "$1"
+	RUN=$2 FW4_RUN=$2/fw4 PROG=/bin/true CTL=/bin/true
+	start_service' sh "$OWRT/files/portward.init" "$W/cmdline" 2>/dev/null)
+if [ "$cmdline" = "/bin/true -s -c /etc/portward/portward.json" ]; then
+	t_pass init__portwardd_logs_to_syslog
+else t_fail init__portwardd_logs_to_syslog "$cmdline"; fi
+
 # --- 3. fw4 reloads, in the lab --------------------------------------------
 lab_up || { t_fail lab_up; t_done; }
 ctl() { lab_exec "$RTR" "$PORTWARDCTL" "$@"; }
