@@ -11,16 +11,18 @@ trap 'rm -rf "$TMP"' EXIT
 cd "$TOP" || exit 1
 
 # Builds other than the default one: GCC at -O0 (a debugging build; its
-# format-truncation analysis differs), and clang (no inline trunc(): libm
-# must be linked). -Werror holds in both.
-for v in "gcc -O0" "clang -O2"; do
+# format-truncation analysis differs) and at -Os (OpenWrt's TARGET_CFLAGS;
+# its SDK build passes WERROR=, this one keeps -Werror), and clang (no
+# inline trunc(): libm must be linked). -Werror holds in each.
+for v in "gcc -O0" "gcc -Os" "clang -O2"; do
 	read -r cc opt <<<"$v"
+	b=$TMP/b-$cc$opt
 	if command -v "$cc" >/dev/null; then
-		if nice make -s -j2 BUILDDIR="$TMP/b-$cc" CC="$cc" CFLAGS="$opt" NO_DEPS=1 \
-		    "$TMP/b-$cc/portwardd" "$TMP/b-$cc/portwardctl" >"$TMP/b-$cc.log" 2>&1 &&
-		    "$TMP/b-$cc/portwardctl" --version >/dev/null; then
+		if nice make -s -j2 BUILDDIR="$b" CC="$cc" CFLAGS="$opt" NO_DEPS=1 \
+		    "$b/portwardd" "$b/portwardctl" >"$b.log" 2>&1 &&
+		    "$b/portwardctl" --version >/dev/null; then
 			t_pass "build__${cc}_${opt}__builds_and_links"
-		else t_fail "build__${cc}_${opt}__builds_and_links" "$(grep -m3 -E 'error|undefined' "$TMP/b-$cc.log")"; fi
+		else t_fail "build__${cc}_${opt}__builds_and_links" "$(grep -m3 -E 'error|undefined' "$b.log")"; fi
 	fi
 done
 
