@@ -208,6 +208,22 @@ metrics_render(FILE *f, const char *text)
 	return 0;
 }
 
+/*
+ * A directory that is missing or read-only fails every write: said once
+ * when writing starts to fail, and once when it works again, not at each
+ * report and probe round.
+ */
+static int metrics_failing;
+
+static int
+metrics_failed(const char *what)
+{
+	if (!metrics_failing)
+		log_warn("metrics: %s (said once until it works again)", what);
+	metrics_failing = 1;
+	return -1;
+}
+
 int
 metrics_write(const char *path, const char *status)
 {
@@ -218,21 +234,24 @@ metrics_write(const char *path, const char *status)
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return -1;
 	/* node_exporter must never read half a file: write aside, rename. */
-	if ((fd = mkstemp(tmp)) == -1) {
-		log_warn("metrics: %s", tmp);
-		return -1;
-	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return metrics_failed(tmp);
 	if ((f = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		unlink(tmp);
-		return -1;
+		return metrics_failed(tmp);
 	}
 	(void)fchmod(fd, 0644);
 	rc = metrics_render(f, status);
 	if (fclose(f) != 0 || rc == -1 || rename(tmp, path) == -1) {
-		log_warn("metrics: writing %s", path);
+		int e = errno;
+
 		unlink(tmp);
-		return -1;
+		errno = e;
+		return metrics_failed(path);
 	}
+	if (metrics_failing)
+		log_info("metrics: writing %s works again", path);
+	metrics_failing = 0;
 	return 0;
 }

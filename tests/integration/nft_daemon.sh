@@ -143,4 +143,29 @@ rc=$?
 DPID=
 if [ $rc -eq 0 ] && same_as_rules "$TMP/keep.json"; then t_pass daemon__keep_on_exit__rules_stay
 else t_fail daemon__keep_on_exit__rules_stay "rc=$rc"; fi
+# A metrics directory that is missing: said once, not at every write;
+# once it exists the file is written and the daemon says so.
+cat >"$TMP/m.json" <<JSON
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json", "control_socket": "$TMP/ctl.sock", "mapping": { "methods": [] },
+  "metrics_file": "$TMP/later/portward.prom" }
+JSON
+: >"$TMP/log"
+start "$TMP/m.json"
+t_wait same_as_rules "$TMP/m.json"
+for i in 1 2 3 4; do	# each repair writes the metrics
+	in_ns nft delete table inet portward
+	t_wait test "$(grep -c 'tamper: repaired' "$TMP/log")" = "$i"
+done
+mkdir "$TMP/later"
+in_ns nft delete table inet portward
+t_wait test -s "$TMP/later/portward.prom"
+if [ "$(grep -c 'tamper: repaired' "$TMP/log")" -ge 5 ] &&
+    [ "$(grep -c 'metrics: .*later' "$TMP/log")" = 2 ] &&
+    grep -q 'said once until it works again' "$TMP/log" && grep -q 'metrics: writing .* works again' "$TMP/log" &&
+    grep -q '^portward_ready 1$' "$TMP/later/portward.prom"; then
+	t_pass metrics__missing_directory__said_once__written_when_it_exists
+else t_fail metrics__missing_directory__said_once__written_when_it_exists "$(grep -E 'metrics|repaired' "$TMP/log" | head -8)"; fi
+kill -TERM "$DPID"
+wait "$DPID"
+DPID=
 t_done
