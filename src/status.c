@@ -89,8 +89,13 @@ mapping_json(const struct status_in *in)
 			    "lease_left", (json_int_t)(st->state == MAP_OK &&
 			    st->expires ? (st->expires > now ? st->expires - now :
 			    0) : 0),
-			    /* Unix time: stays right however rarely it is read. */
-			    "lease_expires", st->state == MAP_OK && st->expires ?
+			    /*
+			     * Unix time: stays right however rarely it is
+			     * read. Also while the router does not answer: a
+			     * forward it made may hold until then.
+			     */
+			    "lease_expires", st->expires && (st->state == MAP_OK ||
+			    st->expires > now) ?
 			    json_integer((json_int_t)st->expires) : json_null(),
 			    "error", st->err, "holder", st->other));
 		}

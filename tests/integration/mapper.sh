@@ -181,8 +181,11 @@ v=
 if t_wait fwd_is ice-tcp ipv4 router-unreachable; then
 	v=$(status --json | jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv4 | "\(.verdict) \(.reason)"')
 fi
-if [ "$v" = "degraded router-unreachable" ]; then t_pass gateway_gone__degraded_router_unreachable
-else t_fail gateway_gone__degraded_router_unreachable "$v / $(fwd_state ice-tcp ipv4)"; cat "$LOG"; fi
+# the lease it last had is still known (metrics: the expiry timestamp)
+exp=$(status --json 2>/dev/null | jq -r '.mapping.forwards[] | select(.name=="ice-tcp" and .family=="ipv4") | .lease_expires')
+if [ "$v" = "degraded router-unreachable" ] && [[ $exp =~ ^[0-9]+$ ]] && [ "$exp" -gt "$(date +%s)" ]; then
+	t_pass gateway_gone__degraded_router_unreachable__lease_expiry_kept
+else t_fail gateway_gone__degraded_router_unreachable__lease_expiry_kept "$v / $(fwd_state ice-tcp ipv4) / expires '$exp'"; cat "$LOG"; fi
 mp=$(pgrep -P "$DPID" -x portward-mapper)
 c0=$(awk '{print $14 + $15}' "/proc/$mp/stat"); sleep 4; c1=$(awk '{print $14 + $15}' "/proc/$mp/stat")
 d=$(grep -o 'asking again in [0-9]*s' "$LOG" | grep -o '[0-9]*' | tr '\n' ' ')
