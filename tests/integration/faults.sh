@@ -30,7 +30,7 @@ start() {
 	t_wait test -S "$SOCK"
 }
 answers() { in_ns "$PORTWARDCTL" status -s "$SOCK" --json 2>/dev/null | jq -e .endpoints >/dev/null; }
-same_as_rules() { diff -q <(in_ns "$PORTWARDCTL" rules -c "$TMP/c.json") <(in_ns nft -s list table inet portward 2>/dev/null) >/dev/null; }
+same_as_rules() { t_nft_same_as_rules "$NS" "$TMP/c.json"; }
 fds() { ls "/proc/$DPID/fd" | wc -l; }
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$DPID/status"; }
 

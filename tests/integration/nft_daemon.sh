@@ -20,8 +20,8 @@ cleanup() {
 trap cleanup EXIT
 t_netns "$NS" || { t_fail netns; exit 1; }
 in_ns() { ip netns exec "$NS" "$@"; }
-listing() { in_ns nft -s list table inet portward 2>/dev/null; }
-same_as_rules() { diff -q <(in_ns "$PORTWARDCTL" rules -c "$1") <(listing) >/dev/null; }
+listing() { t_nft_listing "$NS"; }
+same_as_rules() { t_nft_same_as_rules "$NS" "$1"; }
 start() {
 	ip netns exec "$NS" "$PORTWARDD" -c "$1" >>"$TMP/log" 2>&1 &
 	DPID=$!

@@ -90,6 +90,12 @@ table inet filter {
 }
 NFT
 }
+# t_nft_listing NS: portward's table in NS as nft lists it (stateless).
+t_nft_listing() { ip netns exec "$1" nft -s list table inet portward 2>/dev/null; }
+# t_nft_same_as_rules NS CONF: the kernel holds exactly CONF's ruleset.
+t_nft_same_as_rules() {
+	diff -q <(ip netns exec "$1" "$PORTWARDCTL" rules -c "$2") <(t_nft_listing "$1") >/dev/null
+}
 t_netns_cleanup() {
 	local ns
 	for ns in "${T_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
