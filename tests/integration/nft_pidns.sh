@@ -18,7 +18,11 @@ UPID=
 DPID=
 cleanup() {
 	# The daemon is PID 1 of its namespace: ending it ends the namespace.
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null
+	# Not found (it failed before we saw it): unshare ignores SIGTERM
+	# while it waits, so it gets SIGKILL, and its --kill-child gives the
+	# daemon a SIGTERM.
+	if [ -n "$DPID" ]; then kill "$DPID" 2>/dev/null
+	elif [ -n "$UPID" ]; then kill -KILL "$UPID" 2>/dev/null; fi
 	[ -n "$UPID" ] && wait "$UPID" 2>/dev/null
 	t_netns_cleanup
 	rm -rf "$TMP"
@@ -45,7 +49,10 @@ DPID=$(pgrep -P "$UPID" -x portwardd)
 nspid=$(awk '/^NSpid:/ { print $2 " " $3 }' "/proc/$DPID/status" 2>/dev/null)
 if [ -n "$DPID" ] && [ "${nspid#* }" = 1 ] && t_wait same_as_rules "$TMP/c.json"; then
 	t_pass pidns__daemon_is_pid_1_of_its_namespace__rules_installed
-else t_fail pidns__daemon_is_pid_1_of_its_namespace__rules_installed "pid '$DPID' NSpid '$nspid' $(tail -3 "$TMP/log")"; fi
+else
+	t_fail pidns__daemon_is_pid_1_of_its_namespace__rules_installed "pid '$DPID' NSpid '$nspid' $(tail -3 "$TMP/log")"
+	[ -n "$DPID" ] || exit 1	# nothing below can run without it
+fi
 
 # Its own commits: the start, then a reload with another profile, whose
 # difference it applies. Nobody else touched the table.
