@@ -27,4 +27,10 @@ struct nft_ctx;
 int	nftmon_read(struct nftmon *m, const char *const tables[],
 	    const struct nft_ctx *ours, char *who, size_t wholen);
 
+/*
+ * What the last foreign commit of nftmon_read() did first to a watched
+ * table, in words ("deleted a rule"), or "".
+ */
+const char *nftmon_change(const struct nftmon *m);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "fight.h"
 #include "listeners.h"
 #include "mapper.h"
 #include "netstate.h"
@@ -36,6 +37,7 @@ struct status_in {
 	const struct nft_counter	*counters;	/* portward's rules */
 	int				 ncounters;
 	long long			 last_repair;	/* unix time, 0: never */
+	const struct fight		*fight;		/* NULL: not the daemon */
 	const struct probe_result	*probes;	/* from outside */
 	size_t				 nprobes;
 	/* This host's IPv6 (host mode), when it could be read. */

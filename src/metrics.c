@@ -174,6 +174,18 @@ metrics_render(FILE *f, const char *text)
 	    "them (0: never).");
 	fprintf(f, "portward_last_repair_timestamp_seconds %lld\n",
 	    num(rules, "last_repair"));
+	header(f, "portward_rules_repairs_total", "counter", "Repairs of "
+	    "portward's rules after another program changed them.");
+	fprintf(f, "portward_rules_repairs_total %lld\n", num(rules,
+	    "repairs"));
+	header(f, "portward_rules_fight", "gauge", "1 while another program "
+	    "keeps changing portward's rules and repairs back off.");
+	fprintf(f, "portward_rules_fight %d\n",
+	    json_is_object(json_object_get(rules, "fight")));
+	header(f, "portward_rules_repair_backoff_seconds", "gauge", "How long "
+	    "the next repair waits in a fight (0: repairs are immediate).");
+	fprintf(f, "portward_rules_repair_backoff_seconds %g\n",
+	    (double)num(json_object_get(rules, "fight"), "backoff_ms") / 1000);
 	m = json_object_get(root, "mapping");
 	forwards(f, json_object_get(m, "forwards"));
 	child = json_object_get(root, "child");

@@ -26,6 +26,8 @@
 struct nftmon {
 	struct mnl_socket	*nl;
 	int			 pending;	/* this transaction touched us */
+	int			 kind;		/* its first such message */
+	int			 last_kind;	/* of the last foreign commit */
 };
 
 struct nftmon *
@@ -127,6 +129,27 @@ committed_by_us(const struct nlmsghdr *nlh, const struct nft_ctx *ours,
 	return 0;
 }
 
+/* How much a change says: the table's deletion more than its rules'. */
+static int
+weight(int type)
+{
+	switch (type) {
+	case NFT_MSG_DELTABLE:
+		return 6;
+	case NFT_MSG_DELCHAIN:
+		return 5;
+	case NFT_MSG_DELRULE:
+		return 4;
+	case NFT_MSG_NEWCHAIN:
+	case NFT_MSG_NEWTABLE:
+		return 3;
+	case NFT_MSG_NEWRULE:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
 int
 nftmon_read(struct nftmon *m, const char *const tables[],
     const struct nft_ctx *ours, char *who, size_t wholen)
@@ -146,6 +169,7 @@ nftmon_read(struct nftmon *m, const char *const tables[],
 			log_warnx("nftables monitor: events were lost; checking "
 			    "everything");
 			foreign = 1;
+			m->last_kind = 0;
 			continue;
 		}
 		if (n < 0) {
@@ -161,11 +185,43 @@ nftmon_read(struct nftmon *m, const char *const tables[],
 			type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 			if (type == NFT_MSG_NEWGEN) {
 				if (m->pending && !committed_by_us(nlh, ours,
-				    who, wholen))
+				    who, wholen)) {
 					foreign = 1;
+					m->last_kind = m->kind;
+				}
 				m->pending = 0;
-			} else if (names_table(nlh, tables))
+			} else if (names_table(nlh, tables)) {
+				/* Deleting a table lists its rules first. */
+				if (!m->pending || weight(type) > weight(m->kind))
+					m->kind = type;
 				m->pending = 1;
+			}
 		}
+	}
+}
+
+const char *
+nftmon_change(const struct nftmon *m)
+{
+	switch (m->last_kind) {
+	case NFT_MSG_DELTABLE:
+		return "deleted the table";
+	case NFT_MSG_DELCHAIN:
+		return "deleted a chain";
+	case NFT_MSG_DELRULE:
+		return "deleted a rule";
+	case NFT_MSG_NEWRULE:
+		return "added a rule";
+	case NFT_MSG_NEWCHAIN:
+		return "changed a chain";
+	case NFT_MSG_NEWTABLE:
+		return "changed the table";
+	case NFT_MSG_NEWSET:
+	case NFT_MSG_DELSET:
+	case NFT_MSG_NEWSETELEM:
+	case NFT_MSG_DELSETELEM:
+		return "changed a set";
+	default:
+		return "";
 	}
 }

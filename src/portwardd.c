@@ -38,6 +38,7 @@
 #include "probe.h"
 #include "reflector.h"
 #include "profile.h"
+#include "fight.h"
 #include "status.h"
 #include "supervise.h"
 
@@ -61,6 +62,9 @@ static struct {
 	int			 forwards_on;	/* the mapper was started */
 	int			 stopping;
 	long long		 last_repair;
+	struct fight		 fight;		/* another program's changes */
+	int			 fight_tfd;	/* the backed-off repair, or calm */
+	int			 fight_due;	/* a repair waits on fight_tfd */
 	struct timespec		 last_probe;	/* monotonic: the last round, */
 	int			 probed;	/* if there was one */
 	int			 probe_deferred; /* waiting for the rate limit */
@@ -119,8 +123,8 @@ log_conflicts(void)
 			    nft_conflict_more(c, n, i) ? ", and more" : "");
 }
 
-/* Converge; on failure try again later, backing off. */
-static void
+/* Converge; on failure try again later, backing off. The changes, or -1. */
+static int
 repair(const char *why)
 {
 	int n;
@@ -135,7 +139,7 @@ repair(const char *why)
 		log_warnx("nftables: %s: repair failed, next try in %ld ms", why,
 		    d.retry_ms);
 		loop_timer_set(d.retry_tfd, d.retry_ms);
-		return;
+		return -1;
 	}
 	d.retry_ms = 0;
 	if (n > 0) {
@@ -145,6 +149,7 @@ repair(const char *why)
 		write_metrics();
 
 	}
+	return n;
 }
 
 static void
@@ -155,18 +160,84 @@ on_retry(int fd, void *arg)
 	repair("retry");
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A repair after another program's change; a fight's is watched for calm. */
+static void
+repair_tamper(const char *why)
+{
+	if (repair(why) < 0)
+		return;
+	fight_repaired(&d.fight, mono_ms());
+	if (d.fight.on)
+		loop_timer_set(d.fight_tfd, FIGHT_CALM_MS);
+}
+
+/* The backed-off repair is due, or a fight's repair has held long enough. */
+static void
+on_fight_timer(int fd, void *arg)
+{
+	(void)fd;
+	(void)arg;
+	if (d.fight_due) {
+		d.fight_due = 0;
+		repair_tamper("changed by another program (backed off)");
+		return;
+	}
+	if (fight_calm(&d.fight, mono_ms())) {
+		log_notice("nftables: table %s has been left alone for %d s: "
+		    "repairs are immediate again", d.rs.table,
+		    FIGHT_CALM_MS / 1000);
+		update_status();
+		write_metrics();
+	}
+}
+
+static void
+say_fight(void)
+{
+	const struct fight *f = &d.fight;
+
+	log_warnx("nftables: another program keeps changing table inet %s%s%s"
+	    "%s%s%s: %d repairs in %d s; each repair now waits longer (%ld s, "
+	    "doubling up to %d s) until it stops", d.rs.table, f->who[0] ?
+	    " (" : "", f->who, f->who[0] && f->what[0] ? ": " : "",
+	    f->what, f->who[0] || f->what[0] ? ")" : "", FIGHT_REPAIRS - 1,
+	    FIGHT_WINDOW_MS / 1000, f->backoff_ms / 1000, FIGHT_MAX_MS / 1000);
+}
+
 static void
 on_nft_event(int fd, void *arg)
 {
 	char who[64];
-	int r;
+	long wait;
+	int began;
 
 	(void)fd;
 	(void)arg;
-	if ((r = nftmon_read(d.mon, d.watch, d.nft, who, sizeof(who))) == 1) {
-		log_notice("nftables: another process changed portward's rules%s%s%s",
-		    who[0] ? " (" : "", who, who[0] ? ")" : "");
-		repair("tamper");
+	if (nftmon_read(d.mon, d.watch, d.nft, who, sizeof(who)) != 1)
+		return;
+	wait = fight_change(&d.fight, mono_ms(), (long long)time(NULL), who,
+	    nftmon_change(d.mon), &began);
+	if (began) {
+		say_fight();
+		update_status();
+		write_metrics();
+	}
+	if (wait == 0) {
+		log_notice("nftables: another process changed portward's rules"
+		    "%s%s%s", who[0] ? " (" : "", who, who[0] ? ")" : "");
+		repair_tamper("tamper");
+	} else if (!d.fight_due) {
+		d.fight_due = 1;
+		loop_timer_set(d.fight_tfd, wait);
 	}
 }
 
@@ -604,6 +675,7 @@ build_status(void)
 	in.counters = ctr;
 	in.ncounters = n < 0 ? 0 : n;
 	in.last_repair = d.last_repair;
+	in.fight = &d.fight;
 	in.nprobes = probe_results(&in.probes);
 	in.conf = &d.conf;
 	in.prof = &d.prof;
@@ -811,6 +883,7 @@ run(void)
 	set_watch();
 	if (loop_add(nftmon_fd(d.mon), on_nft_event, NULL) == -1 ||
 	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1 ||
+	    (d.fight_tfd = loop_timer(on_fight_timer, NULL)) == -1 ||
 	    (d.metrics_tfd = loop_timer(on_metrics_timer, NULL)) == -1)
 		return 1;
 	/* One timer for metrics and probes, on the probe interval. */

@@ -103,6 +103,17 @@ mapping_json(const struct status_in *in)
 	return o;
 }
 
+/* Another program that keeps changing the table, or null. */
+static json_t *
+fight_json(const struct fight *f)
+{
+	if (f == NULL || !f->on)
+		return json_null();
+	return json_pack("{s:s, s:s, s:I, s:I, s:I}", "with", f->who,
+	    "change", f->what, "since", (json_int_t)f->since, "changes",
+	    (json_int_t)f->changes, "backoff_ms", (json_int_t)f->backoff_ms);
+}
+
 char *
 status_json(const struct status_in *in)
 {
@@ -162,10 +173,12 @@ status_json(const struct status_in *in)
 			    "bytes", (json_int_t)nc->bytes));
 		}
 		json_object_set_new(root, "rules", json_pack("{s:s, s:b, s:o, "
-		    "s:o, s:o}", "table", in->conf->nft_table, "in_place",
-		    in->rules_ok, "dropped_by", conf, "counters", ctr,
-		    "last_repair", in->last_repair ?
-		    json_integer(in->last_repair) : json_null()));
+		    "s:o, s:o, s:I, s:o}", "table", in->conf->nft_table,
+		    "in_place", in->rules_ok, "dropped_by", conf, "counters",
+		    ctr, "last_repair", in->last_repair ?
+		    json_integer(in->last_repair) : json_null(), "repairs",
+		    (json_int_t)(in->fight ? in->fight->repairs_total : 0),
+		    "fight", fight_json(in->fight)));
 	}
 	if (in->child != NULL && in->conf->supervise) {
 		const struct sup_status *cs = in->child;
@@ -226,6 +239,18 @@ status_exit_code(const char *text)
 	return rc;
 }
 
+static void
+print_fight(FILE *f, json_t *x)
+{
+	if (!json_is_object(x))
+		return;
+	fprintf(f, "\nrules: another program keeps changing them (%s%s%s); "
+	    "each repair waits longer, now %llds\n", str(x, "with"),
+	    str(x, "with")[0] && str(x, "change")[0] ? ": " : "",
+	    str(x, "change"), (long long)json_integer_value(json_object_get(x,
+	    "backoff_ms")) / 1000);
+}
+
 int
 status_print(FILE *f, const char *text)
 {
@@ -276,6 +301,8 @@ status_print(FILE *f, const char *text)
 				fprintf(f, "%s %s: %s\n", str(ep, "name"), fk[k],
 				    str(c, "hint"));
 		}
+	print_fight(f, json_object_get(json_object_get(root, "rules"),
+	    "fight"));
 	m = json_object_get(root, "mapping");
 	if (json_is_true(json_object_get(root, "doctor"))) {
 		fprintf(f, "\n(doctor: measured without the daemon; forwards and "

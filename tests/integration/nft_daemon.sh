@@ -42,12 +42,15 @@ else t_fail daemon__rule_deleted__repaired "$(tail -5 "$TMP/log")"; fi
 
 in_ns nft add table ip someone
 ok=1
-for i in $(seq 1 20); do
+# Three flushes: each repaired at once. (More within 10 s is a fight, in
+# which repairs back off: fight.sh.)
+for i in $(seq 1 3); do
 	in_ns nft flush ruleset
 	t_wait same_as_rules "$TMP/c.json" || { ok=0; break; }
 done
-if [ $ok = 1 ]; then t_pass daemon__flush_ruleset_20_times__repaired_each_time
-else t_fail daemon__flush_ruleset_20_times__repaired_each_time "round $i"; fi
+if [ $ok = 1 ] && ! grep -q 'keeps changing' "$TMP/log"; then
+	t_pass daemon__flush_ruleset_3_times__repaired_each_time
+else t_fail daemon__flush_ruleset_3_times__repaired_each_time "round $i"; fi
 if grep -q 'another process changed' "$TMP/log"; then t_pass daemon__repair__logged
 else t_fail daemon__repair__logged; fi
 # Metrics: written atomically at ready and after each repair.
@@ -152,14 +155,14 @@ JSON
 : >"$TMP/log"
 start "$TMP/m.json"
 t_wait same_as_rules "$TMP/m.json"
-for i in 1 2 3 4; do	# each repair writes the metrics
+for i in 1 2 3; do	# each repair writes the metrics (a fourth within 10 s: fight.sh)
 	in_ns nft delete table inet portward
 	t_wait test "$(grep -c 'tamper: repaired' "$TMP/log")" = "$i"
 done
 mkdir "$TMP/later"
 in_ns nft delete table inet portward
 t_wait test -s "$TMP/later/portward.prom"
-if [ "$(grep -c 'tamper: repaired' "$TMP/log")" -ge 5 ] &&
+if [ "$(grep -c 'tamper: repaired' "$TMP/log")" -ge 4 ] &&
     [ "$(grep -c 'metrics: .*later' "$TMP/log")" = 2 ] &&
     grep -q 'said once until it works again' "$TMP/log" && grep -q 'metrics: writing .* works again' "$TMP/log" &&
     grep -q '^portward_ready 1$' "$TMP/later/portward.prom"; then
