@@ -1254,14 +1254,17 @@ yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
 
 	if (n == NULL)
 		return 0;
-	if (depth >= LK_MAX_DEPTH)
-		return yerr(y, n, path, "nested deeper than %d levels (through "
-		    "aliases): not a LiveKit configuration, which is under 10 "
-		    "deep", LK_MAX_DEPTH);
 	if (++y->visits > LK_MAX_VISITS)
 		return yerr(y, n, path, "the document expands to too many nodes "
 		    "through its aliases: LiveKit's YAML parser refuses it too "
 		    "(\"excessive aliasing\")");
+	/* Levels are collections, as too_deep() counts them. */
+	if (n->type == YAML_SCALAR_NODE)
+		return 0;
+	if (depth >= LK_MAX_DEPTH)
+		return yerr(y, n, path, "nested deeper than %d levels (through "
+		    "aliases): not a LiveKit configuration, which is under 10 "
+		    "deep", LK_MAX_DEPTH);
 	for (i = 0; i < depth; i++)
 		if (stack[i] == n)
 			return yerr(y, n, path, "an anchor's value contains "
