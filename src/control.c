@@ -216,13 +216,37 @@ group_leave(const char *path, gid_t saved)
 	errno = e;
 }
 
+/*
+ * Make room for the socket at path: only a stale socket is removed.
+ * Never a file, directory or link (fio_socket_slot); never a socket
+ * someone answers on, a running daemon's, nor one whose backlog is full
+ * (EAGAIN): only a refused connect() is stale. fd: an unbound socket.
+ */
+static int
+clear_path(int fd, const struct sockaddr_un *sun, const char *path)
+{
+	char why[PATH_MAX + 160];
+
+	if (fio_socket_slot(path, why, sizeof(why)) == -1) {
+		log_warnx("control_socket: %s", why);
+		return -1;
+	}
+	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
+	    errno == EAGAIN) {
+		log_warnx("control: %s is in use: is portwardd already running?",
+		    path);
+		return -1;
+	}
+	(void)unlink(path);
+	return 0;
+}
+
 int
 control_open(const char *path, control_status_fn status,
     control_probe_fn probe)
 {
 	struct sockaddr_un sun;
 	struct stat st;
-	char why[PATH_MAX + 160];
 	size_t i;
 	gid_t gid;
 	int fd, r, shared;
@@ -245,24 +269,10 @@ control_open(const char *path, control_status_fn status,
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
 		return -1;
-	/* Only a socket is replaced: never a file, directory or link. */
-	if (fio_socket_slot(path, why, sizeof(why)) == -1) {
-		log_warnx("control_socket: %s", why);
+	if (clear_path(fd, &sun, path) == -1) {
 		close(fd);
 		return -1;
 	}
-	/*
-	 * A socket someone still answers on belongs to a running daemon;
-	 * one with a full backlog (EAGAIN) too. Only a refusal is stale.
-	 */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ||
-	    errno == EAGAIN) {
-		log_warnx("control: %s is in use: is portwardd already running?",
-		    path);
-		close(fd);
-		return -1;
-	}
-	(void)unlink(path);
 	shared = group_enter(&gid);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	if (shared)

@@ -67,6 +67,13 @@ read_bounded(int fd, const char *path, char **out, size_t *outlen,
 	return 0;
 }
 
+static int
+not_regular(const char *path, mode_t mode, struct errbuf *eb)
+{
+	return eb_set(eb, path, 0, 0, NULL, "not a regular file (%s): "
+	    "portward reads only regular files", fio_type_name(mode));
+}
+
 int
 fio_read(const char *path, char **out, size_t *outlen, struct errbuf *eb)
 {
@@ -74,10 +81,13 @@ fio_read(const char *path, char **out, size_t *outlen, struct errbuf *eb)
 	int fd, rc;
 
 	/*
-	 * O_NONBLOCK: opening a FIFO would wait for a writer; the type is
-	 * checked on what was opened, so no one can swap the path between
-	 * a stat() and the open().
+	 * Not even opened when stat() already says what it is: opening some
+	 * devices acts (a watchdog arms, a tape rewinds). The type is checked
+	 * again on what was opened, for a path swapped in between; there
+	 * O_NONBLOCK keeps a FIFO from waiting for a writer.
 	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return not_regular(path, st.st_mode, eb);
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
 	    O_NOCTTY)) == -1)
 		return eb_set(eb, path, 0, 0, NULL, "cannot open: %s",
@@ -90,9 +100,7 @@ fio_read(const char *path, char **out, size_t *outlen, struct errbuf *eb)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return eb_set(eb, path, 0, 0, NULL, "not a regular file (%s): "
-		    "portward reads only regular files", fio_type_name(
-		    st.st_mode));
+		return not_regular(path, st.st_mode, eb);
 	}
 	if (st.st_size > FIO_MAX_FILE) {
 		close(fd);
