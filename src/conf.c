@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -25,7 +26,9 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "fileio.h"
 #include "jsonval.h"
+#include "metrics.h"
 #include "privsep.h"
 
 const char *
@@ -512,6 +515,24 @@ defaults(struct conf *c)
 	    CONF_DEFAULT_SOCKET);
 }
 
+/*
+ * The daemon deletes its control socket and metrics file at exit, and
+ * replaces what is there at start: a path that names someone else's file
+ * (a typo, or a trap) is refused here, so that -n says so too.
+ */
+static int
+check_paths(const struct jv_doc *d, const struct conf *c)
+{
+	char why[PATH_MAX + 160];
+
+	if (fio_socket_slot(c->control_socket, why, sizeof(why)) == -1)
+		return jv_err(d, "control_socket", "%s", why);
+	if (c->metrics_file[0] != '\0' && fio_own_file(c->metrics_file,
+	    METRICS_MARKER, why, sizeof(why)) == -1)
+		return jv_err(d, "metrics_file", "%s", why);
+	return 0;
+}
+
 static int
 parse(const struct jv_doc *d, struct conf *c)
 {
@@ -570,6 +591,8 @@ parse(const struct jv_doc *d, struct conf *c)
 	if ((x = json_object_get(r, "metrics_file")) != NULL &&
 	    !json_is_null(x) && abs_path(d, "metrics_file", x, c->metrics_file,
 	    sizeof(c->metrics_file)) == -1)
+		return -1;
+	if (check_paths(d, c) == -1)
 		return -1;
 
 	if (c->mode == CONF_MODE_ROUTER) {

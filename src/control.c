@@ -39,6 +39,8 @@ struct client {
 
 static int lfd = -1;
 static char spath[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static dev_t sdev;
+static ino_t sino;
 static control_status_fn status_fn;
 static control_probe_fn probe_fn;
 static struct client clients[CTL_MAX_CLIENTS];
@@ -214,11 +216,37 @@ group_leave(const char *path, gid_t saved)
 	errno = e;
 }
 
+/*
+ * Make room for the socket at path: only a stale socket is removed.
+ * Never a file, directory or link (fio_socket_slot); never a socket
+ * someone answers on, a running daemon's, nor one whose backlog is full
+ * (EAGAIN): only a refused connect() is stale. fd: an unbound socket.
+ */
+static int
+clear_path(int fd, const struct sockaddr_un *sun, const char *path)
+{
+	char why[PATH_MAX + 160];
+
+	if (fio_socket_slot(path, why, sizeof(why)) == -1) {
+		log_warnx("control_socket: %s", why);
+		return -1;
+	}
+	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
+	    errno == EAGAIN) {
+		log_warnx("control: %s is in use: is portwardd already running?",
+		    path);
+		return -1;
+	}
+	(void)unlink(path);
+	return 0;
+}
+
 int
 control_open(const char *path, control_status_fn status,
     control_probe_fn probe)
 {
 	struct sockaddr_un sun;
+	struct stat st;
 	size_t i;
 	gid_t gid;
 	int fd, r, shared;
@@ -241,23 +269,23 @@ control_open(const char *path, control_status_fn status,
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
 		return -1;
-	/* A socket someone still answers on belongs to a running daemon. */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		log_warnx("control: %s is in use: is portwardd already running?",
-		    path);
+	if (clear_path(fd, &sun, path) == -1) {
 		close(fd);
 		return -1;
 	}
-	(void)unlink(path);
 	shared = group_enter(&gid);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	if (shared)
 		group_leave(path, gid);
-	if (r == -1 || chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
+	if (r == -1 || lstat(path, &st) == -1 || chmod(path, 0660) == -1 ||
+	    listen(fd, 16) == -1) {
 		log_warn("control: %s", path);
 		close(fd);
 		return -1;
 	}
+	/* What control_close() may delete: this socket, nothing put after. */
+	sdev = st.st_dev;
+	sino = st.st_ino;
 	if (loop_add(fd, on_accept, NULL) == -1) {
 		close(fd);
 		return -1;
@@ -280,7 +308,8 @@ control_close(void)
 	loop_del(lfd);
 	close(lfd);
 	lfd = -1;
-	(void)unlink(spath);
+	if (fio_same_file(spath, sdev, sino))
+		(void)unlink(spath);
 }
 
 char *

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -236,15 +237,32 @@ metrics_failed(const char *what)
 	return -1;
 }
 
+/* The file metrics_write() last renamed into place: only it is removed. */
+static dev_t written_dev;
+static ino_t written_ino;
+static int written;
+
 int
 metrics_write(const char *path, const char *status)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], why[PATH_MAX + 128];
+	struct stat st;
 	FILE *f;
 	int fd, rc;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return -1;
+	/*
+	 * Asked at each write, not only at start: someone may have put their
+	 * own file there since. rename() replaces a link, never follows it.
+	 */
+	if (fio_own_file(path, METRICS_MARKER, why, sizeof(why)) == -1) {
+		if (!metrics_failing)
+			log_warnx("metrics_file: %s; not writing metrics (said "
+			    "once until it works again)", why);
+		metrics_failing = 1;
+		return -1;
+	}
 	/* node_exporter must never read half a file: write aside, rename. */
 	if ((fd = mkstemp(tmp)) == -1)
 		return metrics_failed(tmp);
@@ -255,6 +273,8 @@ metrics_write(const char *path, const char *status)
 	}
 	(void)fchmod(fd, 0644);
 	rc = metrics_render(f, status);
+	if (fstat(fd, &st) == -1)
+		rc = -1;
 	if (fclose(f) != 0 || rc == -1 || rename(tmp, path) == -1) {
 		int e = errno;
 
@@ -262,8 +282,19 @@ metrics_write(const char *path, const char *status)
 		errno = e;
 		return metrics_failed(path);
 	}
+	written_dev = st.st_dev;
+	written_ino = st.st_ino;
+	written = 1;
 	if (metrics_failing)
 		log_info("metrics: writing %s works again", path);
 	metrics_failing = 0;
 	return 0;
+}
+
+void
+metrics_remove(const char *path)
+{
+	if (written && fio_same_file(path, written_dev, written_ino))
+		(void)unlink(path);
+	written = 0;
 }

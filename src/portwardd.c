@@ -764,7 +764,7 @@ reload(void)
 	}
 	if (d.conf.metrics_file[0] != '\0' &&
 	    strcmp(nc.metrics_file, d.conf.metrics_file) != 0)
-		(void)unlink(d.conf.metrics_file);	/* no longer kept */
+		metrics_remove(d.conf.metrics_file);	/* no longer kept */
 	loop_timer_set(d.metrics_tfd, nc.metrics_file[0] != '\0' ||
 	    nc.nreflectors > 0 ? nc.probe_interval * 1000 : 0);
 	probe_reset();
@@ -926,7 +926,7 @@ run(void)
 	control_close();
 	/* Stale metrics would lie: a stopped daemon has none. */
 	if (d.conf.metrics_file[0] != '\0')
-		(void)unlink(d.conf.metrics_file);
+		metrics_remove(d.conf.metrics_file);
 	(void)mapper_stop();
 	if (d.conf.nft_keep_on_exit)
 		log_info("nft.keep_on_exit: leaving table inet %s in place",

@@ -78,8 +78,13 @@ struct ydoc {
  * stops with that error.
  */
 #define LK_MAX_VISITS	200000UL
-/* yaml.v3's own limit on nesting ("exceeded max depth of 10000"). */
-#define LK_MAX_DEPTH	10000
+/*
+ * Nesting portward reads: LiveKit's configurations are under 10 deep.
+ * yaml.v3 allows 10000 ("exceeded max depth of 10000"), but libyaml's
+ * time grows with the depth, and a reload runs on the daemon's loop: a
+ * deeper file is refused before a document is built (too_deep()).
+ */
+#define LK_MAX_DEPTH	64
 
 /* A value: from a flag or variable (s), or from the YAML (n), or none. */
 struct lkv {
@@ -1233,8 +1238,9 @@ key_known(struct ydoc *y, const char *path, const struct lk_key **key,
 /*
  * What yaml.v3 refuses whatever the mode, over the whole document: a
  * key twice in one mapping (two merge keys too), a merge of something
- * that is not a mapping, an anchor whose value contains itself, nesting
- * deeper than 10000, and aliases that expand too far.
+ * that is not a mapping, an anchor whose value contains itself, and
+ * aliases that expand too far; nesting (through aliases) deeper than
+ * portward reads.
  */
 static int
 yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
@@ -1248,14 +1254,17 @@ yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
 
 	if (n == NULL)
 		return 0;
-	if (depth >= LK_MAX_DEPTH)
-		return yerr(y, n, path, "nested deeper than %d levels: LiveKit's "
-		    "YAML parser refuses it (\"exceeded max depth\")",
-		    LK_MAX_DEPTH);
 	if (++y->visits > LK_MAX_VISITS)
 		return yerr(y, n, path, "the document expands to too many nodes "
 		    "through its aliases: LiveKit's YAML parser refuses it too "
 		    "(\"excessive aliasing\")");
+	/* Levels are collections, as too_deep() counts them. */
+	if (n->type == YAML_SCALAR_NODE)
+		return 0;
+	if (depth >= LK_MAX_DEPTH)
+		return yerr(y, n, path, "nested deeper than %d levels (through "
+		    "aliases): not a LiveKit configuration, which is under 10 "
+		    "deep", LK_MAX_DEPTH);
 	for (i = 0; i < depth; i++)
 		if (stack[i] == n)
 			return yerr(y, n, path, "an anchor's value contains "
@@ -1722,53 +1731,60 @@ same_file(const char *arg, const char *workdir, const char *file)
 }
 
 /*
- * Flow nesting ([[[[...) deeper than yaml.v3 allows, found before
- * libyaml spends time quadratic in the depth on it. Quotes and comments
- * are skipped roughly; a miss only lets libyaml do the slow work.
+ * Nesting deeper than LK_MAX_DEPTH, found from libyaml's events before
+ * a document is built: the scan stops at the first level too deep, so a
+ * file of 100000 levels costs what 64 do. 1 with where that level starts;
+ * 0 otherwise, a syntax error too (load_yaml() reports it).
  */
 static int
-flow_too_deep(const char *t, size_t len, int *line)
+too_deep(const char *text, size_t len, int *line, int *col)
 {
-	size_t i;
-	int depth = 0;
-	char q = 0;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, deep = 0, end = 0;
 
-	*line = 1;
-	for (i = 0; i < len; i++) {
-		if (t[i] == '\n') {
-			(*line)++;
-			if (q == '#')
-				q = 0;
-			continue;
-		}
-		if (q != 0) {
-			if (q != '#' && t[i] == q)
-				q = 0;
-			continue;
-		}
-		if (t[i] == '"' || t[i] == '\'' ||
-		    (t[i] == '#' && (i == 0 || t[i - 1] == ' ' ||
-		    t[i - 1] == '\t')))
-			q = t[i];
-		else if (t[i] == '[' || t[i] == '{') {
-			if (++depth > LK_MAX_DEPTH)
-				return 1;
-		} else if ((t[i] == ']' || t[i] == '}') && depth > 0)
+	if (!yaml_parser_initialize(&parser))
+		return 0;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!deep && !end && yaml_parser_parse(&parser, &ev)) {
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > LK_MAX_DEPTH) {
+				*line = (int)ev.start_mark.line + 1;
+				*col = (int)ev.start_mark.column + 1;
+				deep = 1;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
 			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			end = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
 	}
-	return 0;
+	yaml_parser_delete(&parser);
+	return deep;
 }
 
 static int
 load_yaml(struct ydoc *y, const char *text, size_t len)
 {
 	yaml_parser_t parser;
-	int line;
+	int line, col;
 
-	if (flow_too_deep(text, len, &line))
-		return eb_set(y->eb, y->file, line, 0, NULL, "nested deeper than "
-		    "%d levels: LiveKit's YAML parser refuses it (\"exceeded "
-		    "max depth\")", LK_MAX_DEPTH);
+	if (len > FIO_MAX_FILE)
+		return eb_set(y->eb, y->file, 0, 0, NULL, "larger than %d "
+		    "bytes: not a configuration", FIO_MAX_FILE);
+	if (too_deep(text, len, &line, &col))
+		return eb_set(y->eb, y->file, line, col, NULL, "nested deeper than "
+		    "%d levels: not a LiveKit configuration, which is under 10 "
+		    "deep", LK_MAX_DEPTH);
 
 	if (!yaml_parser_initialize(&parser))
 		return eb_set(y->eb, y->file, 0, 0, NULL, "out of memory");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Units for livekit.yaml profiles (profile_livekit.c): LiveKit's semantics. */
 #include <netinet/in.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "profile.h"
@@ -292,12 +293,56 @@ profile_yaml__missing_file__names_file(void **state)
 }
 
 static void
-profile_yaml__unreadable__names_file(void **state)
+profile_yaml__directory__refused_by_type(void **state)
 {
 	(void)state;
 	eb_clear(&eb);
 	assert_int_equal(prof_load_livekit("/", &prof, &eb), -1);
-	assert_string_equal(eb.msg, "/: cannot read: Is a directory");
+	assert_string_equal(eb.msg, "/: not a regular file (a directory): "
+	    "portward reads only regular files");
+}
+
+/* "- - - ... x", 100000 levels in 200 KB: refused before it is built. */
+static void
+profile_yaml__100000_levels__refused_fast_with_line(void **state)
+{
+	size_t n = 100000, i;
+	char *t = malloc(2 * n + 16);
+	struct timespec t0, t1;
+
+	(void)state;
+	assert_non_null(t);
+	memcpy(t, "rtc:\n", 5);
+	for (i = 0; i < n; i++)
+		memcpy(t + 5 + 2 * i, "- ", 2);
+	strcpy(t + 5 + 2 * n, "x\n");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(load(t), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(t);
+	assert_contains(eb.msg, "livekit.yaml:2:");
+	assert_contains(eb.msg, "nested deeper than 64 levels");
+	/* 64 levels' worth of work, not 100000's: well under a second. */
+	assert_true(t1.tv_sec - t0.tv_sec < 2);
+}
+
+static void
+profile_yaml__64_levels__read(void **state)
+{
+	char t[8192] = "rtc:\n  tcp_port: 7881\nwebhook:\n  x:\n";
+	int i;
+
+	(void)state;
+	/* "webhook" holds anything LiveKit does not check (urls, api_key). */
+	strcat(t, "  ");
+	for (i = 0; i < 62; i++)
+		strcat(t, "- ");
+	strcat(t, "x\n");
+	if (load(t) == -1)
+		assert_null(strstr(eb.msg, "nested deeper"));
+	strcpy(strrchr(t, 'x'), "- x\n");
+	assert_int_equal(load(t), -1);
+	assert_contains(eb.msg, "nested deeper than 64 levels");
 }
 
 static void
@@ -946,7 +991,10 @@ main(void)
 		cmocka_unit_test(profile_yaml__turn_bind_addresses__families_from_addresses),
 		cmocka_unit_test(profile_yaml__turn_without_ports__livekit_startup_error),
 		cmocka_unit_test(profile_yaml__missing_file__names_file),
-		cmocka_unit_test(profile_yaml__unreadable__names_file),
+		cmocka_unit_test(profile_yaml__directory__refused_by_type),
+		cmocka_unit_test(
+		    profile_yaml__100000_levels__refused_fast_with_line),
+		cmocka_unit_test(profile_yaml__64_levels__read),
 		cmocka_unit_test(profile_yaml__malformed__line_and_column),
 		cmocka_unit_test(profile_yaml__quoted_tcp_port__wrong_type),
 		cmocka_unit_test(profile_yaml__rtc_not_mapping__wrong_type),

@@ -120,12 +120,13 @@ profile_json__missing_file__names_file(void **state)
 }
 
 static void
-profile_json__unreadable__names_file(void **state)
+profile_json__directory__refused_by_type(void **state)
 {
 	(void)state;
 	eb_clear(&eb);
 	assert_int_equal(prof_load_json("/", &prof, &eb), -1);
-	assert_string_equal(eb.msg, "/: cannot read: Is a directory");
+	assert_string_equal(eb.msg, "/: not a regular file (a directory): "
+	    "portward reads only regular files");
 }
 
 static void
@@ -286,7 +287,7 @@ main(void)
 		cmocka_unit_test(profile_json__to_json__loads_back_identical),
 		cmocka_unit_test(profile_json__no_port_end__single_port_both_families),
 		cmocka_unit_test(profile_json__missing_file__names_file),
-		cmocka_unit_test(profile_json__unreadable__names_file),
+		cmocka_unit_test(profile_json__directory__refused_by_type),
 		cmocka_unit_test(profile_json__malformed__line_and_column),
 		cmocka_unit_test(profile_json__port_as_string__wrong_type),
 		cmocka_unit_test(profile_json__unknown_key__named_with_position),
