@@ -24,18 +24,40 @@
 #include "fileio.h"
 #include "log.h"
 #include "loop.h"
+#include "rate.h"
 
 #define CTL_MAX_CLIENTS	16
 #define CTL_MAX_LINE	4096
 #define CTL_MAX_ANSWER	(1024 * 1024)
 #define CTL_GROUP	"portward"	/* the Debian package creates it */
+/*
+ * Fair service: a peer is a user (SO_PEERCRED). One peer holds at most
+ * CTL_PER_PEER connections, and when all are taken the peer holding the
+ * most gives one up, so a flood from one user cannot push anyone else's
+ * request out. Each peer may have CTL_STATUS_PER_S status documents
+ * built a second (bursts of CTL_STATUS_BURST); beyond that it gets the
+ * last one built, so a flood costs a copy, not a round of measurements.
+ */
+#define CTL_PER_PEER	4
+#define CTL_STATUS_PER_S 10.0
+#define CTL_STATUS_BURST 20.0
+#define CTL_PEERS	16
 
 struct client {
 	int		fd;
+	uid_t		uid;		/* the peer; (uid_t)-1: unknown */
 	unsigned long	seq;		/* accept order: the oldest goes first */
 	size_t		len;
 	char		buf[CTL_MAX_LINE];
 };
+
+static struct peer {
+	uid_t		uid;
+	int		used;
+	unsigned long	seen;		/* the newest first: the oldest goes */
+	struct rate	status;
+} peers[CTL_PEERS];
+static char *cached;			/* the last status document built */
 
 static int lfd = -1;
 static char spath[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -71,6 +93,46 @@ control_request(const char *line)
 	return r;
 }
 
+static struct peer *
+peer_of(uid_t uid)
+{
+	static unsigned long seen;
+	size_t i, old = 0;
+
+	for (i = 0; i < CTL_PEERS; i++) {
+		if (peers[i].used && peers[i].uid == uid)
+			break;
+		if (!peers[i].used || (peers[old].used &&
+		    peers[i].seen < peers[old].seen))
+			old = i;
+	}
+	if (i == CTL_PEERS) {
+		i = old;
+		memset(&peers[i], 0, sizeof(peers[i]));
+		peers[i].uid = uid;
+		peers[i].used = 1;
+	}
+	peers[i].seen = ++seen;
+	return &peers[i];
+}
+
+/* A fresh status, or the last one for a peer that asks too often. */
+static char *
+status_for(uid_t uid)
+{
+	struct peer *p = peer_of(uid);
+	char *s;
+
+	if (!rate_allow(&p->status, rate_now_ms(), CTL_STATUS_PER_S,
+	    CTL_STATUS_BURST) && cached != NULL)
+		return strdup(cached);
+	if ((s = status_fn()) != NULL) {
+		free(cached);
+		cached = strdup(s);
+	}
+	return s;
+}
+
 static void
 answer(struct client *c, const char *line)
 {
@@ -78,14 +140,11 @@ answer(struct client *c, const char *line)
 	int r = control_request(line);
 
 	if (r == CTL_STATUS)
-		out = status_fn();
+		out = status_for(c->uid);
 	else if (r == CTL_PROBE) {
-		struct ucred cr;
-		socklen_t cl = sizeof(cr);
 		json_t *e;
 
-		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == -1 ||
-		    (cr.uid != 0 && cr.uid != geteuid()))
+		if (c->uid != 0 && c->uid != geteuid())
 			e = json_pack("{s:s}", "error", "not allowed: probing "
 			    "sends traffic; ask as root");
 		else if (probe_fn() == -1)
@@ -140,32 +199,61 @@ on_client(int fd, void *arg)
 		drop(c);	/* a line longer than any request */
 }
 
+/*
+ * The slot for a new connection of uid: a free one, unless uid holds
+ * CTL_PER_PEER already (its own oldest goes); all taken, the oldest
+ * connection of the peer holding the most goes.
+ */
+static size_t
+slot_for(uid_t uid)
+{
+	size_t i, k, pick = CTL_MAX_CLIENTS, free_slot = CTL_MAX_CLIENTS;
+	unsigned held[CTL_MAX_CLIENTS] = { 0 }, mine = 0, most = 0;
+
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+		if (clients[i].fd == -1) {
+			free_slot = i;
+			continue;
+		}
+		for (k = 0; k < CTL_MAX_CLIENTS; k++)
+			if (clients[k].fd != -1 && clients[k].uid == clients[i].uid)
+				held[i]++;
+		if (clients[i].uid == uid)
+			mine++;
+	}
+	if (free_slot < CTL_MAX_CLIENTS && mine < CTL_PER_PEER)
+		return free_slot;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+		if (clients[i].fd == -1 ||
+		    (mine >= CTL_PER_PEER && clients[i].uid != uid))
+			continue;
+		if (pick == CTL_MAX_CLIENTS || held[i] > most ||
+		    (held[i] == most && clients[i].seq < clients[pick].seq)) {
+			pick = i;
+			most = held[i];
+		}
+	}
+	drop(&clients[pick]);
+	return pick;
+}
+
 static void
 on_accept(int fd, void *arg)
 {
+	struct ucred cr;
+	socklen_t cl = sizeof(cr);
 	int cfd, sz = CTL_MAX_ANSWER;
 	size_t i;
 
 	(void)arg;
 	if ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
 		return;
-	for (i = 0; i < CTL_MAX_CLIENTS && clients[i].fd != -1; i++)
-		;
-	if (i == CTL_MAX_CLIENTS) {
-		size_t k, old = 0;
-
-		/*
-		 * Full: clients that connect and say nothing must not lock
-		 * the operator out, so the oldest connection goes.
-		 */
-		for (k = 1; k < CTL_MAX_CLIENTS; k++)
-			if (clients[k].seq < clients[old].seq)
-				old = k;
-		drop(&clients[old]);
-		i = old;
-	}
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == -1)
+		cr.uid = (uid_t)-1;
+	i = slot_for(cr.uid);
 	(void)setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	clients[i].fd = cfd;
+	clients[i].uid = cr.uid;
 	clients[i].seq = ++accepted;
 	clients[i].len = 0;
 	if (loop_add(cfd, on_client, &clients[i]) == -1) {
@@ -308,6 +396,8 @@ control_close(void)
 	loop_del(lfd);
 	close(lfd);
 	lfd = -1;
+	free(cached);
+	cached = NULL;
 	if (fio_same_file(spath, sdev, sino))
 		(void)unlink(spath);
 }

@@ -27,12 +27,24 @@
 #include "instance.h"
 #include "mapper.h"
 #include "privsep.h"
+#include "rate.h"
 
 #define STOP_WAIT_MS	10000
 #define EXIT_WAIT_MS	2000
 #define STUCK_MS	10000
 #define RESEND_MS	200
 #define HEALTHY_MS	60000
+/*
+ * The mapper talks to strangers, so the daemon bounds what it can make
+ * the daemon do: its log lines (a burst, then one a second, the rest
+ * counted), how often a report is acted on (status, metrics), and how
+ * much it may say at all: ours sends a few messages a minute, a flood is
+ * a mapper gone wrong and is killed (and restarted, with backoff).
+ */
+#define LOG_BURST	30
+#define LOG_PER_S	1.0
+#define REPORT_MIN_MS	200
+#define FLOOD_MSGS	500	/* within a second */
 
 static int mfd = -1;
 static pid_t mpid = -1;
@@ -52,6 +64,15 @@ static struct {
 } mp = { .timer = -1 };
 static struct map_report last, prev;
 static int have_report;
+static int acted;		/* prev holds the report last acted on */
+static struct {
+	struct rate	 logs;
+	long long	 window_ms;	/* the current second of messages */
+	unsigned	 in_window;
+	int		 tfd;		/* a report waits to be acted on */
+	int		 due;
+	long long	 last_ms;	/* the last report acted on */
+} lim = { .tfd = -1 };
 static void (*report_cb)(void);
 
 static void lost_socket(void);
@@ -188,7 +209,7 @@ log_changes(void)
 		snprintf(ports, sizeof(ports), "%u", s->port);
 		for (f = 0; f < 2; f++) {
 			const struct map_fam_state *st = &s->fam[f];
-			const struct map_fam_state *o = have_report &&
+			const struct map_fam_state *o = acted &&
 			    i < prev.nfwd && strcmp(prev.fwd[i].name, s->name) == 0 ?
 			    &prev.fwd[i].fam[f] : NULL;
 
@@ -210,6 +231,82 @@ log_changes(void)
 				    mapper_state_name(st->state), st->err);
 		}
 	}
+}
+
+/* A report is acted on: its changes logged, status and metrics follow. */
+static void
+act(void)
+{
+	lim.due = 0;
+	lim.last_ms = rate_now_ms();
+	if (!have_report)
+		return;
+	log_changes();
+	prev = last;
+	acted = 1;
+	if (report_cb != NULL)
+		report_cb();
+}
+
+static void
+on_report_due(int fd, void *arg)
+{
+	(void)fd;
+	(void)arg;
+	if (lim.due)
+		act();
+}
+
+/* At most one report acted on every REPORT_MIN_MS; the newest wins. */
+static void
+report_in(void)
+{
+	long long since = rate_now_ms() - lim.last_ms;
+
+	if (since >= REPORT_MIN_MS || lim.tfd == -1) {
+		act();
+		return;
+	}
+	if (!lim.due) {
+		lim.due = 1;
+		loop_timer_set(lim.tfd, REPORT_MIN_MS - since);
+	}
+}
+
+/* 1 when the mapper floods the daemon: it is killed, and its socket shut. */
+static int
+flooding(void)
+{
+	long long now = rate_now_ms();
+
+	if (now - lim.window_ms >= 1000) {
+		lim.window_ms = now;
+		lim.in_window = 0;
+	}
+	if (++lim.in_window <= FLOOD_MSGS || mpid <= 0)
+		return 0;
+	log_warnx("mapper: more than %d messages in a second (pid %d): killing "
+	    "it", FLOOD_MSGS, (int)mpid);
+	(void)kill(mpid, SIGKILL);	/* not reaped: ours */
+	lost_socket();
+	return 1;
+}
+
+static void
+log_line(struct map_log *l)
+{
+	terminate(l->text, sizeof(l->text));
+	if (!rate_allow(&lim.logs, rate_now_ms(), LOG_PER_S, LOG_BURST))
+		return;
+	if (lim.logs.dropped > 0) {
+		log_warnx("mapper: %lu lines not logged (more than %d at once, "
+		    "then one a second)", lim.logs.dropped, LOG_BURST);
+		lim.logs.dropped = 0;
+	}
+	if (l->level)
+		log_warnx("mapper: %s", l->text);
+	else
+		log_info("mapper: %s", l->text);
 }
 
 static void
@@ -235,21 +332,16 @@ on_message(int fd, void *arg)
 		lost_socket();
 		return;
 	}
-	if (type == MAPMSG_LOG && n == sizeof(m.l)) {
-		terminate(m.l.text, sizeof(m.l.text));
-		if (m.l.level)
-			log_warnx("mapper: %s", m.l.text);
-		else
-			log_info("mapper: %s", m.l.text);
-	} else if (type == MAPMSG_REPORT && n == sizeof(m.r) &&
+	if (flooding())
+		return;
+	if (type == MAPMSG_LOG && n == sizeof(m.l))
+		log_line(&m.l);
+	else if (type == MAPMSG_REPORT && n == sizeof(m.r) &&
 	    mapper_check_report(&m.r) == 0) {
-		prev = last;
 		last = m.r;
-		log_changes();
 		have_report = 1;
-		if (report_cb != NULL)
-			report_cb();
-	} else
+		report_in();
+	} else if (rate_allow(&lim.logs, rate_now_ms(), LOG_PER_S, LOG_BURST))
 		log_warnx("mapper: message of type %u and %u bytes ignored",
 		    type, n);
 }
@@ -266,6 +358,9 @@ lost_socket(void)
 		mfd = -1;
 	}
 	have_report = 0;
+	acted = 0;
+	lim.due = 0;
+	lim.in_window = 0;	/* the next mapper starts with a clean slate */
 }
 
 /*
@@ -454,6 +549,8 @@ mapper_start(const struct conf *c, const struct profile *p)
 	}
 	if (mp.timer == -1 && (mp.timer = loop_timer(on_timer, NULL)) == -1)
 		log_warnx("mapper: no timer: a dead mapper is not restarted");
+	if (lim.tfd == -1 && (lim.tfd = loop_timer(on_report_due, NULL)) == -1)
+		log_warnx("mapper: no timer: every report is acted on");
 	if (mp.state == MAPPROC_RUNNING) {
 		/* Only a change is worth a message (a reload may change nothing). */
 		if (memcmp(&nc, &mp.mc, sizeof(nc)) != 0) {

@@ -39,6 +39,7 @@
 #include "reflector.h"
 #include "profile.h"
 #include "fight.h"
+#include "rate.h"
 #include "status.h"
 #include "supervise.h"
 
@@ -160,14 +161,6 @@ on_retry(int fd, void *arg)
 	repair("retry");
 }
 
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A repair after another program's change; a fight's is watched for calm. */
 static void
@@ -175,7 +168,7 @@ repair_tamper(const char *why)
 {
 	if (repair(why) < 0)
 		return;
-	fight_repaired(&d.fight, mono_ms());
+	fight_repaired(&d.fight, rate_now_ms());
 	if (d.fight.on)
 		loop_timer_set(d.fight_tfd, FIGHT_CALM_MS);
 }
@@ -191,7 +184,7 @@ on_fight_timer(int fd, void *arg)
 		repair_tamper("changed by another program (backed off)");
 		return;
 	}
-	if (fight_calm(&d.fight, mono_ms())) {
+	if (fight_calm(&d.fight, rate_now_ms())) {
 		log_notice("nftables: table %s has been left alone for %d s: "
 		    "repairs are immediate again", d.rs.table,
 		    FIGHT_CALM_MS / 1000);
@@ -224,7 +217,7 @@ on_nft_event(int fd, void *arg)
 	(void)arg;
 	if (nftmon_read(d.mon, d.watch, d.nft, who, sizeof(who)) != 1)
 		return;
-	wait = fight_change(&d.fight, mono_ms(), (long long)time(NULL), who,
+	wait = fight_change(&d.fight, rate_now_ms(), (long long)time(NULL), who,
 	    nftmon_change(d.mon), &began);
 	if (began) {
 		say_fight();
