@@ -22,6 +22,7 @@
 #include "log.h"
 #include "nft.h"
 #include "nft_monitor.h"
+#include "untrusted.h"
 
 struct nftmon {
 	struct mnl_socket	*nl;
@@ -109,6 +110,7 @@ committed_by_us(const struct nlmsghdr *nlh, const struct nft_ctx *ours,
 {
 	struct attrs t;
 	uint32_t gen;
+	char comm[64];
 
 	memset(&t, 0, sizeof(t));
 	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, &t) < 0 ||
@@ -120,10 +122,14 @@ committed_by_us(const struct nlmsghdr *nlh, const struct nft_ctx *ours,
 		return 1;
 	if (t.a[NFTA_GEN_PROC_NAME] != NULL && t.a[NFTA_GEN_PROC_PID] != NULL &&
 	    mnl_attr_validate(t.a[NFTA_GEN_PROC_NAME], MNL_TYPE_NUL_STRING) == 0 &&
-	    mnl_attr_validate(t.a[NFTA_GEN_PROC_PID], MNL_TYPE_U32) == 0)
-		(void)snprintf(who, wholen, "%s, pid %u",
+	    mnl_attr_validate(t.a[NFTA_GEN_PROC_PID], MNL_TYPE_U32) == 0) {
+		/* The committer's comm: any process names itself (prctl). */
+		(void)ut_clean(comm, sizeof(comm),
 		    mnl_attr_get_str(t.a[NFTA_GEN_PROC_NAME]),
+		    mnl_attr_get_payload_len(t.a[NFTA_GEN_PROC_NAME]));
+		(void)snprintf(who, wholen, "%s, pid %u", comm,
 		    ntohl(mnl_attr_get_u32(t.a[NFTA_GEN_PROC_PID])));
+	}
 	return 0;
 }
 

@@ -158,7 +158,7 @@ on_retry(int fd, void *arg)
 static void
 on_nft_event(int fd, void *arg)
 {
-	char who[64];
+	char who[96];	/* a comm escaped (nft_monitor.c), a PID */
 	int r;
 
 	(void)fd;
