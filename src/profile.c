@@ -14,6 +14,7 @@
 
 #include "jsonval.h"
 #include "profile.h"
+#include "untrusted.h"
 
 const char *
 prof_proto_name(uint8_t proto)
@@ -47,6 +48,9 @@ prof_note(struct profile *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(p->notes[p->nnotes], PROF_NOTE_MAX, fmt, ap);
 	va_end(ap);
+	/* Notes quote the file's and the command line's values (errbuf.c). */
+	(void)ut_copy(p->notes[p->nnotes], PROF_NOTE_MAX, p->notes[p->nnotes],
+	    PROF_NOTE_MAX);
 	if (n > 0)
 		p->nnotes++;
 }
