@@ -27,4 +27,12 @@ struct nft_ctx;
 int	nftmon_read(struct nftmon *m, const char *const tables[],
 	    const struct nft_ctx *ours, char *who, size_t wholen);
 
+struct nlmsghdr;
+/*
+ * The committer a NEWGEN message names, into who: its program name
+ * (the comm any process sets for itself, escaped) and PID. 0, or -1 when
+ * the message names none (who is then left alone).
+ */
+int	nftmon_who(const struct nlmsghdr *nlh, char *who, size_t wholen);
+
 #endif
