@@ -7,6 +7,7 @@
 #    daemon wants, which the daemon names in its forward-conflict;
 #  - a fake gateway answering SSDP M-SEARCH with ESC and CR LF in its
 #    LOCATION, SERVER and USN headers;
+#  - the supervised SFU's output lines (it quotes its clients);
 #  - a livekit.yaml with them in turn.domain and turn.bind_addresses;
 #  - an nft change by a program whose name (comm) carries them.
 # Measured from outside: the daemon's log has no ESC byte and no line
@@ -167,6 +168,27 @@ t_wait test -S "$LAB_DIR/ctl2.sock"
 status_checks ssdp "$LAB_DIR/ctl2.sock" "$UH"
 kill "$SSDP_DPID" 2>/dev/null; wait "$SSDP_DPID" 2>/dev/null; SSDP_DPID=
 no_forgery ssdp__log_after_stop__no_escape_no_forged_line "$SLOG"
+
+# --- what the supervised SFU prints ----------------------------------------
+# It quotes its clients (names, user agents); each line is logged with
+# its fields escaped and the tabs between them kept.
+cat >"$LAB_DIR/sup.json" <<JSON
+{ "mode": "host", "profile": "$TOP/rules/livekit-1.10.0.json",
+  "control_socket": "$LAB_DIR/ctl4.sock", "mapping": { "methods": [] },
+  "supervise": { "command": ["/bin/sh", "-c",
+      "printf 'evil\\\\033[2J\\\\tfield\\\\r\\\\nportwardd: forged line\\\\342\\\\200\\\\256x\\\\n'; exec sleep 30"],
+    "user": "nobody", "ready_timeout_seconds": 30, "stop_timeout_seconds": 3 } }
+JSON
+SUPLOG=$LAB_DIR/sup.log
+ip netns exec "$UH" "$PORTWARDD" -c "$LAB_DIR/sup.json" >"$SUPLOG" 2>&1 &
+SSDP_DPID=$!
+if t_wait grep -q 'forged line' "$SUPLOG" &&
+    grep -q $'sh: evil\\\\x1b\\[2J\tfield\\\\r$' "$SUPLOG" &&
+    grep -q 'sh: portwardd: forged line\\u{202e}x$' "$SUPLOG"; then
+	t_pass sfu__output_lines__fields_escaped_tabs_kept
+else t_fail sfu__output_lines__fields_escaped_tabs_kept "$(grep -a 'sh:' "$SUPLOG" | cat -A | head -5)"; fi
+kill "$SSDP_DPID" 2>/dev/null; wait "$SSDP_DPID" 2>/dev/null; SSDP_DPID=
+no_forgery sfu__log__no_escape_no_forged_line "$SUPLOG"
 
 # --- a livekit.yaml someone else wrote ------------------------------------
 cat >"$LAB_DIR/lk-domain.yaml" <<'YAML'
