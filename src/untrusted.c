@@ -191,14 +191,18 @@ size_t
 ut_copy(char *dst, size_t dlen, const char *src, size_t srclen)
 {
 	size_t n = strnlen(src, srclen), i = 0, k;
+	char tmp[UT_MAX_IN * 2];
 
 	if (dlen == 0)
 		return 0;
 	if (!ut_is_escaped(src, n)) {
 		if (dst != src)
 			return ut_clean(dst, dlen, src, n);
-		ut_clean_inplace(dst, dlen);
-		return strlen(dst);
+		/* In place: escaping grows it, so from a copy. */
+		if (n > sizeof(tmp))
+			n = sizeof(tmp);
+		memcpy(tmp, src, n);
+		return ut_clean(dst, dlen, tmp, n);
 	}
 	if (n < dlen) {
 		memmove(dst, src, n);
