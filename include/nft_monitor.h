@@ -33,4 +33,12 @@ int	nftmon_read(struct nftmon *m, const char *const tables[],
  */
 const char *nftmon_change(const struct nftmon *m);
 
+struct nlmsghdr;
+/*
+ * The committer a NEWGEN message names, into who: its program name
+ * (the comm any process sets for itself, escaped) and PID. 0, or -1 when
+ * the message names none (who is then left alone).
+ */
+int	nftmon_who(const struct nlmsghdr *nlh, char *who, size_t wholen);
+
 #endif

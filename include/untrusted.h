@@ -35,4 +35,19 @@ void	ut_clean_inplace(char *buf, size_t dlen);
 /* 1 if s needs no escaping (ut_clean would copy it unchanged). */
 int	ut_is_clean(const char *s, size_t len);
 
+/*
+ * 1 if s could be ut_clean's output: nothing in it needs escaping but
+ * backslashes (those of its escapes). Text made of parts that were
+ * cleaned where they entered (a report from the mapper process, a
+ * message quoting clean values) is checked with it, not escaped twice.
+ */
+int	ut_is_escaped(const char *s, size_t len);
+
+/*
+ * Copy clean text (ut_is_escaped) into dst, cut as ut_clean cuts: never
+ * inside a character or an escape, with "..."; text that is not clean
+ * is escaped instead (ut_clean). dst may be src. Returns the length.
+ */
+size_t	ut_copy(char *dst, size_t dlen, const char *src, size_t srclen);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "untrusted.h"
 
 void
 eb_clear(struct errbuf *eb)
@@ -16,7 +17,7 @@ int
 eb_set(struct errbuf *eb, const char *file, int line, int col,
     const char *key, const char *fmt, ...)
 {
-	char where[512], what[512];
+	char where[512], what[512], raw[sizeof(eb->msg)];
 	va_list ap;
 	int n;
 
@@ -34,12 +35,18 @@ eb_set(struct errbuf *eb, const char *file, int line, int col,
 	if (n < 0)
 		what[0] = '\0';
 	if (key != NULL && key[0] != '\0')
-		n = snprintf(eb->msg, sizeof(eb->msg), "%s%s: %s", where, key,
-		    what);
+		n = snprintf(raw, sizeof(raw), "%s%s: %s", where, key, what);
 	else
-		n = snprintf(eb->msg, sizeof(eb->msg), "%s%s", where, what);
+		n = snprintf(raw, sizeof(raw), "%s%s", where, what);
 	/* A truncated message is still the right message: say it is cut. */
-	if (n > 0 && (size_t)n >= sizeof(eb->msg))
-		memcpy(eb->msg + sizeof(eb->msg) - 4, "...", 4);
+	if (n > 0 && (size_t)n >= sizeof(raw))
+		memcpy(raw + sizeof(raw) - 4, "...", 4);
+	/*
+	 * Every parse error passes here, quoting what a file (a livekit.yaml
+	 * someone else wrote), a command line or a parser said: escaped
+	 * here, once, before a terminal or the log shows it. Text that is
+	 * already clean is kept as it is (ut_copy).
+	 */
+	(void)ut_copy(eb->msg, sizeof(eb->msg), raw, sizeof(raw));
 	return -1;
 }

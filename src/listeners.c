@@ -16,6 +16,7 @@
 #include <libmnl/libmnl.h>
 
 #include "listeners.h"
+#include "untrusted.h"
 #include "log.h"
 #include "profile.h"
 
@@ -277,8 +278,15 @@ lsn_owner(uint32_t inode, char *comm, size_t commlen)
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		comm[0] = '\0';
 		if ((cf = fopen(path, "r")) != NULL) {
-			if (fgets(comm, (int)commlen, cf) != NULL)
-				comm[strcspn(comm, "\n")] = '\0';
+			/*
+			 * Whatever name the process gave itself (prctl, its
+			 * file's name), newlines in it too: the kernel's one
+			 * at the end goes, the rest is escaped.
+			 */
+			k = (ssize_t)fread(link, 1, sizeof(link) - 1, cf);
+			if (k > 0 && link[k - 1] == '\n')
+				k--;
+			(void)ut_clean(comm, commlen, link, k > 0 ? (size_t)k : 0);
 			fclose(cf);
 		}
 	}

@@ -6,6 +6,7 @@
  * and keeps the last report it sent, after checking it: the mapper parses
  * what the router says, so the daemon trusts nothing it relays.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -28,6 +29,7 @@
 #include "mapper.h"
 #include "privsep.h"
 #include "rate.h"
+#include "untrusted.h"
 
 #define STOP_WAIT_MS	10000
 #define EXIT_WAIT_MS	2000
@@ -130,10 +132,26 @@ mapper_recv(int fd, uint32_t *type, void *buf, uint32_t bufsz,
 	return 1;
 }
 
+/*
+ * A string from the mapper process: it was escaped there, where the
+ * router's text came in, but the process talks to strangers and may be
+ * theirs by now: terminated, and escaped here unless it is clean.
+ */
 static void
-terminate(char *s, size_t len)
+checked(char *s, size_t len)
 {
 	s[len - 1] = '\0';
+	(void)ut_copy(s, len, s, len);
+}
+
+/* An address field: empty, or an address of family af. */
+static int
+is_addr(char *s, size_t len, int af)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+
+	s[len - 1] = '\0';
+	return s[0] == '\0' || inet_pton(af, s, a) == 1;
 }
 
 int
@@ -142,23 +160,23 @@ mapper_check_report(struct map_report *r)
 	uint32_t i, f;
 
 	if (r->nfwd > MAP_MAX_FWD || r->method >= CONF_MAX_METHODS ||
-	    r->pinhole_method >= CONF_MAX_METHODS)
+	    r->pinhole_method >= CONF_MAX_METHODS ||
+	    !is_addr(r->ext4, sizeof(r->ext4), AF_INET) ||
+	    !is_addr(r->lan4, sizeof(r->lan4), AF_INET) ||
+	    !is_addr(r->lan6, sizeof(r->lan6), AF_INET6))
 		return -1;
-	terminate(r->gateway, sizeof(r->gateway));
-	terminate(r->ext4, sizeof(r->ext4));
-	terminate(r->lan4, sizeof(r->lan4));
-	terminate(r->lan6, sizeof(r->lan6));
-	terminate(r->err, sizeof(r->err));
+	checked(r->gateway, sizeof(r->gateway));
+	checked(r->err, sizeof(r->err));
 	for (i = 0; i < r->nfwd; i++) {
 		struct map_fwd_state *s = &r->fwd[i];
 
-		terminate(s->name, sizeof(s->name));
+		checked(s->name, sizeof(s->name));
 		for (f = 0; f < 2; f++) {
 			if (s->fam[f].state > MAP_STALE ||
 			    s->fam[f].method >= CONF_MAX_METHODS)
 				return -1;
-			terminate(s->fam[f].other, sizeof(s->fam[f].other));
-			terminate(s->fam[f].err, sizeof(s->fam[f].err));
+			checked(s->fam[f].other, sizeof(s->fam[f].other));
+			checked(s->fam[f].err, sizeof(s->fam[f].err));
 		}
 	}
 	return 0;
@@ -295,7 +313,7 @@ flooding(void)
 static void
 log_line(struct map_log *l)
 {
-	terminate(l->text, sizeof(l->text));
+	checked(l->text, sizeof(l->text));
 	if (!rate_allow(&lim.logs, rate_now_ms(), LOG_PER_S, LOG_BURST))
 		return;
 	if (lim.logs.dropped > 0) {
@@ -650,7 +668,7 @@ ask_stop(void)
 			return (int)(mp.left + mp.unknown);
 		}
 		if (type == MAPMSG_LOG && len == sizeof(m.l)) {
-			terminate(m.l.text, sizeof(m.l.text));
+			checked(m.l.text, sizeof(m.l.text));
 			log_info("mapper: %s", m.l.text);
 		}
 	}

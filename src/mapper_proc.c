@@ -26,6 +26,7 @@
 #include "mapper.h"
 #include "pcp.h"
 #include "ssdp.h"
+#include "untrusted.h"
 
 #define PCP_ANNOUNCE_BUF	(PCP_MAX_LEN + 4)
 
@@ -81,6 +82,19 @@ mlog(int level, const char *fmt, ...)
 	(void)vsnprintf(m.text, sizeof(m.text), fmt, ap);
 	va_end(ap);
 	(void)mapper_send(pfd, MAPMSG_LOG, &m, sizeof(m));
+}
+
+/*
+ * A field of the report quoted in another, cut to len whole: the
+ * router's text in it was escaped where it came in (mapper_upnp.c), and
+ * a cut in the middle of a character or an escape would hand the daemon
+ * text that is not clean.
+ */
+static const char *
+part(char *buf, size_t len, const char *s)
+{
+	(void)ut_copy(buf, len, s, MAP_STR);
+	return buf;
 }
 
 static void stop(void) __attribute__((noreturn));
@@ -372,12 +386,14 @@ static void
 stale_or_error(struct map_fam_state *st, const char *why)
 {
 	int64_t now = (int64_t)time(NULL);
+	char w[41];
 
 	if ((st->state == MAP_OK || st->state == MAP_STALE) &&
 	    (st->expires == 0 || st->expires > now)) {
 		fam_set(st, MAP_STALE);
 		snprintf(st->err, sizeof(st->err), "the router stopped answering "
-		    "(%.40s); the forward may hold until its lease ends", why);
+		    "(%s); the forward may hold until its lease ends",
+		    part(w, sizeof(w), why));
 		return;
 	}
 	fam_set(st, MAP_ERROR);
@@ -390,7 +406,7 @@ map_v4(uint32_t i)
 	struct map_fwd_conf *f = &mc.fwd[i];
 	struct map_fam_state *st = &rep.fwd[i].fam[V4];
 	struct mb_result res;
-	char desc[64];
+	char desc[64], o[91];
 	int r;
 
 	if (!rep.have_method) {
@@ -433,8 +449,8 @@ map_v4(uint32_t i)
 		fam_set(st, MAP_CONFLICT);
 		snprintf(st->other, sizeof(st->other), "%s", res.other);
 		snprintf(st->err, sizeof(st->err), "external port %u/%s is "
-		    "not free: %.90s", f->port, prof_proto_name(f->proto),
-		    res.other);
+		    "not free: %s", f->port, prof_proto_name(f->proto),
+		    part(o, sizeof(o), res.other));
 		/* Never keep a different port: release it. */
 		if (res.ext_port != 0 && res.ext_port != f->port) {
 			if (rep.method == CONF_METHOD_NATPMP)
@@ -458,6 +474,7 @@ map_v6(uint32_t i, int update)
 	struct map_fwd_conf *f = &mc.fwd[i];
 	struct map_fam_state *st = &rep.fwd[i].fam[V6];
 	struct mb_result res;
+	char o[91];
 	int r;
 
 	if (!rep.pinholes && !rep.have_method &&
@@ -483,8 +500,9 @@ map_v6(uint32_t i, int update)
 			fam_set(st, MAP_CONFLICT);
 			snprintf(st->other, sizeof(st->other), "%s", res.other);
 			snprintf(st->err, sizeof(st->err), "the pinhole for "
-			    "%u/%s was refused: %.90s", f->port,
-			    prof_proto_name(f->proto), res.other);
+			    "%u/%s was refused: %s", f->port,
+			    prof_proto_name(f->proto),
+			    part(o, sizeof(o), res.other));
 			retry_later(i, V6);
 			return;
 		}

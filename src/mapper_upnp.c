@@ -20,6 +20,7 @@
 #include <miniupnpc/upnperrors.h>
 
 #include "mapper.h"
+#include "untrusted.h"
 
 struct igd {
 	int			open;
@@ -93,11 +94,15 @@ int
 mb_upnp_open(const char *url, char *gw, size_t gwlen, char *lan,
     size_t lanlen, char *err, size_t errlen)
 {
+	char u[96];
+
+	/* The URL came in an SSDP answer any LAN host can send. */
 	if (igd_find(&v4, url) == -1) {
-		snprintf(err, errlen, "UPnP: no IGD description at %.80s", url);
+		(void)ut_clean(u, sizeof(u), url, UT_MAX_IN);
+		snprintf(err, errlen, "UPnP: no IGD description at %s", u);
 		return -1;
 	}
-	snprintf(gw, gwlen, "%s", v4.urls.rootdescURL);
+	(void)ut_clean(gw, gwlen, v4.urls.rootdescURL, UT_MAX_IN);
 	snprintf(lan, lanlen, "%s", v4.lan);
 	return 0;
 }
@@ -121,33 +126,51 @@ int
 mb_upnp_extaddr(char *ext, size_t extlen)
 {
 	char buf[40];
+	struct in_addr a;
 
 	if (!v4.open || UPNP_GetExternalIPAddress(v4.urls.controlURL,
 	    v4.data.first.servicetype, buf) != UPNPCOMMAND_SUCCESS)
 		return -1;
 	buf[sizeof(buf) - 1] = '\0';
-	snprintf(ext, extlen, "%s", buf);
+	/* The router's text: an IPv4 address, or nothing said. */
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -1;
+	inet_ntop(AF_INET, &a, ext, (socklen_t)extlen);
 	return 0;
 }
 
+/*
+ * Who holds the port, as the router says: its client and port are
+ * checked as an address and a number; its description is whatever the
+ * LAN host that made the mapping wrote (upnpc -e), so it is escaped here,
+ * before the report, the log or the status can see it.
+ */
 static void
 who_holds(uint8_t proto, uint16_t port, char *out, size_t outlen)
 {
 	char ext[8], client[40] = "", iport[8] = "", desc[80] = "",
-	    enabled[4], lease[16];
+	    enabled[4], lease[16], d[MAP_STR], all[2 * MAP_STR];
+	struct in_addr a;
+	char *end;
+	long ip;
 
 	snprintf(ext, sizeof(ext), "%u", port);
 	if (UPNP_GetSpecificPortMappingEntry(v4.urls.controlURL,
 	    v4.data.first.servicetype, ext, proto_str(proto), NULL, client,
-	    iport, desc, enabled, lease) == UPNPCOMMAND_SUCCESS) {
-		client[sizeof(client) - 1] = iport[sizeof(iport) - 1] = '\0';
-		desc[sizeof(desc) - 1] = '\0';
-		if (snprintf(out, outlen, "%s:%s (\"%s\")", client, iport,
-		    desc) >= (int)outlen && outlen > 4)
-			memcpy(out + outlen - 4, "...", 4);
-	} else
+	    iport, desc, enabled, lease) != UPNPCOMMAND_SUCCESS) {
 		snprintf(out, outlen, "another host (the router did not say "
 		    "which)");
+		return;
+	}
+	client[sizeof(client) - 1] = iport[sizeof(iport) - 1] = '\0';
+	if (inet_pton(AF_INET, client, &a) != 1)
+		snprintf(client, sizeof(client), "?");
+	ip = strtol(iport, &end, 10);
+	if (end == iport || *end != '\0' || ip < 1 || ip > 65535)
+		snprintf(iport, sizeof(iport), "?");
+	(void)ut_clean(d, sizeof(d), desc, sizeof(desc));
+	snprintf(all, sizeof(all), "%s:%s (\"%s\")", client, iport, d);
+	(void)ut_copy(out, outlen, all, sizeof(all));
 }
 
 int

@@ -41,6 +41,7 @@
 #include "fwpath.h"
 #include "log.h"
 #include "nft.h"
+#include "untrusted.h"
 
 int nft_inject_invalid;
 
@@ -1844,6 +1845,9 @@ conflicts_chain(const struct nft_ruleset *rs, const struct fw_table *ft,
 			else
 				(void)snprintf(o->why, sizeof(o->why), "%s%s",
 				    reply ? "its answers: " : "", res.why);
+			/* It names other programs' chains, named as they like. */
+			(void)ut_copy(o->why, sizeof(o->why), o->why,
+			    sizeof(o->why));
 			(void)snprintf(o->endpoint, sizeof(o->endpoint), "%s",
 			    r->comment);
 			o->fam = r->family;

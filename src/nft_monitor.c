@@ -22,6 +22,7 @@
 #include "log.h"
 #include "nft.h"
 #include "nft_monitor.h"
+#include "untrusted.h"
 
 struct nftmon {
 	struct mnl_socket	*nl;
@@ -105,6 +106,27 @@ names_table(const struct nlmsghdr *nlh, const char *const tables[])
 	return 0;
 }
 
+int
+nftmon_who(const struct nlmsghdr *nlh, char *who, size_t wholen)
+{
+	struct attrs t;
+	char comm[64];
+
+	memset(&t, 0, sizeof(t));
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, &t) < 0 ||
+	    t.a[NFTA_GEN_PROC_NAME] == NULL || t.a[NFTA_GEN_PROC_PID] == NULL ||
+	    mnl_attr_validate(t.a[NFTA_GEN_PROC_NAME], MNL_TYPE_NUL_STRING) < 0 ||
+	    mnl_attr_validate(t.a[NFTA_GEN_PROC_PID], MNL_TYPE_U32) < 0)
+		return -1;
+	/* The committer's comm: any process names itself (prctl, exec). */
+	(void)ut_clean(comm, sizeof(comm),
+	    mnl_attr_get_str(t.a[NFTA_GEN_PROC_NAME]),
+	    mnl_attr_get_payload_len(t.a[NFTA_GEN_PROC_NAME]));
+	(void)snprintf(who, wholen, "%s, pid %u", comm,
+	    ntohl(mnl_attr_get_u32(t.a[NFTA_GEN_PROC_PID])));
+	return 0;
+}
+
 static int
 committed_by_us(const struct nlmsghdr *nlh, const struct nft_ctx *ours,
     char *who, size_t wholen)
@@ -120,12 +142,7 @@ committed_by_us(const struct nlmsghdr *nlh, const struct nft_ctx *ours,
 	gen = ntohl(mnl_attr_get_u32(t.a[NFTA_GEN_ID]));
 	if (nft_own_commit(ours, nlh->nlmsg_pid, gen))
 		return 1;
-	if (t.a[NFTA_GEN_PROC_NAME] != NULL && t.a[NFTA_GEN_PROC_PID] != NULL &&
-	    mnl_attr_validate(t.a[NFTA_GEN_PROC_NAME], MNL_TYPE_NUL_STRING) == 0 &&
-	    mnl_attr_validate(t.a[NFTA_GEN_PROC_PID], MNL_TYPE_U32) == 0)
-		(void)snprintf(who, wholen, "%s, pid %u",
-		    mnl_attr_get_str(t.a[NFTA_GEN_PROC_NAME]),
-		    ntohl(mnl_attr_get_u32(t.a[NFTA_GEN_PROC_PID])));
+	(void)nftmon_who(nlh, who, wholen);
 	return 0;
 }
 

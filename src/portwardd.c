@@ -209,7 +209,7 @@ say_fight(void)
 static void
 on_nft_event(int fd, void *arg)
 {
-	char who[64];
+	char who[96];	/* a comm escaped (nft_monitor.c), a PID */
 	long wait;
 	int began;
 

@@ -20,6 +20,7 @@
 #include "loop.h"
 #include "privsep.h"
 #include "probe.h"
+#include "untrusted.h"
 #include "reflector.h"
 #include "nft.h"
 
@@ -402,9 +403,17 @@ on_record(int fd, void *arg)
 	(void)arg;
 	n = read(fd, &r, sizeof(r));
 	if (n == (ssize_t)sizeof(r)) {
-		r.name[sizeof(r.name) - 1] = r.kind[sizeof(r.kind) - 1] = '\0';
-		r.detail[sizeof(r.detail) - 1] = '\0';
-		r.reflector[sizeof(r.reflector) - 1] = '\0';
+		/*
+		 * The helper talks to strangers (a reflector's detail, what
+		 * came back through the router): its strings are escaped
+		 * here unless they are clean, like the mapper's (mapper.c).
+		 */
+		(void)ut_copy(r.name, sizeof(r.name), r.name, sizeof(r.name));
+		(void)ut_copy(r.kind, sizeof(r.kind), r.kind, sizeof(r.kind));
+		(void)ut_copy(r.detail, sizeof(r.detail), r.detail,
+		    sizeof(r.detail));
+		(void)ut_copy(r.reflector, sizeof(r.reflector), r.reflector,
+		    sizeof(r.reflector));
 		if ((r.fam == FAM_IPV4 || r.fam == FAM_IPV6) &&
 		    npending < MAX_RESULTS)
 			pending[npending++] = r;

@@ -14,6 +14,7 @@
 
 #include "jsonval.h"
 #include "profile.h"
+#include "untrusted.h"
 
 const char *
 prof_proto_name(uint8_t proto)
@@ -47,6 +48,9 @@ prof_note(struct profile *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(p->notes[p->nnotes], PROF_NOTE_MAX, fmt, ap);
 	va_end(ap);
+	/* Notes quote the file's and the command line's values (errbuf.c). */
+	(void)ut_copy(p->notes[p->nnotes], PROF_NOTE_MAX, p->notes[p->nnotes],
+	    PROF_NOTE_MAX);
 	if (n > 0)
 		p->nnotes++;
 }
@@ -179,6 +183,12 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 	    (jv_path_key(sub, sizeof(sub), path, "client_host") == -1 ||
 	    jv_string(d, sub, x, e->client_host, sizeof(e->client_host)) == -1))
 		return -1;
+	/*
+	 * A profile file may come from anywhere and the status shows this;
+	 * kept as it is when clean (a profile portward wrote, read again).
+	 */
+	(void)ut_copy(e->client_host, sizeof(e->client_host), e->client_host,
+	    sizeof(e->client_host));
 	if ((x = json_object_get(v, "client_port")) != NULL) {
 		if (jv_path_key(sub, sizeof(sub), path, "client_port") == -1 ||
 		    jv_int(d, sub, x, 1, 65535, &cport) == -1)
@@ -257,6 +267,8 @@ prof_load_json(const char *path, struct profile *p, struct errbuf *eb)
 	    jv_string(&d, "livekit_version_from", v, p->lk_version_from,
 	    sizeof(p->lk_version_from)) == -1)
 		goto out;
+	(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
+	    p->lk_version_from, sizeof(p->lk_version_from));
 	if (p->lk_version[0] != '\0' && p->lk_version_from[0] == '\0')
 		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
 		    "%s", path);

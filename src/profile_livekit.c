@@ -39,6 +39,7 @@
 #include "fileio.h"
 #include "lk_keys.h"
 #include "profile.h"
+#include "untrusted.h"
 
 #define LK_MAX_SET	64
 #define LK_V1_3_0	10300L
@@ -589,8 +590,10 @@ add_ep(struct ydoc *y, struct profile *p, const char *name, uint8_t proto,
 	e->port = (uint16_t)start;
 	e->port_end = (uint16_t)end;
 	e->families = fam;
+	/* A flag's or variable's name as the command line spelt it. */
 	if (v != NULL && v->s != NULL)
-		(void)snprintf(e->origin, sizeof(e->origin), "%s", v->s->from);
+		(void)ut_clean(e->origin, sizeof(e->origin), v->s->from,
+		    sizeof(v->s->from));
 	else
 		(void)snprintf(e->origin, sizeof(e->origin), "%s", origin);
 	if (v != NULL && v->n != NULL) {
@@ -1834,8 +1837,8 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 			    "LiveKit version (1.10.0, 1.13.5...)", o->version);
 		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
 		    o->version[0] == 'v' ? o->version + 1 : o->version);
-		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
-		    "%s", o->version_from ? o->version_from : "given");
+		(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
+		    o->version_from ? o->version_from : "given", UT_MAX_IN);
 	} else {
 		y.ver = lk_version_num(LK_CURRENT_VERSION);
 		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",

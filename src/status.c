@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "status.h"
+#include "untrusted.h"
 #include "verdict.h"
 
 static json_t *
@@ -207,12 +208,30 @@ status_json(const struct status_in *in)
 	return s;
 }
 
+/*
+ * A string of the document, as printed for the operator: escaped, so the
+ * terminal gets no control byte even from a daemon that let one through
+ * (an older one, or one whose sanitizing missed a field); text that is
+ * clean already is kept, not escaped twice. A ring of
+ * buffers: one printf takes several.
+ */
+static const char *
+txt(const char *s)
+{
+	static char ring[16][1024];
+	static unsigned next;
+	char *b = ring[next++ % 16];
+
+	if (s == NULL)
+		return "";
+	(void)ut_copy(b, sizeof(ring[0]), s, UT_MAX_IN * 2);
+	return b;
+}
+
 static const char *
 str(json_t *o, const char *k)
 {
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
+	return txt(json_string_value(json_object_get(o, k)));
 }
 
 int
@@ -317,8 +336,8 @@ status_print(FILE *f, const char *text)
 		    str(m, "gateway")[0] ? str(m, "gateway") : "no router",
 		    json_is_string(json_object_get(m, "method")) ?
 		    str(m, "method") : "nothing",
-		    json_array_size(x) ? json_string_value(json_array_get(x, 0))
-		    : "unknown", json_is_true(json_object_get(m,
+		    json_array_size(x) ? txt(json_string_value(json_array_get(x,
+		    0))) : "unknown", json_is_true(json_object_get(m,
 		    "external_reserved")) ? " (not globally routable: double "
 		    "NAT?)" : "");
 		json_array_foreach(json_object_get(m, "forwards"), i, fw) {

@@ -24,6 +24,7 @@
 #include "loop.h"
 #include "privsep.h"
 #include "supervise.h"
+#include "untrusted.h"
 
 #define HEALTHY_MS	60000
 #define READY_POLL_MS	50
@@ -74,14 +75,31 @@ sup_init(const struct conf *c, sup_ready_fn ready, sup_event_fn on_ready)
 		s.timer = loop_timer(on_timer, NULL);
 }
 
-/* Lines of the child's stdout and stderr, into the daemon's log. */
+/*
+ * Lines of the child's stdout and stderr, into the daemon's log. They
+ * quote what the SFU's clients sent (names, user agents): each field is
+ * escaped here, and the tabs between LiveKit's fields stay. Bounded so
+ * the log does not cut one inside a character.
+ */
 static void
 flush_line(void)
 {
+	char out[960];
+	const char *p;
+	size_t o = 0, n;
+
 	if (s.linelen == 0)
 		return;
 	s.line[s.linelen] = '\0';
-	log_info("%s: %s", s.name, s.line);
+	for (p = s.line;; p += n + 1) {
+		n = strcspn(p, "\t");
+		o += ut_clean(out + o, sizeof(out) - o, p, n);
+		if (p[n] != '\t' || o + 2 > sizeof(out))
+			break;
+		out[o++] = '\t';
+		out[o] = '\0';
+	}
+	log_info("%s: %s", s.name, out);
 	s.linelen = 0;
 }
 

@@ -150,3 +150,73 @@ ut_is_clean(const char *s, size_t len)
 	}
 	return 1;
 }
+
+int
+ut_is_escaped(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint32_t cp;
+	char e[16];
+
+	while (i < len && u[i] != '\0') {
+		if ((k = utf8_len(u + i, len - i, &cp)) == 0)
+			return 0;
+		if (cp != '\\' && (escape_one(u + i, k, cp, e) != k ||
+		    memcmp(e, u + i, k) != 0))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* Length of the character or escape of clean text at s (n bytes left). */
+static size_t
+token_len(const char *s, size_t n)
+{
+	const char *close;
+	uint32_t cp;
+	size_t k;
+
+	if (s[0] != '\\' || n < 2)
+		return (k = utf8_len((const unsigned char *)s, n, &cp)) ? k : 1;
+	if (s[1] == 'x')
+		return n < 4 ? n : 4;
+	if (s[1] == 'u' && (close = memchr(s, '}', n)) != NULL)
+		return (size_t)(close - s) + 1;
+	return 2;
+}
+
+size_t
+ut_copy(char *dst, size_t dlen, const char *src, size_t srclen)
+{
+	size_t n = strnlen(src, srclen), i = 0, k;
+	char tmp[UT_MAX_IN * 2];
+
+	if (dlen == 0)
+		return 0;
+	if (!ut_is_escaped(src, n)) {
+		if (dst != src)
+			return ut_clean(dst, dlen, src, n);
+		/* In place: escaping grows it, so from a copy. */
+		if (n > sizeof(tmp))
+			n = sizeof(tmp);
+		memcpy(tmp, src, n);
+		return ut_clean(dst, dlen, tmp, n);
+	}
+	if (n < dlen) {
+		memmove(dst, src, n);
+		dst[n] = '\0';
+		return n;
+	}
+	/* Whole characters and escapes while room is left for "...". */
+	while (i < n && i + (k = token_len(src + i, n - i)) + 3 + 1 <= dlen)
+		i += k;
+	memmove(dst, src, i);
+	if (i + 3 + 1 <= dlen) {
+		memcpy(dst + i, "...", 3);
+		i += 3;
+	}
+	dst[i] = '\0';
+	return i;
+}

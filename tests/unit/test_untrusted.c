@@ -98,6 +98,59 @@ clean_inplace__library_field__rewritten(void **state)
 	assert_string_equal(f, "fine");
 }
 
+static void
+is_escaped__clean_output_yes_raw_controls_no(void **state)
+{
+	char b[128];
+
+	(void)state;
+	ut_clean(b, sizeof(b), "evil\x1b[2J\r\n\xc2\x9b\xe2\x80\xae\\", 100);
+	assert_false(ut_is_clean(b, strlen(b)));	/* it has escapes */
+	assert_true(ut_is_escaped(b, strlen(b)));
+	assert_false(ut_is_escaped("a\x1b" "b", 3));	/* a raw ESC */
+	assert_false(ut_is_escaped("a\xc2\x9b", 3));	/* 8-bit CSI */
+	assert_false(ut_is_escaped("\xe2\x80\xae", 3));	/* bidi override */
+	assert_false(ut_is_escaped("caf\xc3", 4));	/* cut character */
+	assert_true(ut_is_escaped("caf\xc3\xa9", 5));
+}
+
+static void
+copy__clean_text_kept_not_escaped_twice(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_int_equal(ut_copy(b, sizeof(b), "a\\x1b\\n", 100), 7);
+	assert_string_equal(b, "a\\x1b\\n");
+	/* Not clean: escaped, as ut_clean does. */
+	ut_copy(b, sizeof(b), "x\x1b\ny", 100);
+	assert_string_equal(b, "x\\x1b\\ny");
+	strcpy(b, "in\tplace\x07");
+	ut_copy(b, sizeof(b), b, sizeof(b));
+	assert_string_equal(b, "in\\tplace\\x07");
+}
+
+static void
+copy__too_long__cut_between_escapes_and_characters(void **state)
+{
+	char b[12], src[] = "0123456\\x1bZZZZ";
+
+	(void)state;
+	/* "0123456" + an escape of 4 does not leave room for "...". */
+	assert_int_equal(ut_copy(b, sizeof(b), src, 100), 10);
+	assert_string_equal(b, "0123456...");
+	ut_copy(b, sizeof(b), "01234\\u{202e}ZZZ", 100);
+	assert_string_equal(b, "01234...");
+	ut_copy(b, sizeof(b), "0123456\xc3\xa9ZZZ", 100);
+	assert_string_equal(b, "0123456...");
+	ut_copy(b, sizeof(b), "01234567\\\\ZZ", 100);
+	assert_string_equal(b, "01234567...");
+	/* In place, as a report received is re-checked. */
+	strcpy(b, "abc");
+	assert_int_equal(ut_copy(b, sizeof(b), b, sizeof(b)), 3);
+	assert_string_equal(b, "abc");
+}
+
 int
 main(void)
 {
@@ -108,6 +161,9 @@ main(void)
 		cmocka_unit_test(clean__utf8_kept_c1_bidi_and_invalid_escaped),
 		cmocka_unit_test(clean__too_long__cut_with_ellipsis_never_mid_escape),
 		cmocka_unit_test(clean_inplace__library_field__rewritten),
+		cmocka_unit_test(is_escaped__clean_output_yes_raw_controls_no),
+		cmocka_unit_test(copy__clean_text_kept_not_escaped_twice),
+		cmocka_unit_test(copy__too_long__cut_between_escapes_and_characters),
 	};
 
 	return cmocka_run_group_tests_name("untrusted", tests, NULL, NULL);
