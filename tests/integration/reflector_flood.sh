@@ -91,11 +91,6 @@ listening() {
 t_wait listening || { t_fail listening "$(cat "$TMP/refl4.log")"; exit 1; }
 
 # --- The honest client, during a trickle and a flood ---------------------
-(for i in $(seq 1 60); do printf x; sleep 1; done) |
-    cx socat -T90 - "TCP:$R4:7900,bind=$TRK" >"$TMP/trickle.out" 2>&1 &
-TPID=$!
-PIDS+=($TPID)
-t_wait held $TRK 1 || t_fail trickler_connected
 bg "$C" /usr/bin/python3 "$TOP/tests/tools/refl_clients.py" flood $R4 7900 \
     "$TMP/stop" 12 $FLI >"$TMP/flood_idle.out"
 FIPID=${PIDS[-1]}
@@ -104,6 +99,14 @@ bg "$C" /usr/bin/python3 "$TOP/tests/tools/refl_clients.py" flood $R4 7900 \
 FRPID=${PIDS[-1]}
 t_wait grep -q "busy: at most 4 connections" "$TMP/flood_idle.out" &&
     t_wait grep -q "rate limited" "$TMP/flood_req.out" || t_fail flood_running
+# The trickler last, right before the honest request: its 5 s run from
+# here, and only the honest request's own probes (a second or so) run
+# in them.
+(for i in $(seq 1 60); do printf x; sleep 1; done) |
+    cx socat -T90 - "TCP:$R4:7900,bind=$TRK" >"$TMP/trickle.out" 2>&1 &
+TPID=$!
+PIDS+=($TPID)
+t_wait held $TRK 1 || t_fail trickler_connected
 REQ='{"probes":[{"name":"ice-tcp","kind":"tcp","port":7881},
     {"name":"stun","kind":"stun-udp","port":3478},
     {"name":"dgram","kind":"datagram","port":7882},
