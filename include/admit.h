@@ -18,6 +18,8 @@
 #define ADM_PER_ADDR		4	/* from one address */
 #define ADM_PER_64		16	/* from one IPv6 /64 */
 #define ADM_RATE_SLOTS		256	/* addresses remembered */
+#define ADM_PROBING_PER_ADDR	1	/* requests probed at once, per address */
+#define ADM_PROBING_PER_64	4	/* and per IPv6 /64 */
 
 /* Why a connection was refused; ADM_OK when it was admitted. */
 enum adm_verdict {
@@ -53,6 +55,13 @@ void	adm_close(struct adm *, const struct sockaddr_storage *addr);
  */
 int	adm_rate_ok(struct adm *, const struct sockaddr_storage *addr,
 	    time_t now, int window);
+/*
+ * Whether b is a itself (net 0), or in a's IPv6 /64 (net 1; never for
+ * IPv4, also seen through a dual-stack socket). For counting what a
+ * source holds besides connections (refl_serve.c: requests probed).
+ */
+int	adm_same(const struct sockaddr_storage *a,
+	    const struct sockaddr_storage *b, int net);
 /* The words for a refusal, for the requester. */
 const char *adm_why(enum adm_verdict);
 

@@ -10,8 +10,8 @@
  * be aimed at a third party. It serves many requesters at once, and none
  * can hold it: the request line must arrive within REFL_LINE_SECONDS of
  * the connection, the whole exchange ends within REFL_CONN_SECONDS, and
- * connections per source, in all, and probing requests at once are
- * bounded (admit.h, REFL_MAX_PROBING).
+ * connections per source, in all, and requests being probed at once,
+ * per source and in all, are bounded (admit.h, REFL_MAX_PROBING).
  *
  * Request, one line:  {"probes": [{"name": "ice-tcp", "kind": "tcp",
  *                      "port": 7881}, ...], "target": "2001:db8::10"}

@@ -113,6 +113,15 @@ adm_rate_ok(struct adm *r, const struct sockaddr_storage *addr, time_t now,
 	return 1;
 }
 
+int
+adm_same(const struct sockaddr_storage *a, const struct sockaddr_storage *b,
+    int net)
+{
+	if (net)
+		return is_v6(a) && is_v6(b) && same(a, b, 8);
+	return same(a, b, 16);
+}
+
 const char *
 adm_why(enum adm_verdict v)
 {

@@ -236,6 +236,34 @@ start_probe(struct conn *c, const struct refl_probe *pr, size_t n,
 	return 0;
 }
 
+/*
+ * Probing is what costs: REFL_MAX_PROBING requests at once in all, and
+ * few per source, so that two sources cannot take them all from the
+ * rest. NULL when there is room for one more from peer.
+ */
+static const char *
+probing_busy(const struct sockaddr_storage *peer)
+{
+	size_t i, addr = 0, net = 0;
+
+	if (rs.nkids == REFL_MAX_PROBING)
+		return "busy: " XSTR(REFL_MAX_PROBING) " requests are being "
+		    "probed, try again later";
+	for (i = 0; i < REFL_MAX_PROBING; i++) {
+		if (rs.kid[i].pid == 0)
+			continue;
+		addr += (size_t)adm_same(peer, &rs.kid[i].peer, 0);
+		net += (size_t)adm_same(peer, &rs.kid[i].peer, 1);
+	}
+	if (addr >= ADM_PROBING_PER_ADDR)
+		return "busy: a request from this address is being probed, "
+		    "wait for its answer";
+	if (net >= ADM_PROBING_PER_64)
+		return "busy: " XSTR(ADM_PROBING_PER_64) " requests from this "
+		    "IPv6 /64 are being probed, try again later";
+	return NULL;
+}
+
 static void
 on_line(struct conn *c)
 {
@@ -245,14 +273,12 @@ on_line(struct conn *c)
 	size_t n;
 
 	/* Busy first: a refused request does not spend the rate. */
-	if (rs.nkids == REFL_MAX_PROBING)
-		err = "busy: " XSTR(REFL_MAX_PROBING) " requests are being "
-		    "probed, try again later";
-	else if (!adm_rate_ok(&rs.adm, &c->peer, time(NULL),
+	err = probing_busy(&c->peer);
+	if (err == NULL && !adm_rate_ok(&rs.adm, &c->peer, time(NULL),
 	    REFL_RATE_SECONDS))
 		err = "rate limited: one request every " XSTR(REFL_RATE_SECONDS)
 		    " seconds";
-	else if (refl_parse_request(c->line, pr, &n, &err) == 0 &&
+	if (err == NULL && refl_parse_request(c->line, pr, &n, &err) == 0 &&
 	    refl_target(c->line, &c->peer, &target, &err) == 0) {
 		if (start_probe(c, pr, n, &target) == 0)
 			return;

@@ -30,6 +30,7 @@ TRK=203.0.113.11	# the trickler
 FLI=203.0.113.12	# the flood of idle connections
 FLR=203.0.113.13	# the flood of requests
 CAP=203.0.113.14 OTH=203.0.113.15 K9=203.0.113.16 AFT=203.0.113.17
+TWO=203.0.113.18
 NET6=2001:db8:ff OTHER6=2001:db8:fe::10
 TMP=$(mktemp -d)
 PIDS=()
@@ -65,7 +66,7 @@ ok_list() { jq -r '[.results[].ok] | map(tostring) | join(",")' <<<"$1" 2>/dev/n
 
 t_netns "$R" && t_netns "$C" || { t_fail netns; exit 1; }
 t_veth "$R" eth0 "$C" eth0 $R4/24 $R6/64 $HON/24 $NET6::10/64 || { t_fail veth; exit 1; }
-for a in 11 12 13 14 15 16 17 $(seq 100 164); do
+for a in 11 12 13 14 15 16 17 18 $(seq 100 164); do
 	ip -n "$C" addr add 203.0.113.$a/24 dev eth0 || { t_fail addresses; exit 1; }
 done
 for a in 20 21 22 23 24; do ip -n "$C" addr add $NET6::$a/64 dev eth0 nodad; done
@@ -209,6 +210,27 @@ nbusy=$(grep -c '"error":"busy: 32 requests are being probed, try again later"' 
 if [ "$nres" = 32 ] && [ "$nbusy" = 1 ]; then
 	t_pass reflector__33rd_request_being_probed__refused
 else t_fail reflector__33rd_request_being_probed__refused "$nres answered, $nbusy busy: $(sort "$TMP/probing.out" | cut -c1-120 | uniq -c | head -3)"; fi
+
+# A request being probed per address, four per /64: two sources cannot
+# take the 32 from everyone else.
+clients ask $R4 7900 "$(probes stun-udp 7884 4)" $TWO >"$TMP/two.out" &
+TWPID=$!
+PIDS+=($TWPID)
+t_wait sh -c "[ -n \"\$(ps -o pid= --ppid $RPID)\" ]"
+sleep 2.1	# past the rate window: the rate limit is not what refuses
+a=$(ask $TWO "$(probes tcp 7881 1)")
+T_WAIT=30 t_wait gone $TWPID
+if [ "$(jq -r .error <<<"$a")" = "busy: a request from this address is being probed, wait for its answer" ] &&
+    [ "$(ok_list "$(cut -d' ' -f2- "$TMP/two.out")")" = false,false,false,false ]; then
+	t_pass reflector__second_request_while_the_first_is_probed__refused
+else t_fail reflector__second_request_while_the_first_is_probed__refused "$a / $(cat "$TMP/two.out")"; fi
+clients ask "$R6" 7900 "$(probes stun-udp 7884 4)" $NET6::20 $NET6::21 $NET6::22 \
+    $NET6::23 $NET6::24 >"$TMP/probing6.out"
+nres=$(grep -c '"results"' "$TMP/probing6.out")
+nbusy=$(grep -c '"error":"busy: 4 requests from this IPv6 /64 are being probed, try again later"' "$TMP/probing6.out")
+if [ "$nres" = 4 ] && [ "$nbusy" = 1 ]; then
+	t_pass reflector__fifth_request_being_probed_from_one_ipv6_64__refused
+else t_fail reflector__fifth_request_being_probed_from_one_ipv6_64__refused "$(cut -c1-120 "$TMP/probing6.out")"; fi
 
 # --- A probing child killed: the reflector goes on -------------------------
 clients ask $R4 7900 "$(probes stun-udp 7884 16)" $K9 >"$TMP/k9.out" &

@@ -233,6 +233,29 @@ adm_rate_ok__one_request_per_window_per_address(void **state)
 	assert_int_equal(adm_rate_ok(&t, &a, 2000 + i, 2), 1);
 }
 
+static void
+adm_same__address_or_ipv6_64__never_all_of_ipv4(void **state)
+{
+	struct sockaddr_storage a = v6("2001:db8:1:2::1");
+	struct sockaddr_storage b = v6("2001:db8:1:2::2");
+	struct sockaddr_storage c = v6("2001:db8:1:3::1");
+	struct sockaddr_storage m1 = v6("::ffff:192.0.2.1");
+	struct sockaddr_storage m2 = v6("::ffff:192.0.2.2");
+	struct sockaddr_storage p = v4("192.0.2.1"), q = v4("192.0.2.2");
+
+	(void)state;
+	assert_true(adm_same(&a, &a, 0));
+	assert_false(adm_same(&a, &b, 0));
+	assert_true(adm_same(&a, &b, 1));
+	assert_false(adm_same(&a, &c, 1));
+	assert_true(adm_same(&p, &p, 0));
+	assert_false(adm_same(&p, &q, 0));
+	/* IPv4, plain or seen through a dual-stack socket: no /64. */
+	assert_false(adm_same(&p, &q, 1));
+	assert_false(adm_same(&m1, &m2, 1));
+	assert_true(adm_same(&m1, &m1, 0));
+}
+
 int
 main(void)
 {
@@ -243,6 +266,7 @@ main(void)
 		cmocka_unit_test(adm_open__ipv6_per_64_cap__not_for_ipv4_mapped),
 		cmocka_unit_test(adm_open__global_cap__refused_until_one_ends),
 		cmocka_unit_test(adm_rate_ok__one_request_per_window_per_address),
+		cmocka_unit_test(adm_same__address_or_ipv6_64__never_all_of_ipv4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
