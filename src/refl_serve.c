@@ -61,6 +61,8 @@ struct kid {
 
 static struct {
 	int		ls, ep, sig;
+	int		accepting;	/* the listener is in epoll */
+	struct timespec	paused;		/* when it was taken out */
 	pid_t		self;
 	sigset_t	oldmask;
 	struct adm	adm;
@@ -146,6 +148,24 @@ conn_open(int fd, const struct sockaddr_storage *peer)
 	c->fd = fd;
 }
 
+/*
+ * Out of descriptors (a limit below what fd_room asked, or the whole
+ * system's), the listener stays readable and the loop would spin: it is
+ * left out of epoll for a second (expire() puts it back).
+ */
+static void
+accepting(int on)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &rs.ls };
+
+	if (on == rs.accepting || epoll_ctl(rs.ep, on ? EPOLL_CTL_ADD :
+	    EPOLL_CTL_DEL, rs.ls, &ev) == -1)
+		return;
+	rs.accepting = on;
+	if (!on)
+		clock_gettime(CLOCK_MONOTONIC, &rs.paused);
+}
+
 static void
 on_accept(void)
 {
@@ -159,7 +179,10 @@ on_accept(void)
 		pl = sizeof(peer);
 		if ((fd = accept4(rs.ls, (struct sockaddr *)&peer, &pl,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-			if (errno != EAGAIN && errno != EINTR &&
+			if (errno == EMFILE || errno == ENFILE) {
+				log_warn("reflector: accept paused for a second");
+				accepting(0);
+			} else if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
 				log_warn("reflector: accept");
 			return;
@@ -371,6 +394,12 @@ expire(void)
 		} else if (next == -1 || left < next)
 			next = left;
 	}
+	if (!rs.accepting) {
+		if ((left = 1000 - loop_ms_since(&rs.paused)) <= 0)
+			accepting(1);
+		else if (next == -1 || left < next)
+			next = left;
+	}
 	return (int)next;
 }
 
@@ -414,8 +443,8 @@ serve_setup(const struct sockaddr_storage *ss)
 	    bind(rs.ls, (const struct sockaddr *)ss, addr_len(ss)) == -1 ||
 	    listen(rs.ls, 128) == -1)
 		return -1;
-	ev.data.ptr = &rs.ls;
-	if (epoll_ctl(rs.ep, EPOLL_CTL_ADD, rs.ls, &ev) == -1)
+	accepting(1);
+	if (!rs.accepting)
 		return -1;
 	ev.data.ptr = &rs.sig;
 	if (epoll_ctl(rs.ep, EPOLL_CTL_ADD, rs.sig, &ev) == -1)
