@@ -47,7 +47,7 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 LIB_SRCS := log errbuf untrusted fight rate privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
 	    nft_rules nft nft_monitor loop mapper mapper_names mapper_proc mapper_disc mapper_natpmp mapper_pcp pcp ssdp \
 	    mapper_upnp status control listeners supervise metrics stun \
-	    reflector probe netstate addr fwpath verdict observe
+	    admit reflector refl_serve probe netstate addr fwpath verdict observe
 PROGS	 := portwardd portwardctl
 UNITS	 := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 

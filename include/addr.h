@@ -7,10 +7,14 @@
 #ifndef PORTWARD_ADDR_H
 #define PORTWARD_ADDR_H
 
+#include <stddef.h>
 #include <sys/socket.h>
 
 /* Parse "ADDR:PORT" or "[ADDR6]:PORT" (port 1-65535); 0 or -1. */
 int	addr_parse(const char *s, struct sockaddr_storage *ss);
+/* The host part of ss as text (INET6_ADDRSTRLEN fits); buf. */
+const char *addr_host(const struct sockaddr_storage *ss, char *buf,
+	    size_t len);
 /* The length of ss for its family. */
 socklen_t addr_len(const struct sockaddr_storage *ss);
 /*

@@ -7,7 +7,11 @@
  * probes the address the TCP connection came from (a handshake proves
  * it), only the ports it was asked for, at most REFL_MAX_PROBES of them,
  * and answers one request per address every REFL_RATE_SECONDS: it cannot
- * be aimed at a third party.
+ * be aimed at a third party. It serves many requesters at once, and none
+ * can hold it: the request line must arrive within REFL_LINE_SECONDS of
+ * the connection, the whole exchange ends within REFL_CONN_SECONDS, and
+ * connections per source, in all, and requests being probed at once,
+ * per source and in all, are bounded (admit.h, REFL_MAX_PROBING).
  *
  * Request, one line:  {"probes": [{"name": "ice-tcp", "kind": "tcp",
  *                      "port": 7881}, ...], "target": "2001:db8::10"}
@@ -28,10 +32,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define REFL_MAX_PROBES		16
 #define REFL_MAX_LINE		4096
 #define REFL_RATE_SECONDS	2
+#define REFL_LINE_SECONDS	5	/* accept to the request's newline */
+#define REFL_CONN_SECONDS	40	/* accept to the answer (probe.c waits 45) */
+#define REFL_MAX_PROBING	32	/* requests being probed at once */
 
 struct refl_probe {
 	char		name[32];
@@ -51,6 +59,15 @@ int	refl_parse_request(const char *line, struct refl_probe *out, size_t *n,
  */
 int	refl_target(const char *line, const struct sockaddr_storage *peer,
 	    struct sockaddr_storage *to, const char **err);
+/*
+ * Probe target for pr[0..n) (validated by the two above): the answer
+ * line, without its newline (malloc'd; NULL without memory). A probe not
+ * started within budget_ms of t0 (CLOCK_MONOTONIC) is answered as not
+ * probed. Blocks for as long as the probes take.
+ */
+char	*refl_answer(const struct sockaddr_storage *target,
+	    const struct refl_probe *pr, size_t n, const struct timespec *t0,
+	    long budget_ms);
 /* Serve on addr (ADDR:PORT, [ADDR6]:PORT) until killed; exit code. */
 int	refl_serve(const char *listen);
 

@@ -1,9 +1,10 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * reflector.c: the outside end of the probes (see reflector.h). Serial and
- * bounded: one client at a time, every wait has a timeout, so a client
- * that says nothing costs at most a few seconds.
+ * reflector.c: the outside end of the probes (see reflector.h): what a
+ * request may ask, where it may aim, and the probes themselves. Every
+ * wait in a probe has a timeout; refl_serve.c runs each request's probes
+ * in a process of their own, so a slow one holds up nobody else.
  */
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -11,7 +12,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +29,9 @@
 #include "loop.h"
 #include "reflector.h"
 #include "stun.h"
+#include "untrusted.h"
 
 #define PROBE_MS	2000
-#define RATE_SLOTS	64
-
-static struct {
-	struct sockaddr_storage	addr;
-	time_t			at;
-} seen[RATE_SLOTS];
-
-
 
 static void
 with_port(struct sockaddr_storage *ss, uint16_t port)
@@ -48,41 +41,6 @@ with_port(struct sockaddr_storage *ss, uint16_t port)
 	else
 		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
 }
-
-static int
-same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return 0;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-	    &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
-}
-
-/* One request per address every REFL_RATE_SECONDS. */
-static int
-rate_ok(const struct sockaddr_storage *from)
-{
-	time_t now = time(NULL);
-	size_t i, oldest = 0;
-
-	for (i = 0; i < RATE_SLOTS; i++) {
-		if (seen[i].at != 0 && same_host(&seen[i].addr, from)) {
-			if (now - seen[i].at < REFL_RATE_SECONDS)
-				return 0;
-			seen[i].at = now;
-			return 1;
-		}
-		if (seen[i].at < seen[oldest].at)
-			oldest = i;
-	}
-	seen[oldest].addr = *from;
-	seen[oldest].at = now;
-	return 1;
-}
-
 
 /*
  * One STUN transaction with the requester: req sent (thrice over UDP),
@@ -566,98 +524,50 @@ out:
 	return rc;
 }
 
+
+/*
+ * One result: the detail carries what the peer said (a TURN realm) and
+ * strerror(); escaped once here, before the requester's terminal or
+ * log sees it.
+ */
 static json_t *
-handle(const char *line, const struct sockaddr_storage *peer)
+result(const struct refl_probe *pr, int ok, const char *detail)
 {
-	struct refl_probe pr[REFL_MAX_PROBES];
-	struct sockaddr_storage target;
-	json_t *results, *out;
-	char a[INET6_ADDRSTRLEN], detail[256];
-	const char *err;
-	size_t i, n;
+	char clean[3 * 256];
 
-	if (peer->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr,
-		    a, sizeof(a));
-	else
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer)->
-		    sin6_addr, a, sizeof(a));
-	if (!rate_ok(peer))
-		return json_pack("{s:s, s:s}", "from", a, "error",
-		    "rate limited: one request every 2 seconds");
-	if (refl_parse_request(line, pr, &n, &err) == -1 ||
-	    refl_target(line, peer, &target, &err) == -1)
-		return json_pack("{s:s, s:s}", "from", a, "error", err);
-	if (target.ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)&target)->
-		    sin6_addr, a, sizeof(a));
-	results = json_array();
-	for (i = 0; i < n; i++) {
-		int ok = probe_one(&target, &pr[i], detail, sizeof(detail));
-
-		json_array_append_new(results, json_pack("{s:s, s:s, s:i, s:b, "
-		    "s:s}", "name", pr[i].name, "kind", pr[i].kind, "port",
-		    (int)pr[i].port, "ok", ok, "detail", detail));
-	}
-	out = json_pack("{s:s, s:o}", "from", a, "results", results);
-	log_info("probed %s: %zu port%s", a, n, n == 1 ? "" : "s");
-	return out;
+	ut_clean(clean, sizeof(clean), detail, strlen(detail));
+	return json_pack("{s:s, s:s, s:i, s:b, s:s}", "name", pr->name, "kind",
+	    pr->kind, "port", (int)pr->port, "ok", ok, "detail", clean);
 }
 
-int
-refl_serve(const char *listen_on)
+char *
+refl_answer(const struct sockaddr_storage *target, const struct refl_probe *pr,
+    size_t n, const struct timespec *t0, long budget_ms)
 {
-	struct sockaddr_storage ss, peer;
-	struct timeval tv = { 5, 0 };
-	socklen_t pl;
-	char line[REFL_MAX_LINE + 1];
-	size_t len;
-	ssize_t n;
-	json_t *ans;
-	char *out;
-	int ls, c, one = 1;
+	json_t *results = json_array(), *out;
+	char a[INET6_ADDRSTRLEN], detail[256], *line;
+	size_t i;
+	int ok;
 
-	if (addr_parse(listen_on, &ss) == -1) {
-		log_warnx("--listen %s: expected ADDR:PORT or [ADDR6]:PORT",
-		    listen_on);
-		return 2;
+	addr_host(target, a, sizeof(a));
+	for (i = 0; i < n; i++) {
+		/*
+		 * Each probe ends within a few seconds; one not started in
+		 * time is said so, rather than the whole answer lost to the
+		 * connection's deadline.
+		 */
+		if (loop_ms_since(t0) > budget_ms) {
+			snprintf(detail, sizeof(detail), "not probed: the "
+			    "time for one request (%d s) ran out first",
+			    REFL_CONN_SECONDS);
+			ok = 0;
+		} else
+			ok = probe_one(target, &pr[i], detail, sizeof(detail));
+		json_array_append_new(results, result(&pr[i], ok, detail));
 	}
-	if ((ls = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(ls, (struct sockaddr *)&ss, addr_len(&ss)) == -1 ||
-	    listen(ls, 16) == -1) {
-		log_warn("reflector: %s", listen_on);
-		return 1;
-	}
-	log_info("reflector listening on %s", listen_on);
-	signal(SIGPIPE, SIG_IGN);
-	for (;;) {
-		pl = sizeof(peer);
-		if ((c = accept4(ls, (struct sockaddr *)&peer, &pl,
-		    SOCK_CLOEXEC)) == -1)
-			continue;
-		(void)setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		(void)setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		len = 0;
-		while (len < REFL_MAX_LINE && (n = recv(c, line + len,
-		    REFL_MAX_LINE - len, 0)) > 0) {
-			len += (size_t)n;
-			if (memchr(line, '\n', len) != NULL)
-				break;
-		}
-		line[len] = '\0';
-		if (memchr(line, '\n', len) == NULL) {
-			close(c);	/* silent, half-open or oversized */
-			continue;
-		}
-		ans = handle(line, &peer);
-		out = json_dumps(ans, JSON_COMPACT);
-		json_decref(ans);
-		if (out != NULL) {
-			(void)send(c, out, strlen(out), MSG_NOSIGNAL);
-			(void)send(c, "\n", 1, MSG_NOSIGNAL);
-			free(out);
-		}
-		close(c);
-	}
+	out = json_pack("{s:s, s:o}", "from", a, "results", results);
+	line = json_dumps(out, JSON_COMPACT);
+	json_decref(out);
+	log_info("probed %s: %zu port%s", a, n, n == 1 ? "" : "s");
+	return line;
 }
