@@ -50,6 +50,15 @@ header(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A series without labels: its HELP, TYPE and value. */
+static void
+single(FILE *f, const char *name, const char *type, const char *help,
+    long long v)
+{
+	header(f, name, type, help);
+	fprintf(f, "%s %lld\n", name, v);
+}
+
 /* One counter family from the rules' counters (packets or bytes). */
 static void
 counters(FILE *f, json_t *list, const char *name, const char *field,
@@ -166,22 +175,18 @@ metrics_render(FILE *f, const char *text)
 	counters(f, json_object_get(rules, "counters"),
 	    "portward_rule_bytes_total", "bytes", "Bytes accepted or "
 	    "translated by portward's rule for an endpoint and family.");
-	header(f, "portward_rules_in_place", "gauge", "1 when portward's "
-	    "table holds what it should.");
-	fprintf(f, "portward_rules_in_place %d\n",
+	single(f, "portward_rules_in_place", "gauge", "1 when portward's "
+	    "table holds what it should.",
 	    json_is_true(json_object_get(rules, "in_place")));
-	header(f, "portward_last_repair_timestamp_seconds", "gauge", "When "
+	single(f, "portward_last_repair_timestamp_seconds", "gauge", "When "
 	    "portward last repaired its rules after another process changed "
-	    "them (0: never).");
-	fprintf(f, "portward_last_repair_timestamp_seconds %lld\n",
+	    "them (0: never).",
 	    num(rules, "last_repair"));
-	header(f, "portward_rules_repairs_total", "counter", "Repairs of "
-	    "portward's rules after another program changed them.");
-	fprintf(f, "portward_rules_repairs_total %lld\n", num(rules,
-	    "repairs"));
-	header(f, "portward_rules_fight", "gauge", "1 while another program "
-	    "keeps changing portward's rules and repairs back off.");
-	fprintf(f, "portward_rules_fight %d\n",
+	single(f, "portward_rules_repairs_total", "counter", "Repairs of "
+	    "portward's rules after another program changed them.",
+	    num(rules, "repairs"));
+	single(f, "portward_rules_fight", "gauge", "1 while another program "
+	    "keeps changing portward's rules and repairs back off.",
 	    json_is_object(json_object_get(rules, "fight")));
 	header(f, "portward_rules_repair_backoff_seconds", "gauge", "How long "
 	    "the next repair waits in a fight (0: repairs are immediate).");
@@ -190,32 +195,25 @@ metrics_render(FILE *f, const char *text)
 	m = json_object_get(root, "mapping");
 	forwards(f, json_object_get(m, "forwards"));
 	child = json_object_get(root, "child");
-	header(f, "portward_child_restarts_total", "counter", "Restarts of "
-	    "the supervised SFU.");
-	fprintf(f, "portward_child_restarts_total %lld\n", num(child,
-	    "restarts"));
-	header(f, "portward_child_up", "gauge", "1 while the supervised SFU "
-	    "runs.");
-	fprintf(f, "portward_child_up %d\n", strcmp(str(child, "state"),
-	    "running") == 0);
-	header(f, "portward_child_start_failures_total", "counter", "Starts "
+	single(f, "portward_child_restarts_total", "counter", "Restarts of "
+	    "the supervised SFU.",
+	    num(child, "restarts"));
+	single(f, "portward_child_up", "gauge", "1 while the supervised SFU "
+	    "runs.",
+	    strcmp(str(child, "state"), "running") == 0);
+	single(f, "portward_child_start_failures_total", "counter", "Starts "
 	    "of the SFU that failed (pipe, fork, setuid or exec); each is "
-	    "retried with backoff.");
-	fprintf(f, "portward_child_start_failures_total %lld\n", num(child,
-	    "start_failures"));
+	    "retried with backoff.",
+	    num(child, "start_failures"));
 	x = json_object_get(m, "process");
 	if (x != NULL) {
-		header(f, "portward_mapper_restarts_total", "counter", "Restarts "
-		    "of the mapper process after it died.");
-		fprintf(f, "portward_mapper_restarts_total %lld\n", num(x,
+		single(f, "portward_mapper_restarts_total", "counter",
+		    "Restarts of the mapper process after it died.", num(x,
 		    "restarts"));
-		header(f, "portward_mapper_up", "gauge", "1 while the mapper "
-		    "process runs.");
-		fprintf(f, "portward_mapper_up %d\n", strcmp(str(x, "state"),
-		    "running") == 0);
+		single(f, "portward_mapper_up", "gauge", "1 while the mapper "
+		    "process runs.", strcmp(str(x, "state"), "running") == 0);
 	}
-	header(f, "portward_ready", "gauge", "1 once portward reported ready.");
-	fprintf(f, "portward_ready %d\n",
+	single(f, "portward_ready", "gauge", "1 once portward reported ready.",
 	    json_is_true(json_object_get(root, "ready")));
 	json_decref(root);
 	return 0;

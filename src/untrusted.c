@@ -133,8 +133,9 @@ ut_clean_inplace(char *buf, size_t dlen)
 	memcpy(buf, tmp, strlen(tmp) + 1);
 }
 
-int
-ut_is_clean(const char *s, size_t len)
+/* 1 if ut_clean leaves s as it is; a backslash too, if backslash says so. */
+static int
+unchanged(const char *s, size_t len, int backslash)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, k;
@@ -144,7 +145,8 @@ ut_is_clean(const char *s, size_t len)
 	while (i < len && u[i] != '\0') {
 		if ((k = utf8_len(u + i, len - i, &cp)) == 0)
 			return 0;
-		if (escape_one(u + i, k, cp, e) != k || memcmp(e, u + i, k) != 0)
+		if (!(backslash && cp == '\\') && (escape_one(u + i, k, cp,
+		    e) != k || memcmp(e, u + i, k) != 0))
 			return 0;
 		i += k;
 	}
@@ -152,22 +154,15 @@ ut_is_clean(const char *s, size_t len)
 }
 
 int
+ut_is_clean(const char *s, size_t len)
+{
+	return unchanged(s, len, 0);
+}
+
+int
 ut_is_escaped(const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, k;
-	uint32_t cp;
-	char e[16];
-
-	while (i < len && u[i] != '\0') {
-		if ((k = utf8_len(u + i, len - i, &cp)) == 0)
-			return 0;
-		if (cp != '\\' && (escape_one(u + i, k, cp, e) != k ||
-		    memcmp(e, u + i, k) != 0))
-			return 0;
-		i += k;
-	}
-	return 1;
+	return unchanged(s, len, 1);
 }
 
 /* Length of the character or escape of clean text at s (n bytes left). */
