@@ -25,6 +25,7 @@
 
 #include "mapper.h"
 #include "pcp.h"
+#include "seccomp.h"
 #include "ssdp.h"
 
 #define PCP_ANNOUNCE_BUF	(PCP_MAX_LEN + 4)
@@ -1003,6 +1004,13 @@ mapper_child(int fd)
 	if (ssdp_fd == -1 || pmp_fd == -1)
 		mlog(1, "cannot listen for router announcements (%s); reboots "
 		    "are noticed at renewal only", strerror(errno));
+	/* Set up: from here on it only talks, to the router and the daemon. */
+	if (sc_install(SC_MAPPER) == -1) {
+		if (errno != ENOSYS && errno != EINVAL)
+			_exit(1);
+		mlog(1, "no seccomp filter (%s): the mapper runs without "
+		    "its system call allow-list", strerror(errno));
+	}
 	discover_and_map();
 	for (;;) {
 		np = 0;

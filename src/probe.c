@@ -21,6 +21,7 @@
 #include "privsep.h"
 #include "probe.h"
 #include "reflector.h"
+#include "seccomp.h"
 #include "nft.h"
 
 #define MAX_RESULTS	(PROF_MAX_ENDPOINTS * 2)
@@ -296,6 +297,13 @@ helper(int out, const struct conf *c, const struct profile *p,
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Nothing to open: the filter goes on before the first stranger. */
+	if (sc_install(SC_PROBE) == -1) {
+		if (errno != ENOSYS && errno != EINVAL)
+			_exit(1);
+		log_warnx("probe: no seccomp filter (%s): the helper runs "
+		    "without its system call allow-list", strerror(errno));
+	}
 	if (ext4[0] != '\0')
 		hairpin(out, p, ext4);
 	for (i = 0; i < c->nreflectors; i++)
