@@ -1006,10 +1006,14 @@ mapper_child(int fd)
 		    "are noticed at renewal only", strerror(errno));
 	/* Set up: from here on it only talks, to the router and the daemon. */
 	if (sc_install(SC_MAPPER) == -1) {
-		if (errno != ENOSYS && errno != EINVAL)
+		int limit = errno == ENOSYS || errno == EINVAL;
+
+		/* Nothing is mapped yet: failing closed leaves nothing behind. */
+		mlog(1, "seccomp filter not installed (%s): %s", strerror(errno),
+		    limit ? "the mapper runs without its system call "
+		    "allow-list" : "exiting");
+		if (!limit)
 			_exit(1);
-		mlog(1, "no seccomp filter (%s): the mapper runs without "
-		    "its system call allow-list", strerror(errno));
 	}
 	discover_and_map();
 	for (;;) {

@@ -363,10 +363,13 @@ helper(int out, const struct conf *c, const struct profile *p,
 	signal(SIGPIPE, SIG_IGN);
 	/* Nothing to open: the filter goes on before the first stranger. */
 	if (sc_install(SC_PROBE) == -1) {
-		if (errno != ENOSYS && errno != EINVAL)
+		int limit = errno == ENOSYS || errno == EINVAL;
+
+		log_warnx("probe: seccomp filter not installed (%s): %s",
+		    strerror(errno), limit ? "the helper runs without its "
+		    "system call allow-list" : "no probe");
+		if (!limit)
 			_exit(1);
-		log_warnx("probe: no seccomp filter (%s): the helper runs "
-		    "without its system call allow-list", strerror(errno));
 	}
 	if (ext4[0] != '\0')
 		hairpin(out, p, ext4);
