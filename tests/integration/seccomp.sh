@@ -32,7 +32,7 @@ for who in mapper probe; do
 	[ $who = mapper ] && calls="$calls open_read if_nametoindex"
 	bad=
 	for c in $calls; do
-		rc=$(try $who $c)
+		rc=$(try "$who" "$c")
 		[ "$rc" = 0 ] || bad="$bad $c=$rc"
 	done
 	if [ -z "$bad" ]; then t_pass "filter__${who}__its_own_calls_pass"
@@ -40,7 +40,7 @@ for who in mapper probe; do
 	bad=
 	for c in execve fork ptrace open_write open_rdwr packet mount unshare \
 	    setuid kill_parent tgkill_parent; do
-		rc=$(try $who $c)
+		rc=$(try "$who" "$c")
 		[ "$rc" = $SYS ] || bad="$bad $c=$rc"
 	done
 	if [ -z "$bad" ]; then t_pass "filter__${who}__intruder_calls_killed_by_sigsys"
