@@ -130,8 +130,8 @@ static const int common[] = {
 
 /*
  * The mapper besides: miniupnpc's and libnatpmp's time-outs (setitimer
- * with SIGALRM, select), ppoll for SIGTERM, getppid (is the daemon still
- * there), the routing table for the gateway (/proc/net/route, read-only:
+ * with SIGALRM, select), getppid (is the daemon still there, on
+ * SIGTERM), the routing table for the gateway (/proc/net/route, read-only:
  * checked below) and an interface's index (ioctl, checked below).
  */
 static const int mapper_only[] = {
@@ -148,6 +148,7 @@ static const int mapper_only[] = {
 	END
 };
 
+/* The probe helper nothing more: it opens no file and sets no timer. */
 static const int probe_only[] = {
 	END
 };
@@ -181,7 +182,10 @@ static const int sanitizer[] = {
 };
 #endif
 
-/* socket(): the families portward speaks; never raw IP, never packets. */
+/*
+ * socket(): the families portward speaks; never AF_PACKET. (A raw IP
+ * socket also needs CAP_NET_RAW, which neither process holds.)
+ */
 static const unsigned socket_families[] = {
 	AF_INET, AF_INET6, AF_UNIX, AF_NETLINK, 0
 };
