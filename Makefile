@@ -44,7 +44,7 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 	     -DPW_VERSION='"$(VERSION)"' \
 	     $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
-LIB_SRCS := log errbuf untrusted fight rate privsep supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
+LIB_SRCS := log errbuf untrusted fight rate privsep seccomp supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
 	    nft_rules nft nft_monitor loop mapper mapper_names mapper_proc mapper_disc mapper_natpmp mapper_pcp pcp ssdp \
 	    mapper_upnp status control listeners supervise metrics stun \
 	    admit reflector refl_serve probe netstate addr fwpath verdict observe
@@ -128,6 +128,7 @@ demo: deps all $(GO_TOOLS)
 	@bash tests/demo.sh
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS on its seed corpus.
+# The project's -D flags too: metrics.c needs PW_VERSION.
 FUZZ_SECONDS ?= 30
 FUZZERS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 fuzz: deps-build
@@ -135,7 +136,8 @@ fuzz: deps-build
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
 	    clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-	        -Iinclude -Itests/fuzz -o $(B)/fuzz/$$f tests/fuzz/fuzz_$$f.c \
+	        -DPW_VERSION='"$(VERSION)"' -DPW_DATADIR='"$(PREFIX)/share/portward"' \
+	        -Iinclude -Itests/fuzz $(PKG_CFLAGS) -o $(B)/fuzz/$$f tests/fuzz/fuzz_$$f.c \
 	        $(LIB_SRCS:%=src/%.c) $(PKG_LIBS); \
 	    mkdir -p $(B)/fuzz/corpus-$$f; \
 	    $(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \

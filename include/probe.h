@@ -11,6 +11,7 @@
 #ifndef PORTWARD_PROBE_H
 #define PORTWARD_PROBE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -48,5 +49,16 @@ void	probe_on_done(void (*cb)(void));
 size_t	probe_results(const struct probe_result **out);
 /* Forget results (the profile changed). */
 void	probe_reset(void);
+/*
+ * A reflector's answer (len bytes of buf, no terminator needed) to the
+ * probes of p for family fam, as c asks them: a result per endpoint
+ * asked and answered, named and kinded as the profile has it (never as
+ * the reflector says); without a "results" array, a "none" result per
+ * endpoint asked, with the reflector's "error". Every string from the
+ * reflector is escaped (ut_clean). At most max into out; how many.
+ */
+size_t	probe_parse_answer(const char *buf, size_t len, const struct conf *c,
+	    const struct profile *p, unsigned fam, const char *refl,
+	    struct probe_result *out, size_t max);
 
 #endif

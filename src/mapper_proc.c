@@ -25,6 +25,7 @@
 
 #include "mapper.h"
 #include "pcp.h"
+#include "seccomp.h"
 #include "ssdp.h"
 #include "untrusted.h"
 
@@ -1021,6 +1022,17 @@ mapper_child(int fd)
 	if (ssdp_fd == -1 || pmp_fd == -1)
 		mlog(1, "cannot listen for router announcements (%s); reboots "
 		    "are noticed at renewal only", strerror(errno));
+	/* Set up: from here on it only talks, to the router and the daemon. */
+	if (sc_install(SC_MAPPER) == -1) {
+		int limit = errno == ENOSYS || errno == EINVAL;
+
+		/* Nothing is mapped yet: failing closed leaves nothing behind. */
+		mlog(1, "seccomp filter not installed (%s): %s", strerror(errno),
+		    limit ? "the mapper runs without its system call "
+		    "allow-list" : "exiting");
+		if (!limit)
+			_exit(1);
+	}
 	discover_and_map();
 	for (;;) {
 		np = 0;

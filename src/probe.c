@@ -22,6 +22,8 @@
 #include "probe.h"
 #include "untrusted.h"
 #include "reflector.h"
+#include "seccomp.h"
+#include "untrusted.h"
 #include "nft.h"
 
 #define MAX_RESULTS	(PROF_MAX_ENDPOINTS * 2)
@@ -87,22 +89,111 @@ kind_of(const struct prof_endpoint *e)
 
 
 static void
+fill(struct probe_result *r, const char *name, unsigned fam, const char *kind,
+    int ok, const char *detail, const char *refl)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->fam = fam;
+	r->ok = (uint32_t)ok;
+	snprintf(r->kind, sizeof(r->kind), "%s", kind);
+	snprintf(r->detail, sizeof(r->detail), "%s", detail);
+	snprintf(r->reflector, sizeof(r->reflector), "%s", refl);
+}
+
+static void
+send_result(int out, struct probe_result *r)
+{
+	r->at = (int64_t)time(NULL);
+	/* < PIPE_BUF: atomic. A lost result stays unmeasured in the daemon. */
+	if (write(out, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		log_debug("probe: the daemon did not take the %s result",
+		    r->name);
+}
+
+static void
 emit(int out, const char *name, unsigned fam, const char *kind, int ok,
     const char *detail, const char *refl)
 {
 	struct probe_result r;
 
-	memset(&r, 0, sizeof(r));
-	snprintf(r.name, sizeof(r.name), "%s", name);
-	r.fam = fam;
-	r.ok = (uint32_t)ok;
-	snprintf(r.kind, sizeof(r.kind), "%s", kind);
-	snprintf(r.detail, sizeof(r.detail), "%s", detail);
-	snprintf(r.reflector, sizeof(r.reflector), "%s", refl);
-	r.at = (int64_t)time(NULL);
-	/* < PIPE_BUF: atomic. A lost result stays unmeasured in the daemon. */
-	if (write(out, &r, sizeof(r)) != (ssize_t)sizeof(r))
-		log_debug("probe: the daemon did not take the %s result", name);
+	fill(&r, name, fam, kind, ok, detail, refl);
+	send_result(out, &r);
+}
+
+/* Endpoint e is asked of a reflector of family fam: one port, served. */
+static int
+asked(const struct conf *c, const struct prof_endpoint *e, unsigned fam)
+{
+	return (e->families & c->families & fam) && e->port == e->port_end;
+}
+
+/* Every endpoint asked, not measured: why in err. */
+static size_t
+none_for_all(const struct conf *c, const struct profile *p, unsigned fam,
+    const char *err, const char *refl, struct probe_result *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n && n < max; i++)
+		if (asked(c, &p->ep[i], fam))
+			fill(&out[n++], p->ep[i].name, fam, "none", 0, err, refl);
+	return n;
+}
+
+/* The profile's endpoint a reflector's result names, if it was asked. */
+static const struct prof_endpoint *
+asked_named(const struct conf *c, const struct profile *p, unsigned fam,
+    const char *name)
+{
+	size_t k;
+
+	for (k = 0; name != NULL && k < p->n; k++)
+		if (strcmp(p->ep[k].name, name) == 0 && asked(c, &p->ep[k], fam))
+			return &p->ep[k];
+	return NULL;
+}
+
+size_t
+probe_parse_answer(const char *buf, size_t len, const struct conf *c,
+    const struct profile *p, unsigned fam, const char *refl,
+    struct probe_result *out, size_t max)
+{
+	/* The reflector's word is untrusted: parsed here, without privileges. */
+	json_t *ans = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL);
+	json_t *res = json_object_get(ans, "results"), *x;
+	const char *s;
+	char why[160], err[sizeof(why) + 80];
+	size_t i, n = 0;
+
+	if (!json_is_array(res)) {
+		s = json_string_value(json_object_get(ans, "error"));
+		(void)ut_clean(why, sizeof(why), s ? s : "no answer",
+		    s ? strlen(s) : 9);
+		snprintf(err, sizeof(err), "reflector %s: %s", refl, why);
+		json_decref(ans);
+		return none_for_all(c, p, fam, err, refl, out, max);
+	}
+	json_array_foreach(res, i, x) {
+		const struct prof_endpoint *e = asked_named(c, p, fam,
+		    json_string_value(json_object_get(x, "name")));
+
+		/*
+		 * Only what was asked, and of the kind we asked: a reflector
+		 * that answers "tcp, ok" for a UDP port proves nothing.
+		 */
+		if (e == NULL || n == max)
+			continue;
+		fill(&out[n], e->name, fam, kind_of(e),
+		    json_is_true(json_object_get(x, "ok")), "", refl);
+		s = json_string_value(json_object_get(x, "detail"));
+		if (s != NULL)
+			(void)ut_clean(out[n].detail, sizeof(out[n].detail), s,
+			    strlen(s));
+		n++;
+	}
+	json_decref(ans);
+	return n;
 }
 
 /*
@@ -134,32 +225,20 @@ own_addr_in_64(const struct in6_addr *host, struct sockaddr_storage *out)
 	return rc;
 }
 
-static void
-ask(int out, const struct conf *c, const struct profile *p, size_t ri)
+/* The request line: every endpoint asked of a reflector of family fam. */
+static char *
+request(const struct conf *c, const struct profile *p, unsigned fam,
+    struct sockaddr_storage *src, const struct sockaddr_storage **from)
 {
-	const struct sockaddr_storage *rs = &c->reflectors[ri], *from = NULL;
-	struct sockaddr_storage src;
-	unsigned fam = rs->ss_family == AF_INET ? FAM_IPV4 : FAM_IPV6;
-	char refl[64], a[INET6_ADDRSTRLEN], buf[65536], err[160];
-	json_t *req = json_object(), *probes = json_array(), *ans, *res, *x;
-	size_t i, len = 0;
-	ssize_t n;
-	struct pollfd pf;
-	char *line;
-	int s, nprobes = 0;
+	json_t *req = json_object(), *probes = json_array(), *x;
+	char a[INET6_ADDRSTRLEN], *line;
+	size_t i;
+	int nprobes = 0;
 
-	if (fam == FAM_IPV4)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)rs)->sin_addr, a,
-		    sizeof(a));
-	else
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)rs)->sin6_addr,
-		    a, sizeof(a));
-	snprintf(refl, sizeof(refl), fam == FAM_IPV4 ? "%s:%u" : "[%s]:%u", a,
-	    ntohs(((const struct sockaddr_in *)rs)->sin_port));
 	for (i = 0; i < p->n && nprobes < REFL_MAX_PROBES; i++) {
 		const struct prof_endpoint *e = &p->ep[i];
 
-		if (!(e->families & c->families & fam) || e->port != e->port_end)
+		if (!asked(c, e, fam))
 			continue;
 		x = json_pack("{s:s, s:s, s:i}", "name", e->name, "kind",
 		    kind_of(e), "port", (int)e->port);
@@ -170,73 +249,59 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 	}
 	json_object_set_new(req, "probes", probes);
 	if (fam == FAM_IPV6 && c->mode == CONF_MODE_ROUTER && c->has_lan6 &&
-	    own_addr_in_64(&c->lan6, &src) == 0) {
+	    own_addr_in_64(&c->lan6, src) == 0) {
 		inet_ntop(AF_INET6, &c->lan6, a, sizeof(a));
 		json_object_set_new(req, "target", json_string(a));
-		from = &src;
+		*from = src;
 	}
-	line = json_dumps(req, JSON_COMPACT);
+	line = nprobes > 0 ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
-	if (nprobes == 0 || line == NULL) {
-		free(line);
+	return line;
+}
+
+static void
+ask(int out, const struct conf *c, const struct profile *p, size_t ri)
+{
+	const struct sockaddr_storage *rs = &c->reflectors[ri], *from = NULL;
+	struct sockaddr_storage src;
+	unsigned fam = rs->ss_family == AF_INET ? FAM_IPV4 : FAM_IPV6;
+	char refl[64], a[INET6_ADDRSTRLEN], buf[65536], err[160];
+	struct probe_result r[PROF_MAX_ENDPOINTS];
+	size_t i, n, len = 0;
+	ssize_t got;
+	struct pollfd pf;
+	char *line;
+	int s;
+
+	if (fam == FAM_IPV4)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)rs)->sin_addr, a,
+		    sizeof(a));
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)rs)->sin6_addr,
+		    a, sizeof(a));
+	snprintf(refl, sizeof(refl), fam == FAM_IPV4 ? "%s:%u" : "[%s]:%u", a,
+	    ntohs(((const struct sockaddr_in *)rs)->sin_port));
+	if ((line = request(c, p, fam, &src, &from)) == NULL)
 		return;
-	}
 	if ((s = addr_connect_from(rs, from, 3000)) == -1) {
 		snprintf(err, sizeof(err), "reflector %s unreachable: %s", refl,
 		    strerror(errno));
-		for (i = 0; i < p->n; i++)
-			if ((p->ep[i].families & c->families & fam) &&
-			    p->ep[i].port == p->ep[i].port_end)
-				emit(out, p->ep[i].name, fam, "none", 0, err, refl);
-		free(line);
-		return;
+		n = none_for_all(c, p, fam, err, refl, r, PROF_MAX_ENDPOINTS);
+	} else {
+		(void)send(s, line, strlen(line), MSG_NOSIGNAL);
+		(void)send(s, "\n", 1, MSG_NOSIGNAL);
+		pf.fd = s;
+		pf.events = POLLIN;
+		while (len < sizeof(buf) && poll(&pf, 1, ANSWER_MS) == 1 &&
+		    (got = recv(s, buf + len, sizeof(buf) - len, 0)) > 0)
+			len += (size_t)got;
+		close(s);
+		n = probe_parse_answer(buf, len, c, p, fam, refl, r,
+		    PROF_MAX_ENDPOINTS);
 	}
-	(void)send(s, line, strlen(line), MSG_NOSIGNAL);
-	(void)send(s, "\n", 1, MSG_NOSIGNAL);
 	free(line);
-	pf.fd = s;
-	pf.events = POLLIN;
-	while (len < sizeof(buf) - 1 && poll(&pf, 1, ANSWER_MS) == 1 &&
-	    (n = recv(s, buf + len, sizeof(buf) - 1 - len, 0)) > 0)
-		len += (size_t)n;
-	close(s);
-	buf[len] = '\0';
-	/* The reflector's word is untrusted: parsed here, without privileges. */
-	ans = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
-	res = json_object_get(ans, "results");
-	if (!json_is_array(res)) {
-		snprintf(err, sizeof(err), "reflector %s: %s", refl,
-		    json_is_string(json_object_get(ans, "error")) ?
-		    json_string_value(json_object_get(ans, "error")) :
-		    "no answer");
-		for (i = 0; i < p->n; i++)
-			if ((p->ep[i].families & c->families & fam) &&
-			    p->ep[i].port == p->ep[i].port_end)
-				emit(out, p->ep[i].name, fam, "none", 0, err, refl);
-		json_decref(ans);
-		return;
-	}
-	json_array_foreach(res, i, x) {
-		const char *name = json_string_value(json_object_get(x, "name"));
-		const char *det = json_string_value(json_object_get(x, "detail"));
-		const struct prof_endpoint *e = NULL;
-		size_t k;
-
-		/*
-		 * Only what was asked, and of the kind we asked: a reflector
-		 * that answers "tcp, ok" for a UDP port proves nothing.
-		 */
-		for (k = 0; name != NULL && k < p->n && e == NULL; k++)
-			if (strcmp(p->ep[k].name, name) == 0 &&
-			    (p->ep[k].families & c->families & fam) &&
-			    p->ep[k].port == p->ep[k].port_end)
-				e = &p->ep[k];
-		if (e == NULL)
-			continue;
-		emit(out, name, fam, kind_of(e),
-		    json_is_true(json_object_get(x, "ok")), det ? det : "", refl);
-	}
-	json_decref(ans);
+	for (i = 0; i < n; i++)
+		send_result(out, &r[i]);
 }
 
 /*
@@ -297,6 +362,16 @@ helper(int out, const struct conf *c, const struct profile *p,
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Nothing to open: the filter goes on before the first stranger. */
+	if (sc_install(SC_PROBE) == -1) {
+		int limit = errno == ENOSYS || errno == EINVAL;
+
+		log_warnx("probe: seccomp filter not installed (%s): %s",
+		    strerror(errno), limit ? "the helper runs without its "
+		    "system call allow-list" : "no probe");
+		if (!limit)
+			_exit(1);
+	}
 	if (ext4[0] != '\0')
 		hairpin(out, p, ext4);
 	for (i = 0; i < c->nreflectors; i++)

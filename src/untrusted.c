@@ -87,25 +87,50 @@ escape_one(const unsigned char *s, size_t k, uint32_t cp, char e[16])
 	return o;
 }
 
+/* The character at s (n bytes left): its length, its escape in e. */
+static size_t
+next_char(const unsigned char *s, size_t n, char e[16], size_t *el)
+{
+	uint32_t cp;
+	size_t k;
+
+	if ((k = utf8_len(s, n, &cp)) == 0) {
+		k = 1;
+		cp = 0x80;	/* escaped byte by byte */
+	}
+	*el = escape_one(s, k, cp, e);
+	return k;
+}
+
+/* The length of all n bytes at s, escaped. */
+static size_t
+escaped_len(const unsigned char *s, size_t n)
+{
+	size_t i, el, len = 0;
+	char e[16];
+
+	for (i = 0; i < n; len += el)
+		i += next_char(s + i, n - i, e, &el);
+	return len;
+}
+
 size_t
 ut_clean(char *dst, size_t dlen, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t n, k, el, o = 0, i = 0;
-	uint32_t cp;
+	int cut;
 	char e[16];
 
 	if (dlen == 0)
 		return 0;
 	n = strnlen(src, srclen);
+	/* Only what does not fit whole is cut: then room for "..." is kept. */
+	cut = escaped_len(s, n) + 1 > dlen;
 	while (i < n) {
-		if ((k = utf8_len(s + i, n - i, &cp)) == 0) {
-			k = 1;
-			cp = 0x80;	/* escaped byte by byte */
-		}
-		el = escape_one(s + i, k, cp, e);
+		k = next_char(s + i, n - i, e, &el);
 		/* Room for this, and for "..." if more follows. */
-		if (o + el + (i + k < n ? 3 : 0) + 1 > dlen) {
+		if (o + el + (cut && i + k < n ? 3 : 0) + 1 > dlen) {
 			/* What came before left room for the "...". */
 			if (o + 3 + 1 <= dlen) {
 				memcpy(dst + o, "...", 3);

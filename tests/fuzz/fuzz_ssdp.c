@@ -12,22 +12,31 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A field kept from the datagram: terminated inside it, printable. */
+static void
+printable(const char *s, size_t size)
+{
+	const char *end = memchr(s, '\0', size);
+
+	if (end == NULL)
+		__builtin_trap();
+	for (; s < end; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			__builtin_trap();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ssdp_msg m;
 	char host[64];
-	size_t i;
 
 	if (ssdp_parse((const char *)data, size, &m) == 0) {
-		(void)ssdp_location_host(m.location, host, sizeof(host));
-		/* Whatever was kept is printable and terminated. */
-		for (i = 0; m.location[i] != '\0'; i++)
-			if (m.location[i] < 0x20 || m.location[i] >= 0x7f)
-				__builtin_trap();
-		for (i = 0; m.bootid[i] != '\0'; i++)
-			if (m.bootid[i] < 0x20 || m.bootid[i] >= 0x7f)
-				__builtin_trap();
+		if (ssdp_location_host(m.location, host, sizeof(host)) == 0)
+			printable(host, sizeof(host));
+		printable(m.location, sizeof(m.location));
+		printable(m.bootid, sizeof(m.bootid));
+		printable(m.uuid, sizeof(m.uuid));
 	}
 	return 0;
 }

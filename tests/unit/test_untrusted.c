@@ -86,6 +86,23 @@ clean__too_long__cut_with_ellipsis_never_mid_escape(void **state)
 }
 
 static void
+clean__fits_exactly__not_cut(void **state)
+{
+	char b[12];
+
+	(void)state;
+	/* Found by fuzz_untrusted: room for "..." was kept even when all fit. */
+	assert_int_equal(ut_clean(b, sizeof(b), "0123456789a", 100), 11);
+	assert_string_equal(b, "0123456789a");
+	/* Escaped, it fits exactly too: 5 + 4 + 2 bytes. */
+	assert_int_equal(ut_clean(b, sizeof(b), "01234\x1b\t", 100), 11);
+	assert_string_equal(b, "01234\\x1b\\t");
+	/* One byte more, and it is cut. */
+	assert_int_equal(ut_clean(b, sizeof(b), "0123456789ab", 100), 11);
+	assert_string_equal(b, "01234567...");
+}
+
+static void
 clean_inplace__library_field__rewritten(void **state)
 {
 	char f[80] = "Web\x1b]0;pwned\x07";
@@ -160,6 +177,7 @@ main(void)
 		cmocka_unit_test(clean__backslash__doubled_so_escapes_are_ours),
 		cmocka_unit_test(clean__utf8_kept_c1_bidi_and_invalid_escaped),
 		cmocka_unit_test(clean__too_long__cut_with_ellipsis_never_mid_escape),
+		cmocka_unit_test(clean__fits_exactly__not_cut),
 		cmocka_unit_test(clean_inplace__library_field__rewritten),
 		cmocka_unit_test(is_escaped__clean_output_yes_raw_controls_no),
 		cmocka_unit_test(copy__clean_text_kept_not_escaped_twice),
