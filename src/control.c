@@ -199,10 +199,21 @@ on_client(int fd, void *arg)
 		drop(c);	/* a line longer than any request */
 }
 
+/* Root, or the daemon's own user: the operator. */
+static int
+privileged(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
 /*
  * The slot for a new connection of uid: a free one, unless uid holds
  * CTL_PER_PEER already (its own oldest goes); all taken, the oldest
- * connection of the peer holding the most goes.
+ * connection of the peer holding the most goes, never the operator's
+ * for another user's: users are not counted, and one with many uids (a
+ * user namespace maps 65536 of them) holds one connection with each, as
+ * many as the operator, whose connection is then the oldest of equals.
+ * The operator holds CTL_PER_PEER at most, so others are left to pick.
  */
 static size_t
 slot_for(uid_t uid)
@@ -225,7 +236,9 @@ slot_for(uid_t uid)
 		return free_slot;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		if (clients[i].fd == -1 ||
-		    (mine >= CTL_PER_PEER && clients[i].uid != uid))
+		    (mine >= CTL_PER_PEER && clients[i].uid != uid) ||
+		    (clients[i].uid != uid && privileged(clients[i].uid) &&
+		    !privileged(uid)))
 			continue;
 		if (pick == CTL_MAX_CLIENTS || held[i] > most ||
 		    (held[i] == most && clients[i].seq < clients[pick].seq)) {
