@@ -349,6 +349,7 @@ control_open(const char *path, control_status_fn status,
 	struct sockaddr_un sun;
 	struct stat st;
 	size_t i;
+	mode_t mask;
 	gid_t gid;
 	int fd, r, shared;
 
@@ -375,11 +376,24 @@ control_open(const char *path, control_status_fn status,
 		return -1;
 	}
 	shared = group_enter(&gid);
+	/*
+	 * 0660 from bind() itself, not by a chmod() after it: chmod()
+	 * follows a symbolic link, and whoever may write in the directory
+	 * could put one there in between (root would chmod its target).
+	 */
+	mask = umask(0117);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	(void)umask(mask);
 	if (shared)
 		group_leave(path, gid);
-	if (r == -1 || lstat(path, &st) == -1 || chmod(path, 0660) == -1 ||
-	    listen(fd, 16) == -1) {
+	if (r == 0 && lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		log_warnx("control: %s was replaced as it was made (%s): someone "
+		    "else may write in its directory", path,
+		    fio_type_name(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	if (r == -1 || lstat(path, &st) == -1 || listen(fd, 16) == -1) {
 		log_warn("control: %s", path);
 		close(fd);
 		return -1;
