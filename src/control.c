@@ -199,10 +199,21 @@ on_client(int fd, void *arg)
 		drop(c);	/* a line longer than any request */
 }
 
+/* Root, or the daemon's own user: the operator. */
+static int
+privileged(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
 /*
  * The slot for a new connection of uid: a free one, unless uid holds
  * CTL_PER_PEER already (its own oldest goes); all taken, the oldest
- * connection of the peer holding the most goes.
+ * connection of the peer holding the most goes, never the operator's
+ * for another user's: users are not counted, and one with many uids (a
+ * user namespace maps 65536 of them) holds one connection with each, as
+ * many as the operator, whose connection is then the oldest of equals.
+ * The operator holds CTL_PER_PEER at most, so others are left to pick.
  */
 static size_t
 slot_for(uid_t uid)
@@ -225,7 +236,9 @@ slot_for(uid_t uid)
 		return free_slot;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		if (clients[i].fd == -1 ||
-		    (mine >= CTL_PER_PEER && clients[i].uid != uid))
+		    (mine >= CTL_PER_PEER && clients[i].uid != uid) ||
+		    (clients[i].uid != uid && privileged(clients[i].uid) &&
+		    !privileged(uid)))
 			continue;
 		if (pick == CTL_MAX_CLIENTS || held[i] > most ||
 		    (held[i] == most && clients[i].seq < clients[pick].seq)) {
@@ -336,6 +349,7 @@ control_open(const char *path, control_status_fn status,
 	struct sockaddr_un sun;
 	struct stat st;
 	size_t i;
+	mode_t mask;
 	gid_t gid;
 	int fd, r, shared;
 
@@ -362,11 +376,24 @@ control_open(const char *path, control_status_fn status,
 		return -1;
 	}
 	shared = group_enter(&gid);
+	/*
+	 * 0660 from bind() itself, not by a chmod() after it: chmod()
+	 * follows a symbolic link, and whoever may write in the directory
+	 * could put one there in between (root would chmod its target).
+	 */
+	mask = umask(0117);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	(void)umask(mask);
 	if (shared)
 		group_leave(path, gid);
-	if (r == -1 || lstat(path, &st) == -1 || chmod(path, 0660) == -1 ||
-	    listen(fd, 16) == -1) {
+	if (r == 0 && lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		log_warnx("control: %s was replaced as it was made (%s): someone "
+		    "else may write in its directory", path,
+		    fio_type_name(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	if (r == -1 || lstat(path, &st) == -1 || listen(fd, 16) == -1) {
 		log_warn("control: %s", path);
 		close(fd);
 		return -1;

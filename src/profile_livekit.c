@@ -1238,6 +1238,64 @@ key_known(struct ydoc *y, const char *path, const struct lk_key **key,
 	return (*key = lk_key_find(path)) != NULL;
 }
 
+/* A mapping's scalar key, for the duplicate check (dup_in()). */
+struct dkey {
+	const char	*s;
+	size_t		 i;	/* its pair's index */
+};
+
+static int
+dkey_cmp(const void *a, const void *b)
+{
+	const struct dkey *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	return c != 0 ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The first pair of mapping n (in order) whose key an earlier pair has
+ * already, and that earlier pair: *dup = *first = (size_t)-1 if none.
+ * Sorted, not pair against pair: a 1 MB mapping is 80,000 keys, and
+ * comparing each with those before it took 20 s of the daemon's loop.
+ * -1: out of memory.
+ */
+static int
+dup_in(struct ydoc *y, const yaml_node_t *n, size_t *dup, size_t *first)
+{
+	size_t np = (size_t)(n->data.mapping.pairs.top -
+	    n->data.mapping.pairs.start), nk = 0, i, j;
+	yaml_node_pair_t *pair;
+	yaml_node_t *k;
+	struct dkey *d;
+
+	*dup = *first = (size_t)-1;
+	if (np < 2)
+		return 0;
+	if ((d = calloc(np, sizeof(*d))) == NULL)
+		return -1;
+	for (pair = n->data.mapping.pairs.start, i = 0;
+	    pair < n->data.mapping.pairs.top; pair++, i++) {
+		k = yaml_document_get_node(&y->doc, pair->key);
+		if (k != NULL && k->type == YAML_SCALAR_NODE) {
+			d[nk].s = sval(k);
+			d[nk++].i = i;
+		}
+	}
+	qsort(d, nk, sizeof(*d), dkey_cmp);
+	/* In each run of one key, the second is its first duplicate. */
+	for (i = 0; i < nk; i = j) {
+		for (j = i + 1; j < nk && strcmp(d[j].s, d[i].s) == 0; j++)
+			;
+		if (j > i + 1 && d[i + 1].i < *dup) {
+			*dup = d[i + 1].i;
+			*first = d[i].i;
+		}
+	}
+	free(d);
+	return 0;
+}
+
 /*
  * What yaml.v3 refuses whatever the mode, over the whole document: a
  * key twice in one mapping (two merge keys too), a merge of something
@@ -1249,9 +1307,10 @@ static int
 yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
     yaml_node_t **stack)
 {
-	yaml_node_pair_t *pair, *q;
+	yaml_node_pair_t *pair;
 	yaml_node_item_t *it;
 	yaml_node_t *k, *v, *k2, *m;
+	size_t dup, first;
 	char sub[256];
 	int i;
 
@@ -1283,6 +1342,8 @@ yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
 	}
 	if (n->type != YAML_MAPPING_NODE)
 		return 0;
+	if (dup_in(y, n, &dup, &first) == -1)
+		return yerr(y, n, path, "out of memory");
 	for (pair = n->data.mapping.pairs.start;
 	    pair < n->data.mapping.pairs.top; pair++) {
 		k = yaml_document_get_node(&y->doc, pair->key);
@@ -1295,13 +1356,12 @@ yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
 			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
 		else
 			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
-		for (q = n->data.mapping.pairs.start; q < pair; q++) {
-			k2 = yaml_document_get_node(&y->doc, q->key);
-			if (k2 != NULL && k2->type == YAML_SCALAR_NODE &&
-			    strcmp(sval(k2), sval(k)) == 0)
-				return yerr(y, k, sub, "defined twice (first at "
-				    "line %d): LiveKit's YAML parser refuses it",
-				    (int)k2->start_mark.line + 1);
+		if ((size_t)(pair - n->data.mapping.pairs.start) == dup) {
+			k2 = yaml_document_get_node(&y->doc,
+			    n->data.mapping.pairs.start[first].key);
+			return yerr(y, k, sub, "defined twice (first at line %d): "
+			    "LiveKit's YAML parser refuses it",
+			    (int)k2->start_mark.line + 1);
 		}
 		if (is_merge(k)) {
 			if (v->type == YAML_SEQUENCE_NODE) {

@@ -204,4 +204,34 @@ stop
 if [ "$(inode "$SOCK")" = "$ino" ] && [ "$(socat - UNIX-CONNECT:"$SOCK" </dev/null 2>/dev/null)" = theirs ]; then
 	t_pass live_socket_of_another_program__not_taken
 else t_fail live_socket_of_another_program__not_taken "$(grep control "$LOG" | tail -2)"; fi
+# control_socket in a directory another user may write: the socket is
+# made 0660 by bind() itself. It was chmod()ed after bind(), and chmod()
+# follows a link: the directory's owner put one to a file of root's in
+# the socket's place in between (strace holds each chmod for 2 s, the
+# window made wide), and root made that file 0660.
+if command -v strace >/dev/null; then
+	stop
+	mkdir "$TMP/theirs"
+	chown nobody "$TMP/theirs"
+	chmod 711 "$TMP"	# nobody reaches its directory
+	printf 'secret\n' >"$TMP/victim"
+	chmod 600 "$TMP/victim"
+	conf "$TMP/cr.json"
+	sed -i "s|\"$SOCK\"|\"$TMP/theirs/ctl.sock\"|" "$TMP/cr.json"
+	ip netns exec "$NS" strace -qq -f -o /dev/null -e trace=chmod,fchmodat \
+	    -e inject=chmod,fchmodat:delay_enter=2000000 \
+	    "$PORTWARDD" -c "$TMP/cr.json" >>"$LOG" 2>&1 &
+	DPID=$!
+	t_wait test -S "$TMP/theirs/ctl.sock"
+	setpriv --reuid nobody --regid nogroup --clear-groups sh -c \
+	    "ln -s '$TMP/victim' '$TMP/theirs/x' && mv -T '$TMP/theirs/x' '$TMP/theirs/ctl.sock'"
+	sleep 3
+	# The daemon is strace's child: it is stopped, then strace ends.
+	kill "$(pgrep -P "$DPID" -x portwardd)" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+	if [ "$(stat -c %a "$TMP/victim")" = 600 ]; then
+		t_pass control_socket_swapped_for_a_link__its_target_not_chmodded
+	else t_fail control_socket_swapped_for_a_link__its_target_not_chmodded "victim now mode $(stat -c %a "$TMP/victim")"; fi
+fi
 t_done

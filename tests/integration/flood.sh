@@ -17,6 +17,7 @@ DPID=
 FLOODER=
 FORGE=$TOP/build/tools/mapper_forge
 cleanup() {
+	[ -d "$TMP/many" ] && touch "$TMP/many/stop"
 	[ -n "$FLOODER" ] && kill "$FLOODER" 2>/dev/null && wait "$FLOODER" 2>/dev/null
 	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
 	t_netns_cleanup
@@ -96,6 +97,42 @@ if [ "$ok" = 100 ] && [ "$alive" = yes ] && [ "${flood_n:-0}" -gt 100 ]; then
 else t_fail control__another_user_floods__all_100_of_roots_requests_answered "$ok of 100 answered; flooder alive $alive, ${flood_n:-?} connections"; fi
 if status_ok && kill -0 "$DPID"; then t_pass control__after_the_flood__answers
 else t_fail control__after_the_flood__answers; fi
+
+# --- many users, each holding silent connections ------------------------
+# One user with a user namespace is 65536 uids to SO_PEERCRED: twenty of
+# them, each holding what it can, hold one connection each, as many as
+# root's one, which was then the oldest of equals and went first (0 of
+# these 30 slow requests answered, until the operator's connections were
+# never given up for another user's).
+cat >"$TMP/hold.py" <<'PY'
+import os, socket, sys
+path, stop = sys.argv[1], sys.argv[2]
+held = []
+while not os.path.exists(stop):
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(path)
+        held.append(s)
+        if len(held) > 50:
+            held.pop(0).close()
+    except OSError:
+        pass
+PY
+mkdir -m 777 "$TMP/many"
+(for u in $(seq 60001 60020); do
+	setpriv --reuid "$u" --regid 65534 --clear-groups /usr/bin/python3 \
+	    "$TMP/hold.py" "$SOCK" "$TMP/many/stop" &
+done; wait) &
+FLOODER=$!
+t_wait test "$(ss -xp 2>/dev/null | grep -c "$SOCK")" -gt 20
+ok=0
+for i in $(seq 1 30); do /usr/bin/python3 "$TMP/slow.py" "$SOCK" 2>/dev/null && ok=$((ok + 1)); done
+alive=no; kill -0 "$FLOODER" 2>/dev/null && alive=yes
+touch "$TMP/many/stop"
+wait "$FLOODER"; FLOODER=
+if [ "$ok" = 30 ] && [ "$alive" = yes ]; then
+	t_pass control__twenty_uids_hold_silent_connections__all_30_of_roots_slow_requests_answered
+else t_fail control__twenty_uids_hold_silent_connections__all_30_of_roots_slow_requests_answered "$ok of 30 answered; flooders alive $alive"; fi
 
 # --- the mapper, compromised: log lines --------------------------------
 mp=$(pgrep -P "$DPID" -x portward-mapper)

@@ -970,6 +970,35 @@ profile_yaml__alias_bomb__refused_quickly(void **state)
 	assert_contains(eb.msg, "excessive aliasing");
 }
 
+/*
+ * A 1 MB mapping: each key was compared with every key before it, 20 s
+ * of CPU on the daemon's loop at a reload (80,000 keys). Sorted now: a
+ * duplicate at the end is found, at once (a generous bound: ASan).
+ */
+static void
+profile_yaml__wide_mapping__duplicate_found_quickly(void **state)
+{
+	size_t cap = 1000 * 1000, n;
+	clock_t t0;
+	char *text;
+	int i;
+
+	(void)state;
+	text = malloc(cap);
+	assert_non_null(text);
+	n = (size_t)snprintf(text, cap, "rtc:\n");
+	for (i = 0; i < 80000; i++)
+		n += (size_t)snprintf(text + n, cap - n, " k%d: 1\n", i);
+	n += (size_t)snprintf(text + n, cap - n, " k79999: 2\n");
+	assert_true(n < cap - 1);
+	t0 = clock();
+	assert_int_equal(load(text), -1);
+	assert_true(clock() - t0 < 3 * CLOCKS_PER_SEC);
+	assert_contains(eb.msg, "rtc.k79999: defined twice (first at line "
+	    "80001)");
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1030,6 +1059,7 @@ main(void)
 		cmocka_unit_test(profile_yaml__rtc_ips__families_of_ice),
 		cmocka_unit_test(profile_yaml__bind_v6__node_ip_note),
 		cmocka_unit_test(profile_yaml__alias_bomb__refused_quickly),
+		cmocka_unit_test(profile_yaml__wide_mapping__duplicate_found_quickly),
 		cmocka_unit_test(profile_yaml__review_fixes__as_livekit),
 	};
 
