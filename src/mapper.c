@@ -68,7 +68,7 @@ static struct map_report last, prev;
 static int have_report;
 static int acted;		/* prev holds the report last acted on */
 static struct {
-	struct rate	 logs;
+	struct rate	 logs[2];	/* information, warnings */
 	long long	 window_ms;	/* the current second of messages */
 	unsigned	 in_window;
 	int		 tfd;		/* a report waits to be acted on */
@@ -310,16 +310,23 @@ flooding(void)
 	return 1;
 }
 
+/*
+ * Warnings and information have a bucket each: a burst of chatter must
+ * not hide the warning that follows it.
+ */
 static void
 log_line(struct map_log *l)
 {
+	struct rate *b = &lim.logs[l->level ? 1 : 0];
+
 	checked(l->text, sizeof(l->text));
-	if (!rate_allow(&lim.logs, rate_now_ms(), LOG_PER_S, LOG_BURST))
+	if (!rate_allow(b, rate_now_ms(), LOG_PER_S, LOG_BURST))
 		return;
-	if (lim.logs.dropped > 0) {
-		log_warnx("mapper: %lu lines not logged (more than %d at once, "
-		    "then one a second)", lim.logs.dropped, LOG_BURST);
-		lim.logs.dropped = 0;
+	if (b->dropped > 0) {
+		log_warnx("mapper: %lu %s lines not logged (more than %d at "
+		    "once, then one a second)", b->dropped, l->level ?
+		    "warning" : "information", LOG_BURST);
+		b->dropped = 0;
 	}
 	if (l->level)
 		log_warnx("mapper: %s", l->text);
@@ -359,7 +366,7 @@ on_message(int fd, void *arg)
 		last = m.r;
 		have_report = 1;
 		report_in();
-	} else if (rate_allow(&lim.logs, rate_now_ms(), LOG_PER_S, LOG_BURST))
+	} else if (rate_allow(&lim.logs[1], rate_now_ms(), LOG_PER_S, LOG_BURST))
 		log_warnx("mapper: message of type %u and %u bytes ignored",
 		    type, n);
 }

@@ -153,13 +153,6 @@ repair(const char *why)
 	return n;
 }
 
-static void
-on_retry(int fd, void *arg)
-{
-	(void)fd;
-	(void)arg;
-	repair("retry");
-}
 
 
 /* A repair after another program's change; a fight's is watched for calm. */
@@ -171,6 +164,22 @@ repair_tamper(const char *why)
 	fight_repaired(&d.fight, rate_now_ms());
 	if (d.fight.on)
 		loop_timer_set(d.fight_tfd, FIGHT_CALM_MS);
+}
+
+/*
+ * A failed repair tried again. In a fight it counts as the fight's
+ * repair: without that, a backed-off repair that failed once would leave
+ * the fight on, with nothing to end it.
+ */
+static void
+on_retry(int fd, void *arg)
+{
+	(void)fd;
+	(void)arg;
+	if (d.fight.on && !d.fight_due)
+		repair_tamper("retry");
+	else
+		repair("retry");
 }
 
 /* The backed-off repair is due, or a fight's repair has held long enough. */

@@ -146,9 +146,16 @@ else t_fail mapper_forged__400_log_lines__at_most_30_logged "sent $sent, logged 
 # The rest is counted and said with the next line let through.
 sleep 1.5
 "$FORGE" "$mp" log 1 "FORGED-B line" >/dev/null
-if t_wait grep -q "mapper: $((400 - n)) lines not logged" "$TMP/log" && [ "$(lines B)" = 1 ]; then
+if t_wait grep -q "mapper: $((400 - n)) warning lines not logged" "$TMP/log" && [ "$(lines B)" = 1 ]; then
 	t_pass mapper_forged__dropped_lines__counted_and_said
 else t_fail mapper_forged__dropped_lines__counted_and_said "$(grep 'not logged' "$TMP/log")"; fi
+# A burst of information does not hide the warning after it.
+sleep 1.5
+"$FORGE" "$mp" info 300 "FORGED-C chatter" >/dev/null
+"$FORGE" "$mp" log 1 "FORGED-D warning" >/dev/null
+if t_wait test "$(lines D)" = 1 && [ "$(lines C)" -le 30 ]; then
+	t_pass mapper_forged__information_burst__next_warning_still_logged
+else t_fail mapper_forged__information_burst__next_warning_still_logged "chatter $(lines C), warning $(lines D)"; fi
 if [ "$(pgrep -P "$DPID" -x portward-mapper)" = "$mp" ]; then
 	t_pass mapper_forged__under_the_flood_limit__not_killed
 else t_fail mapper_forged__under_the_flood_limit__not_killed; fi

@@ -5,6 +5,7 @@
  * of its socket to the daemon (pidfd_getfd, as root) and sends forged
  * messages on it, as code running in the mapper after an exploit could:
  *   mapper_forge PID log N TEXT    N log lines (warnings) saying TEXT
+ *   mapper_forge PID info N TEXT   the same as information
  *   mapper_forge PID report N      N well-formed reports (no forwards)
  * Prints how many were sent; exit 0 when all were, 1 when the daemon
  * closed the socket first (it killed the mapper), 2 on a usage or setup
@@ -60,18 +61,18 @@ main(int argc, char **argv)
 	long i, n;
 	int fd, report;
 
-	if (argc < 4 || (strcmp(argv[2], "log") == 0 && argc != 5) ||
-	    (strcmp(argv[2], "log") != 0 && strcmp(argv[2], "report") != 0)) {
-		fprintf(stderr, "usage: mapper_forge PID log N TEXT | "
+	report = strcmp(argv[argc > 2 ? 2 : 0], "report") == 0;
+	if (argc < 4 || (!report && argc != 5) || (!report &&
+	    strcmp(argv[2], "log") != 0 && strcmp(argv[2], "info") != 0)) {
+		fprintf(stderr, "usage: mapper_forge PID log|info N TEXT | "
 		    "mapper_forge PID report N\n");
 		return 2;
 	}
 	if ((fd = grab((pid_t)atoi(argv[1]))) == -1)
 		return 2;
-	report = strcmp(argv[2], "report") == 0;
 	n = atol(argv[3]);
 	memset(&l, 0, sizeof(l));
-	l.level = 1;
+	l.level = strcmp(argv[2], "info") != 0;
 	if (!report)
 		snprintf(l.text, sizeof(l.text), "%s", argv[4]);
 	for (i = 0; i < n; i++) {
