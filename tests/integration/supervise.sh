@@ -113,7 +113,7 @@ kill -HUP "$DPID"
 if t_wait st_is .child.state running && [ "$(child_pid)" != "$pid" ] &&
     grep -q 'the supervised command changed' "$TMP/log"; then
 	t_pass sighup__command_changed__child_restarted
-else t_fail sighup__command_changed__child_restarted "$(st .child)"; fi
+else t_fail sighup__command_changed__child_restarted "$(st .child) $(grep -E 'reload|supervised' "$TMP/log" | tail -4)"; fi
 
 pid=$(child_pid)
 kill -TERM "$DPID"
