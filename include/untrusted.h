@@ -28,10 +28,6 @@
  */
 size_t	ut_clean(char *dst, size_t dlen, const char *src, size_t srclen);
 
-/* ut_clean of a NUL-terminated string, in place (dst is the buffer of
- * size dlen holding it); for fixed fields filled by a library. */
-void	ut_clean_inplace(char *buf, size_t dlen);
-
 /* 1 if s needs no escaping (ut_clean would copy it unchanged). */
 int	ut_is_clean(const char *s, size_t len);
 

@@ -146,18 +146,6 @@ ut_clean(char *dst, size_t dlen, const char *src, size_t srclen)
 	return o;
 }
 
-void
-ut_clean_inplace(char *buf, size_t dlen)
-{
-	char tmp[4 * UT_MAX_IN + 8];
-	size_t n = strnlen(buf, dlen);
-
-	if (ut_is_clean(buf, n))
-		return;
-	(void)ut_clean(tmp, dlen < sizeof(tmp) ? dlen : sizeof(tmp), buf, n);
-	memcpy(buf, tmp, strlen(tmp) + 1);
-}
-
 /* 1 if ut_clean leaves s as it is; a backslash too, if backslash says so. */
 static int
 unchanged(const char *s, size_t len, int backslash)
