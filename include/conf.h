@@ -41,6 +41,56 @@ struct conf_attach {
 	char	chain[CONF_NAME_MAX];
 };
 
+/*
+ * The configuration mirrors the JSON: one section per object of
+ * portward.json, and each module is handed only its own section (the
+ * nftables code conf.nft, the mapper conf.mapping, the supervisor
+ * conf.supervise, the prober conf.probe), plus the few top-level facts
+ * it needs as plain arguments.
+ */
+struct conf_nft {			/* "nft" */
+	char			table[CONF_NAME_MAX];
+	int			keep_on_exit;
+	struct conf_attach	attach;
+};
+
+struct conf_router {			/* "router" */
+	int			present;
+	char			wan_if[IF_NAMESIZE];
+	int			has_lan4, has_lan6;
+	struct in_addr		lan4;
+	struct in6_addr		lan6;
+};
+
+struct conf_mapping {			/* "mapping" */
+	size_t			nmethods;
+	enum conf_method	methods[CONF_MAX_METHODS];
+	long			lease_seconds;
+	int			has_gateway;
+	struct in_addr		gateway;
+	char			igd_url[256];
+	char			user[CONF_NAME_MAX];
+};
+
+struct conf_supervise {			/* "supervise" */
+	int			enabled;	/* the key is there */
+	size_t			argc;
+	char			argv[CONF_MAX_ARGS][CONF_ARG_MAX];
+	char			user[CONF_NAME_MAX];
+	size_t			nenv;
+	char			env[CONF_MAX_ENV][CONF_ARG_MAX]; /* NAME=value */
+	char			workdir[PATH_MAX];
+	long			ready_timeout;
+	long			stop_timeout;
+	int			restart_on_addr;	/* a new address: restart */
+};
+
+struct conf_probe {			/* "probe" */
+	long			interval;
+	size_t			nreflectors;
+	struct sockaddr_storage	reflectors[CONF_MAX_REFLECTORS];
+};
+
 struct conf {
 	char			file[PATH_MAX];
 	enum conf_mode		mode;
@@ -51,38 +101,11 @@ struct conf {
 	char			lk_version[16];	/* livekit_version, "" if unset */
 	unsigned		families;
 
-	char			nft_table[CONF_NAME_MAX];
-	int			nft_keep_on_exit;
-	struct conf_attach	attach;
-
-	int			router_present;
-	char			wan_if[IF_NAMESIZE];
-	int			has_lan4, has_lan6;
-	struct in_addr		lan4;
-	struct in6_addr		lan6;
-
-	size_t			nmethods;
-	enum conf_method	methods[CONF_MAX_METHODS];
-	long			lease_seconds;
-	int			has_gateway;
-	struct in_addr		gateway;
-	char			igd_url[256];
-	char			mapper_user[CONF_NAME_MAX];
-
-	int			supervise;
-	size_t			argc;
-	char			argv[CONF_MAX_ARGS][CONF_ARG_MAX];
-	char			run_user[CONF_NAME_MAX];
-	size_t			nenv;
-	char			env[CONF_MAX_ENV][CONF_ARG_MAX]; /* NAME=value */
-	char			workdir[PATH_MAX];
-	long			ready_timeout;
-	long			stop_timeout;
-	int			restart_on_addr;	/* a new address: restart */
-
-	long			probe_interval;
-	size_t			nreflectors;
-	struct sockaddr_storage	reflectors[CONF_MAX_REFLECTORS];
+	struct conf_nft		nft;
+	struct conf_router	router;
+	struct conf_mapping	mapping;
+	struct conf_supervise	supervise;
+	struct conf_probe	probe;
 
 	char			control_socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char			metrics_file[PATH_MAX];

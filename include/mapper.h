@@ -132,9 +132,11 @@ struct map_proc_status {
  * loop. A mapper that dies (mapper_exited) or cannot be started is
  * started again with backoff, and maps everything again.
  */
-void	mapper_start(const struct conf *c, const struct profile *p);
+void	mapper_start(const struct conf_mapping *c, unsigned families,
+	    const struct profile *p);
 /* Hand the mapper a new configuration (reload); it changes only the difference. */
-void	mapper_update(const struct conf *c, const struct profile *p);
+void	mapper_update(const struct conf_mapping *c, unsigned families,
+	    const struct profile *p);
 /*
  * Have the mapper remove every forward and pinhole and exit; waits
  * (bounded) for its confirmation. 0 when it confirmed, -1 when not.
@@ -152,8 +154,8 @@ const struct map_report *mapper_report(void);
 /* "mapped", "forward-conflict"... for logs and status. */
 const char *mapper_state_name(enum map_state s);
 /* Fill a map_conf from the configuration and profile. */
-void	mapper_conf_from(const struct conf *c, const struct profile *p,
-	    struct map_conf *mc);
+void	mapper_conf_from(const struct conf_mapping *c, unsigned families,
+	    const struct profile *p, struct map_conf *mc);
 /* Validate a received message of type t (length already checked). */
 int	mapper_check_report(struct map_report *r);
 

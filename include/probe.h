@@ -34,12 +34,26 @@ typedef long long (*probe_counter_fn)(const char *name, unsigned fam);
 #define PROBE_HAIRPIN	"hairpin"
 
 /*
+ * What the prober is given: its section of the configuration ("probe")
+ * and the three facts from elsewhere it needs, filled by
+ * probe_scope_from().
+ */
+struct probe_scope {
+	struct conf_probe	conf;
+	unsigned		families;	/* the configuration's */
+	int			has_target6;	/* router mode's LAN host */
+	struct in6_addr		target6;
+	char			user[CONF_NAME_MAX];	/* mapping.user */
+};
+
+void	probe_scope_from(const struct conf *c, struct probe_scope *sc);
+/*
  * Start a round unless one runs; 0, or -1 when nothing to ask. ext4, the
  * router's external IPv4 address when this host gets forwards (else NULL
  * or ""), adds the hairpin test: STUN from this host to the TURN/UDP
  * forward there.
  */
-int	probe_start(const struct conf *c, const struct profile *p,
+int	probe_start(const struct probe_scope *sc, const struct profile *p,
 	    probe_counter_fn counter, const char *ext4);
 /* Is a round under way? */
 int	probe_running(void);
@@ -57,7 +71,7 @@ void	probe_reset(void);
  * endpoint asked, with the reflector's "error". Every string from the
  * reflector is escaped (ut_clean). At most max into out; how many.
  */
-size_t	probe_parse_answer(const char *buf, size_t len, const struct conf *c,
+size_t	probe_parse_answer(const char *buf, size_t len, unsigned families,
 	    const struct profile *p, unsigned fam, const char *refl,
 	    struct probe_result *out, size_t max);
 

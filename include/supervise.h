@@ -35,7 +35,8 @@ typedef int (*sup_ready_fn)(void);
 typedef void (*sup_event_fn)(int timed_out);
 
 /* Remember what to run and how; no process yet. */
-void	sup_init(const struct conf *c, sup_ready_fn ready, sup_event_fn on_ready);
+void	sup_init(const struct conf_supervise *c, sup_ready_fn ready,
+	    sup_event_fn on_ready);
 /*
  * Whether the next start gives the child CAP_NET_BIND_SERVICE as an
  * ambient capability (a port below 1024 to bind as supervise.user).
@@ -46,11 +47,12 @@ void	sup_start(void);
 /* Stop it: SIGTERM, SIGKILL after stop_timeout; done() once it is gone. */
 void	sup_stop(void (*done)(void));
 /* A new configuration: stop what runs, start c's command. */
-void	sup_reload(const struct conf *c);
+void	sup_reload(const struct conf_supervise *c);
 /* A child that exited (from SIGCHLD); returns 1 if it was ours. */
 int	sup_exited(pid_t pid, int status);
 /* Whether a reload changes what runs (command, user, environment...). */
-int	sup_differs(const struct conf *a, const struct conf *b);
+int	sup_differs(const struct conf_supervise *a,
+	    const struct conf_supervise *b);
 /* The current state, for status. */
 void	sup_get(struct sup_status *s);
 /* Feed one event to the table (supfsm.h) and act; for tests and callers. */

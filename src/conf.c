@@ -128,49 +128,49 @@ parse_nft(const struct jv_doc *d, json_t *v, struct conf *c)
 	    jv_known_keys(d, "nft", v, keys) == -1)
 		return -1;
 	if ((x = json_object_get(v, "table")) != NULL) {
-		if (jv_string(d, "nft.table", x, c->nft_table,
-		    sizeof(c->nft_table)) == -1)
+		if (jv_string(d, "nft.table", x, c->nft.table,
+		    sizeof(c->nft.table)) == -1)
 			return -1;
-		if (!valid_ident(c->nft_table, "_-"))
+		if (!valid_ident(c->nft.table, "_-"))
 			return jv_err(d, "nft.table", "\"%s\": use letters, "
-			    "digits, '_' or '-'", c->nft_table);
+			    "digits, '_' or '-'", c->nft.table);
 	}
 	if ((x = json_object_get(v, "keep_on_exit")) != NULL &&
-	    jv_bool(d, "nft.keep_on_exit", x, &c->nft_keep_on_exit) == -1)
+	    jv_bool(d, "nft.keep_on_exit", x, &c->nft.keep_on_exit) == -1)
 		return -1;
 	if ((a = json_object_get(v, "attach")) == NULL || json_is_null(a))
 		return 0;
 	if (jv_object(d, "nft.attach", a) == -1 ||
 	    jv_known_keys(d, "nft.attach", a, akeys) == -1)
 		return -1;
-	c->attach.present = 1;
+	c->nft.attach.present = 1;
 	if ((x = json_object_get(a, "family")) == NULL)
 		return jv_err(d, "nft.attach", "missing key \"family\"");
-	if (jv_string(d, "nft.attach.family", x, c->attach.family,
-	    sizeof(c->attach.family)) == -1)
+	if (jv_string(d, "nft.attach.family", x, c->nft.attach.family,
+	    sizeof(c->nft.attach.family)) == -1)
 		return -1;
-	if (strcmp(c->attach.family, "inet") != 0 &&
-	    strcmp(c->attach.family, "ip") != 0 &&
-	    strcmp(c->attach.family, "ip6") != 0)
+	if (strcmp(c->nft.attach.family, "inet") != 0 &&
+	    strcmp(c->nft.attach.family, "ip") != 0 &&
+	    strcmp(c->nft.attach.family, "ip6") != 0)
 		return jv_err(d, "nft.attach.family", "\"%s\" is not inet, ip "
-		    "or ip6", c->attach.family);
+		    "or ip6", c->nft.attach.family);
 	if ((x = json_object_get(a, "table")) == NULL)
 		return jv_err(d, "nft.attach", "missing key \"table\"");
-	if (jv_string(d, "nft.attach.table", x, c->attach.table,
-	    sizeof(c->attach.table)) == -1)
+	if (jv_string(d, "nft.attach.table", x, c->nft.attach.table,
+	    sizeof(c->nft.attach.table)) == -1)
 		return -1;
 	if ((x = json_object_get(a, "chain")) == NULL)
 		return jv_err(d, "nft.attach", "missing key \"chain\"");
-	if (jv_string(d, "nft.attach.chain", x, c->attach.chain,
-	    sizeof(c->attach.chain)) == -1)
+	if (jv_string(d, "nft.attach.chain", x, c->nft.attach.chain,
+	    sizeof(c->nft.attach.chain)) == -1)
 		return -1;
-	if (!valid_ident(c->attach.table, "_-") ||
-	    !valid_ident(c->attach.chain, "_-"))
+	if (!valid_ident(c->nft.attach.table, "_-") ||
+	    !valid_ident(c->nft.attach.chain, "_-"))
 		return jv_err(d, "nft.attach", "table and chain names are "
 		    "letters, digits, '_' or '-'");
-	if (strcmp(c->attach.table, c->nft_table) == 0)
+	if (strcmp(c->nft.attach.table, c->nft.table) == 0)
 		return jv_err(d, "nft.attach.table", "\"%s\" is portward's own "
-		    "table (nft.table)", c->attach.table);
+		    "table (nft.table)", c->nft.attach.table);
 	return 0;
 }
 
@@ -185,43 +185,43 @@ parse_router(const struct jv_doc *d, json_t *v, struct conf *c)
 	if (jv_object(d, "router", v) == -1 ||
 	    jv_known_keys(d, "router", v, keys) == -1)
 		return -1;
-	c->router_present = 1;
+	c->router.present = 1;
 	if ((x = json_object_get(v, "wan_interface")) == NULL)
 		return jv_err(d, "router", "missing key \"wan_interface\"");
-	if (jv_string(d, "router.wan_interface", x, c->wan_if,
-	    sizeof(c->wan_if)) == -1)
+	if (jv_string(d, "router.wan_interface", x, c->router.wan_if,
+	    sizeof(c->router.wan_if)) == -1)
 		return -1;
-	if (!valid_ident(c->wan_if, "_-.@:"))
+	if (!valid_ident(c->router.wan_if, "_-.@:"))
 		return jv_err(d, "router.wan_interface", "\"%s\" is not an "
-		    "interface name", c->wan_if);
+		    "interface name", c->router.wan_if);
 	if ((x = json_object_get(v, "lan_host_ipv4")) != NULL &&
 	    !json_is_null(x)) {
 		if (jv_string(d, "router.lan_host_ipv4", x, buf,
 		    sizeof(buf)) == -1)
 			return -1;
-		if (inet_pton(AF_INET, buf, &c->lan4) != 1)
+		if (inet_pton(AF_INET, buf, &c->router.lan4) != 1)
 			return jv_err(d, "router.lan_host_ipv4", "\"%s\" is not "
 			    "an IPv4 address", buf);
-		if (c->lan4.s_addr == INADDR_ANY ||
-		    IN_MULTICAST(ntohl(c->lan4.s_addr)))
+		if (c->router.lan4.s_addr == INADDR_ANY ||
+		    IN_MULTICAST(ntohl(c->router.lan4.s_addr)))
 			return jv_err(d, "router.lan_host_ipv4", "\"%s\" is not "
 			    "a host address", buf);
-		c->has_lan4 = 1;
+		c->router.has_lan4 = 1;
 	}
 	if ((x = json_object_get(v, "lan_host_ipv6")) != NULL &&
 	    !json_is_null(x)) {
 		if (jv_string(d, "router.lan_host_ipv6", x, buf,
 		    sizeof(buf)) == -1)
 			return -1;
-		if (inet_pton(AF_INET6, buf, &c->lan6) != 1)
+		if (inet_pton(AF_INET6, buf, &c->router.lan6) != 1)
 			return jv_err(d, "router.lan_host_ipv6", "\"%s\" is not "
 			    "an IPv6 address", buf);
-		if (IN6_IS_ADDR_UNSPECIFIED(&c->lan6) ||
-		    IN6_IS_ADDR_MULTICAST(&c->lan6) ||
-		    IN6_IS_ADDR_LINKLOCAL(&c->lan6))
+		if (IN6_IS_ADDR_UNSPECIFIED(&c->router.lan6) ||
+		    IN6_IS_ADDR_MULTICAST(&c->router.lan6) ||
+		    IN6_IS_ADDR_LINKLOCAL(&c->router.lan6))
 			return jv_err(d, "router.lan_host_ipv6", "\"%s\" is not "
 			    "a routable host address", buf);
-		c->has_lan6 = 1;
+		c->router.has_lan6 = 1;
 	}
 	return 0;
 }
@@ -241,7 +241,7 @@ parse_mapping(const struct jv_doc *d, json_t *v, struct conf *c)
 	if ((x = json_object_get(v, "methods")) != NULL) {
 		if (jv_array(d, "mapping.methods", x) == -1)
 			return -1;
-		c->nmethods = 0;
+		c->mapping.nmethods = 0;
 		json_array_foreach(x, i, m) {
 			enum conf_method meth;
 
@@ -262,46 +262,46 @@ parse_mapping(const struct jv_doc *d, json_t *v, struct conf *c)
 				return jv_err(d, sub, "unknown method \"%s\" "
 				    "(pcp, natpmp or upnp)",
 				    json_string_value(m));
-			for (j = 0; j < c->nmethods; j++)
-				if (c->methods[j] == meth)
+			for (j = 0; j < c->mapping.nmethods; j++)
+				if (c->mapping.methods[j] == meth)
 					return jv_err(d, sub, "%s is listed "
 					    "twice", json_string_value(m));
-			c->methods[c->nmethods++] = meth;
+			c->mapping.methods[c->mapping.nmethods++] = meth;
 		}
-		if (c->mode == CONF_MODE_ROUTER && c->nmethods > 0)
+		if (c->mode == CONF_MODE_ROUTER && c->mapping.nmethods > 0)
 			return jv_err(d, "mapping.methods", "in router mode this "
 			    "machine is the router: there is no upstream router "
 			    "to ask; use []");
 	}
 	if ((x = json_object_get(v, "lease_seconds")) != NULL &&
 	    jv_int(d, "mapping.lease_seconds", x, 60, 604800,
-	    &c->lease_seconds) == -1)
+	    &c->mapping.lease_seconds) == -1)
 		return -1;
 	if ((x = json_object_get(v, "gateway")) != NULL && !json_is_null(x)) {
 		if (jv_string(d, "mapping.gateway", x, buf, sizeof(buf)) == -1)
 			return -1;
-		if (inet_pton(AF_INET, buf, &c->gateway) != 1)
+		if (inet_pton(AF_INET, buf, &c->mapping.gateway) != 1)
 			return jv_err(d, "mapping.gateway", "\"%s\" is not an "
 			    "IPv4 address", buf);
-		c->has_gateway = 1;
+		c->mapping.has_gateway = 1;
 	}
 	if ((x = json_object_get(v, "igd_url")) != NULL && !json_is_null(x)) {
-		if (jv_string(d, "mapping.igd_url", x, c->igd_url,
-		    sizeof(c->igd_url)) == -1)
+		if (jv_string(d, "mapping.igd_url", x, c->mapping.igd_url,
+		    sizeof(c->mapping.igd_url)) == -1)
 			return -1;
-		if (strncmp(c->igd_url, "http://", 7) != 0)
+		if (strncmp(c->mapping.igd_url, "http://", 7) != 0)
 			return jv_err(d, "mapping.igd_url", "\"%s\" is not an "
-			    "http:// URL (the IGD's rootDesc.xml)", c->igd_url);
+			    "http:// URL (the IGD's rootDesc.xml)", c->mapping.igd_url);
 	}
 	if ((x = json_object_get(v, "user")) != NULL) {
-		if (jv_string(d, "mapping.user", x, c->mapper_user,
-		    sizeof(c->mapper_user)) == -1)
+		if (jv_string(d, "mapping.user", x, c->mapping.user,
+		    sizeof(c->mapping.user)) == -1)
 			return -1;
 		/* The mapper and the probe helper never fall back to root. */
-		if (getpwnam(c->mapper_user) == NULL)
+		if (getpwnam(c->mapping.user) == NULL)
 			return jv_err(d, "mapping.user", "no such user \"%s\" "
 			    "(the mapper and the probe helper run as this user)",
-			    c->mapper_user);
+			    c->mapping.user);
 	}
 	return 0;
 }
@@ -347,7 +347,7 @@ parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
 	if (jv_object(d, "supervise", v) == -1 ||
 	    jv_known_keys(d, "supervise", v, keys) == -1)
 		return -1;
-	c->supervise = 1;
+	c->supervise.enabled = 1;
 	if ((x = json_object_get(v, "command")) == NULL)
 		return jv_err(d, "supervise", "missing key \"command\"");
 	if (jv_array(d, "supervise.command", x) == -1)
@@ -359,20 +359,20 @@ parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
 		    CONF_MAX_ARGS);
 	json_array_foreach(x, i, a) {
 		if (jv_path_index(sub, sizeof(sub), "supervise.command", i) ==
-		    -1 || jv_string(d, sub, a, c->argv[i], CONF_ARG_MAX) == -1)
+		    -1 || jv_string(d, sub, a, c->supervise.argv[i], CONF_ARG_MAX) == -1)
 			return -1;
 	}
-	c->argc = json_array_size(x);
-	if (find_in_path(c->argv[0]) == -1)
+	c->supervise.argc = json_array_size(x);
+	if (find_in_path(c->supervise.argv[0]) == -1)
 		return jv_err(d, "supervise.command[0]", "\"%s\" is not an "
-		    "executable program (looked up in PATH)", c->argv[0]);
+		    "executable program (looked up in PATH)", c->supervise.argv[0]);
 	if ((x = json_object_get(v, "user")) != NULL) {
-		if (jv_string(d, "supervise.user", x, c->run_user,
-		    sizeof(c->run_user)) == -1)
+		if (jv_string(d, "supervise.user", x, c->supervise.user,
+		    sizeof(c->supervise.user)) == -1)
 			return -1;
-		if (getpwnam(c->run_user) == NULL)
+		if (getpwnam(c->supervise.user) == NULL)
 			return jv_err(d, "supervise.user", "no such user \"%s\"",
-			    c->run_user);
+			    c->supervise.user);
 	}
 	if ((x = json_object_get(v, "env")) != NULL) {
 		if (jv_object(d, "supervise.env", x) == -1)
@@ -391,29 +391,29 @@ parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
 			if (!json_is_string(a))
 				return jv_err(d, sub, "expected a string, got %s",
 				    jv_type_name(a));
-			n = snprintf(c->env[c->nenv], CONF_ARG_MAX, "%s=%s", name,
+			n = snprintf(c->supervise.env[c->supervise.nenv], CONF_ARG_MAX, "%s=%s", name,
 			    json_string_value(a));
 			if (n < 0 || n >= CONF_ARG_MAX)
 				return jv_err(d, sub, "longer than %d characters",
 				    CONF_ARG_MAX - 1);
-			c->nenv++;
+			c->supervise.nenv++;
 		}
 	}
 	if ((x = json_object_get(v, "working_directory")) != NULL &&
-	    abs_path(d, "supervise.working_directory", x, c->workdir,
-	    sizeof(c->workdir)) == -1)
+	    abs_path(d, "supervise.working_directory", x, c->supervise.workdir,
+	    sizeof(c->supervise.workdir)) == -1)
 		return -1;
 	if ((x = json_object_get(v, "ready_timeout_seconds")) != NULL &&
 	    jv_int(d, "supervise.ready_timeout_seconds", x, 1, 3600,
-	    &c->ready_timeout) == -1)
+	    &c->supervise.ready_timeout) == -1)
 		return -1;
 	if ((x = json_object_get(v, "stop_timeout_seconds")) != NULL &&
 	    jv_int(d, "supervise.stop_timeout_seconds", x, 1, 600,
-	    &c->stop_timeout) == -1)
+	    &c->supervise.stop_timeout) == -1)
 		return -1;
 	if ((x = json_object_get(v, "restart_on_address_change")) != NULL &&
 	    jv_bool(d, "supervise.restart_on_address_change", x,
-	    &c->restart_on_addr) == -1)
+	    &c->supervise.restart_on_addr) == -1)
 		return -1;
 	return 0;
 }
@@ -433,7 +433,7 @@ parse_probe(const struct jv_doc *d, json_t *v, struct conf *c)
 		return -1;
 	if ((x = json_object_get(v, "interval_seconds")) != NULL &&
 	    jv_int(d, "probe.interval_seconds", x, 10, 86400,
-	    &c->probe_interval) == -1)
+	    &c->probe.interval) == -1)
 		return -1;
 	if ((x = json_object_get(v, "reflectors")) == NULL)
 		return 0;
@@ -449,10 +449,10 @@ parse_probe(const struct jv_doc *d, json_t *v, struct conf *c)
 			return jv_err(d, sub, "expected \"ADDR:PORT\", got %s",
 			    jv_type_name(r));
 		if (addr_parse(json_string_value(r),
-		    &c->reflectors[c->nreflectors]) == -1)
+		    &c->probe.reflectors[c->probe.nreflectors]) == -1)
 			return jv_err(d, sub, "\"%s\" is not ADDR:PORT or "
 			    "[ADDR6]:PORT", json_string_value(r));
-		c->nreflectors++;
+		c->probe.nreflectors++;
 	}
 	return 0;
 }
@@ -505,12 +505,12 @@ defaults(struct conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->families = FAM_ALL;
-	(void)snprintf(c->nft_table, sizeof(c->nft_table), "portward");
-	c->lease_seconds = 3600;
-	(void)snprintf(c->mapper_user, sizeof(c->mapper_user), "nobody");
-	c->ready_timeout = 30;
-	c->stop_timeout = 10;
-	c->probe_interval = 300;
+	(void)snprintf(c->nft.table, sizeof(c->nft.table), "portward");
+	c->mapping.lease_seconds = 3600;
+	(void)snprintf(c->mapping.user, sizeof(c->mapping.user), "nobody");
+	c->supervise.ready_timeout = 30;
+	c->supervise.stop_timeout = 10;
+	c->probe.interval = 300;
 	(void)snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 	    CONF_DEFAULT_SOCKET);
 }
@@ -552,10 +552,10 @@ parse(const struct jv_doc *d, struct conf *c)
 	if (strcmp(mode, "host") == 0) {
 		c->mode = CONF_MODE_HOST;
 		/* RFC 6887 first: it also opens IPv6 pinholes. */
-		c->methods[0] = CONF_METHOD_PCP;
-		c->methods[1] = CONF_METHOD_NATPMP;
-		c->methods[2] = CONF_METHOD_UPNP;
-		c->nmethods = 3;
+		c->mapping.methods[0] = CONF_METHOD_PCP;
+		c->mapping.methods[1] = CONF_METHOD_NATPMP;
+		c->mapping.methods[2] = CONF_METHOD_UPNP;
+		c->mapping.nmethods = 3;
 	} else if (strcmp(mode, "router") == 0)
 		c->mode = CONF_MODE_ROUTER;
 	else
@@ -596,14 +596,14 @@ parse(const struct jv_doc *d, struct conf *c)
 		return -1;
 
 	if (c->mode == CONF_MODE_ROUTER) {
-		if (!c->router_present)
+		if (!c->router.present)
 			return jv_err(d, "mode", "router mode needs a \"router\" "
 			    "section (wan_interface, lan_host_ipv4, "
 			    "lan_host_ipv6)");
-		if ((c->families & FAM_IPV4) && !c->has_lan4)
+		if ((c->families & FAM_IPV4) && !c->router.has_lan4)
 			return jv_err(d, "router", "lan_host_ipv4 is required "
 			    "while families includes ipv4");
-		if ((c->families & FAM_IPV6) && !c->has_lan6)
+		if ((c->families & FAM_IPV6) && !c->router.has_lan6)
 			return jv_err(d, "router", "lan_host_ipv6 is required "
 			    "while families includes ipv6 (or set families to "
 			    "[\"ipv4\"])");
@@ -632,8 +632,8 @@ conf_load(const char *file, struct conf *c, struct errbuf *eb)
 			    conf_wan_override);
 		if (conf_wan_override[0] == '\0' ||
 		    !valid_ident(conf_wan_override, "_-.@:") ||
-		    snprintf(c->wan_if, sizeof(c->wan_if), "%s",
-		    conf_wan_override) >= (int)sizeof(c->wan_if))
+		    snprintf(c->router.wan_if, sizeof(c->router.wan_if), "%s",
+		    conf_wan_override) >= (int)sizeof(c->router.wan_if))
 			return eb_set(eb, file, 0, 0, "router.wan_interface",
 			    "-w: \"%s\" is not an interface name",
 			    conf_wan_override);
@@ -660,7 +660,7 @@ command_version(const struct conf *c, char *buf, size_t len)
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	memset(&o, 0, sizeof(o));
-	o.user = c->run_user[0] != '\0' ? c->run_user : NULL;
+	o.user = c->supervise.user[0] != '\0' ? c->supervise.user : NULL;
 	o.keep[o.nkeep++] = fds[1];
 	o.err_fd = -1;
 	o.pdeathsig = SIGKILL;
@@ -673,13 +673,13 @@ command_version(const struct conf *c, char *buf, size_t len)
 	}
 	if (pid == 0) {
 		/* As the SFU runs: its directory and supervise.env (PATH). */
-		if (c->workdir[0] != '\0' && chdir(c->workdir) == -1)
+		if (c->supervise.workdir[0] != '\0' && chdir(c->supervise.workdir) == -1)
 			_exit(127);
-		for (i = 0; i < c->nenv; i++)
-			(void)putenv((char *)(uintptr_t)c->env[i]);
+		for (i = 0; i < c->supervise.nenv; i++)
+			(void)putenv((char *)(uintptr_t)c->supervise.env[i]);
 		(void)dup2(fds[1], STDOUT_FILENO);
 		(void)dup2(fds[1], STDERR_FILENO);
-		argv[0] = (char *)c->argv[0];
+		argv[0] = (char *)c->supervise.argv[0];
 		argv[1] = "--version";
 		argv[2] = NULL;
 		(void)ps_sys.execvp(argv[0], argv);
@@ -749,15 +749,15 @@ conf_profile_ver(const struct conf *c, const char *version,
 			    "%s", c->file);
 			o.version_from = vfrom;
 		}
-		if (c->supervise) {
+		if (c->supervise.enabled) {
 			(void)snprintf(where, sizeof(where), "supervise.command "
 			    "in %s", c->file);
 			o.cmd_where = where;
-			o.workdir = c->workdir;
-			for (i = 0; i < c->argc; i++)
-				argv[i] = c->argv[i];
+			o.workdir = c->supervise.workdir;
+			for (i = 0; i < c->supervise.argc; i++)
+				argv[i] = c->supervise.argv[i];
 			o.argv = argv;
-			o.argc = c->argc;
+			o.argc = c->supervise.argc;
 			/*
 			 * What the SFU gets: the daemon's environment, then
 			 * supervise.env. portwardctl has a shell's, not the
@@ -765,25 +765,25 @@ conf_profile_ver(const struct conf *c, const char *version,
 			 */
 			for (i = 0; conf_use_environ && environ[i] != NULL &&
 			    ne < 256; i++) {
-				for (k = 0; k < c->nenv; k++)
-					if (strncmp(environ[i], c->env[k],
-					    strcspn(c->env[k], "=") + 1) == 0)
+				for (k = 0; k < c->supervise.nenv; k++)
+					if (strncmp(environ[i], c->supervise.env[k],
+					    strcspn(c->supervise.env[k], "=") + 1) == 0)
 						break;
-				if (k == c->nenv)
+				if (k == c->supervise.nenv)
 					env[ne++] = environ[i];
 			}
-			for (k = 0; k < c->nenv; k++)
-				env[ne++] = c->env[k];
+			for (k = 0; k < c->supervise.nenv; k++)
+				env[ne++] = c->supervise.env[k];
 			o.env = env;
 			o.nenv = ne;
-			if (o.version == NULL && c->argc > 0 &&
-			    strcmp(strrchr(c->argv[0], '/') ?
-			    strrchr(c->argv[0], '/') + 1 : c->argv[0],
+			if (o.version == NULL && c->supervise.argc > 0 &&
+			    strcmp(strrchr(c->supervise.argv[0], '/') ?
+			    strrchr(c->supervise.argv[0], '/') + 1 : c->supervise.argv[0],
 			    "livekit-server") == 0 &&
 			    command_version(c, ver, sizeof(ver)) == 0) {
 				o.version = ver;
 				(void)snprintf(vfrom, sizeof(vfrom), "%s "
-				    "--version", c->argv[0]);
+				    "--version", c->supervise.argv[0]);
 				o.version_from = vfrom;
 			}
 		}

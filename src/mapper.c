@@ -183,8 +183,8 @@ mapper_check_report(struct map_report *r)
 }
 
 void
-mapper_conf_from(const struct conf *c, const struct profile *p,
-    struct map_conf *mc)
+mapper_conf_from(const struct conf_mapping *c, unsigned families,
+    const struct profile *p, struct map_conf *mc)
 {
 	size_t i;
 
@@ -209,7 +209,7 @@ mapper_conf_from(const struct conf *c, const struct profile *p,
 		f->proto = e->proto;
 		f->port = e->port;
 		f->port_end = e->port_end;
-		f->families = e->families & c->families;
+		f->families = e->families & families;
 	}
 }
 
@@ -547,11 +547,12 @@ mapper_exited(pid_t pid, int status)
 }
 
 void
-mapper_start(const struct conf *c, const struct profile *p)
+mapper_start(const struct conf_mapping *c, unsigned families,
+    const struct profile *p)
 {
 	static struct map_conf nc;
 
-	mapper_conf_from(c, p, &nc);
+	mapper_conf_from(c, families, p, &nc);
 	nc.inherited = mp.mc.inherited;
 	/*
 	 * Another user: a new process. A mapper in backoff that is given
@@ -560,7 +561,7 @@ mapper_start(const struct conf *c, const struct profile *p)
 	 * delete UPnP pinholes).
 	 */
 	if ((mp.state == MAPPROC_RUNNING &&
-	    strcmp(mp.user, c->mapper_user) != 0) ||
+	    strcmp(mp.user, c->user) != 0) ||
 	    (mp.state == MAPPROC_BACKOFF && (nc.nmethods != mp.mc.nmethods ||
 	    memcmp(nc.methods, mp.mc.methods, sizeof(nc.methods)) != 0 ||
 	    nc.nfwd != mp.mc.nfwd ||
@@ -586,7 +587,7 @@ mapper_start(const struct conf *c, const struct profile *p)
 		return;
 	}
 	mp.mc = nc;
-	snprintf(mp.user, sizeof(mp.user), "%s", c->mapper_user);
+	snprintf(mp.user, sizeof(mp.user), "%s", c->user);
 	if (mp.state == MAPPROC_BACKOFF)
 		return;		/* the restart takes the configuration */
 	mp.consecutive = 0;
@@ -595,9 +596,10 @@ mapper_start(const struct conf *c, const struct profile *p)
 }
 
 void
-mapper_update(const struct conf *c, const struct profile *p)
+mapper_update(const struct conf_mapping *c, unsigned families,
+    const struct profile *p)
 {
-	mapper_start(c, p);
+	mapper_start(c, families, p);
 }
 
 /* Wait (bounded) for the mapper to exit; SIGKILL if it will not. */

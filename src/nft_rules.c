@@ -106,7 +106,7 @@ nft_desired(const struct conf *c, const struct profile *p,
 	int hairpin = 0;
 
 	memset(rs, 0, sizeof(*rs));
-	(void)snprintf(rs->table, sizeof(rs->table), "%s", c->nft_table);
+	(void)snprintf(rs->table, sizeof(rs->table), "%s", c->nft.table);
 	if (c->mode == CONF_MODE_HOST) {
 		add_chain(rs, NFT_OWN, "input", "filter", NF_INET_LOCAL_IN, 0, 1);
 		add_chain(rs, NFT_OWN, NFT_SEEN_CHAIN, "filter",
@@ -136,7 +136,7 @@ nft_desired(const struct conf *c, const struct profile *p,
 				    e->proto == IPPROTO_UDP &&
 				    e->port == e->port_end &&
 				    strncmp(e->name, "turn", 4) != 0 &&
-				    c->nmethods > 0) {
+				    c->mapping.nmethods > 0) {
 					r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN,
 					    e, FAM_IPV4);
 					r->verdict = NFTV_COUNT;
@@ -152,26 +152,26 @@ nft_desired(const struct conf *c, const struct profile *p,
 				r = add_rule(rs, NFT_OWN, "prerouting", e,
 				    FAM_IPV4);
 				(void)snprintf(r->iifname, sizeof(r->iifname),
-				    "%s", c->wan_if);
+				    "%s", c->router.wan_if);
 				r->verdict = NFTV_DNAT;
-				r->dnat4 = c->lan4;
+				r->dnat4 = c->router.lan4;
 			}
 			r = add_rule(rs, NFT_OWN, "forward", e, fams[k]);
 			(void)snprintf(r->iifname, sizeof(r->iifname), "%s",
-			    c->wan_if);
+			    c->router.wan_if);
 			r->has_daddr = 1;
-			r->daddr4 = c->lan4;
-			r->daddr6 = c->lan6;
+			r->daddr4 = c->router.lan4;
+			r->daddr6 = c->router.lan6;
 		}
 	}
-	if (c->attach.present) {
+	if (c->nft.attach.present) {
 		rs->attach = 1;
 		(void)snprintf(rs->at_family, sizeof(rs->at_family), "%s",
-		    c->attach.family);
+		    c->nft.attach.family);
 		(void)snprintf(rs->at_table, sizeof(rs->at_table), "%s",
-		    c->attach.table);
+		    c->nft.attach.table);
 		(void)snprintf(rs->at_chain, sizeof(rs->at_chain), "%s",
-		    c->attach.chain);
+		    c->nft.attach.chain);
 		add_attached(rs);
 	}
 }

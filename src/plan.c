@@ -87,22 +87,22 @@ print_firewall(FILE *f, const struct conf *c)
 
 	if (c->mode == CONF_MODE_HOST)
 		fprintf(f, "firewall: table inet %s, input: accept each endpoint "
-		    "on the families above\n", c->nft_table);
+		    "on the families above\n", c->nft.table);
 	else {
-		fprintf(f, "firewall: table inet %s, from %s:\n", c->nft_table,
-		    c->wan_if);
-		if (c->has_lan4 && (c->families & FAM_IPV4))
+		fprintf(f, "firewall: table inet %s, from %s:\n", c->nft.table,
+		    c->router.wan_if);
+		if (c->router.has_lan4 && (c->families & FAM_IPV4))
 			fprintf(f, "  ipv4: DNAT to %s, same port; forward "
-			    "accept\n", inet_ntop(AF_INET, &c->lan4, a4,
+			    "accept\n", inet_ntop(AF_INET, &c->router.lan4, a4,
 			    sizeof(a4)));
-		if (c->has_lan6 && (c->families & FAM_IPV6))
+		if (c->router.has_lan6 && (c->families & FAM_IPV6))
 			fprintf(f, "  ipv6: forward accept to %s (no NAT)\n",
-			    inet_ntop(AF_INET6, &c->lan6, a6, sizeof(a6)));
+			    inet_ntop(AF_INET6, &c->router.lan6, a6, sizeof(a6)));
 	}
-	if (c->attach.present)
+	if (c->nft.attach.present)
 		fprintf(f, "  attached to %s %s, chain %s: one jump at its top\n",
-		    c->attach.family, c->attach.table, c->attach.chain);
-	fprintf(f, "  on exit: %s\n", c->nft_keep_on_exit ? "rules kept" :
+		    c->nft.attach.family, c->nft.attach.table, c->nft.attach.chain);
+	fprintf(f, "  on exit: %s\n", c->nft.keep_on_exit ? "rules kept" :
 	    "rules removed");
 }
 
@@ -117,21 +117,21 @@ print_forwards(FILE *f, const struct conf *c, const struct profile *p)
 		    "router)\n");
 		return;
 	}
-	if (c->nmethods == 0) {
+	if (c->mapping.nmethods == 0) {
 		fprintf(f, "forwards: off (mapping.methods is [])\n");
 		return;
 	}
 	fprintf(f, "forwards: ask the upstream router with");
-	for (i = 0; i < c->nmethods; i++)
+	for (i = 0; i < c->mapping.nmethods; i++)
 		fprintf(f, "%s%s", i ? ", then " : " ",
-		    conf_method_name(c->methods[i]));
-	fprintf(f, "; lease %lds, renewed at half life", c->lease_seconds);
-	if (c->has_gateway)
-		fprintf(f, "; gateway %s", inet_ntop(AF_INET, &c->gateway, gw,
+		    conf_method_name(c->mapping.methods[i]));
+	fprintf(f, "; lease %lds, renewed at half life", c->mapping.lease_seconds);
+	if (c->mapping.has_gateway)
+		fprintf(f, "; gateway %s", inet_ntop(AF_INET, &c->mapping.gateway, gw,
 		    sizeof(gw)));
-	if (c->igd_url[0] != '\0')
-		fprintf(f, "; IGD %s", c->igd_url);
-	fprintf(f, "; mapper runs as %s\n", c->mapper_user);
+	if (c->mapping.igd_url[0] != '\0')
+		fprintf(f, "; IGD %s", c->mapping.igd_url);
+	fprintf(f, "; mapper runs as %s\n", c->mapping.user);
 	for (i = 0; i < p->n; i++) {
 		const struct prof_endpoint *e = &p->ep[i];
 		unsigned fam = plan_families(c, e);
@@ -165,19 +165,19 @@ plan_print(FILE *f, const struct conf *c, const struct profile *p)
 	print_endpoints(f, c, p);
 	print_firewall(f, c);
 	print_forwards(f, c, p);
-	if (c->supervise) {
+	if (c->supervise.enabled) {
 		fprintf(f, "supervise:");
-		for (i = 0; i < c->argc; i++)
-			fprintf(f, " %s", c->argv[i]);
+		for (i = 0; i < c->supervise.argc; i++)
+			fprintf(f, " %s", c->supervise.argv[i]);
 		fprintf(f, "\n  as %s; started after the rules, ready when its "
 		    "listeners are seen (timeout %lds), stopped with SIGTERM "
-		    "(SIGKILL after %lds)\n", c->run_user[0] ? c->run_user :
-		    "the daemon's user", c->ready_timeout, c->stop_timeout);
+		    "(SIGKILL after %lds)\n", c->supervise.user[0] ? c->supervise.user :
+		    "the daemon's user", c->supervise.ready_timeout, c->supervise.stop_timeout);
 	} else
 		fprintf(f, "supervise: nothing started; ready once the rules "
 		    "are in place\n");
-	fprintf(f, "probe: every %lds, %zu reflector%s\n", c->probe_interval,
-	    c->nreflectors, c->nreflectors == 1 ? "" : "s");
+	fprintf(f, "probe: every %lds, %zu reflector%s\n", c->probe.interval,
+	    c->probe.nreflectors, c->probe.nreflectors == 1 ? "" : "s");
 	fprintf(f, "control socket: %s\n", c->control_socket);
 	if (c->metrics_file[0] != '\0')
 		fprintf(f, "metrics: %s\n", c->metrics_file);
@@ -202,7 +202,7 @@ plan_summary(char *buf, size_t len, const struct conf *c,
 	    nopen, nopen == 1 ? "" : "s", p->source,
 	    p->lk_version[0] != '\0' ? " (LiveKit " : "", p->lk_version,
 	    p->lk_version[0] != '\0' ? ")" : "",
-	    c->supervise ? "supervising the SFU" : "nothing supervised",
-	    c->nreflectors, c->nreflectors == 1 ? "" : "s", c->file);
+	    c->supervise.enabled ? "supervising the SFU" : "nothing supervised",
+	    c->probe.nreflectors, c->probe.nreflectors == 1 ? "" : "s", c->file);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }

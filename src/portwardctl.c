@@ -349,15 +349,18 @@ cmd_doctor(int argc, char **argv)
 	 * priority, for the probe round only (removed after; a leftover
 	 * from an interrupted run is replaced by the next).
 	 */
-	if (dr.conf.nreflectors > 0 && dr.nft != NULL && in.fw_read &&
+	if (dr.conf.probe.nreflectors > 0 && dr.nft != NULL && in.fw_read &&
 	    !in.rules_ok && dr.conf.mode == CONF_MODE_HOST) {
 		nft_seen_only(&dr.rs, DOCTOR_TABLE, &dr.seen);
 		dr.seen_on = dr.seen.nrules > 0 &&
 		    nft_converge(dr.nft, &dr.seen, NULL, 0) >= 0;
 	}
-	if (dr.conf.nreflectors > 0 && loop_init() == 0) {
+	if (dr.conf.probe.nreflectors > 0 && loop_init() == 0) {
+		struct probe_scope sc;
+
 		probe_on_done(doctor_probed);
-		if (probe_start(&dr.conf, &dr.prof, doctor_packets, NULL) == 0)
+		probe_scope_from(&dr.conf, &sc);
+		if (probe_start(&sc, &dr.prof, doctor_packets, NULL) == 0)
 			(void)loop_run();
 		loop_fini();
 	}

@@ -272,7 +272,7 @@ sd_notify(const char *msg)
 static int
 wants_forwards(const struct conf *c)
 {
-	return c->mode == CONF_MODE_HOST && c->nmethods > 0;
+	return c->mode == CONF_MODE_HOST && c->mapping.nmethods > 0;
 }
 
 /* "forwards: 3/4 via pcp": forwards granted, of those the router can give. */
@@ -318,7 +318,7 @@ update_status(void)
 	else {
 		if (d.forwards_on)
 			status_forwards(fw, sizeof(fw));
-		if (d.conf.supervise) {
+		if (d.conf.supervise.enabled) {
 			sup_get(&cs);
 			(void)snprintf(sfu, sizeof(sfu), "; sfu: %s",
 			    cs.state == SUP_RUNNING && cs.ready ? "ready" :
@@ -389,15 +389,15 @@ child_caps(void)
 		if (!(d.prof.ep[i].flags & PROF_EP_CLIENT) &&
 		    d.prof.ep[i].port > 0 && d.prof.ep[i].port < 1024)
 			low = &d.prof.ep[i];
-	if (low == NULL || d.conf.run_user[0] == '\0' ||
-	    strcmp(d.conf.run_user, "root") == 0) {
+	if (low == NULL || d.conf.supervise.user[0] == '\0' ||
+	    strcmp(d.conf.supervise.user, "root") == 0) {
 		sup_bind_low(0);
 		return;
 	}
 	if (!ps_can_bind_low()) {
 		log_warnx("supervise: %s binds %u/%s, below 1024, and portwardd "
 		    "has no CAP_NET_BIND_SERVICE to give %s", low->name,
-		    low->port, prof_proto_name(low->proto), d.conf.run_user);
+		    low->port, prof_proto_name(low->proto), d.conf.supervise.user);
 		sup_bind_low(0);
 		return;
 	}
@@ -506,7 +506,7 @@ on_metrics_timer(int fd, void *arg)
 	}
 	if (d.probe_deferred)
 		return;		/* the timer is set for it */
-	loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
+	loop_timer_set(d.metrics_tfd, d.conf.probe.interval * 1000);
 }
 
 /* Ready: forwards after the listeners, then tell systemd. */
@@ -515,7 +515,7 @@ on_child_ready(int timed_out)
 {
 	(void)timed_out;
 	if (!d.forwards_on && wants_forwards(&d.conf)) {
-		mapper_start(&d.conf, &d.prof);	/* retried if it fails */
+		mapper_start(&d.conf.mapping, d.conf.families, &d.prof);	/* retried if it fails */
 		d.forwards_on = 1;
 	}
 	if (!d.ready) {
@@ -535,7 +535,7 @@ start_child(void)
 {
 	report_held_ports();
 	child_caps();
-	sup_init(&d.conf, listeners_ready, on_child_ready);
+	sup_init(&d.conf.supervise, listeners_ready, on_child_ready);
 	sup_start();	/* a failed start is retried with backoff */
 }
 
@@ -567,7 +567,7 @@ static void
 on_addr_event(int fd, void *arg)
 {
 	(void)arg;
-	if (ns_addr_event(fd) && d.conf.supervise && d.conf.restart_on_addr)
+	if (ns_addr_event(fd) && d.conf.supervise.enabled && d.conf.supervise.restart_on_addr)
 		loop_timer_set(d.addr_tfd, 2000);
 }
 
@@ -577,11 +577,11 @@ on_addr_settled(int fd, void *arg)
 	(void)fd;
 	(void)arg;
 	if (d.stopping ||
-	    !d.conf.supervise || !d.conf.restart_on_addr)
+	    !d.conf.supervise.enabled || !d.conf.supervise.restart_on_addr)
 		return;
 	log_info("a new address appeared: restarting the SFU so that its UDP "
 	    "mux binds it (supervise.restart_on_address_change)");
-	sup_reload(&d.conf);
+	sup_reload(&d.conf.supervise);
 }
 
 /*
@@ -594,7 +594,7 @@ hairpin_addr(void)
 	const struct map_report *r = mapper_report();
 	uint32_t i;
 
-	if (d.conf.mode != CONF_MODE_HOST || d.conf.nmethods == 0 ||
+	if (d.conf.mode != CONF_MODE_HOST || d.conf.mapping.nmethods == 0 ||
 	    r == NULL || r->ext4[0] == '\0')
 		return NULL;
 	for (i = 0; i < r->nfwd && i < MAP_MAX_FWD; i++)
@@ -611,6 +611,7 @@ hairpin_addr(void)
 static int
 start_probe(void)
 {
+	struct probe_scope sc;
 	long wait;
 
 	if (!d.ready || d.stopping || probe_running())
@@ -621,7 +622,8 @@ start_probe(void)
 		loop_timer_set(d.metrics_tfd, wait);
 		return 0;
 	}
-	if (probe_start(&d.conf, &d.prof, rule_packets, hairpin_addr()) == -1)
+	probe_scope_from(&d.conf, &sc);
+	if (probe_start(&sc, &d.prof, rule_packets, hairpin_addr()) == -1)
 		return -1;
 	d.probe_deferred = 0;
 	d.probed = 1;
@@ -654,7 +656,7 @@ conflicts_changed(const struct nft_conflict *c, int n)
 		d.fw_changed = (long long)time(NULL);
 		log_info("nftables: another table's drops changed: probing "
 		    "again");
-		if (d.conf.nreflectors > 0 && d.metrics_tfd > 0)
+		if (d.conf.probe.nreflectors > 0 && d.metrics_tfd > 0)
 			loop_timer_set(d.metrics_tfd, 1);
 	}
 	d.fw_hash = h;
@@ -687,7 +689,7 @@ build_status(void)
 	if (o.fw_read)
 		conflicts_changed(o.conflicts, o.nconflicts);
 	in.fw_changed = d.fw_changed;
-	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.nmethods > 0;
+	in.mapping_on = d.conf.mode == CONF_MODE_HOST && d.conf.mapping.nmethods > 0;
 	in.map = mapper_report();
 	mapper_proc_get(&mproc);
 	in.mapproc = &mproc;
@@ -756,9 +758,9 @@ reload(void)
 		d.forwards_on = 0;
 	}
 	if (wants_forwards(&nc) && d.forwards_on)
-		mapper_update(&nc, &np);
+		mapper_update(&nc.mapping, nc.families, &np);
 	else if (wants_forwards(&nc)) {
-		mapper_start(&nc, &np);
+		mapper_start(&nc.mapping, nc.families, &np);
 		d.forwards_on = 1;
 	} else if (d.forwards_on) {
 		(void)mapper_stop();
@@ -768,7 +770,7 @@ reload(void)
 	    strcmp(nc.metrics_file, d.conf.metrics_file) != 0)
 		metrics_remove(d.conf.metrics_file);	/* no longer kept */
 	loop_timer_set(d.metrics_tfd, nc.metrics_file[0] != '\0' ||
-	    nc.nreflectors > 0 ? nc.probe_interval * 1000 : 0);
+	    nc.probe.nreflectors > 0 ? nc.probe.interval * 1000 : 0);
 	probe_reset();
 	if (strcmp(nc.control_socket, d.conf.control_socket) != 0) {
 		control_close();
@@ -778,24 +780,24 @@ reload(void)
 			    nc.control_socket);
 	}
 	{
-		int restart = sup_differs(&d.conf, &nc), had = d.conf.supervise;
+		int restart = sup_differs(&d.conf.supervise, &nc.supervise), had = d.conf.supervise.enabled;
 
 		d.conf = nc;
 		d.prof = np;
 		d.rs = nrs;
 		d.rules_ok = 1;
 		child_caps();
-		if (restart && had && d.conf.supervise) {
+		if (restart && had && d.conf.supervise.enabled) {
 			log_info("reload: the supervised command changed: "
 			    "restarting it");
 			report_held_ports();
-			sup_reload(&d.conf);
+			sup_reload(&d.conf.supervise);
 		} else if (restart && had)
 			sup_stop(NULL);
-		else if (restart && d.conf.supervise)
+		else if (restart && d.conf.supervise.enabled)
 			start_child();
-		else if (d.conf.supervise)
-			sup_init(&d.conf, listeners_ready, on_child_ready);
+		else if (d.conf.supervise.enabled)
+			sup_init(&d.conf.supervise, listeners_ready, on_child_ready);
 	}
 	set_watch();
 	log_info("reload: %s applied with %d change%s", d.file, n,
@@ -889,8 +891,8 @@ run(void)
 	    (d.metrics_tfd = loop_timer(on_metrics_timer, NULL)) == -1)
 		return 1;
 	/* One timer for metrics and probes, on the probe interval. */
-	if (d.conf.metrics_file[0] != '\0' || d.conf.nreflectors > 0)
-		loop_timer_set(d.metrics_tfd, d.conf.probe_interval * 1000);
+	if (d.conf.metrics_file[0] != '\0' || d.conf.probe.nreflectors > 0)
+		loop_timer_set(d.metrics_tfd, d.conf.probe.interval * 1000);
 	mapper_on_report(on_map_report);
 	if ((d.addr_fd = ns_addr_watch()) == -1 ||
 	    loop_add(d.addr_fd, on_addr_event, NULL) == -1 ||
@@ -918,7 +920,7 @@ run(void)
 	 * Order of life: rules, then the child, then (once its listeners are
 	 * seen) forwards and readiness. Without a child, the rules suffice.
 	 */
-	if (d.conf.supervise)
+	if (d.conf.supervise.enabled)
 		start_child();
 	else
 		on_child_ready(0);
@@ -930,7 +932,7 @@ run(void)
 	if (d.conf.metrics_file[0] != '\0')
 		metrics_remove(d.conf.metrics_file);
 	(void)mapper_stop();
-	if (d.conf.nft_keep_on_exit)
+	if (d.conf.nft.keep_on_exit)
 		log_info("nft.keep_on_exit: leaving table inet %s in place",
 		    d.rs.table);
 	else if (nft_remove(d.nft, &d.rs) < 0)

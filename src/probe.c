@@ -123,39 +123,39 @@ emit(int out, const char *name, unsigned fam, const char *kind, int ok,
 
 /* Endpoint e is asked of a reflector of family fam: one port, served. */
 static int
-asked(const struct conf *c, const struct prof_endpoint *e, unsigned fam)
+asked(unsigned families, const struct prof_endpoint *e, unsigned fam)
 {
-	return (e->families & c->families & fam) && e->port == e->port_end;
+	return (e->families & families & fam) && e->port == e->port_end;
 }
 
 /* Every endpoint asked, not measured: why in err. */
 static size_t
-none_for_all(const struct conf *c, const struct profile *p, unsigned fam,
+none_for_all(unsigned families, const struct profile *p, unsigned fam,
     const char *err, const char *refl, struct probe_result *out, size_t max)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < p->n && n < max; i++)
-		if (asked(c, &p->ep[i], fam))
+		if (asked(families, &p->ep[i], fam))
 			fill(&out[n++], p->ep[i].name, fam, "none", 0, err, refl);
 	return n;
 }
 
 /* The profile's endpoint a reflector's result names, if it was asked. */
 static const struct prof_endpoint *
-asked_named(const struct conf *c, const struct profile *p, unsigned fam,
+asked_named(unsigned families, const struct profile *p, unsigned fam,
     const char *name)
 {
 	size_t k;
 
 	for (k = 0; name != NULL && k < p->n; k++)
-		if (strcmp(p->ep[k].name, name) == 0 && asked(c, &p->ep[k], fam))
+		if (strcmp(p->ep[k].name, name) == 0 && asked(families, &p->ep[k], fam))
 			return &p->ep[k];
 	return NULL;
 }
 
 size_t
-probe_parse_answer(const char *buf, size_t len, const struct conf *c,
+probe_parse_answer(const char *buf, size_t len, unsigned families,
     const struct profile *p, unsigned fam, const char *refl,
     struct probe_result *out, size_t max)
 {
@@ -172,10 +172,10 @@ probe_parse_answer(const char *buf, size_t len, const struct conf *c,
 		    s ? strlen(s) : 9);
 		snprintf(err, sizeof(err), "reflector %s: %s", refl, why);
 		json_decref(ans);
-		return none_for_all(c, p, fam, err, refl, out, max);
+		return none_for_all(families, p, fam, err, refl, out, max);
 	}
 	json_array_foreach(res, i, x) {
-		const struct prof_endpoint *e = asked_named(c, p, fam,
+		const struct prof_endpoint *e = asked_named(families, p, fam,
 		    json_string_value(json_object_get(x, "name")));
 
 		/*
@@ -227,7 +227,7 @@ own_addr_in_64(const struct in6_addr *host, struct sockaddr_storage *out)
 
 /* The request line: every endpoint asked of a reflector of family fam. */
 static char *
-request(const struct conf *c, const struct profile *p, unsigned fam,
+request(const struct probe_scope *sc, const struct profile *p, unsigned fam,
     struct sockaddr_storage *src, const struct sockaddr_storage **from)
 {
 	json_t *req = json_object(), *probes = json_array(), *x;
@@ -238,7 +238,7 @@ request(const struct conf *c, const struct profile *p, unsigned fam,
 	for (i = 0; i < p->n && nprobes < REFL_MAX_PROBES; i++) {
 		const struct prof_endpoint *e = &p->ep[i];
 
-		if (!asked(c, e, fam))
+		if (!asked(sc->families, e, fam))
 			continue;
 		x = json_pack("{s:s, s:s, s:i}", "name", e->name, "kind",
 		    kind_of(e), "port", (int)e->port);
@@ -248,9 +248,9 @@ request(const struct conf *c, const struct profile *p, unsigned fam,
 		nprobes++;
 	}
 	json_object_set_new(req, "probes", probes);
-	if (fam == FAM_IPV6 && c->mode == CONF_MODE_ROUTER && c->has_lan6 &&
-	    own_addr_in_64(&c->lan6, src) == 0) {
-		inet_ntop(AF_INET6, &c->lan6, a, sizeof(a));
+	if (fam == FAM_IPV6 && sc->has_target6 &&
+	    own_addr_in_64(&sc->target6, src) == 0) {
+		inet_ntop(AF_INET6, &sc->target6, a, sizeof(a));
 		json_object_set_new(req, "target", json_string(a));
 		*from = src;
 	}
@@ -260,9 +260,9 @@ request(const struct conf *c, const struct profile *p, unsigned fam,
 }
 
 static void
-ask(int out, const struct conf *c, const struct profile *p, size_t ri)
+ask(int out, const struct probe_scope *sc, const struct profile *p, size_t ri)
 {
-	const struct sockaddr_storage *rs = &c->reflectors[ri], *from = NULL;
+	const struct sockaddr_storage *rs = &sc->conf.reflectors[ri], *from = NULL;
 	struct sockaddr_storage src;
 	unsigned fam = rs->ss_family == AF_INET ? FAM_IPV4 : FAM_IPV6;
 	char refl[64], a[INET6_ADDRSTRLEN], buf[65536], err[160];
@@ -281,12 +281,13 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 		    a, sizeof(a));
 	snprintf(refl, sizeof(refl), fam == FAM_IPV4 ? "%s:%u" : "[%s]:%u", a,
 	    ntohs(((const struct sockaddr_in *)rs)->sin_port));
-	if ((line = request(c, p, fam, &src, &from)) == NULL)
+	if ((line = request(sc, p, fam, &src, &from)) == NULL)
 		return;
 	if ((s = addr_connect_from(rs, from, 3000)) == -1) {
 		snprintf(err, sizeof(err), "reflector %s unreachable: %s", refl,
 		    strerror(errno));
-		n = none_for_all(c, p, fam, err, refl, r, PROF_MAX_ENDPOINTS);
+		n = none_for_all(sc->families, p, fam, err, refl, r,
+		    PROF_MAX_ENDPOINTS);
 	} else {
 		(void)send(s, line, strlen(line), MSG_NOSIGNAL);
 		(void)send(s, "\n", 1, MSG_NOSIGNAL);
@@ -296,7 +297,7 @@ ask(int out, const struct conf *c, const struct profile *p, size_t ri)
 		    (got = recv(s, buf + len, sizeof(buf) - len, 0)) > 0)
 			len += (size_t)got;
 		close(s);
-		n = probe_parse_answer(buf, len, c, p, fam, refl, r,
+		n = probe_parse_answer(buf, len, sc->families, p, fam, refl, r,
 		    PROF_MAX_ENDPOINTS);
 	}
 	free(line);
@@ -356,7 +357,7 @@ hairpin(int out, const struct profile *p, const char *ext4)
 
 /* In the helper, privileges already dropped: ask every reflector. */
 static void __attribute__((noreturn))
-helper(int out, const struct conf *c, const struct profile *p,
+helper(int out, const struct probe_scope *sc, const struct profile *p,
     const char *ext4)
 {
 	size_t i;
@@ -374,8 +375,8 @@ helper(int out, const struct conf *c, const struct profile *p,
 	}
 	if (ext4[0] != '\0')
 		hairpin(out, p, ext4);
-	for (i = 0; i < c->nreflectors; i++)
-		ask(out, c, p, i);
+	for (i = 0; i < sc->conf.nreflectors; i++)
+		ask(out, sc, p, i);
 	_exit(0);
 }
 
@@ -503,20 +504,38 @@ on_record(int fd, void *arg)
 	finish();
 }
 
+/*
+ * The one place the prober reads the whole configuration: its section,
+ * the families asked for, router mode's LAN host (the reflector probes it
+ * when it sits in the asker's /64) and the unprivileged user.
+ */
+void
+probe_scope_from(const struct conf *c, struct probe_scope *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->conf = c->probe;
+	sc->families = c->families;
+	if (c->mode == CONF_MODE_ROUTER && c->router.has_lan6) {
+		sc->has_target6 = 1;
+		sc->target6 = c->router.lan6;
+	}
+	snprintf(sc->user, sizeof(sc->user), "%s", c->mapping.user);
+}
+
 int
-probe_start(const struct conf *c, const struct profile *p,
+probe_start(const struct probe_scope *sc, const struct profile *p,
     probe_counter_fn counter, const char *ext4)
 {
-	static struct conf cc;
+	static struct probe_scope cc;
 	static struct profile pp;
 	static char hx[INET6_ADDRSTRLEN];
 	struct ps_opts o;
 	int fds[2];
 	size_t i, k;
 
-	if (pfd != -1 || c->nreflectors == 0)
+	if (pfd != -1 || sc->conf.nreflectors == 0)
 		return -1;
-	cc = *c;
+	cc = *sc;
 	pp = *p;
 	snprintf(hx, sizeof(hx), "%s", ext4 ? ext4 : "");
 	counter_fn = counter;
@@ -545,7 +564,7 @@ probe_start(const struct conf *c, const struct profile *p,
 		return -1;
 	/* It reads what reflectors answer: mapping.user, like the mapper. */
 	memset(&o, 0, sizeof(o));
-	o.user = cc.mapper_user;
+	o.user = cc.user;
 	o.keep[o.nkeep++] = fds[1];
 	o.err_fd = -1;
 	o.pdeathsig = SIGKILL;
@@ -554,7 +573,7 @@ probe_start(const struct conf *c, const struct profile *p,
 	case -1:
 		if (errno == ESRCH)
 			log_warnx("probe: no user %s (mapping.user): no probe",
-			    cc.mapper_user);
+			    cc.user);
 		close(fds[0]);
 		close(fds[1]);
 		return -1;

@@ -174,14 +174,14 @@ status_json(const struct status_in *in)
 			    "bytes", (json_int_t)nc->bytes));
 		}
 		json_object_set_new(root, "rules", json_pack("{s:s, s:b, s:o, "
-		    "s:o, s:o, s:I, s:o}", "table", in->conf->nft_table,
+		    "s:o, s:o, s:I, s:o}", "table", in->conf->nft.table,
 		    "in_place", in->rules_ok, "dropped_by", conf, "counters",
 		    ctr, "last_repair", in->last_repair ?
 		    json_integer(in->last_repair) : json_null(), "repairs",
 		    (json_int_t)(in->fight ? in->fight->repairs_total : 0),
 		    "fight", fight_json(in->fight)));
 	}
-	if (in->child != NULL && in->conf->supervise) {
+	if (in->child != NULL && in->conf->supervise.enabled) {
 		const struct sup_status *cs = in->child;
 
 		child = json_pack("{s:s, s:o, s:i, s:i, s:o, s:I, s:b, s:b, s:b, "

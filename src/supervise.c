@@ -32,7 +32,7 @@
 extern char **environ;
 
 static struct {
-	struct conf	 c;		/* only the supervise part is used */
+	struct conf_supervise c;	/* its section of the configuration */
 	char		 name[64];
 	sup_ready_fn	 ready_fn;
 	sup_event_fn	 on_ready;
@@ -62,7 +62,7 @@ arm(long ms)
 }
 
 void
-sup_init(const struct conf *c, sup_ready_fn ready, sup_event_fn on_ready)
+sup_init(const struct conf_supervise *c, sup_ready_fn ready, sup_event_fn on_ready)
 {
 	char tmp[CONF_ARG_MAX];
 
@@ -169,8 +169,8 @@ on_exec_pipe(int fd, void *arg)
 	if (n == (ssize_t)sizeof(err)) {
 		errno = err;
 		log_warn("supervise: cannot execute %s (supervise.command[0]"
-		    "%s%s)", s.c.argv[0], s.c.run_user[0] ? " as " : "",
-		    s.c.run_user);
+		    "%s%s)", s.c.argv[0], s.c.user[0] ? " as " : "",
+		    s.c.user);
 		snprintf(s.last_exit, sizeof(s.last_exit), "exec failed: %s",
 		    strerror(err));
 		sup_event(SEV_START_FAILED);
@@ -238,7 +238,7 @@ spawn(void)
 		goto fail;
 	}
 	memset(&o, 0, sizeof(o));
-	o.user = s.c.run_user;
+	o.user = s.c.user;
 	o.groups = 1;
 	o.keep[o.nkeep++] = out[1];
 	o.err_fd = ex[1];
@@ -275,7 +275,7 @@ spawn(void)
 fail:
 	if (errno == ESRCH)
 		log_warnx("supervise: cannot start %s: no such user %s "
-		    "(supervise.user)", s.c.argv[0], s.c.run_user);
+		    "(supervise.user)", s.c.argv[0], s.c.user);
 	else
 		log_warn("supervise: cannot start %s", s.c.argv[0]);
 	snprintf(s.last_exit, sizeof(s.last_exit), "start failed: %s",
@@ -439,7 +439,7 @@ sup_start(void)
 }
 
 void
-sup_reload(const struct conf *c)
+sup_reload(const struct conf_supervise *c)
 {
 	sup_init(c, s.ready_fn, s.on_ready);
 	s.consecutive = s.failed_in_row = 0;
@@ -482,12 +482,12 @@ sup_stop(void (*done)(void))
 }
 
 int
-sup_differs(const struct conf *a, const struct conf *b)
+sup_differs(const struct conf_supervise *a, const struct conf_supervise *b)
 {
 	size_t i;
 
-	if (a->supervise != b->supervise || a->argc != b->argc ||
-	    a->nenv != b->nenv || strcmp(a->run_user, b->run_user) != 0 ||
+	if (a->enabled != b->enabled || a->argc != b->argc ||
+	    a->nenv != b->nenv || strcmp(a->user, b->user) != 0 ||
 	    strcmp(a->workdir, b->workdir) != 0)
 		return 1;
 	for (i = 0; i < a->argc; i++)

@@ -611,11 +611,11 @@ stage_firewall(const struct status_in *in, const struct prof_endpoint *e,
 		    "read: run as root");
 		return 1;
 	}
-	if (!in->rules_ok && in->conf->attach.present) {
+	if (!in->rules_ok && in->conf->nft.attach.present) {
 		set(c, R_NO_RULE, "portward's rules are not in place in %s %s, "
 		    "chain %s (nft.attach): is portwardd running? (portwardctl "
-		    "apply installs them once)", in->conf->attach.family,
-		    in->conf->attach.table, in->conf->attach.chain);
+		    "apply installs them once)", in->conf->nft.attach.family,
+		    in->conf->nft.attach.table, in->conf->nft.attach.chain);
 		return 1;
 	}
 	if (!in->rules_ok)
@@ -650,7 +650,7 @@ stage_socket(const struct status_in *in, const struct prof_endpoint *e,
 		if (served == 0)
 			set(c, R_NO_LISTENER, "nothing listens on %s: is the SFU "
 			    "running (child %s)?", ports, in->child &&
-			    in->conf->supervise ?
+			    in->conf->supervise.enabled ?
 			    sup_state_name(in->child->state) : "not supervised");
 		else
 			set(c, fam == FAM_IPV6 ? R_LISTENER_IPV4_ONLY :

@@ -66,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (prof.n == 0)
 		setup();
 	for (fam = FAM_IPV4; fam <= FAM_IPV6; fam <<= 1) {
-		n = probe_parse_answer((const char *)data, size, &conf, &prof,
+		n = probe_parse_answer((const char *)data, size, conf.families, &prof,
 		    fam, "203.0.113.2:7900", r, PROF_MAX_ENDPOINTS);
 		if (n > PROF_MAX_ENDPOINTS)
 			__builtin_trap();

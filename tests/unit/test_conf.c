@@ -23,16 +23,16 @@ conf__minimal_host__defaults(void **state)
 	assert_int_equal(load("{\"mode\": \"host\"}"), 0);
 	assert_int_equal(conf.mode, CONF_MODE_HOST);
 	assert_int_equal(conf.families, FAM_ALL);
-	assert_string_equal(conf.nft_table, "portward");
+	assert_string_equal(conf.nft.table, "portward");
 	/* RFC 6887's order: PCP, then NAT-PMP, then UPnP. */
-	assert_int_equal(conf.nmethods, 3);
-	assert_int_equal(conf.methods[0], CONF_METHOD_PCP);
-	assert_int_equal(conf.methods[1], CONF_METHOD_NATPMP);
-	assert_int_equal(conf.methods[2], CONF_METHOD_UPNP);
-	assert_int_equal(conf.lease_seconds, 3600);
+	assert_int_equal(conf.mapping.nmethods, 3);
+	assert_int_equal(conf.mapping.methods[0], CONF_METHOD_PCP);
+	assert_int_equal(conf.mapping.methods[1], CONF_METHOD_NATPMP);
+	assert_int_equal(conf.mapping.methods[2], CONF_METHOD_UPNP);
+	assert_int_equal(conf.mapping.lease_seconds, 3600);
 	assert_string_equal(conf.control_socket, "/run/portward/control.sock");
 	assert_int_equal(conf.profile_default, 1);
-	assert_int_equal(conf.supervise, 0);
+	assert_int_equal(conf.supervise.enabled, 0);
 }
 
 static void
@@ -58,13 +58,13 @@ conf__design_example__accepted(void **state)
 	assert_int_equal(conf.mode, CONF_MODE_ROUTER);
 	assert_int_equal(conf.profile_kind, PROF_SRC_LIVEKIT);
 	assert_contains(conf.profile_path, "/livekit.yaml");
-	assert_string_equal(conf.wan_if, "eth0");
-	assert_int_equal(conf.lan4.s_addr, inet_addr("192.0.2.10"));
-	assert_int_equal(conf.nmethods, 0);
-	assert_int_equal(conf.argc, 3);
-	assert_string_equal(conf.argv[2], "sleep 1");
-	assert_int_equal(conf.nreflectors, 2);
-	assert_int_equal(conf.reflectors[1].ss_family, AF_INET6);
+	assert_string_equal(conf.router.wan_if, "eth0");
+	assert_int_equal(conf.router.lan4.s_addr, inet_addr("192.0.2.10"));
+	assert_int_equal(conf.mapping.nmethods, 0);
+	assert_int_equal(conf.supervise.argc, 3);
+	assert_string_equal(conf.supervise.argv[2], "sleep 1");
+	assert_int_equal(conf.probe.nreflectors, 2);
+	assert_int_equal(conf.probe.reflectors[1].ss_family, AF_INET6);
 	eb_clear(&eb);
 	assert_int_equal(conf_profile(&conf, &prof, &eb), 0);
 	assert_int_equal(prof.n, 2);
@@ -81,7 +81,7 @@ conf__wan_override__replaces_router_wan_interface(void **state)
 	(void)state;
 	conf_wan_override = "pppoe-wan";
 	assert_int_equal(load(router), 0);
-	assert_string_equal(conf.wan_if, "pppoe-wan");
+	assert_string_equal(conf.router.wan_if, "pppoe-wan");
 	conf_wan_override = "bad name";
 	assert_int_equal(load(router), -1);
 	assert_contains(eb.msg, "router.wan_interface");
@@ -92,7 +92,7 @@ conf__wan_override__replaces_router_wan_interface(void **state)
 	assert_contains(eb.msg, "only used with");
 	conf_wan_override = NULL;
 	assert_int_equal(load(router), 0);
-	assert_string_equal(conf.wan_if, "wan");
+	assert_string_equal(conf.router.wan_if, "wan");
 }
 
 static void
@@ -239,7 +239,7 @@ conf__empty_methods__forwarding_off(void **state)
 	(void)state;
 	assert_int_equal(load("{\"mode\": \"host\", \"mapping\": {\"methods\": "
 	    "[]}}"), 0);
-	assert_int_equal(conf.nmethods, 0);
+	assert_int_equal(conf.mapping.nmethods, 0);
 }
 
 static void
@@ -323,7 +323,7 @@ conf__unknown_users__rejected_with_line(void **state)
 	assert_contains(eb.msg, "supervise.user");
 	assert_int_equal(load("{\"mode\": \"host\",\n"
 	    "  \"mapping\": { \"user\": \"nobody\" }}\n"), 0);
-	assert_string_equal(conf.mapper_user, "nobody");
+	assert_string_equal(conf.mapping.user, "nobody");
 }
 
 int

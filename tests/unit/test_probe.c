@@ -35,7 +35,7 @@ setup(void **state)
 static size_t
 parse(const char *ans, unsigned fam)
 {
-	return probe_parse_answer(ans, strlen(ans), &conf, &prof, fam,
+	return probe_parse_answer(ans, strlen(ans), conf.families, &prof, fam,
 	    "203.0.113.2:7900", r, PROF_MAX_ENDPOINTS);
 }
 
@@ -143,11 +143,11 @@ answer__out_full_or_not_terminated__bounded(void **state)
 	    "{\"name\": \"ice-udp\", \"ok\": true}]} trailing";
 
 	(void)state;
-	assert_int_equal(probe_parse_answer(ans, strlen(ans), &conf, &prof,
+	assert_int_equal(probe_parse_answer(ans, strlen(ans), conf.families, &prof,
 	    FAM_IPV4, "r", r, 1), 1);
 	assert_string_equal(r[0].name, "ice-tcp");
 	/* Cut in the middle: the bytes given are all that is read. */
-	assert_int_equal(probe_parse_answer(ans, 20, &conf, &prof, FAM_IPV4,
+	assert_int_equal(probe_parse_answer(ans, 20, conf.families, &prof, FAM_IPV4,
 	    "r", r, PROF_MAX_ENDPOINTS), 4);
 	assert_string_equal(r[0].detail, "reflector r: no answer");
 }

@@ -31,7 +31,7 @@ setup(const char *conf_text)
 	in.prof = &prof;
 	in.rules_ok = 1;
 	in.fw_read = 1;
-	in.mapping_on = conf.mode == CONF_MODE_HOST && conf.nmethods > 0;
+	in.mapping_on = conf.mode == CONF_MODE_HOST && conf.mapping.nmethods > 0;
 }
 
 static json_t *

@@ -39,13 +39,13 @@ static void
 conf_cmd(struct conf *c, const char *sh)
 {
 	memset(c, 0, sizeof(*c));
-	c->supervise = 1;
-	c->argc = 3;
-	snprintf(c->argv[0], CONF_ARG_MAX, "/bin/sh");
-	snprintf(c->argv[1], CONF_ARG_MAX, "-c");
-	snprintf(c->argv[2], CONF_ARG_MAX, "%s", sh);
-	c->ready_timeout = 30;
-	c->stop_timeout = 1;
+	c->supervise.enabled = 1;
+	c->supervise.argc = 3;
+	snprintf(c->supervise.argv[0], CONF_ARG_MAX, "/bin/sh");
+	snprintf(c->supervise.argv[1], CONF_ARG_MAX, "-c");
+	snprintf(c->supervise.argv[2], CONF_ARG_MAX, "%s", sh);
+	c->supervise.ready_timeout = 30;
+	c->supervise.stop_timeout = 1;
 }
 
 static enum sup_state
@@ -148,7 +148,7 @@ start_sleeper(const char *cmd)
 	struct conf c;
 
 	conf_cmd(&c, cmd);
-	sup_init(&c, ready_fn, on_ready);
+	sup_init(&c.supervise, ready_fn, on_ready);
 	sup_start();
 	assert_int_equal(state(), SUP_STARTING);
 	assert_true(has_pid());
@@ -218,7 +218,7 @@ supervise__pipe_or_fork_failure__retried_by_timer(void **st)
 
 	(void)st;
 	conf_cmd(&c, "exec sleep 60");
-	sup_init(&c, ready_fn, on_ready);
+	sup_init(&c.supervise, ready_fn, on_ready);
 	ps_sys.pipe2 = fail_pipe2;
 	sup_start();
 	assert_int_equal(state(), SUP_FAILED);
@@ -275,8 +275,8 @@ supervise__setuid_failure__fails_closed(void **st)
 	if (geteuid() != 0)
 		skip();		/* dropping privileges needs root */
 	conf_cmd(&c, "exec sleep 60");
-	snprintf(c.run_user, sizeof(c.run_user), "nobody");
-	sup_init(&c, ready_fn, on_ready);
+	snprintf(c.supervise.user, sizeof(c.supervise.user), "nobody");
+	sup_init(&c.supervise, ready_fn, on_ready);
 	ps_sys.setresuid = fail_setresuid;
 	sup_start();
 	assert_true(pump(is_failed, 3000));
@@ -297,8 +297,8 @@ supervise__unknown_user__start_failed_no_child(void **st)
 	if (geteuid() != 0)
 		skip();		/* the user is only looked up by root */
 	conf_cmd(&c, "exec sleep 60");
-	snprintf(c.run_user, sizeof(c.run_user), "pw-no-such-user");
-	sup_init(&c, ready_fn, on_ready);
+	snprintf(c.supervise.user, sizeof(c.supervise.user), "pw-no-such-user");
+	sup_init(&c.supervise, ready_fn, on_ready);
 	sup_start();
 	assert_int_equal(state(), SUP_FAILED);
 	assert_int_equal(status().pid, 0);
@@ -378,7 +378,7 @@ supervise__reload__restarts_with_new_command(void **st)
 	assert_true(pump(is_running, 3000));
 	old = status().pid;
 	conf_cmd(&c, "exec sleep 61");
-	sup_reload(&c);
+	sup_reload(&c.supervise);
 	assert_int_equal(state(), SUP_STOPPING);
 	sup_event(SEV_RELOAD);		/* a second reload while stopping */
 	assert_int_equal(state(), SUP_STOPPING);
@@ -398,7 +398,7 @@ supervise__stop_after_reload__stays_stopped(void **st)
 	start_sleeper("exec sleep 60");
 	assert_true(pump(is_running, 3000));
 	conf_cmd(&c, "exec sleep 61");
-	sup_reload(&c);
+	sup_reload(&c.supervise);
 	sup_stop(on_stopped);
 	assert_true(pump(is_stopped, 3000));
 	(void)pump(never, 100);
@@ -415,12 +415,12 @@ supervise__backoff_and_failed__reload_or_stop(void **st)
 
 	(void)st;
 	conf_cmd(&c, "exec sleep 60");
-	sup_init(&c, ready_fn, on_ready);
+	sup_init(&c.supervise, ready_fn, on_ready);
 	ps_sys.fork = fail_fork;
 	sup_start();
 	assert_int_equal(state(), SUP_FAILED);
 	ps_sys = real_sys;
-	sup_reload(&c);
+	sup_reload(&c.supervise);
 	assert_int_equal(state(), SUP_STARTING);
 	assert_true(pump(is_running, 3000));
 	kill(status().pid, SIGKILL);

@@ -40,7 +40,7 @@ setup(const char *text)
 	in.prof = &prof;
 	in.rules_ok = 1;
 	in.fw_read = 1;
-	in.mapping_on = conf.nmethods > 0;
+	in.mapping_on = conf.mapping.nmethods > 0;
 }
 
 static const struct prof_endpoint *
