@@ -15,6 +15,8 @@
 #ifndef PORTWARD_INSTANCE_H
 #define PORTWARD_INSTANCE_H
 
+#include "loop.h"
+
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -35,7 +37,7 @@ int	inst_relock(const char *table, const char *ctlpath, pid_t *holder,
 	    char *why, size_t whylen);
 /* The table lock's socket, for the loop: answer (accept, close) who asks. */
 int	inst_fd(void);
-void	inst_accept(int fd, void *arg);
+void	inst_accept(const struct loop_event *ev, void *arg);
 /* Release both (tests; an exiting process releases them anyway). */
 void	inst_unlock(void);
 

@@ -10,17 +10,31 @@
 
 #include <time.h>
 
-typedef void (*loop_cb)(int fd, void *arg);
+#include <stdint.h>
+
+/*
+ * What the loop hands a callback: the descriptor that is ready, and for a
+ * timer how many times it expired (the loop has read the timerfd, so no
+ * callback drains one; a timer re-armed before its callback ran is not
+ * due and calls nothing).
+ */
+struct loop_event {
+	int		fd;
+	int		timer;		/* from loop_timer() */
+	uint64_t	expirations;	/* timers: at least 1 */
+};
+
+typedef void (*loop_cb)(const struct loop_event *ev, void *arg);
 
 /* Create the loop; 0 or -1. */
 int	loop_init(void);
 void	loop_fini(void);
-/* Call cb(fd, arg) whenever fd is readable. */
+/* Call cb(ev, arg) whenever fd is readable. */
 int	loop_add(int fd, loop_cb cb, void *arg);
 void	loop_del(int fd);
 /*
  * A one-shot timer descriptor calling cb when it fires (the loop reads
- * the expiration: cb need not); -1 on error.
+ * the expiration and passes it in the event); -1 on error.
  */
 int	loop_timer(loop_cb cb, void *arg);
 /* Arm (ms > 0) or disarm (ms == 0) a timer from loop_timer(). */

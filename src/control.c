@@ -175,13 +175,13 @@ answer(struct client *c, const char *line)
 }
 
 static void
-on_client(int fd, void *arg)
+on_client(const struct loop_event *ev, void *arg)
 {
 	struct client *c = arg;
 	char *nl;
 	ssize_t n;
 
-	(void)fd;
+	(void)ev;
 	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len,
 	    MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -251,7 +251,7 @@ slot_for(uid_t uid)
 }
 
 static void
-on_accept(int fd, void *arg)
+on_accept(const struct loop_event *ev, void *arg)
 {
 	struct ucred cr;
 	socklen_t cl = sizeof(cr);
@@ -259,7 +259,7 @@ on_accept(int fd, void *arg)
 	size_t i;
 
 	(void)arg;
-	if ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
+	if ((cfd = accept4(ev->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
 		return;
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == -1)
 		cr.uid = (uid_t)-1;

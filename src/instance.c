@@ -239,12 +239,12 @@ inst_fd(void)
 }
 
 void
-inst_accept(int fd, void *arg)
+inst_accept(const struct loop_event *ev, void *arg)
 {
 	int c;
 
 	(void)arg;
-	while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) != -1)
+	while ((c = accept4(ev->fd, NULL, NULL, SOCK_CLOEXEC)) != -1)
 		close(c);
 }
 

@@ -124,8 +124,8 @@ int
 loop_run(void)
 {
 	struct epoll_event evs[LOOP_MAX_FDS];
+	struct loop_event ev;
 	struct entry *e;
-	uint64_t x;
 	int i, n;
 
 	running = 1;
@@ -145,10 +145,13 @@ loop_run(void)
 			 * A timer re-armed or disarmed since epoll_wait has
 			 * no expiration left: not due, no call.
 			 */
-			if (e->timer && read(e->fd, &x, sizeof(x)) !=
-			    (ssize_t)sizeof(x))
+			ev.fd = e->fd;
+			ev.timer = e->timer;
+			ev.expirations = 0;
+			if (e->timer && read(e->fd, &ev.expirations,
+			    sizeof(ev.expirations)) != (ssize_t)sizeof(ev.expirations))
 				continue;
-			e->cb(e->fd, e->arg);
+			e->cb(&ev, e->arg);
 		}
 	}
 	return 0;

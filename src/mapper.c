@@ -267,9 +267,9 @@ act(void)
 }
 
 static void
-on_report_due(int fd, void *arg)
+on_report_due(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	if (lim.due)
 		act();
@@ -335,7 +335,7 @@ log_line(struct map_log *l)
 }
 
 static void
-on_message(int fd, void *arg)
+on_message(const struct loop_event *ev, void *arg)
 {
 	static union {
 		struct map_report	r;
@@ -345,7 +345,7 @@ on_message(int fd, void *arg)
 	int r;
 
 	(void)arg;
-	r = mapper_recv(fd, &type, &m, sizeof(m), &n);
+	r = mapper_recv(ev->fd, &type, &m, sizeof(m), &n);
 	if (r == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (r <= 0) {
@@ -511,9 +511,9 @@ backoff(void)
 }
 
 static void
-on_timer(int fd, void *arg)
+on_timer(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	if (mp.state == MAPPROC_RUNNING)
 		resend();

@@ -172,9 +172,9 @@ repair_tamper(const char *why)
  * the fight on, with nothing to end it.
  */
 static void
-on_retry(int fd, void *arg)
+on_retry(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	if (d.fight.on && !d.fight_due)
 		repair_tamper("retry");
@@ -184,9 +184,9 @@ on_retry(int fd, void *arg)
 
 /* The backed-off repair is due, or a fight's repair has held long enough. */
 static void
-on_fight_timer(int fd, void *arg)
+on_fight_timer(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	if (d.fight_due) {
 		d.fight_due = 0;
@@ -216,13 +216,13 @@ say_fight(void)
 }
 
 static void
-on_nft_event(int fd, void *arg)
+on_nft_event(const struct loop_event *ev, void *arg)
 {
 	char who[96];	/* a comm escaped (nft_monitor.c), a PID */
 	long wait;
 	int began;
 
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	if (nftmon_read(d.mon, d.watch, d.nft, who, sizeof(who)) != 1)
 		return;
@@ -339,9 +339,9 @@ update_status(void)
 
 /* A loop that still turns says so, at half of systemd's WatchdogSec. */
 static void
-on_watchdog(int fd, void *arg)
+on_watchdog(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	sd_notify("WATCHDOG=1");
 	update_status();	/* what changed without an event of ours */
@@ -494,9 +494,9 @@ write_metrics(void)
 
 /* Metrics are rewritten on the probe interval, a timer that is there anyway. */
 static void
-on_metrics_timer(int fd, void *arg)
+on_metrics_timer(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	write_metrics();
 	/* A round under way: this one (after a repair, say) comes next. */
@@ -564,17 +564,17 @@ on_map_report(void)
 
 /* A new address: the UDP mux only binds at start. Restart, once it settles. */
 static void
-on_addr_event(int fd, void *arg)
+on_addr_event(const struct loop_event *ev, void *arg)
 {
 	(void)arg;
-	if (ns_addr_event(fd) && d.conf.supervise.enabled && d.conf.supervise.restart_on_addr)
+	if (ns_addr_event(ev->fd) && d.conf.supervise.enabled && d.conf.supervise.restart_on_addr)
 		loop_timer_set(d.addr_tfd, 2000);
 }
 
 static void
-on_addr_settled(int fd, void *arg)
+on_addr_settled(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	if (d.stopping ||
 	    !d.conf.supervise.enabled || !d.conf.supervise.restart_on_addr)
@@ -819,12 +819,12 @@ reap(void)
 }
 
 static void
-on_signal(int fd, void *arg)
+on_signal(const struct loop_event *ev, void *arg)
 {
 	struct signalfd_siginfo si;
 
 	(void)arg;
-	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+	while (read(ev->fd, &si, sizeof(si)) == sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGHUP:
 			reload();

@@ -471,13 +471,13 @@ finish(void)
 }
 
 static void
-on_record(int fd, void *arg)
+on_record(const struct loop_event *ev, void *arg)
 {
 	struct probe_result r;
 	ssize_t n;
 
 	(void)arg;
-	n = read(fd, &r, sizeof(r));
+	n = read(ev->fd, &r, sizeof(r));
 	if (n == (ssize_t)sizeof(r)) {
 		/*
 		 * The helper talks to strangers (a reflector's detail, what
@@ -497,8 +497,8 @@ on_record(int fd, void *arg)
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
-	loop_del(fd);
-	close(fd);
+	loop_del(ev->fd);
+	close(ev->fd);
 	pfd = -1;
 	hpid = -1;
 	finish();

@@ -51,7 +51,7 @@ static struct {
 	int		 bind_low;	/* CAP_NET_BIND_SERVICE, ambient */
 } s = { .out_fd = -1, .exec_fd = -1, .timer = -1 };
 
-static void on_timer(int, void *);
+static void on_timer(const struct loop_event *, void *);
 
 /* The one timer; none before sup_init() (a daemon with nothing to run). */
 static void
@@ -115,13 +115,13 @@ close_output(void)
 }
 
 static void
-on_output(int fd, void *arg)
+on_output(const struct loop_event *ev, void *arg)
 {
 	char buf[4096];
 	ssize_t n, i;
 
 	(void)arg;
-	n = read(fd, buf, sizeof(buf));
+	n = read(ev->fd, buf, sizeof(buf));
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -151,11 +151,11 @@ close_exec_pipe(void)
 
 /*
  * The close-on-exec pipe: EOF means exec succeeded, an errno that it
- * failed. From sup_exited (arg set) only a failure is news: a child
+ * failed. From sup_exited (from_exit) only a failure is news: a child
  * that exec'd and already exited is an exit, not a start.
  */
 static void
-on_exec_pipe(int fd, void *arg)
+exec_pipe(int fd, int from_exit)
 {
 	int err;
 	ssize_t n;
@@ -176,11 +176,18 @@ on_exec_pipe(int fd, void *arg)
 		sup_event(SEV_START_FAILED);
 		return;
 	}
-	if (arg != NULL)
+	if (from_exit)
 		return;
 	log_debug("supervise: %s executed after %ld ms", s.name,
 	    loop_ms_since(&s.started));
 	sup_event(SEV_STARTED);
+}
+
+static void
+on_exec_pipe(const struct loop_event *ev, void *arg)
+{
+	(void)arg;
+	exec_pipe(ev->fd, 0);
 }
 
 /* In the child, privileges already dropped: stdio, directory, exec. */
@@ -418,9 +425,9 @@ sup_event(enum sup_event e)
 }
 
 static void
-on_timer(int fd, void *arg)
+on_timer(const struct loop_event *ev, void *arg)
 {
-	(void)fd;
+	(void)ev;
 	(void)arg;
 	sup_event(SEV_TIMER);
 }
@@ -464,7 +471,7 @@ sup_exited(pid_t pid, int status)
 	close_output();
 	/* Read what the pipe says before deciding: a failed exec? */
 	if (s.exec_fd != -1)
-		on_exec_pipe(s.exec_fd, &s);
+		exec_pipe(s.exec_fd, 1);
 	if (s.state == SUP_FAILED)
 		return 1;	/* last_exit already says why */
 	ps_exit_str(status, s.last_exit, sizeof(s.last_exit));

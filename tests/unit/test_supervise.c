@@ -85,14 +85,14 @@ static struct timespec t0;
 static long limit_ms;
 
 static void
-tick(int fd, void *arg)
+tick(const struct loop_event *ev, void *arg)
 {
 	(void)arg;
 	reap();
 	if (pred() || loop_ms_since(&t0) > limit_ms)
 		loop_exit();
 	else
-		loop_timer_set(fd, 10);
+		loop_timer_set(ev->fd, 10);
 }
 
 /* Run the loop (timers, pipes, reaping) until p() holds or ms pass. */
