@@ -44,15 +44,34 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 	     -DPW_VERSION='"$(VERSION)"' \
 	     $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
-LIB_SRCS := log errbuf untrusted fight rate privsep seccomp supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
-	    nft_rules nft nft_monitor loop mapper mapper_names mapper_proc mapper_disc mapper_natpmp mapper_pcp pcp ssdp \
-	    mapper_upnp status control listeners supervise metrics stun \
-	    admit reflector refl_serve probe netstate addr fwpath verdict observe
+# Each program links exactly the modules it uses, named here: a common
+# set (configuration, profiles, the desired state, nftables, observing and
+# judging, the status document, the probe helper), the daemon's (the
+# actuators that run for ever: the nft monitor, the mapper and its
+# backends, the supervisor, metrics, the control socket's server) and the
+# CLI's (the control socket's client, the reflector). A module in the
+# wrong set fails the link, so the sets cannot drift.
+COMMON_SRCS := log errbuf untrusted rate privsep seccomp supfsm fileio jsonpos jsonval \
+	    profile profile_livekit lk_keys conf plan nft_rules nft loop mapper_names \
+	    status listeners probe netstate addr fwpath verdict observe
+DAEMON_SRCS := fight instance nft_monitor mapper mapper_proc mapper_disc mapper_natpmp \
+	    mapper_pcp pcp ssdp mapper_upnp control supervise metrics
+CLI_SRCS    := control_ask admit reflector refl_serve stun
+# Units, tools and fuzz targets may use any module.
+LIB_SRCS := $(COMMON_SRCS) $(DAEMON_SRCS) $(CLI_SRCS)
 PROGS	 := portwardd portwardctl
 UNITS	 := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%=$(B)/obj/%.o)
 ASAN_OBJS := $(LIB_SRCS:%=$(B)/asan/obj/%.o)
+# What each program links, by build: obj (release) or asan/obj.
+portwardd_SRCS   := portwardd $(COMMON_SRCS) $(DAEMON_SRCS)
+portwardctl_SRCS := portwardctl $(COMMON_SRCS) $(CLI_SRCS)
+# The libraries: the mapper's (UPnP, NAT-PMP) only for the daemon;
+# OpenSSL for no one (the reflector loads libssl when TLS needs it).
+COMMON_LIBS = $(shell $(PKG_CONFIG) --libs libnftnl libmnl jansson yaml-0.1) -lm
+portwardd_LIBS   = $(COMMON_LIBS) $(shell $(PKG_CONFIG) --libs miniupnpc) -lnatpmp
+portwardctl_LIBS = $(COMMON_LIBS)
 UNIT_BINS := $(UNITS:%=$(B)/tests/%)
 TOOLS	  := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 ASAN_UNIT_BINS := $(UNITS:%=$(B)/asan/tests/%)
@@ -78,19 +97,11 @@ $(B)/asan/obj/%.o: src/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
 
-# The programs link the modules from an archive, so each carries only
-# the objects it calls, and --as-needed only the libraries those need
-# (portwardctl apply starts faster without the mapper's and TLS's).
-$(B)/libportward.a: $(LIB_OBJS)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-$(B)/asan/libportward.a: $(ASAN_OBJS)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-$(B)/%: $(B)/obj/%.o $(B)/libportward.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS)
+# The programs: their own objects, their libraries (--as-needed drops a
+# library no object calls, -lm where the compiler inlined trunc()).
+.SECONDEXPANSION:
+$(PROGS:%=$(B)/%): $$(patsubst %,$(B)/obj/%.o,$$($$(@F)_SRCS))
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $($(@F)_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(DEPS)
 	@mkdir -p $(@D)
@@ -105,8 +116,8 @@ $(B)/tools/%: tests/tools/%.c $(LIB_OBJS) | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 
-$(B)/asan/%: $(B)/asan/obj/%.o $(B)/asan/libportward.a
-	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS)
+$(PROGS:%=$(B)/asan/%): $$(patsubst %,$(B)/asan/obj/%.o,$$($$(@F)_SRCS))
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $($(@F)_LIBS)
 
 units: $(UNIT_BINS) $(ASAN_UNIT_BINS) $(TOOLS) $(PROGS:%=$(B)/asan/%)
 

@@ -29,6 +29,9 @@ enum { CTL_STATUS = 1, CTL_PROBE, CTL_UNKNOWN };
 /* What a request line asks: CTL_*, or -1 when it is not JSON. */
 int	control_request(const char *line);
 
+/* The largest answer: the client reads no more (control_ask.c). */
+#define CTL_MAX_ANSWER	(1024 * 1024)
+
 /* Client side: send request, read the answer into a string to free(). */
 char	*control_ask(const char *path, const char *request, int *err);
 

@@ -91,4 +91,46 @@ if "$PORTWARDD" -n -c packaging/openwrt/files/portward.json >/dev/null 2>&1 &&
     grep -qx 'insert rule inet fw4 forward_wan jump portward comment "portward"'; then
 	t_pass openwrt__fw4_configuration_valid_and_attached
 else t_fail openwrt__fw4_configuration_valid_and_attached; fi
+
+# Link sets (the Makefile's COMMON_SRCS, DAEMON_SRCS, CLI_SRCS): each
+# program carries only its own set. No function a daemon-only module
+# defines is in portwardctl, none of the CLI's is in portwardd, and only
+# the daemon loads the mapper's libraries. Checked on the default build.
+sets=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' Makefile)
+set_of() { printf '%s\n' "$sets" | sed -n "s/^$1[[:space:]]*:=//p"; }
+defined() {	# the global functions a module's object defines
+	nm --defined-only -g "build/obj/$1.o" 2>/dev/null | awk '$2 == "T" { print $3 }'
+}
+foreign_in() {	# foreign_in BINARY MODULE...: those whose functions are in it
+	local bin=$1 m f; shift
+	for m; do
+		for f in $(defined "$m"); do
+			if nm "$bin" | grep -qw "T $f"; then echo "$m:$f"; break; fi
+		done
+	done
+}
+daemon_set=$(set_of DAEMON_SRCS) cli_set=$(set_of CLI_SRCS)
+if [ -n "$daemon_set" ] && [ -n "$cli_set" ] && [ -f build/obj/mapper.o ] &&
+    [ -f build/obj/refl_serve.o ]; then
+	bad=$(foreign_in build/portwardctl $daemon_set)
+	if [ -z "$bad" ] && nm build/portwardctl | grep -qw 'T refl_serve'; then
+		t_pass link__portwardctl_has_no_daemon_module
+	else t_fail link__portwardctl_has_no_daemon_module "$bad"; fi
+	bad=$(foreign_in build/portwardd $cli_set)
+	if [ -z "$bad" ] && nm build/portwardd | grep -qw 'T mapper_start'; then
+		t_pass link__portwardd_has_no_cli_module
+	else t_fail link__portwardd_has_no_cli_module "$bad"; fi
+else t_fail link__sets_found "no DAEMON_SRCS/CLI_SRCS in the Makefile, or no build"; fi
+need=$(readelf -dW build/portwardctl | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+needd=$(readelf -dW build/portwardd | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+case $need in
+*miniupnpc*|*natpmp*|*libssl*|*libcrypto*)
+	t_fail link__portwardctl_without_the_mappers_libraries "$need" ;;
+*libnftnl*) case $needd in
+	*miniupnpc*natpmp*|*natpmp*miniupnpc*)
+		t_pass link__portwardctl_without_the_mappers_libraries ;;
+	*) t_fail link__portwardctl_without_the_mappers_libraries "portwardd: $needd" ;;
+	esac ;;
+*) t_fail link__portwardctl_without_the_mappers_libraries "$need" ;;
+esac
 t_done
