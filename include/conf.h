@@ -131,6 +131,13 @@ extern const char *conf_wan_override;
 /* The same, with a version given on a command line (NULL: none). */
 int	conf_profile_ver(const struct conf *c, const char *version,
 	    const char *version_from, struct profile *p, struct errbuf *eb);
+/*
+ * The SFU's environment: base (the daemon's, or NULL) less systemd's own
+ * variables (NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*) and those supervise.env
+ * sets, then supervise.env; NULL-terminated in out[max]; the count.
+ */
+size_t	conf_sfu_env(const struct conf_supervise *sv, char *const *base,
+	    const char **out, size_t max);
 /* Where the shipped reference profile is (installed, or in the tree). */
 const char *conf_default_profile(char *buf, size_t len);
 /* "natpmp" or "upnp". */

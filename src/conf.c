@@ -226,82 +226,94 @@ parse_router(const struct jv_doc *d, json_t *v, struct conf *c)
 	return 0;
 }
 
+/* mapping.methods: a list of distinct known methods, in order of use. */
+static int
+parse_methods(const struct jv_doc *d, json_t *x, struct conf_mapping *mp)
+{
+	char sub[64];
+	const char *name;
+	json_t *m;
+	size_t i, j;
+
+	if (jv_array(d, "mapping.methods", x) == -1)
+		return -1;
+	mp->nmethods = 0;
+	json_array_foreach(x, i, m) {
+		enum conf_method meth;
+
+		if (jv_path_index(sub, sizeof(sub), "mapping.methods", i) == -1)
+			return -1;
+		if (!json_is_string(m))
+			return jv_err(d, sub, "expected \"pcp\", \"natpmp\" or "
+			    "\"upnp\", got %s", jv_type_name(m));
+		name = json_string_value(m);
+		if (strcmp(name, "natpmp") == 0)
+			meth = CONF_METHOD_NATPMP;
+		else if (strcmp(name, "upnp") == 0)
+			meth = CONF_METHOD_UPNP;
+		else if (strcmp(name, "pcp") == 0)
+			meth = CONF_METHOD_PCP;
+		else
+			return jv_err(d, sub, "unknown method \"%s\" (pcp, "
+			    "natpmp or upnp)", name);
+		for (j = 0; j < mp->nmethods; j++)
+			if (mp->methods[j] == meth)
+				return jv_err(d, sub, "%s is listed twice",
+				    name);
+		mp->methods[mp->nmethods++] = meth;
+	}
+	return 0;
+}
+
 static int
 parse_mapping(const struct jv_doc *d, json_t *v, struct conf *c)
 {
 	static const char *const keys[] = { "methods", "lease_seconds",
 	    "gateway", "igd_url", "user", NULL };
-	char sub[64], buf[INET_ADDRSTRLEN + 1];
-	json_t *x, *m;
-	size_t i, j;
+	struct conf_mapping *mp = &c->mapping;
+	char buf[INET_ADDRSTRLEN + 1];
+	json_t *x;
 
 	if (jv_object(d, "mapping", v) == -1 ||
 	    jv_known_keys(d, "mapping", v, keys) == -1)
 		return -1;
 	if ((x = json_object_get(v, "methods")) != NULL) {
-		if (jv_array(d, "mapping.methods", x) == -1)
+		if (parse_methods(d, x, mp) == -1)
 			return -1;
-		c->mapping.nmethods = 0;
-		json_array_foreach(x, i, m) {
-			enum conf_method meth;
-
-			if (jv_path_index(sub, sizeof(sub), "mapping.methods",
-			    i) == -1)
-				return -1;
-			if (!json_is_string(m))
-				return jv_err(d, sub, "expected \"pcp\", "
-				    "\"natpmp\" or \"upnp\", got %s",
-				    jv_type_name(m));
-			if (strcmp(json_string_value(m), "natpmp") == 0)
-				meth = CONF_METHOD_NATPMP;
-			else if (strcmp(json_string_value(m), "upnp") == 0)
-				meth = CONF_METHOD_UPNP;
-			else if (strcmp(json_string_value(m), "pcp") == 0)
-				meth = CONF_METHOD_PCP;
-			else
-				return jv_err(d, sub, "unknown method \"%s\" "
-				    "(pcp, natpmp or upnp)",
-				    json_string_value(m));
-			for (j = 0; j < c->mapping.nmethods; j++)
-				if (c->mapping.methods[j] == meth)
-					return jv_err(d, sub, "%s is listed "
-					    "twice", json_string_value(m));
-			c->mapping.methods[c->mapping.nmethods++] = meth;
-		}
-		if (c->mode == CONF_MODE_ROUTER && c->mapping.nmethods > 0)
+		if (c->mode == CONF_MODE_ROUTER && mp->nmethods > 0)
 			return jv_err(d, "mapping.methods", "in router mode this "
 			    "machine is the router: there is no upstream router "
 			    "to ask; use []");
 	}
 	if ((x = json_object_get(v, "lease_seconds")) != NULL &&
 	    jv_int(d, "mapping.lease_seconds", x, 60, 604800,
-	    &c->mapping.lease_seconds) == -1)
+	    &mp->lease_seconds) == -1)
 		return -1;
 	if ((x = json_object_get(v, "gateway")) != NULL && !json_is_null(x)) {
 		if (jv_string(d, "mapping.gateway", x, buf, sizeof(buf)) == -1)
 			return -1;
-		if (inet_pton(AF_INET, buf, &c->mapping.gateway) != 1)
+		if (inet_pton(AF_INET, buf, &mp->gateway) != 1)
 			return jv_err(d, "mapping.gateway", "\"%s\" is not an "
 			    "IPv4 address", buf);
-		c->mapping.has_gateway = 1;
+		mp->has_gateway = 1;
 	}
 	if ((x = json_object_get(v, "igd_url")) != NULL && !json_is_null(x)) {
-		if (jv_string(d, "mapping.igd_url", x, c->mapping.igd_url,
-		    sizeof(c->mapping.igd_url)) == -1)
+		if (jv_string(d, "mapping.igd_url", x, mp->igd_url,
+		    sizeof(mp->igd_url)) == -1)
 			return -1;
-		if (strncmp(c->mapping.igd_url, "http://", 7) != 0)
+		if (strncmp(mp->igd_url, "http://", 7) != 0)
 			return jv_err(d, "mapping.igd_url", "\"%s\" is not an "
-			    "http:// URL (the IGD's rootDesc.xml)", c->mapping.igd_url);
+			    "http:// URL (the IGD's rootDesc.xml)", mp->igd_url);
 	}
 	if ((x = json_object_get(v, "user")) != NULL) {
-		if (jv_string(d, "mapping.user", x, c->mapping.user,
-		    sizeof(c->mapping.user)) == -1)
+		if (jv_string(d, "mapping.user", x, mp->user,
+		    sizeof(mp->user)) == -1)
 			return -1;
 		/* The mapper and the probe helper never fall back to root. */
-		if (getpwnam(c->mapping.user) == NULL)
+		if (getpwnam(mp->user) == NULL)
 			return jv_err(d, "mapping.user", "no such user \"%s\" "
 			    "(the mapper and the probe helper run as this user)",
-			    c->mapping.user);
+			    mp->user);
 	}
 	return 0;
 }
@@ -332,24 +344,14 @@ find_in_path(const char *cmd)
 	return -1;
 }
 
+/* supervise.command: the program (found in PATH) and its arguments. */
 static int
-parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
+parse_command(const struct jv_doc *d, json_t *x, struct conf_supervise *sv)
 {
-	static const char *const keys[] = { "command", "user", "env",
-	    "working_directory", "ready_timeout_seconds",
-	    "stop_timeout_seconds", "restart_on_address_change", NULL };
 	char sub[64];
-	const char *name;
-	json_t *x, *a;
+	json_t *a;
 	size_t i;
-	int n;
 
-	if (jv_object(d, "supervise", v) == -1 ||
-	    jv_known_keys(d, "supervise", v, keys) == -1)
-		return -1;
-	c->supervise.enabled = 1;
-	if ((x = json_object_get(v, "command")) == NULL)
-		return jv_err(d, "supervise", "missing key \"command\"");
 	if (jv_array(d, "supervise.command", x) == -1)
 		return -1;
 	if (json_array_size(x) == 0)
@@ -359,65 +361,96 @@ parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
 		    CONF_MAX_ARGS);
 	json_array_foreach(x, i, a) {
 		if (jv_path_index(sub, sizeof(sub), "supervise.command", i) ==
-		    -1 || jv_string(d, sub, a, c->supervise.argv[i], CONF_ARG_MAX) == -1)
+		    -1 || jv_string(d, sub, a, sv->argv[i], CONF_ARG_MAX) == -1)
 			return -1;
 	}
-	c->supervise.argc = json_array_size(x);
-	if (find_in_path(c->supervise.argv[0]) == -1)
+	sv->argc = json_array_size(x);
+	if (find_in_path(sv->argv[0]) == -1)
 		return jv_err(d, "supervise.command[0]", "\"%s\" is not an "
-		    "executable program (looked up in PATH)", c->supervise.argv[0]);
-	if ((x = json_object_get(v, "user")) != NULL) {
-		if (jv_string(d, "supervise.user", x, c->supervise.user,
-		    sizeof(c->supervise.user)) == -1)
-			return -1;
-		if (getpwnam(c->supervise.user) == NULL)
-			return jv_err(d, "supervise.user", "no such user \"%s\"",
-			    c->supervise.user);
-	}
-	if ((x = json_object_get(v, "env")) != NULL) {
-		if (jv_object(d, "supervise.env", x) == -1)
-			return -1;
-		if (json_object_size(x) > CONF_MAX_ENV)
-			return jv_err(d, "supervise.env", "more than %d "
-			    "variables", CONF_MAX_ENV);
-		json_object_foreach(x, name, a) {
-			if (jv_path_key(sub, sizeof(sub), "supervise.env",
-			    name) == -1)
-				return jv_err(d, "supervise.env", "name too long");
-			if (name[0] == '\0' || (name[0] >= '0' && name[0] <= '9') ||
-			    !valid_ident(name, "_"))
-				return jv_err(d, sub, "\"%s\" is not a variable "
-				    "name", name);
-			if (!json_is_string(a))
-				return jv_err(d, sub, "expected a string, got %s",
-				    jv_type_name(a));
-			n = snprintf(c->supervise.env[c->supervise.nenv], CONF_ARG_MAX, "%s=%s", name,
-			    json_string_value(a));
-			if (n < 0 || n >= CONF_ARG_MAX)
-				return jv_err(d, sub, "longer than %d characters",
-				    CONF_ARG_MAX - 1);
-			c->supervise.nenv++;
-		}
-	}
-	if ((x = json_object_get(v, "working_directory")) != NULL &&
-	    abs_path(d, "supervise.working_directory", x, c->supervise.workdir,
-	    sizeof(c->supervise.workdir)) == -1)
-		return -1;
-	if ((x = json_object_get(v, "ready_timeout_seconds")) != NULL &&
-	    jv_int(d, "supervise.ready_timeout_seconds", x, 1, 3600,
-	    &c->supervise.ready_timeout) == -1)
-		return -1;
-	if ((x = json_object_get(v, "stop_timeout_seconds")) != NULL &&
-	    jv_int(d, "supervise.stop_timeout_seconds", x, 1, 600,
-	    &c->supervise.stop_timeout) == -1)
-		return -1;
-	if ((x = json_object_get(v, "restart_on_address_change")) != NULL &&
-	    jv_bool(d, "supervise.restart_on_address_change", x,
-	    &c->supervise.restart_on_addr) == -1)
-		return -1;
+		    "executable program (looked up in PATH)", sv->argv[0]);
 	return 0;
 }
 
+/* supervise.env: NAME=value strings, names as a shell would take them. */
+static int
+parse_env(const struct jv_doc *d, json_t *x, struct conf_supervise *sv)
+{
+	char sub[64];
+	const char *name;
+	json_t *a;
+	int n;
+
+	if (jv_object(d, "supervise.env", x) == -1)
+		return -1;
+	if (json_object_size(x) > CONF_MAX_ENV)
+		return jv_err(d, "supervise.env", "more than %d variables",
+		    CONF_MAX_ENV);
+	json_object_foreach(x, name, a) {
+		if (jv_path_key(sub, sizeof(sub), "supervise.env", name) == -1)
+			return jv_err(d, "supervise.env", "name too long");
+		if (name[0] == '\0' || (name[0] >= '0' && name[0] <= '9') ||
+		    !valid_ident(name, "_"))
+			return jv_err(d, sub, "\"%s\" is not a variable name",
+			    name);
+		if (!json_is_string(a))
+			return jv_err(d, sub, "expected a string, got %s",
+			    jv_type_name(a));
+		n = snprintf(sv->env[sv->nenv], CONF_ARG_MAX, "%s=%s", name,
+		    json_string_value(a));
+		if (n < 0 || n >= CONF_ARG_MAX)
+			return jv_err(d, sub, "longer than %d characters",
+			    CONF_ARG_MAX - 1);
+		sv->nenv++;
+	}
+	return 0;
+}
+
+static int
+parse_supervise(const struct jv_doc *d, json_t *v, struct conf *c)
+{
+	static const char *const keys[] = { "command", "user", "env",
+	    "working_directory", "ready_timeout_seconds",
+	    "stop_timeout_seconds", "restart_on_address_change", NULL };
+	struct conf_supervise *sv = &c->supervise;
+	json_t *x;
+
+	if (jv_object(d, "supervise", v) == -1 ||
+	    jv_known_keys(d, "supervise", v, keys) == -1)
+		return -1;
+	sv->enabled = 1;
+	if ((x = json_object_get(v, "command")) == NULL)
+		return jv_err(d, "supervise", "missing key \"command\"");
+	if (parse_command(d, x, sv) == -1)
+		return -1;
+	if ((x = json_object_get(v, "user")) != NULL) {
+		if (jv_string(d, "supervise.user", x, sv->user,
+		    sizeof(sv->user)) == -1)
+			return -1;
+		if (getpwnam(sv->user) == NULL)
+			return jv_err(d, "supervise.user", "no such user \"%s\"",
+			    sv->user);
+	}
+	if ((x = json_object_get(v, "env")) != NULL &&
+	    parse_env(d, x, sv) == -1)
+		return -1;
+	if ((x = json_object_get(v, "working_directory")) != NULL &&
+	    abs_path(d, "supervise.working_directory", x, sv->workdir,
+	    sizeof(sv->workdir)) == -1)
+		return -1;
+	if ((x = json_object_get(v, "ready_timeout_seconds")) != NULL &&
+	    jv_int(d, "supervise.ready_timeout_seconds", x, 1, 3600,
+	    &sv->ready_timeout) == -1)
+		return -1;
+	if ((x = json_object_get(v, "stop_timeout_seconds")) != NULL &&
+	    jv_int(d, "supervise.stop_timeout_seconds", x, 1, 600,
+	    &sv->stop_timeout) == -1)
+		return -1;
+	if ((x = json_object_get(v, "restart_on_address_change")) != NULL &&
+	    jv_bool(d, "supervise.restart_on_address_change", x,
+	    &sv->restart_on_addr) == -1)
+		return -1;
+	return 0;
+}
 
 static int
 parse_probe(const struct jv_doc *d, json_t *v, struct conf *c)
@@ -534,21 +567,8 @@ check_paths(const struct jv_doc *d, const struct conf *c)
 }
 
 static int
-parse(const struct jv_doc *d, struct conf *c)
+set_mode(const struct jv_doc *d, const char *mode, struct conf *c)
 {
-	static const char *const keys[] = { "mode", "livekit_config",
-	    "livekit_version", "profile", "families", "nft", "router", "mapping", "supervise",
-	    "probe", "control_socket", "metrics_file", NULL };
-	char mode[16];
-	json_t *r = d->root, *x;
-
-	if (jv_object(d, "", r) == -1 || jv_known_keys(d, "", r, keys) == -1)
-		return -1;
-	if ((x = json_object_get(r, "mode")) == NULL)
-		return jv_err(d, "", "missing key \"mode\" (\"host\" or "
-		    "\"router\")");
-	if (jv_string(d, "mode", x, mode, sizeof(mode)) == -1)
-		return -1;
 	if (strcmp(mode, "host") == 0) {
 		c->mode = CONF_MODE_HOST;
 		/* RFC 6887 first: it also opens IPv6 pinholes. */
@@ -561,6 +581,47 @@ parse(const struct jv_doc *d, struct conf *c)
 	else
 		return jv_err(d, "mode", "\"%s\" is not \"host\" or \"router\"",
 		    mode);
+	return 0;
+}
+
+/* Router mode: the section, and a LAN host for each family served. */
+static int
+check_router(const struct jv_doc *d, const struct conf *c)
+{
+	if (c->mode != CONF_MODE_ROUTER)
+		return 0;
+	if (!c->router.present)
+		return jv_err(d, "mode", "router mode needs a \"router\" "
+		    "section (wan_interface, lan_host_ipv4, lan_host_ipv6)");
+	if ((c->families & FAM_IPV4) && !c->router.has_lan4)
+		return jv_err(d, "router", "lan_host_ipv4 is required "
+		    "while families includes ipv4");
+	if ((c->families & FAM_IPV6) && !c->router.has_lan6)
+		return jv_err(d, "router", "lan_host_ipv6 is required "
+		    "while families includes ipv6 (or set families to "
+		    "[\"ipv4\"])");
+	return 0;
+}
+
+static int
+parse(const struct jv_doc *d, struct conf *c)
+{
+	static const char *const keys[] = { "mode", "livekit_config",
+	    "livekit_version", "profile", "families", "nft", "router",
+	    "mapping", "supervise", "probe", "control_socket", "metrics_file",
+	    NULL };
+	char mode[16];
+	json_t *r = d->root, *x;
+
+	if (jv_object(d, "", r) == -1 || jv_known_keys(d, "", r, keys) == -1)
+		return -1;
+	if ((x = json_object_get(r, "mode")) == NULL)
+		return jv_err(d, "", "missing key \"mode\" (\"host\" or "
+		    "\"router\")");
+	if (jv_string(d, "mode", x, mode, sizeof(mode)) == -1)
+		return -1;
+	if (set_mode(d, mode, c) == -1)
+		return -1;
 	if (parse_profile_keys(d, c) == -1)
 		return -1;
 	if ((x = json_object_get(r, "families")) != NULL &&
@@ -594,21 +655,7 @@ parse(const struct jv_doc *d, struct conf *c)
 		return -1;
 	if (check_paths(d, c) == -1)
 		return -1;
-
-	if (c->mode == CONF_MODE_ROUTER) {
-		if (!c->router.present)
-			return jv_err(d, "mode", "router mode needs a \"router\" "
-			    "section (wan_interface, lan_host_ipv4, "
-			    "lan_host_ipv6)");
-		if ((c->families & FAM_IPV4) && !c->router.has_lan4)
-			return jv_err(d, "router", "lan_host_ipv4 is required "
-			    "while families includes ipv4");
-		if ((c->families & FAM_IPV6) && !c->router.has_lan6)
-			return jv_err(d, "router", "lan_host_ipv6 is required "
-			    "while families includes ipv6 (or set families to "
-			    "[\"ipv4\"])");
-	}
-	return 0;
+	return check_router(d, c);
 }
 
 int
@@ -641,26 +688,74 @@ conf_load(const char *file, struct conf *c, struct errbuf *eb)
 	return rc;
 }
 
+/* Read fd until EOF, len - 1 bytes or ms milliseconds: a string. */
+static void
+read_for(int fd, char *out, size_t len, int ms)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	struct timespec t0, now;
+	size_t got = 0;
+	ssize_t n;
+	int left, r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (got < len - 1) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = ms - (int)((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			break;
+		if ((r = poll(&pf, 1, left)) == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if ((n = read(fd, out + got, len - 1 - got)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	out[got] = '\0';
+}
+
+/* In the child: `command[0] --version` as the SFU runs, output to fd. */
+static void __attribute__((noreturn))
+exec_version(const struct conf_supervise *sv, int fd)
+{
+	char *argv[3];
+	size_t i;
+
+	/* Its directory and supervise.env (PATH). */
+	if (sv->workdir[0] != '\0' && chdir(sv->workdir) == -1)
+		_exit(127);
+	for (i = 0; i < sv->nenv; i++)
+		(void)putenv((char *)(uintptr_t)sv->env[i]);
+	(void)dup2(fd, STDOUT_FILENO);
+	(void)dup2(fd, STDERR_FILENO);
+	argv[0] = (char *)(uintptr_t)sv->argv[0];
+	argv[1] = "--version";
+	argv[2] = NULL;
+	(void)ps_sys.execvp(argv[0], argv);
+	_exit(127);
+}
+
 /*
  * `livekit-server --version`, run as the SFU would run, for at most 3 s:
  * the version it prints into buf, or -1.
  */
 static int
-command_version(const struct conf *c, char *buf, size_t len)
+command_version(const struct conf_supervise *sv, char *buf, size_t len)
 {
-	char out[512], *argv[3];
+	char out[512];
 	struct ps_opts o;
-	struct pollfd pf;
-	struct timespec t0, now;
-	size_t got = 0, i;
-	ssize_t n;
 	pid_t pid;
-	int fds[2], st, left, r;
+	int fds[2], st;
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	memset(&o, 0, sizeof(o));
-	o.user = c->supervise.user[0] != '\0' ? c->supervise.user : NULL;
+	o.user = sv->user[0] != '\0' ? sv->user : NULL;
 	o.keep[o.nkeep++] = fds[1];
 	o.err_fd = -1;
 	o.pdeathsig = SIGKILL;
@@ -671,43 +766,11 @@ command_version(const struct conf *c, char *buf, size_t len)
 		close(fds[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		/* As the SFU runs: its directory and supervise.env (PATH). */
-		if (c->supervise.workdir[0] != '\0' && chdir(c->supervise.workdir) == -1)
-			_exit(127);
-		for (i = 0; i < c->supervise.nenv; i++)
-			(void)putenv((char *)(uintptr_t)c->supervise.env[i]);
-		(void)dup2(fds[1], STDOUT_FILENO);
-		(void)dup2(fds[1], STDERR_FILENO);
-		argv[0] = (char *)c->supervise.argv[0];
-		argv[1] = "--version";
-		argv[2] = NULL;
-		(void)ps_sys.execvp(argv[0], argv);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_version(sv, fds[1]);
 	close(fds[1]);
-	pf.fd = fds[0];
-	pf.events = POLLIN;
 	/* 3 s in all, whatever trickles in; then the whole group goes. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (got < sizeof(out) - 1) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = 3000 - (int)((now.tv_sec - t0.tv_sec) * 1000 +
-		    (now.tv_nsec - t0.tv_nsec) / 1000000);
-		if (left <= 0)
-			break;
-		if ((r = poll(&pf, 1, left)) == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if ((n = read(fds[0], out + got, sizeof(out) - 1 - got)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	out[got] = '\0';
+	read_for(fds[0], out, sizeof(out), 3000);
 	close(fds[0]);
 	/* Its own session (new_session): a wrapper's children go too. */
 	(void)kill(-pid, SIGKILL);
@@ -729,64 +792,99 @@ extern char **environ;
 int conf_use_environ;
 const char *conf_wan_override;
 
+size_t
+conf_sfu_env(const struct conf_supervise *sv, char *const *base,
+    const char **out, size_t max)
+{
+	size_t i, k, ne = 0;
+
+	for (i = 0; base != NULL && base[i] != NULL &&
+	    ne + sv->nenv + 1 < max; i++) {
+		if (strncmp(base[i], "NOTIFY_SOCKET=", 14) == 0 ||
+		    strncmp(base[i], "WATCHDOG_", 9) == 0 ||
+		    strncmp(base[i], "LISTEN_", 7) == 0)
+			continue;
+		for (k = 0; k < sv->nenv; k++)
+			if (strncmp(base[i], sv->env[k],
+			    strcspn(sv->env[k], "=") + 1) == 0)
+				break;
+		if (k == sv->nenv)
+			out[ne++] = base[i];
+	}
+	for (k = 0; k < sv->nenv && ne + 1 < max; k++)
+		out[ne++] = sv->env[k];
+	out[ne] = NULL;
+	return ne;
+}
+
+/* A program named livekit-server, whatever its directory. */
+static int
+is_livekit_server(const char *cmd)
+{
+	const char *slash = strrchr(cmd, '/');
+
+	return strcmp(slash != NULL ? slash + 1 : cmd, "livekit-server") == 0;
+}
+
+/*
+ * How LiveKit will read its file: the supervised command's flags and
+ * environment, and its version (livekit_version, or what the command
+ * prints) unless one is given.
+ */
+static void
+as_supervised(const struct conf *c, struct lk_opts *o)
+{
+	static const char *argv[CONF_MAX_ARGS], *env[256 + CONF_MAX_ENV];
+	static char where[PATH_MAX + 64], vfrom[PATH_MAX + 64], ver[16];
+	const struct conf_supervise *sv = &c->supervise;
+	size_t i;
+
+	if (o->version == NULL && c->lk_version[0] != '\0') {
+		o->version = c->lk_version;
+		(void)snprintf(vfrom, sizeof(vfrom), "livekit_version in %s",
+		    c->file);
+		o->version_from = vfrom;
+	}
+	if (!sv->enabled)
+		return;
+	(void)snprintf(where, sizeof(where), "supervise.command in %s",
+	    c->file);
+	o->cmd_where = where;
+	o->workdir = sv->workdir;
+	for (i = 0; i < sv->argc; i++)
+		argv[i] = sv->argv[i];
+	o->argv = argv;
+	o->argc = sv->argc;
+	/*
+	 * What the SFU gets: the daemon's environment, then supervise.env.
+	 * portwardctl has a shell's, not the daemon's: supervise.env alone.
+	 */
+	o->env = env;
+	o->nenv = conf_sfu_env(sv, conf_use_environ ? environ : NULL, env,
+	    sizeof(env) / sizeof(env[0]));
+	if (o->version == NULL && sv->argc > 0 &&
+	    is_livekit_server(sv->argv[0]) &&
+	    command_version(sv, ver, sizeof(ver)) == 0) {
+		o->version = ver;
+		(void)snprintf(vfrom, sizeof(vfrom), "%s --version",
+		    sv->argv[0]);
+		o->version_from = vfrom;
+	}
+}
+
 int
 conf_profile_ver(const struct conf *c, const char *version,
     const char *version_from, struct profile *p, struct errbuf *eb)
 {
-	static const char *argv[CONF_MAX_ARGS], *env[256 + CONF_MAX_ENV];
-	static char where[PATH_MAX + 64], vfrom[PATH_MAX + 64], ver[16];
 	struct lk_opts o;
-	size_t i, k, ne = 0;
+	size_t i;
 
 	if (c->profile_kind == PROF_SRC_LIVEKIT) {
 		memset(&o, 0, sizeof(o));
 		o.file = c->profile_path;
 		o.version = version;
 		o.version_from = version_from;
-		if (o.version == NULL && c->lk_version[0] != '\0') {
-			o.version = c->lk_version;
-			(void)snprintf(vfrom, sizeof(vfrom), "livekit_version in "
-			    "%s", c->file);
-			o.version_from = vfrom;
-		}
-		if (c->supervise.enabled) {
-			(void)snprintf(where, sizeof(where), "supervise.command "
-			    "in %s", c->file);
-			o.cmd_where = where;
-			o.workdir = c->supervise.workdir;
-			for (i = 0; i < c->supervise.argc; i++)
-				argv[i] = c->supervise.argv[i];
-			o.argv = argv;
-			o.argc = c->supervise.argc;
-			/*
-			 * What the SFU gets: the daemon's environment, then
-			 * supervise.env. portwardctl has a shell's, not the
-			 * daemon's: supervise.env alone there.
-			 */
-			for (i = 0; conf_use_environ && environ[i] != NULL &&
-			    ne < 256; i++) {
-				for (k = 0; k < c->supervise.nenv; k++)
-					if (strncmp(environ[i], c->supervise.env[k],
-					    strcspn(c->supervise.env[k], "=") + 1) == 0)
-						break;
-				if (k == c->supervise.nenv)
-					env[ne++] = environ[i];
-			}
-			for (k = 0; k < c->supervise.nenv; k++)
-				env[ne++] = c->supervise.env[k];
-			o.env = env;
-			o.nenv = ne;
-			if (o.version == NULL && c->supervise.argc > 0 &&
-			    strcmp(strrchr(c->supervise.argv[0], '/') ?
-			    strrchr(c->supervise.argv[0], '/') + 1 : c->supervise.argv[0],
-			    "livekit-server") == 0 &&
-			    command_version(c, ver, sizeof(ver)) == 0) {
-				o.version = ver;
-				(void)snprintf(vfrom, sizeof(vfrom), "%s "
-				    "--version", c->supervise.argv[0]);
-				o.version_from = vfrom;
-			}
-		}
+		as_supervised(c, &o);
 		if (prof_load_livekit_ex(&o, p, eb) == -1)
 			return -1;
 	} else if (prof_load_json(c->profile_path, p, eb) == -1)

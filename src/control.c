@@ -341,6 +341,39 @@ clear_path(int fd, const struct sockaddr_un *sun, const char *path)
 	return 0;
 }
 
+/*
+ * Bind fd at path, 0660 from bind() itself, not by a chmod() after it:
+ * chmod() follows a symbolic link, and whoever may write in the
+ * directory could put one there in between (root would chmod its
+ * target). The socket made is checked, and st says which it is. 0 or -1.
+ */
+static int
+bind_here(int fd, const struct sockaddr_un *sun, const char *path,
+    struct stat *st)
+{
+	mode_t mask;
+	gid_t gid;
+	int r, shared;
+
+	shared = group_enter(&gid);
+	mask = umask(0117);
+	r = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	(void)umask(mask);
+	if (shared)
+		group_leave(path, gid);
+	if (r == 0 && lstat(path, st) == 0 && !S_ISSOCK(st->st_mode)) {
+		log_warnx("control: %s was replaced as it was made (%s): someone "
+		    "else may write in its directory", path,
+		    fio_type_name(st->st_mode));
+		return -1;
+	}
+	if (r == -1 || lstat(path, st) == -1) {
+		log_warn("control: %s", path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 control_open(const char *path, control_status_fn status,
     control_probe_fn probe)
@@ -348,9 +381,7 @@ control_open(const char *path, control_status_fn status,
 	struct sockaddr_un sun;
 	struct stat st;
 	size_t i;
-	mode_t mask;
-	gid_t gid;
-	int fd, r, shared;
+	int fd;
 
 	status_fn = status;
 	probe_fn = probe;
@@ -370,29 +401,12 @@ control_open(const char *path, control_status_fn status,
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
 		return -1;
-	if (clear_path(fd, &sun, path) == -1) {
+	if (clear_path(fd, &sun, path) == -1 ||
+	    bind_here(fd, &sun, path, &st) == -1) {
 		close(fd);
 		return -1;
 	}
-	shared = group_enter(&gid);
-	/*
-	 * 0660 from bind() itself, not by a chmod() after it: chmod()
-	 * follows a symbolic link, and whoever may write in the directory
-	 * could put one there in between (root would chmod its target).
-	 */
-	mask = umask(0117);
-	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	(void)umask(mask);
-	if (shared)
-		group_leave(path, gid);
-	if (r == 0 && lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-		log_warnx("control: %s was replaced as it was made (%s): someone "
-		    "else may write in its directory", path,
-		    fio_type_name(st.st_mode));
-		close(fd);
-		return -1;
-	}
-	if (r == -1 || lstat(path, &st) == -1 || listen(fd, 16) == -1) {
+	if (listen(fd, 16) == -1) {
 		log_warn("control: %s", path);
 		close(fd);
 		return -1;

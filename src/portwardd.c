@@ -708,6 +708,101 @@ after_child_stopped(void)
 		loop_exit();
 }
 
+/*
+ * Another table or control socket: one daemon each, there too. The old
+ * socket leaves the loop before it is closed (epoll would keep it while
+ * the mapper holds a copy); the mapper, which holds the table lock too,
+ * is restarted by reload_forwards() with the new one. 0, or -1 with the
+ * old lock kept.
+ */
+static int
+reload_relock(const struct conf *nc, const struct nft_ruleset *nrs,
+    int *lockfd)
+{
+	char why[256];
+	pid_t holder;
+
+	*lockfd = inst_fd();
+	loop_del(*lockfd);
+	if (inst_relock(nrs->table, nc->control_socket, &holder, why,
+	    sizeof(why)) < 0) {
+		(void)loop_add(*lockfd, inst_accept, NULL);
+		log_errx("reload: %s; keeping the running configuration", why);
+		return -1;
+	}
+	(void)loop_add(inst_fd(), inst_accept, NULL);
+	return 0;
+}
+
+static void
+reload_forwards(const struct conf *nc, const struct profile *np, int lockfd)
+{
+	if (inst_fd() != lockfd && d.forwards_on) {
+		log_info("reload: another table: the mapper moves to its lock");
+		(void)mapper_stop();
+		d.forwards_on = 0;
+	}
+	if (wants_forwards(nc) && d.forwards_on)
+		mapper_update(&nc->mapping, nc->families, np);
+	else if (wants_forwards(nc)) {
+		mapper_start(&nc->mapping, nc->families, np);
+		d.forwards_on = 1;
+	} else if (d.forwards_on) {
+		(void)mapper_stop();
+		d.forwards_on = 0;
+	}
+}
+
+/* What the daemon shows: the metrics file, the probe timer, the socket. */
+static void
+reload_outputs(const struct conf *nc)
+{
+	if (d.conf.metrics_file[0] != '\0' &&
+	    strcmp(nc->metrics_file, d.conf.metrics_file) != 0)
+		metrics_remove(d.conf.metrics_file);	/* no longer kept */
+	loop_timer_set(d.metrics_tfd, nc->metrics_file[0] != '\0' ||
+	    nc->probe.nreflectors > 0 ? nc->probe.interval * 1000 : 0);
+	probe_reset();
+	if (strcmp(nc->control_socket, d.conf.control_socket) != 0) {
+		control_close();
+		if (control_open(nc->control_socket, build_status,
+		    start_probe) == -1)
+			log_warnx("reload: no control socket at %s",
+			    nc->control_socket);
+	}
+}
+
+/* The new configuration becomes the daemon's; the SFU follows it. */
+static void
+reload_adopt(const struct conf *nc, const struct profile *np,
+    const struct nft_ruleset *nrs)
+{
+	int restart = sup_differs(&d.conf.supervise, &nc->supervise);
+	int had = d.conf.supervise.enabled;
+
+	d.conf = *nc;
+	d.prof = *np;
+	d.rs = *nrs;
+	d.rules_ok = 1;
+	child_caps();
+	if (restart && had && d.conf.supervise.enabled) {
+		log_info("reload: the supervised command changed: "
+		    "restarting it");
+		report_held_ports();
+		sup_reload(&d.conf.supervise);
+	} else if (restart && had)
+		sup_stop(NULL);
+	else if (restart && d.conf.supervise.enabled)
+		start_child();
+	else if (d.conf.supervise.enabled)
+		sup_init(&d.conf.supervise, listeners_ready, on_child_ready);
+}
+
+/*
+ * SIGHUP: validate the whole new configuration, take its locks, converge
+ * the rules; only then change forwards, outputs and the SFU. Any refusal
+ * before the rules leaves everything as it was.
+ */
 static void
 reload(void)
 {
@@ -715,8 +810,6 @@ reload(void)
 	static struct profile np;
 	static struct nft_ruleset nrs;
 	struct errbuf eb;
-	char why[256];
-	pid_t holder;
 	int n, lockfd;
 
 	/* A daemon on its way out starts nothing new. */
@@ -732,73 +825,16 @@ reload(void)
 		return;
 	}
 	nft_desired(&nc, &np, &nrs);
-	/*
-	 * Another table or control socket: one daemon each, there too. The
-	 * old socket leaves the loop before it is closed (epoll would keep it
-	 * while the mapper holds a copy); the mapper, which holds the table
-	 * lock too, is restarted below with the new one.
-	 */
-	lockfd = inst_fd();
-	loop_del(lockfd);
-	if (inst_relock(nrs.table, nc.control_socket, &holder, why,
-	    sizeof(why)) < 0) {
-		(void)loop_add(lockfd, inst_accept, NULL);
-		log_errx("reload: %s; keeping the running configuration", why);
+	if (reload_relock(&nc, &nrs, &lockfd) == -1)
 		return;
-	}
-	(void)loop_add(inst_fd(), inst_accept, NULL);
 	if ((n = nft_converge(d.nft, &nrs, &d.rs, 1)) < 0) {
 		log_errx("reload: the new rules were refused; keeping the "
 		    "running configuration");
 		return;
 	}
-	if (inst_fd() != lockfd && d.forwards_on) {
-		log_info("reload: another table: the mapper moves to its lock");
-		(void)mapper_stop();
-		d.forwards_on = 0;
-	}
-	if (wants_forwards(&nc) && d.forwards_on)
-		mapper_update(&nc.mapping, nc.families, &np);
-	else if (wants_forwards(&nc)) {
-		mapper_start(&nc.mapping, nc.families, &np);
-		d.forwards_on = 1;
-	} else if (d.forwards_on) {
-		(void)mapper_stop();
-		d.forwards_on = 0;
-	}
-	if (d.conf.metrics_file[0] != '\0' &&
-	    strcmp(nc.metrics_file, d.conf.metrics_file) != 0)
-		metrics_remove(d.conf.metrics_file);	/* no longer kept */
-	loop_timer_set(d.metrics_tfd, nc.metrics_file[0] != '\0' ||
-	    nc.probe.nreflectors > 0 ? nc.probe.interval * 1000 : 0);
-	probe_reset();
-	if (strcmp(nc.control_socket, d.conf.control_socket) != 0) {
-		control_close();
-		if (control_open(nc.control_socket, build_status,
-		    start_probe) == -1)
-			log_warnx("reload: no control socket at %s",
-			    nc.control_socket);
-	}
-	{
-		int restart = sup_differs(&d.conf.supervise, &nc.supervise), had = d.conf.supervise.enabled;
-
-		d.conf = nc;
-		d.prof = np;
-		d.rs = nrs;
-		d.rules_ok = 1;
-		child_caps();
-		if (restart && had && d.conf.supervise.enabled) {
-			log_info("reload: the supervised command changed: "
-			    "restarting it");
-			report_held_ports();
-			sup_reload(&d.conf.supervise);
-		} else if (restart && had)
-			sup_stop(NULL);
-		else if (restart && d.conf.supervise.enabled)
-			start_child();
-		else if (d.conf.supervise.enabled)
-			sup_init(&d.conf.supervise, listeners_ready, on_child_ready);
-	}
+	reload_forwards(&nc, &np, lockfd);
+	reload_outputs(&nc);
+	reload_adopt(&nc, &np, &nrs);
 	set_watch();
 	log_info("reload: %s applied with %d change%s", d.file, n,
 	    n == 1 ? "" : "s");
@@ -847,10 +883,107 @@ on_signal(const struct loop_event *ev, void *arg)
 	update_status();	/* the SFU may have exited or stopped */
 }
 
+/* Signals through a signalfd; the descriptor, or -1. */
+static int
+signals(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* The loop and what it watches: 0, or -1 when the daemon cannot run. */
+static int
+watch(int sfd)
+{
+	if (loop_init() == -1 || loop_add(sfd, on_signal, NULL) == -1 ||
+	    loop_add(inst_fd(), inst_accept, NULL) == -1)
+		return -1;
+	if ((d.nft = nft_open()) == NULL)
+		return -1;
+	/* Subscribe first, so that no change between apply and watch is missed. */
+	if ((d.mon = nftmon_open()) == NULL)
+		return -1;
+	set_watch();
+	if (loop_add(nftmon_fd(d.mon), on_nft_event, NULL) == -1 ||
+	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1 ||
+	    (d.fight_tfd = loop_timer(on_fight_timer, NULL)) == -1 ||
+	    (d.metrics_tfd = loop_timer(on_metrics_timer, NULL)) == -1)
+		return -1;
+	/* One timer for metrics and probes, on the probe interval. */
+	if (d.conf.metrics_file[0] != '\0' || d.conf.probe.nreflectors > 0)
+		loop_timer_set(d.metrics_tfd, d.conf.probe.interval * 1000);
+	mapper_on_report(on_map_report);
+	if ((d.addr_fd = ns_addr_watch()) == -1 ||
+	    loop_add(d.addr_fd, on_addr_event, NULL) == -1 ||
+	    (d.addr_tfd = loop_timer(on_addr_settled, NULL)) == -1)
+		log_warnx("address changes are not watched");
+	probe_on_done(write_metrics);
+	watchdog_init();
+	return 0;
+}
+
+/*
+ * Order of life: rules, then the child, then (once its listeners are
+ * seen) forwards and readiness. Without a child, the rules suffice.
+ */
+static int
+start(void)
+{
+	int n;
+
+	/* Held for the SFU's ports below 1024 (child_caps), never used here. */
+	if (ps_bind_low_unused() == -1)
+		log_warn("CAP_NET_BIND_SERVICE stays effective");
+	/* Each change of the first install is only worth a line with -d. */
+	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
+		log_errx("could not install the rules");
+		return -1;
+	}
+	d.rules_ok = 1;
+	update_status();
+	log_info("rules in place: table inet %s (%d change%s)", d.rs.table, n,
+	    n == 1 ? "" : "s");
+	if (control_open(d.conf.control_socket, build_status, start_probe) == -1)
+		log_warnx("no control socket: portwardctl status will not "
+		    "answer");
+	log_conflicts();
+	if (d.conf.supervise.enabled)
+		start_child();
+	else
+		on_child_ready(0);
+	return 0;
+}
+
+/* The reverse order: forwards first, then the rules. */
+static void
+stop(void)
+{
+	control_close();
+	/* Stale metrics would lie: a stopped daemon has none. */
+	if (d.conf.metrics_file[0] != '\0')
+		metrics_remove(d.conf.metrics_file);
+	(void)mapper_stop();
+	if (d.conf.nft.keep_on_exit)
+		log_info("nft.keep_on_exit: leaving table inet %s in place",
+		    d.rs.table);
+	else if (nft_remove(d.nft, &d.rs) < 0)
+		d.exit_code = 1;
+	nftmon_close(d.mon);
+	nft_close(d.nft);
+	loop_fini();
+}
+
 static int
 run(void)
 {
-	sigset_t mask;
 	char why[PATH_MAX * 2 + 256];
 	pid_t holder;
 	int sfd, n;
@@ -867,79 +1000,13 @@ run(void)
 		    "");
 		return 1;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+	if ((sfd = signals()) == -1)
 		fatal("signalfd");
-	if (loop_init() == -1 || loop_add(sfd, on_signal, NULL) == -1 ||
-	    loop_add(inst_fd(), inst_accept, NULL) == -1)
+	if (watch(sfd) == -1 || start() == -1)
 		return 1;
-	if ((d.nft = nft_open()) == NULL)
-		return 1;
-	/* Subscribe first, so that no change between apply and watch is missed. */
-	if ((d.mon = nftmon_open()) == NULL)
-		return 1;
-	set_watch();
-	if (loop_add(nftmon_fd(d.mon), on_nft_event, NULL) == -1 ||
-	    (d.retry_tfd = loop_timer(on_retry, NULL)) == -1 ||
-	    (d.fight_tfd = loop_timer(on_fight_timer, NULL)) == -1 ||
-	    (d.metrics_tfd = loop_timer(on_metrics_timer, NULL)) == -1)
-		return 1;
-	/* One timer for metrics and probes, on the probe interval. */
-	if (d.conf.metrics_file[0] != '\0' || d.conf.probe.nreflectors > 0)
-		loop_timer_set(d.metrics_tfd, d.conf.probe.interval * 1000);
-	mapper_on_report(on_map_report);
-	if ((d.addr_fd = ns_addr_watch()) == -1 ||
-	    loop_add(d.addr_fd, on_addr_event, NULL) == -1 ||
-	    (d.addr_tfd = loop_timer(on_addr_settled, NULL)) == -1)
-		log_warnx("address changes are not watched");
-	probe_on_done(write_metrics);
-	watchdog_init();
-	/* Held for the SFU's ports below 1024 (child_caps), never used here. */
-	if (ps_bind_low_unused() == -1)
-		log_warn("CAP_NET_BIND_SERVICE stays effective");
-	/* Each change of the first install is only worth a line with -d. */
-	if ((n = nft_converge(d.nft, &d.rs, NULL, d.debug)) < 0) {
-		log_errx("could not install the rules");
-		return 1;
-	}
-	d.rules_ok = 1;
-	update_status();
-	log_info("rules in place: table inet %s (%d change%s)", d.rs.table, n,
-	    n == 1 ? "" : "s");
-	if (control_open(d.conf.control_socket, build_status, start_probe) == -1)
-		log_warnx("no control socket: portwardctl status will not "
-		    "answer");
-	log_conflicts();
-	/*
-	 * Order of life: rules, then the child, then (once its listeners are
-	 * seen) forwards and readiness. Without a child, the rules suffice.
-	 */
-	if (d.conf.supervise.enabled)
-		start_child();
-	else
-		on_child_ready(0);
 	if (loop_run() == -1)
 		d.exit_code = 1;
-	/* The reverse order: forwards first, then the rules. */
-	control_close();
-	/* Stale metrics would lie: a stopped daemon has none. */
-	if (d.conf.metrics_file[0] != '\0')
-		metrics_remove(d.conf.metrics_file);
-	(void)mapper_stop();
-	if (d.conf.nft.keep_on_exit)
-		log_info("nft.keep_on_exit: leaving table inet %s in place",
-		    d.rs.table);
-	else if (nft_remove(d.nft, &d.rs) < 0)
-		d.exit_code = 1;
-	nftmon_close(d.mon);
-	nft_close(d.nft);
-	loop_fini();
+	stop();
 	close(sfd);
 	return d.exit_code;
 }

@@ -382,74 +382,85 @@ helper(int out, const struct probe_scope *sc, const struct profile *p,
 
 /* ---- the daemon's side ---- */
 
+/* The count of name's packets for fam before the round, or -1. */
+static long long
+before(const char *name, unsigned fam)
+{
+	long long was = -1;
+	size_t j;
+
+	for (j = 0; j < nsnap; j++)
+		if (strcmp(snap[j].name, name) == 0 && snap[j].fam == fam)
+			was = snap[j].packets;
+	return was;
+}
+
+/* The hairpin test: did this host's datagrams come back through NAT? */
 static void
-finish(void)
+judge_hairpin(struct probe_result *r)
+{
+	long long was, now;
+	char to[64];
+
+	/* The reflector's address, cut to fit (GCC at -O0 asks). */
+	snprintf(to, sizeof(to), "%.*s", (int)sizeof(to) - 1, r->detail);
+	was = before(r->name, FAM_IPV4);
+	now = counter_fn ? counter_fn(r->name, FAM_IPV4) : -1;
+	if (was < 0 || now < 0 || !r->ok) {
+		snprintf(r->kind, sizeof(r->kind), "none");
+		snprintf(r->detail, sizeof(r->detail), "datagrams to %s could "
+		    "not be counted here", to);
+		r->ok = 0;
+	} else if (now > was)
+		snprintf(r->detail, sizeof(r->detail), "datagrams from this "
+		    "host to %s came back through the router (hairpin NAT)", to);
+	else {
+		r->ok = 0;
+		snprintf(r->detail, sizeof(r->detail), "datagrams from this "
+		    "host to %s did not come back: no hairpin NAT", to);
+	}
+}
+
+/*
+ * A probe reached the host only if the count of what passed every chain
+ * (nft.h NFT_SEEN_CHAIN) grew: that is the proof for a datagram, which
+ * nothing answers, and the check of a reflector's word for the others.
+ * Without that count (router mode) a datagram proves nothing and the
+ * others stand on the reflector's word.
+ */
+static void
+judge_counted(struct probe_result *r)
+{
+	int dgram = strcmp(r->kind, "datagram") == 0;
+	long long was, now;
+
+	if (!r->ok)
+		return;
+	was = before(r->name, r->fam);
+	now = counter_fn ? counter_fn(r->name, r->fam) : -1;
+	if (was >= 0 && now > was) {
+		if (dgram)
+			snprintf(r->detail, sizeof(r->detail), "the "
+			    "reflector's datagrams passed every chain "
+			    "(%lld counted), and no ICMP error came back",
+			    now - was);
+	} else if (dgram || (was >= 0 && now >= 0)) {
+		r->ok = 0;
+		snprintf(r->detail, sizeof(r->detail), dgram ? "the "
+		    "reflector sent datagrams, but none passed every "
+		    "chain here (portward's count did not move)" :
+		    "the reflector says %s, but no packet of it "
+		    "passed every chain here (portward's count did "
+		    "not move)", r->kind);
+	}
+}
+
+/* Keep the newest result per endpoint and family. */
+static void
+keep_newest(void)
 {
 	size_t i, j;
 
-	/*
-	 * A probe reached the host only if the count of what passed every
-	 * chain (nft.h NFT_SEEN_CHAIN) grew: that is the proof for a
-	 * datagram, which nothing answers, and the check of a reflector's
-	 * word for the others. Without that count (router mode) a datagram
-	 * proves nothing and the others stand on the reflector's word.
-	 */
-	for (i = 0; i < npending; i++) {
-		struct probe_result *r = &pending[i];
-		long long now, was = -1;
-		int dgram = strcmp(r->kind, "datagram") == 0;
-
-		if (strcmp(r->name, PROBE_HAIRPIN) == 0) {
-			char to[64];
-
-			/* The reflector's address, cut to fit (GCC at -O0 asks). */
-			snprintf(to, sizeof(to), "%.*s", (int)sizeof(to) - 1,
-			    r->detail);
-			for (j = 0, was = -1; j < nsnap; j++)
-				if (strcmp(snap[j].name, r->name) == 0)
-					was = snap[j].packets;
-			now = counter_fn ? counter_fn(r->name, FAM_IPV4) : -1;
-			if (was < 0 || now < 0 || !r->ok) {
-				snprintf(r->kind, sizeof(r->kind), "none");
-				snprintf(r->detail, sizeof(r->detail), "datagrams "
-				    "to %s could not be counted here", to);
-				r->ok = 0;
-			} else if (now > was)
-				snprintf(r->detail, sizeof(r->detail), "datagrams "
-				    "from this host to %s came back through the "
-				    "router (hairpin NAT)", to);
-			else {
-				r->ok = 0;
-				snprintf(r->detail, sizeof(r->detail), "datagrams "
-				    "from this host to %s did not come back: no "
-				    "hairpin NAT", to);
-			}
-			continue;
-		}
-		if (!r->ok)
-			continue;
-		for (j = 0; j < nsnap; j++)
-			if (strcmp(snap[j].name, r->name) == 0 &&
-			    snap[j].fam == r->fam)
-				was = snap[j].packets;
-		now = counter_fn ? counter_fn(r->name, r->fam) : -1;
-		if (was >= 0 && now > was) {
-			if (dgram)
-				snprintf(r->detail, sizeof(r->detail), "the "
-				    "reflector's datagrams passed every chain "
-				    "(%lld counted), and no ICMP error came back",
-				    now - was);
-		} else if (dgram || (was >= 0 && now >= 0)) {
-			r->ok = 0;
-			snprintf(r->detail, sizeof(r->detail), dgram ? "the "
-			    "reflector sent datagrams, but none passed every "
-			    "chain here (portward's count did not move)" :
-			    "the reflector says %s, but no packet of it "
-			    "passed every chain here (portward's count did "
-			    "not move)", r->kind);
-		}
-	}
-	/* Keep the newest result per endpoint and family. */
 	for (i = 0; i < npending; i++) {
 		for (j = 0; j < nresults; j++)
 			if (strcmp(results[j].name, pending[i].name) == 0 &&
@@ -460,6 +471,20 @@ finish(void)
 		if (j < MAX_RESULTS)
 			results[j] = pending[i];
 	}
+}
+
+static void
+finish(void)
+{
+	size_t i;
+
+	for (i = 0; i < npending; i++) {
+		if (strcmp(pending[i].name, PROBE_HAIRPIN) == 0)
+			judge_hairpin(&pending[i]);
+		else
+			judge_counted(&pending[i]);
+	}
+	keep_newest();
 	for (i = 0; i < npending; i++)
 		log_info("probe: %s %s from %s: %s (%s)", pending[i].name,
 		    pending[i].fam == FAM_IPV4 ? "ipv4" : "ipv6",
@@ -522,29 +547,16 @@ probe_scope_from(const struct conf *c, struct probe_scope *sc)
 	snprintf(sc->user, sizeof(sc->user), "%s", c->mapping.user);
 }
 
-int
-probe_start(const struct probe_scope *sc, const struct profile *p,
-    probe_counter_fn counter, const char *ext4)
+/*
+ * Counters before the reflector's datagrams, per endpoint and family:
+ * before the fork, or a fast reflector's datagrams may be counted before
+ * the snapshot (and the probe would see none).
+ */
+static void
+snapshot(const struct profile *p, probe_counter_fn counter)
 {
-	static struct probe_scope cc;
-	static struct profile pp;
-	static char hx[INET6_ADDRSTRLEN];
-	struct ps_opts o;
-	int fds[2];
 	size_t i, k;
 
-	if (pfd != -1 || sc->conf.nreflectors == 0)
-		return -1;
-	cc = *sc;
-	pp = *p;
-	snprintf(hx, sizeof(hx), "%s", ext4 ? ext4 : "");
-	counter_fn = counter;
-	/*
-	 * Counters before the reflector's datagrams, per endpoint and family:
-	 * before the fork, or a fast reflector's datagrams may be counted
-	 * before the snapshot (and the probe would see none).
-	 */
-	npending = 0;
 	nsnap = 0;
 	snprintf(snap[nsnap].name, sizeof(snap[nsnap].name), "%s",
 	    PROBE_HAIRPIN);
@@ -560,6 +572,26 @@ probe_start(const struct probe_scope *sc, const struct profile *p,
 			    snap[nsnap].fam) : -1;
 			nsnap++;
 		}
+}
+
+int
+probe_start(const struct probe_scope *sc, const struct profile *p,
+    probe_counter_fn counter, const char *ext4)
+{
+	static struct probe_scope cc;
+	static struct profile pp;
+	static char hx[INET6_ADDRSTRLEN];
+	struct ps_opts o;
+	int fds[2];
+
+	if (pfd != -1 || sc->conf.nreflectors == 0)
+		return -1;
+	cc = *sc;
+	pp = *p;
+	snprintf(hx, sizeof(hx), "%s", ext4 ? ext4 : "");
+	counter_fn = counter;
+	npending = 0;
+	snapshot(p, counter);
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	/* It reads what reflectors answer: mapping.user, like the mapper. */

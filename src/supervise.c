@@ -195,7 +195,7 @@ static void __attribute__((noreturn))
 exec_child(int out_w, int exec_w)
 {
 	char *argv[CONF_MAX_ARGS + 1], *envp[256];
-	size_t i, k, ne = 0;
+	size_t i;
 
 	if (dup2(out_w, 1) == -1 || dup2(out_w, 2) == -1)
 		ps_child_fail(exec_w);
@@ -204,21 +204,8 @@ exec_child(int out_w, int exec_w)
 	if (s.c.workdir[0] != '\0' && chdir(s.c.workdir) == -1)
 		ps_child_fail(exec_w);
 	/* The daemon's environment less systemd's, plus supervise.env. */
-	for (i = 0; environ[i] != NULL && ne < 200; i++) {
-		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) == 0 ||
-		    strncmp(environ[i], "WATCHDOG_", 9) == 0 ||
-		    strncmp(environ[i], "LISTEN_", 7) == 0)
-			continue;
-		for (k = 0; k < s.c.nenv; k++)
-			if (strncmp(environ[i], s.c.env[k],
-			    strcspn(s.c.env[k], "=") + 1) == 0)
-				break;
-		if (k == s.c.nenv)
-			envp[ne++] = environ[i];
-	}
-	for (k = 0; k < s.c.nenv; k++)
-		envp[ne++] = s.c.env[k];
-	envp[ne] = NULL;
+	(void)conf_sfu_env(&s.c, environ, (const char **)envp,
+	    sizeof(envp) / sizeof(envp[0]));
 	for (i = 0; i < s.c.argc; i++)
 		argv[i] = s.c.argv[i];
 	argv[i] = NULL;
@@ -355,6 +342,37 @@ signal_child(int sig)
 	(void)kill(s.pid, sig);
 }
 
+/* SIGTERM, SIGKILL after stop_timeout (a reload starts it again). */
+static void
+terminate(enum sup_event e)
+{
+	if (e == SEV_RELOAD)
+		s.restart_pending = 1;
+	log_info("supervise: stopping %s (pid %d)", s.name, (int)s.pid);
+	signal_child(SIGTERM);
+	arm(s.c.stop_timeout * 1000);
+	if (s.pid <= 0)		/* nothing to wait for */
+		sup_event(SEV_EXITED);
+}
+
+/* Settled: start again if a reload waited, else tell who asked to stop. */
+static void
+disarmed(enum sup_state was)
+{
+	arm(0);
+	if (was == SUP_STOPPING)
+		log_info("supervise: %s stopped (%s)", s.name, s.last_exit);
+	if (s.restart_pending) {
+		s.restart_pending = 0;
+		sup_event(SEV_RELOAD);
+	} else if (s.stopped != NULL) {
+		void (*done)(void) = s.stopped;
+
+		s.stopped = NULL;
+		done();
+	}
+}
+
 void
 sup_event(enum sup_event e)
 {
@@ -393,13 +411,7 @@ sup_event(enum sup_event e)
 		arm_retry();
 		break;
 	case SACT_TERM:
-		if (e == SEV_RELOAD)
-			s.restart_pending = 1;
-		log_info("supervise: stopping %s (pid %d)", s.name, (int)s.pid);
-		signal_child(SIGTERM);
-		arm(s.c.stop_timeout * 1000);
-		if (s.pid <= 0)		/* nothing to wait for */
-			sup_event(SEV_EXITED);
+		terminate(e);
 		break;
 	case SACT_KILL:
 		log_warnx("supervise: %s did not stop within %lds: SIGKILL",
@@ -407,19 +419,7 @@ sup_event(enum sup_event e)
 		signal_child(SIGKILL);
 		break;
 	case SACT_DISARM:
-		arm(0);
-		if (was == SUP_STOPPING)
-			log_info("supervise: %s stopped (%s)", s.name,
-			    s.last_exit);
-		if (s.restart_pending) {
-			s.restart_pending = 0;
-			sup_event(SEV_RELOAD);
-		} else if (s.stopped != NULL) {
-			void (*done)(void) = s.stopped;
-
-			s.stopped = NULL;
-			done();
-		}
+		disarmed(was);
 		break;
 	}
 }

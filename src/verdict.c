@@ -520,6 +520,33 @@ stage_address(const struct status_in *in, const struct prof_endpoint *e,
 	return 0;
 }
 
+/*
+ * ICE over UDP without a forward or pinhole: the SFU's own checks
+ * go out through the router first and open its NAT or IPv6
+ * firewall for that client (hole punching).
+ */
+static int
+hole_punching(const struct prof_endpoint *e, unsigned fam,
+    const struct map_fam_state *st, struct cell *c)
+{
+	if (e->proto == IPPROTO_UDP && strncmp(e->name, "turn", 4) != 0 &&
+	    (st->state == MAP_CONFLICT || st->state == MAP_ERROR ||
+	    st->state == MAP_RANGE || st->state == MAP_UNSUPPORTED)) {
+		set(c, R_HOLE_PUNCHING_ONLY, "no %s on the router (%s): calls "
+		    "connect only when the SFU's own ICE checks, going out "
+		    "first, open the router for that client (a public address, "
+		    "or a NAT that maps endpoint-independently), not from "
+		    "clients behind symmetric NAT (they fall back to TURN); %s",
+		    fam == FAM_IPV4 ? "forward" : "pinhole", st->err,
+		    st->state == MAP_CONFLICT ? "free the port on the router or "
+		    "give LiveKit another one" : st->state == MAP_RANGE ? "use "
+		    "one UDP mux port (rtc.udp_port), or router mode on the "
+		    "router" : "forward or open it on the router by hand");
+		return 1;
+	}
+	return 0;
+}
+
 int
 stage_forward(const struct status_in *in, const struct prof_endpoint *e,
     unsigned fam, struct cell *c)
@@ -546,26 +573,8 @@ stage_forward(const struct status_in *in, const struct prof_endpoint *e,
 		set(c, R_NO_FORWARD_YET, "the forward is being asked for");
 		return 1;
 	}
-	/*
-	 * ICE over UDP without a forward or pinhole: the SFU's own checks
-	 * go out through the router first and open its NAT or IPv6
-	 * firewall for that client (hole punching).
-	 */
-	if (e->proto == IPPROTO_UDP && strncmp(e->name, "turn", 4) != 0 &&
-	    (st->state == MAP_CONFLICT || st->state == MAP_ERROR ||
-	    st->state == MAP_RANGE || st->state == MAP_UNSUPPORTED)) {
-		set(c, R_HOLE_PUNCHING_ONLY, "no %s on the router (%s): calls "
-		    "connect only when the SFU's own ICE checks, going out "
-		    "first, open the router for that client (a public address, "
-		    "or a NAT that maps endpoint-independently), not from "
-		    "clients behind symmetric NAT (they fall back to TURN); %s",
-		    fam == FAM_IPV4 ? "forward" : "pinhole", st->err,
-		    st->state == MAP_CONFLICT ? "free the port on the router or "
-		    "give LiveKit another one" : st->state == MAP_RANGE ? "use "
-		    "one UDP mux port (rtc.udp_port), or router mode on the "
-		    "router" : "forward or open it on the router by hand");
+	if (hole_punching(e, fam, st, c))
 		return 1;
-	}
 	switch (st->state) {
 	case MAP_CONFLICT:
 		set(c, R_FORWARD_CONFLICT, "%s; free it on the router or give "
