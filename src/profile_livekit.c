@@ -1423,6 +1423,78 @@ dup_in(struct ydoc *y, const yaml_node_t *n, size_t *dup, size_t *first)
 	return 0;
 }
 
+/* The dotted path of key under path ("rtc" "tcp_port": "rtc.tcp_port"). */
+static void
+key_path(char *sub, size_t len, const char *path, const char *key)
+{
+	if (path[0] == '\0')
+		(void)snprintf(sub, len, "%s", key);
+	else
+		(void)snprintf(sub, len, "%s.%s", path, key);
+}
+
+/* A merge key's value: a mapping, or a list of mappings. */
+static int
+sanity_merge(struct ydoc *y, yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *m;
+
+	if (v->type == YAML_SEQUENCE_NODE) {
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			m = yaml_document_get_node(&y->doc, *it);
+			if (m == NULL || m->type != YAML_MAPPING_NODE)
+				return yerr(y, m ? m : v, "<<", "a merge list "
+				    "takes mappings only");
+		}
+	} else if (v->type != YAML_MAPPING_NODE)
+		return yerr(y, v, "<<", "a merge key takes a mapping or a list "
+		    "of mappings");
+	return 0;
+}
+
+static int
+yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
+    yaml_node_t **stack);
+
+/* Mapping n's pairs: string keys, each once, merges of mappings. */
+static int
+sanity_map(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
+    yaml_node_t **stack)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_t *k, *v, *k2;
+	size_t dup, first;
+	char sub[256];
+
+	if (dup_in(y, n, &dup, &first) == -1)
+		return yerr(y, n, path, "out of memory");
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(&y->doc, pair->key);
+		v = yaml_document_get_node(&y->doc, pair->value);
+		if (k == NULL || v == NULL)
+			continue;
+		if (k->type != YAML_SCALAR_NODE)
+			return yerr(y, k, path, "a key must be a string");
+		key_path(sub, sizeof(sub), path, sval(k));
+		if ((size_t)(pair - n->data.mapping.pairs.start) == dup) {
+			k2 = yaml_document_get_node(&y->doc,
+			    n->data.mapping.pairs.start[first].key);
+			return yerr(y, k, sub, "defined twice (first at line "
+			    "%d): LiveKit's YAML parser refuses it",
+			    (int)k2->start_mark.line + 1);
+		}
+		if (is_merge(k) && sanity_merge(y, v) == -1)
+			return -1;
+		if (yaml_sanity(y, v, is_merge(k) ? path : sub, depth + 1,
+		    stack) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * What yaml.v3 refuses whatever the mode, over the whole document: a
  * key twice in one mapping (two merge keys too), a merge of something
@@ -1434,11 +1506,7 @@ static int
 yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
     yaml_node_t **stack)
 {
-	yaml_node_pair_t *pair;
 	yaml_node_item_t *it;
-	yaml_node_t *k, *v, *k2, *m;
-	size_t dup, first;
-	char sub[256];
 	int i;
 
 	if (n == NULL)
@@ -1469,47 +1537,7 @@ yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
 	}
 	if (n->type != YAML_MAPPING_NODE)
 		return 0;
-	if (dup_in(y, n, &dup, &first) == -1)
-		return yerr(y, n, path, "out of memory");
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++) {
-		k = yaml_document_get_node(&y->doc, pair->key);
-		v = yaml_document_get_node(&y->doc, pair->value);
-		if (k == NULL || v == NULL)
-			continue;
-		if (k->type != YAML_SCALAR_NODE)
-			return yerr(y, k, path, "a key must be a string");
-		if (path[0] == '\0')
-			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
-		else
-			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
-		if ((size_t)(pair - n->data.mapping.pairs.start) == dup) {
-			k2 = yaml_document_get_node(&y->doc,
-			    n->data.mapping.pairs.start[first].key);
-			return yerr(y, k, sub, "defined twice (first at line %d): "
-			    "LiveKit's YAML parser refuses it",
-			    (int)k2->start_mark.line + 1);
-		}
-		if (is_merge(k)) {
-			if (v->type == YAML_SEQUENCE_NODE) {
-				for (it = v->data.sequence.items.start;
-				    it < v->data.sequence.items.top; it++) {
-					m = yaml_document_get_node(&y->doc, *it);
-					if (m == NULL ||
-					    m->type != YAML_MAPPING_NODE)
-						return yerr(y, m ? m : v, "<<",
-						    "a merge list takes mappings "
-						    "only");
-				}
-			} else if (v->type != YAML_MAPPING_NODE)
-				return yerr(y, v, "<<", "a merge key takes a "
-				    "mapping or a list of mappings");
-		}
-		if (yaml_sanity(y, v, is_merge(k) ? path : sub, depth + 1,
-		    stack) == -1)
-			return -1;
-	}
-	return 0;
+	return sanity_map(y, n, path, depth, stack);
 }
 
 /* yaml.v3's shapes: a struct or a map wants a mapping, a slice a list. */
@@ -1556,6 +1584,72 @@ check_shape(struct ydoc *y, const struct lk_key *key, yaml_node_t *v,
 	return 0;
 }
 
+static int
+check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth);
+
+/* check_keys() on each item of list n, at path. */
+static int
+check_items(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
+{
+	yaml_node_item_t *it;
+
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		if (check_keys(y, yaml_document_get_node(&y->doc, *it), path,
+		    depth) == -1)
+			return -1;
+	return 0;
+}
+
+/* Key k, unknown to the release modelled: what the strict parser says. */
+static int
+unknown_key(struct ydoc *y, const yaml_node_t *k, const char *sub,
+    long later)
+{
+	char since[48];
+
+	if (later > 0)
+		(void)snprintf(since, sizeof(since), "%ld.%ld.%ld",
+		    later / 10000, later / 100 % 100, later % 100);
+	return yerr(y, k, sub, "LiveKit %s has no such key%s%s%s: "
+	    "its strict parser refuses the file (\"field %s not "
+	    "found\"); fix the key (livekit-server "
+	    "--disable-strict-config would ignore it)",
+	    y->verstr, later ? " (it came in " : "",
+	    later == 1 ? "a release after 1.10.0" : later ?
+	    since : "", later ? ")" : "", sval(k));
+}
+
+/* The pair k: v of the mapping at path (not a merge key). */
+static int
+check_pair(struct ydoc *y, yaml_node_t *k, yaml_node_t *v, const char *path,
+    int depth)
+{
+	const struct lk_key *key;
+	char sub[256];
+	long later;
+
+	if (path[0] != '\0') {
+		key = lk_key_find(path);
+		if (key != NULL && (key->kind == LK_ANYMAP ||
+		    key->kind == LK_ANY))
+			return 0;
+		if (key != NULL && key->kind == LK_MAPOF) {
+			(void)snprintf(sub, sizeof(sub), "%s.*", path);
+			return check_keys(y, v, sub, depth + 1);
+		}
+	}
+	key_path(sub, sizeof(sub), path, sval(k));
+	if (!key_known(y, sub, &key, &later))
+		return y->strict ? unknown_key(y, k, sub, later) : 0;
+	if (check_shape(y, key, v, sub) == -1)
+		return -1;
+	if (key->kind == LK_MAP || key->kind == LK_LISTOF ||
+	    key->kind == LK_MAPOF)
+		return check_keys(y, v, sub, depth + 1);
+	return 0;
+}
+
 /*
  * LiveKit decodes its YAML with KnownFields(true) unless
  * --disable-strict-config: an unknown key anywhere is a start-up error,
@@ -1566,11 +1660,9 @@ static int
 check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 {
 	yaml_node_pair_t *pair;
-	yaml_node_item_t *it;
 	yaml_node_t *k, *v;
 	const struct lk_key *key;
-	char sub[256], since[48];
-	long later;
+	char sub[256];
 
 	if (n == NULL || depth > 64)
 		return 0;
@@ -1579,12 +1671,7 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 		if (key == NULL || key->kind != LK_LISTOF)
 			return 0;
 		(void)snprintf(sub, sizeof(sub), "%s[]", path);
-		for (it = n->data.sequence.items.start;
-		    it < n->data.sequence.items.top; it++)
-			if (check_keys(y, yaml_document_get_node(&y->doc, *it),
-			    sub, depth + 1) == -1)
-				return -1;
-		return 0;
+		return check_items(y, n, sub, depth + 1);
 	}
 	if (n->type != YAML_MAPPING_NODE)
 		return 0;
@@ -1594,54 +1681,16 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 		v = yaml_document_get_node(&y->doc, pair->value);
 		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
 			continue;
-		if (is_merge(k)) {
-			if (v->type == YAML_MAPPING_NODE) {
-				if (check_keys(y, v, path, depth + 1) == -1)
-					return -1;
-			} else if (v->type == YAML_SEQUENCE_NODE) {
-				for (it = v->data.sequence.items.start;
-				    it < v->data.sequence.items.top; it++)
-					if (check_keys(y, yaml_document_get_node(
-					    &y->doc, *it), path, depth + 1) == -1)
-						return -1;
-			}
-			continue;
-		}
-		if (path[0] == '\0')
-			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
-		else {
-			key = lk_key_find(path);
-			if (key != NULL && (key->kind == LK_ANYMAP ||
-			    key->kind == LK_ANY))
-				continue;
-			if (key != NULL && key->kind == LK_MAPOF) {
-				(void)snprintf(sub, sizeof(sub), "%s.*", path);
-				if (check_keys(y, v, sub, depth + 1) == -1)
-					return -1;
-				continue;
-			}
-			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
-		}
-		if (!key_known(y, sub, &key, &later)) {
-			if (!y->strict)
-				continue;
-			if (later > 0)
-				(void)snprintf(since, sizeof(since), "%ld.%ld.%ld",
-				    later / 10000, later / 100 % 100, later % 100);
-			return yerr(y, k, sub, "LiveKit %s has no such key%s%s%s: "
-			    "its strict parser refuses the file (\"field %s not "
-			    "found\"); fix the key (livekit-server "
-			    "--disable-strict-config would ignore it)",
-			    y->verstr, later ? " (it came in " : "",
-			    later == 1 ? "a release after 1.10.0" : later ?
-			    since : "", later ? ")" : "", sval(k));
-		}
-		if (check_shape(y, key, v, sub) == -1)
-			return -1;
-		if (key->kind == LK_MAP || key->kind == LK_LISTOF ||
-		    key->kind == LK_MAPOF)
-			if (check_keys(y, v, sub, depth + 1) == -1)
+		/* A merge: its mappings' keys are this mapping's. */
+		if (is_merge(k) && v->type == YAML_MAPPING_NODE) {
+			if (check_keys(y, v, path, depth + 1) == -1)
 				return -1;
+		} else if (is_merge(k) && v->type == YAML_SEQUENCE_NODE) {
+			if (check_items(y, v, path, depth + 1) == -1)
+				return -1;
+		} else if (!is_merge(k) &&
+		    check_pair(y, k, v, path, depth) == -1)
+			return -1;
 	}
 	return 0;
 }
