@@ -1830,6 +1830,14 @@ env_keys(struct ydoc *y, const char *var, const char *val)
 	return 0;
 }
 
+/* --udp-port or UDP_PORT: vportrange() applies it last. */
+static void
+set_udp_port(struct ydoc *y, const char *val, const char *from)
+{
+	(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s", val);
+	(void)snprintf(y->udp_from, sizeof(y->udp_from), "%s", from);
+}
+
 static int
 read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 {
@@ -1852,12 +1860,82 @@ read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 			(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s",
 			    eq + 1);
 		} else if (strcmp(name, "UDP_PORT") == 0) {
-			(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s",
-			    eq + 1);
-			(void)snprintf(y->udp_from, sizeof(y->udp_from),
-			    "UDP_PORT");
+			set_udp_port(y, eq + 1, "UDP_PORT");
 		} else if (env_keys(y, name, eq + 1) == -1)
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Is name one of LiveKit's own flags (*base: its index in base_flags,
+ * else -1) or a generated one, and does it take a value (*takes)?
+ */
+static int
+argv_flag(struct ydoc *y, const char *name, const char *from, int *base,
+    int *takes)
+{
+	size_t k;
+
+	*base = -1;
+	*takes = 0;
+	for (k = 0; k < sizeof(base_flags) / sizeof(base_flags[0]); k++)
+		if (strcmp(name, base_flags[k].name) == 0)
+			*base = (int)k;
+	if (*base >= 0)
+		*takes = base_flags[*base].value;
+	else if (gen_flag(y, name) != 0) {
+		if (y->ver < LK_V1_3_0)
+			return eb_set(y->eb, y->cmd_where, 0, 0, from,
+			    "LiveKit %s has no generated flags (they "
+			    "came in 1.3.0)", y->verstr);
+		*takes = gen_flag(y, name) == 1;
+	} else
+		return eb_set(y->eb, y->cmd_where, 0, 0, from,
+		    "livekit-server has no such flag (it refuses to "
+		    "start); portward reads its ports from the "
+		    "flags LiveKit knows");
+	return 0;
+}
+
+/* A boolean flag's value, as urfave/cli reads it (vbool()). */
+static int
+argv_bool(struct ydoc *y, const char *name, const char *from,
+    const char *val, int *b)
+{
+	struct lk_set s;
+	struct lkv v = { NULL, &s };
+
+	memset(&s, 0, sizeof(s));
+	(void)snprintf(s.val, sizeof(s.val), "%s", val);
+	(void)snprintf(s.from, sizeof(s.from), "%s", from);
+	return vbool(y, &v, name, b);
+}
+
+/* One of LiveKit's own flags (base_flags), given val. */
+static int
+argv_base(struct ydoc *y, struct lk_cmd *cmd, const char *name,
+    const char *from, const char *val)
+{
+	int b = 0;
+
+	if (strcmp(name, "config") == 0)
+		cmd->config = val;
+	else if (strcmp(name, "config-body") == 0) {
+		cmd->body = val;
+		cmd->body_from = "--config-body";
+	} else if (strcmp(name, "node-ip") == 0) {
+		(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s", val);
+	} else if (strcmp(name, "udp-port") == 0) {
+		set_udp_port(y, val, "--udp-port");
+	} else if (strcmp(name, "dev") == 0 ||
+	    strcmp(name, "disable-strict-config") == 0) {
+		if (argv_bool(y, name, from, val, &b) == -1)
+			return -1;
+		if (name[0] == 'd' && name[1] == 'e')
+			y->dev_flag = b;
+		else
+			cmd->disable_strict = b;
 	}
 	return 0;
 }
@@ -1867,8 +1945,8 @@ read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 {
 	char name[160], from[64];
 	const char *a, *val, *eq;
-	size_t i, k;
-	int isbase, takes;
+	size_t i;
+	int base, takes;
 
 	for (i = 1; i < o->argc; i++) {
 		a = o->argv[i];
@@ -1881,23 +1959,8 @@ read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 		(void)snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a) :
 		    (int)strlen(a), a);
 		(void)snprintf(from, sizeof(from), "--%.61s", name);
-		isbase = -1;
-		for (k = 0; k < sizeof(base_flags) / sizeof(base_flags[0]); k++)
-			if (strcmp(name, base_flags[k].name) == 0)
-				isbase = (int)k;
-		if (isbase >= 0)
-			takes = base_flags[isbase].value;
-		else if (gen_flag(y, name) != 0) {
-			if (y->ver < LK_V1_3_0)
-				return eb_set(y->eb, y->cmd_where, 0, 0, from,
-				    "LiveKit %s has no generated flags (they "
-				    "came in 1.3.0)", y->verstr);
-			takes = gen_flag(y, name) == 1;
-		} else
-			return eb_set(y->eb, y->cmd_where, 0, 0, from,
-			    "livekit-server has no such flag (it refuses to "
-			    "start); portward reads its ports from the "
-			    "flags LiveKit knows");
+		if (argv_flag(y, name, from, &base, &takes) == -1)
+			return -1;
 		if (eq != NULL)
 			val = eq + 1;
 		else if (!takes)
@@ -1907,39 +1970,9 @@ read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 		else
 			return eb_set(y->eb, y->cmd_where, 0, 0, from,
 			    "needs a value");
-		if (isbase < 0) {
-			if (add_set(y, y->flag, &y->nflag, name, val, from) == -1)
-				return -1;
-			continue;
-		}
-		if (strcmp(name, "config") == 0)
-			cmd->config = val;
-		else if (strcmp(name, "config-body") == 0) {
-			cmd->body = val;
-			cmd->body_from = "--config-body";
-		} else if (strcmp(name, "node-ip") == 0) {
-			(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s", val);
-		} else if (strcmp(name, "udp-port") == 0) {
-			(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s",
-			    val);
-			(void)snprintf(y->udp_from, sizeof(y->udp_from),
-			    "--udp-port");
-		} else if (strcmp(name, "dev") == 0 ||
-		    strcmp(name, "disable-strict-config") == 0) {
-			struct lk_set s;
-			struct lkv v = { NULL, &s };
-			int b = 0;
-
-			memset(&s, 0, sizeof(s));
-			(void)snprintf(s.val, sizeof(s.val), "%s", val);
-			(void)snprintf(s.from, sizeof(s.from), "%s", from);
-			if (vbool(y, &v, name, &b) == -1)
-				return -1;
-			if (name[0] == 'd' && name[1] == 'e')
-				y->dev_flag = b;
-			else
-				cmd->disable_strict = b;
-		}
+		if (base < 0 ? add_set(y, y->flag, &y->nflag, name, val,
+		    from) == -1 : argv_base(y, cmd, name, from, val) == -1)
+			return -1;
 	}
 	return 0;
 }
