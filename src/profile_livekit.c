@@ -854,13 +854,15 @@ bind_addr(struct ydoc *y, const char *s, struct binds *b)
 		bind_mark(b, FAM_ALL, 1, 1);
 	else if (inet_pton(AF_INET6, s, &a6) == 1) {
 		if (IN6_IS_ADDR_UNSPECIFIED(&a6))
-			bind_mark(b, FAM_ALL, 1, 1);	/* ::, ::0: dual-stack */
+			/* ::, ::0: dual-stack */
+			bind_mark(b, FAM_ALL, 1, 1);
 		else if (IN6_IS_ADDR_V4MAPPED(&a6) &&
 		    a6.s6_addr32[3] == INADDR_ANY)
 			/* ::ffff:0.0.0.0 is Go's IPv4zero: a wildcard. */
 			bind_mark(b, FAM_ALL, 1, 0);
 		else if (IN6_IS_ADDR_V4MAPPED(&a6))
-			bind_mark(b, FAM_IPV4, 0, 0);	/* Go binds it as IPv4 */
+			/* Go binds it as IPv4. */
+			bind_mark(b, FAM_IPV4, 0, 0);
 		else
 			bind_mark(b, FAM_IPV6, 0, 1);
 	} else {
@@ -1032,9 +1034,9 @@ turn_binds(struct ydoc *y, yaml_node_t *root, struct profile *p,
 
 	if (y->ver < LK_V1_10_1) {
 		if (t->v_bind.n != NULL)
-			prof_note(p, "turn.bind_addresses is ignored: LiveKit %s "
-			    "binds TURN to 0.0.0.0 whatever it says (the key "
-			    "came in 1.10.1)", p->lk_version);
+			prof_note(p, "turn.bind_addresses is ignored: "
+			    "LiveKit %s binds TURN to 0.0.0.0 whatever it says "
+			    "(the key came in 1.10.1)", p->lk_version);
 		return 0;
 	}
 	/*
@@ -1087,7 +1089,8 @@ turn_node_ip(struct ydoc *y, yaml_node_t *root, struct profile *p,
 		return -1;
 	/* updateFromCLI: --node-ip (NODE_IP) after the generated flags. */
 	if (y->node_ip[0] != '\0')
-		(void)snprintf(t->node_ip, sizeof(t->node_ip), "%s", y->node_ip);
+		(void)snprintf(t->node_ip, sizeof(t->node_ip), "%s",
+		    y->node_ip);
 	if (t->v6node && strchr(t->node_ip, ':') == NULL)
 		prof_note(p, "turn.bind_addresses has an address that is not "
 		    "IPv4: LiveKit relays its allocations at rtc.node_ip's IPv6 "
@@ -2074,18 +2077,170 @@ load_yaml(struct ydoc *y, const char *text, size_t len)
 	return 0;
 }
 
+/* The LiveKit release modelled: the one given, else the current one. */
+static int
+model_version(struct ydoc *y, const struct lk_opts *o, struct profile *p)
+{
+	if (o->version != NULL) {
+		if ((y->ver = lk_version_num(o->version)) == -1)
+			return eb_set(y->eb, o->version_from ? o->version_from :
+			    o->file, 0, 0, "livekit_version", "\"%s\" is not a "
+			    "LiveKit version (1.10.0, 1.13.5...)", o->version);
+		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
+		    o->version[0] == 'v' ? o->version + 1 : o->version);
+		(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
+		    o->version_from ? o->version_from : "given", UT_MAX_IN);
+	} else {
+		y->ver = lk_version_num(LK_CURRENT_VERSION);
+		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
+		    LK_CURRENT_VERSION);
+		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
+		    "assumed: the current release");
+		prof_note(p, "no LiveKit version given (livekit_version) or "
+		    "read from livekit-server --version: portward models the "
+		    "current release, %s", LK_CURRENT_VERSION);
+	}
+	y->verstr = p->lk_version;
+	return 0;
+}
+
+/* LiveKit's environment and, when it runs livekit-server, its flags. */
+static int
+read_cmd(struct ydoc *y, const struct lk_opts *o, struct profile *p,
+    struct lk_cmd *cmd)
+{
+	if (read_env(y, o, cmd) == -1)
+		return -1;
+	if (o->argc > 0 && strcmp(base_name(o->argv[0]), "livekit-server") == 0) {
+		if (read_argv(y, o, cmd) == -1)
+			return -1;
+	} else if (o->argc > 0)
+		prof_note(p, "supervise.command runs %s, not livekit-server: "
+		    "portward cannot read the flags it passes to LiveKit; the "
+		    "ports come from %s", base_name(o->argv[0]), o->file);
+	y->strict = !cmd->disable_strict;
+	return 0;
+}
+
+/*
+ * The YAML LiveKit reads, into y->doc: getConfigString, a non-empty body
+ * wins over the file. The file's text stays in *text (to free).
+ */
+static int
+read_config(struct ydoc *y, const struct lk_opts *o, struct profile *p,
+    const struct lk_cmd *cmd, char **text, size_t *len)
+{
+	static char where[128];
+
+	if (cmd->body != NULL && cmd->body[0] != '\0') {
+		(void)snprintf(where, sizeof(where), "%s (in %s)",
+		    cmd->body_from, y->cmd_where);
+		y->file = where;
+		if (load_yaml(y, cmd->body, strlen(cmd->body)) == -1)
+			return -1;
+		prof_note(p, "LiveKit reads its settings from %s, not from %s: "
+		    "so does portward", cmd->body_from, o->file);
+		return 0;
+	}
+	if (cmd->config != NULL && !same_file(cmd->config, o->workdir, o->file))
+		return eb_set(y->eb, y->cmd_where, 0, 0, "--config", "LiveKit "
+		    "reads %s, but livekit_config is %s: portward would "
+		    "open the ports of another file; name one file in "
+		    "both", cmd->config, o->file);
+	if (o->argc > 0 && cmd->config == NULL && !o->config_implied &&
+	    strcmp(base_name(o->argv[0]), "livekit-server") == 0)
+		return eb_set(y->eb, y->cmd_where, 0, 0, "--config",
+		    "livekit-server is started without --config: "
+		    "LiveKit would run on its defaults, not on %s; "
+		    "add --config %s", o->file, o->file);
+	if (fio_read(o->file, text, len, y->eb) == -1)
+		return -1;
+	if (load_yaml(y, *text, *len) == -1) {
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The document's root mapping into *root, NULL for none (a null). */
+static int
+config_root(struct ydoc *y, const struct lk_cmd *cmd, size_t len,
+    yaml_node_t **root)
+{
+	yaml_node_t *r = yaml_document_get_root_node(&y->doc);
+
+	*root = NULL;
+	/*
+	 * getConfigString/NewConfig: an empty string is no configuration,
+	 * but text without a document (comments only) is Decode's io.EOF.
+	 */
+	if (r == NULL && (cmd->body != NULL ? cmd->body[0] != '\0' : len > 0))
+		return eb_set(y->eb, y->file, 0, 0, NULL, "no settings, only "
+		    "comments or blank lines: LiveKit refuses to start "
+		    "(\"could not parse config: EOF\"); an empty file would "
+		    "give its defaults");
+	if (r != NULL && !is_null(r) && r->type != YAML_MAPPING_NODE)
+		return yerr(y, r, NULL, "expected a mapping of LiveKit "
+		    "settings");
+	if (r != NULL && !is_null(r))
+		*root = r;
+	return 0;
+}
+
+/* What LiveKit's YAML parser refuses, in the mode LiveKit runs in. */
+static int
+check_doc(struct ydoc *y, yaml_node_t *root)
+{
+	yaml_node_t **stack;
+	int rc = 0;
+
+	if ((stack = calloc(LK_MAX_DEPTH, sizeof(*stack))) == NULL)
+		return eb_set(y->eb, y->file, 0, 0, NULL, "out of memory");
+	if (yaml_sanity(y, root, "", 0, stack) == -1 ||
+	    check_keys(y, root, "", 0) == -1)
+		rc = -1;
+	free(stack);
+	return rc;
+}
+
+/* The endpoints and notes of a checked document. */
+static int
+model_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p)
+{
+	struct lkv v_dev;
+	size_t i;
+	int dev = 0;
+
+	if (!y->strict)
+		prof_note(p, "--disable-strict-config: LiveKit ignores unknown "
+		    "keys, and so does portward");
+	if (lk_get(y, root, "development", &v_dev) == -1 ||
+	    vbool(y, &v_dev, "development", &dev) == -1)
+		return -1;
+	if (y->dev_flag != -1)
+		dev = y->dev_flag;
+	if (rtc_endpoints(y, root, p, dev) == -1)
+		return -1;
+	for (i = 0; i < p->n; i++)
+		if (p->ep[i].families != FAM_ALL)
+			p->ep[i].famwhy = PROF_WHY_RTC_IPS;
+	if (turn_endpoints(y, root, p, dev) == -1 ||
+	    port_notes(y, root, p) == -1)
+		return -1;
+	return prof_validate(p, y->eb);
+}
+
 int
 prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
     struct errbuf *eb)
 {
 	static struct ydoc y;
 	struct lk_cmd cmd;
-	struct lkv v_dev;
 	yaml_node_t *root;
 	char *text = NULL;
-	size_t len = 0, i;
-	int rc = -1, dev = 0, loaded = 0;
-	yaml_node_t **stack = NULL;
+	size_t len = 0;
+	int rc = -1;
 
 	memset(&y, 0, sizeof(y));
 	memset(&cmd, 0, sizeof(cmd));
@@ -2098,118 +2253,16 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 	if (snprintf(p->source, sizeof(p->source), "%s", o->file) >=
 	    (int)sizeof(p->source))
 		return eb_set(eb, o->file, 0, 0, NULL, "path too long");
-
-	if (o->version != NULL) {
-		if ((y.ver = lk_version_num(o->version)) == -1)
-			return eb_set(eb, o->version_from ? o->version_from :
-			    o->file, 0, 0, "livekit_version", "\"%s\" is not a "
-			    "LiveKit version (1.10.0, 1.13.5...)", o->version);
-		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
-		    o->version[0] == 'v' ? o->version + 1 : o->version);
-		(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
-		    o->version_from ? o->version_from : "given", UT_MAX_IN);
-	} else {
-		y.ver = lk_version_num(LK_CURRENT_VERSION);
-		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
-		    LK_CURRENT_VERSION);
-		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
-		    "assumed: the current release");
-		prof_note(p, "no LiveKit version given (livekit_version) or "
-		    "read from livekit-server --version: portward models the "
-		    "current release, %s", LK_CURRENT_VERSION);
-	}
-
-	y.verstr = p->lk_version;
-	y.prof = p;
-	if (read_env(&y, o, &cmd) == -1)
+	if (model_version(&y, o, p) == -1)
 		return -1;
-	if (o->argc > 0 && strcmp(base_name(o->argv[0]), "livekit-server") == 0) {
-		if (read_argv(&y, o, &cmd) == -1)
-			return -1;
-	} else if (o->argc > 0)
-		prof_note(p, "supervise.command runs %s, not livekit-server: "
-		    "portward cannot read the flags it passes to LiveKit; the "
-		    "ports come from %s", base_name(o->argv[0]), o->file);
-	y.strict = !cmd.disable_strict;
-
-	/* getConfigString: a non-empty body wins over the file. */
-	if (cmd.body != NULL && cmd.body[0] != '\0') {
-		static char where[128];
-
-		(void)snprintf(where, sizeof(where), "%s (in %s)",
-		    cmd.body_from, y.cmd_where);
-		y.file = where;
-		if (load_yaml(&y, cmd.body, strlen(cmd.body)) == -1)
-			return -1;
-		prof_note(p, "LiveKit reads its settings from %s, not from %s: "
-		    "so does portward", cmd.body_from, o->file);
-	} else {
-		if (cmd.config != NULL && !same_file(cmd.config, o->workdir,
-		    o->file))
-			return eb_set(eb, y.cmd_where, 0, 0, "--config", "LiveKit "
-			    "reads %s, but livekit_config is %s: portward would "
-			    "open the ports of another file; name one file in "
-			    "both", cmd.config, o->file);
-		if (o->argc > 0 && cmd.config == NULL && !o->config_implied &&
-		    strcmp(base_name(o->argv[0]), "livekit-server") == 0)
-			return eb_set(eb, y.cmd_where, 0, 0, "--config",
-			    "livekit-server is started without --config: "
-			    "LiveKit would run on its defaults, not on %s; "
-			    "add --config %s", o->file, o->file);
-		if (fio_read(o->file, &text, &len, eb) == -1)
-			return -1;
-		if (load_yaml(&y, text, len) == -1) {
-			free(text);
-			return -1;
-		}
-	}
-	loaded = 1;
-	root = yaml_document_get_root_node(&y.doc);
-	/*
-	 * getConfigString/NewConfig: an empty string is no configuration,
-	 * but text without a document (comments only) is Decode's io.EOF.
-	 */
-	if (root == NULL && (cmd.body != NULL ? cmd.body[0] != '\0' :
-	    len > 0)) {
-		eb_set(eb, y.file, 0, 0, NULL, "no settings, only comments or "
-		    "blank lines: LiveKit refuses to start (\"could not parse "
-		    "config: EOF\"); an empty file would give its defaults");
-		goto out;
-	}
-	if (root != NULL && !is_null(root) && root->type != YAML_MAPPING_NODE) {
-		yerr(&y, root, NULL, "expected a mapping of LiveKit settings");
-		goto out;
-	}
-	if (root != NULL && is_null(root))
-		root = NULL;
-	if ((stack = calloc(LK_MAX_DEPTH, sizeof(*stack))) == NULL) {
-		eb_set(eb, y.file, 0, 0, NULL, "out of memory");
-		goto out;
-	}
-	if (yaml_sanity(&y, root, "", 0, stack) == -1 ||
-	    check_keys(&y, root, "", 0) == -1)
-		goto out;
-	if (!y.strict)
-		prof_note(p, "--disable-strict-config: LiveKit ignores unknown "
-		    "keys, and so does portward");
-	if (lk_get(&y, root, "development", &v_dev) == -1 ||
-	    vbool(&y, &v_dev, "development", &dev) == -1)
-		goto out;
-	if (y.dev_flag != -1)
-		dev = y.dev_flag;
-	if (rtc_endpoints(&y, root, p, dev) == -1)
-		goto out;
-	for (i = 0; i < p->n; i++)
-		if (p->ep[i].families != FAM_ALL)
-			p->ep[i].famwhy = PROF_WHY_RTC_IPS;
-	if (turn_endpoints(&y, root, p, dev) == -1 ||
-	    port_notes(&y, root, p) == -1)
-		goto out;
-	rc = prof_validate(p, eb);
-out:
-	if (loaded)
-		yaml_document_delete(&y.doc);
-	free(stack);
+	y.prof = p;
+	if (read_cmd(&y, o, p, &cmd) == -1 ||
+	    read_config(&y, o, p, &cmd, &text, &len) == -1)
+		return -1;
+	if (config_root(&y, &cmd, len, &root) == 0 &&
+	    check_doc(&y, root) == 0)
+		rc = model_endpoints(&y, root, p);
+	yaml_document_delete(&y.doc);
 	free(text);
 	return rc;
 }
