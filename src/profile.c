@@ -118,22 +118,25 @@ prof_validate(const struct profile *p, struct errbuf *eb)
 	return 0;
 }
 
+/*
+ * Key key of endpoint object v: NULL if absent, else its path into sub.
+ * -1: the path does not fit sub.
+ */
 static int
-parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
+ep_key(const char *path, json_t *v, const char *key, char *sub, size_t len,
+    json_t **x)
+{
+	if ((*x = json_object_get(v, key)) == NULL)
+		return 0;
+	return jv_path_key(sub, len, path, key);
+}
+
+static int
+ep_name(const struct jv_doc *d, const char *path, json_t *v,
     struct prof_endpoint *e)
 {
-	static const char *const keys[] = { "name", "proto", "port",
-	    "port_end", "families", "client_host", "client_port",
-	    "client_only", "relay", NULL };
-	char sub[128], proto[8];
-	long port, port_end, cport;
+	char sub[128];
 	json_t *x;
-
-	if (jv_object(d, path, v) == -1 ||
-	    jv_known_keys(d, path, v, keys) == -1)
-		return -1;
-	(void)snprintf(e->origin, sizeof(e->origin), "%s", path);
-	jv_pos(d, path, &e->line, &e->col);
 
 	if ((x = json_object_get(v, "name")) == NULL)
 		return jv_err(d, path, "missing key \"name\"");
@@ -143,6 +146,15 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 	if (!valid_name(e->name))
 		return jv_err(d, sub, "\"%s\": use lower-case letters, digits, "
 		    "'-' or '_'", e->name);
+	return 0;
+}
+
+static int
+ep_proto(const struct jv_doc *d, const char *path, json_t *v,
+    struct prof_endpoint *e)
+{
+	char sub[128], proto[8];
+	json_t *x;
 
 	if ((x = json_object_get(v, "proto")) == NULL)
 		return jv_err(d, path, "missing key \"proto\"");
@@ -155,6 +167,17 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 		e->proto = IPPROTO_UDP;
 	else
 		return jv_err(d, sub, "\"%s\" is not \"tcp\" or \"udp\"", proto);
+	return 0;
+}
+
+/* "port", "port_end" and "families": what is opened. */
+static int
+ep_ports(const struct jv_doc *d, const char *path, json_t *v,
+    struct prof_endpoint *e)
+{
+	char sub[128];
+	long port, port_end;
+	json_t *x;
 
 	if ((x = json_object_get(v, "port")) == NULL)
 		return jv_err(d, path, "missing key \"port\"");
@@ -162,26 +185,34 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 	    jv_int(d, sub, x, 1, 65535, &port) == -1)
 		return -1;
 	port_end = port;
-	if ((x = json_object_get(v, "port_end")) != NULL) {
-		if (jv_path_key(sub, sizeof(sub), path, "port_end") == -1 ||
-		    jv_int(d, sub, x, 1, 65535, &port_end) == -1)
-			return -1;
-		if (port_end < port)
-			return jv_err(d, sub, "range start %ld is above its "
-			    "end %ld", port, port_end);
-	}
+	if (ep_key(path, v, "port_end", sub, sizeof(sub), &x) == -1 ||
+	    (x != NULL && jv_int(d, sub, x, 1, 65535, &port_end) == -1))
+		return -1;
+	if (x != NULL && port_end < port)
+		return jv_err(d, sub, "range start %ld is above its end %ld",
+		    port, port_end);
 	e->port = (uint16_t)port;
 	e->port_end = (uint16_t)port_end;
 
 	e->families = FAM_ALL;
-	if ((x = json_object_get(v, "families")) != NULL) {
-		if (jv_path_key(sub, sizeof(sub), path, "families") == -1 ||
-		    jv_families(d, sub, x, &e->families) == -1)
-			return -1;
-	}
-	if ((x = json_object_get(v, "client_host")) != NULL &&
-	    (jv_path_key(sub, sizeof(sub), path, "client_host") == -1 ||
-	    jv_string(d, sub, x, e->client_host, sizeof(e->client_host)) == -1))
+	if (ep_key(path, v, "families", sub, sizeof(sub), &x) == -1 ||
+	    (x != NULL && jv_families(d, sub, x, &e->families) == -1))
+		return -1;
+	return 0;
+}
+
+/* "client_host" and "client_port": what clients are told. */
+static int
+ep_client(const struct jv_doc *d, const char *path, json_t *v,
+    struct prof_endpoint *e)
+{
+	char sub[128];
+	long cport;
+	json_t *x;
+
+	if (ep_key(path, v, "client_host", sub, sizeof(sub), &x) == -1 ||
+	    (x != NULL && jv_string(d, sub, x, e->client_host,
+	    sizeof(e->client_host)) == -1))
 		return -1;
 	/*
 	 * A profile file may come from anywhere and the status shows this;
@@ -189,47 +220,133 @@ parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
 	 */
 	(void)ut_copy(e->client_host, sizeof(e->client_host), e->client_host,
 	    sizeof(e->client_host));
-	if ((x = json_object_get(v, "client_port")) != NULL) {
-		if (jv_path_key(sub, sizeof(sub), path, "client_port") == -1 ||
-		    jv_int(d, sub, x, 1, 65535, &cport) == -1)
-			return -1;
+	if (ep_key(path, v, "client_port", sub, sizeof(sub), &x) == -1 ||
+	    (x != NULL && jv_int(d, sub, x, 1, 65535, &cport) == -1))
+		return -1;
+	if (x != NULL)
 		e->client_port = (uint16_t)cport;
-	}
-	/* "relay": {"ipv6": "ipv4"}: which family each client family's
-	 * TURN allocations are relayed at, when not its own. */
-	if ((x = json_object_get(v, "relay")) != NULL) {
-		const char *k, *f;
-		json_t *y;
+	return 0;
+}
 
-		if (!json_is_object(x))
-			return jv_err(d, path, "relay: expected an object like "
-			    "{\"ipv6\": \"ipv4\"}");
-		json_object_foreach(x, k, y) {
-			f = json_string_value(y);
-			if (strcmp(k, "ipv6") == 0 && f != NULL &&
-			    strcmp(f, "ipv4") == 0)
-				e->flags |= PROF_EP_RELAY4_FOR_V6;
-			else if (strcmp(k, "ipv4") == 0 && f != NULL &&
-			    strcmp(f, "ipv6") == 0)
-				e->flags |= PROF_EP_RELAY6_FOR_V4;
-			else if (!((strcmp(k, "ipv4") == 0 ||
-			    strcmp(k, "ipv6") == 0) && f != NULL &&
-			    strcmp(f, k) == 0))
-				return jv_err(d, path, "relay: \"%s\": expected "
-				    "\"ipv4\" or \"ipv6\" for the key ipv4 or "
-				    "ipv6", k);
-		}
+/* "relay": {"ipv6": "ipv4"}: which family each client family's
+ * TURN allocations are relayed at, when not its own. */
+static int
+ep_relay(const struct jv_doc *d, const char *path, json_t *x,
+    struct prof_endpoint *e)
+{
+	const char *k, *f;
+	json_t *y;
+
+	if (!json_is_object(x))
+		return jv_err(d, path, "relay: expected an object like "
+		    "{\"ipv6\": \"ipv4\"}");
+	json_object_foreach(x, k, y) {
+		f = json_string_value(y);
+		if (strcmp(k, "ipv6") == 0 && f != NULL &&
+		    strcmp(f, "ipv4") == 0)
+			e->flags |= PROF_EP_RELAY4_FOR_V6;
+		else if (strcmp(k, "ipv4") == 0 && f != NULL &&
+		    strcmp(f, "ipv6") == 0)
+			e->flags |= PROF_EP_RELAY6_FOR_V4;
+		else if (!((strcmp(k, "ipv4") == 0 ||
+		    strcmp(k, "ipv6") == 0) && f != NULL &&
+		    strcmp(f, k) == 0))
+			return jv_err(d, path, "relay: \"%s\": expected "
+			    "\"ipv4\" or \"ipv6\" for the key ipv4 or "
+			    "ipv6", k);
 	}
-	if ((x = json_object_get(v, "client_only")) != NULL) {
-		if (!json_is_boolean(x))
-			return jv_err(d, path, "client_only: expected true or "
-			    "false");
-		if (json_is_true(x)) {
-			e->flags |= PROF_EP_CLIENT;
-			if (e->port != e->port_end)
-				return jv_err(d, path, "a client_only endpoint "
-				    "is one port");
-		}
+	return 0;
+}
+
+static int
+ep_client_only(const struct jv_doc *d, const char *path, json_t *x,
+    struct prof_endpoint *e)
+{
+	if (!json_is_boolean(x))
+		return jv_err(d, path, "client_only: expected true or false");
+	if (json_is_true(x)) {
+		e->flags |= PROF_EP_CLIENT;
+		if (e->port != e->port_end)
+			return jv_err(d, path, "a client_only endpoint is one "
+			    "port");
+	}
+	return 0;
+}
+
+static int
+parse_endpoint(const struct jv_doc *d, const char *path, json_t *v,
+    struct prof_endpoint *e)
+{
+	static const char *const keys[] = { "name", "proto", "port",
+	    "port_end", "families", "client_host", "client_port",
+	    "client_only", "relay", NULL };
+	json_t *x;
+
+	if (jv_object(d, path, v) == -1 ||
+	    jv_known_keys(d, path, v, keys) == -1)
+		return -1;
+	(void)snprintf(e->origin, sizeof(e->origin), "%s", path);
+	jv_pos(d, path, &e->line, &e->col);
+
+	if (ep_name(d, path, v, e) == -1 || ep_proto(d, path, v, e) == -1 ||
+	    ep_ports(d, path, v, e) == -1 || ep_client(d, path, v, e) == -1)
+		return -1;
+	if ((x = json_object_get(v, "relay")) != NULL &&
+	    ep_relay(d, path, x, e) == -1)
+		return -1;
+	if ((x = json_object_get(v, "client_only")) != NULL &&
+	    ep_client_only(d, path, x, e) == -1)
+		return -1;
+	return 0;
+}
+
+/* "livekit_version": the LiveKit release whose families it describes. */
+static int
+json_version(struct jv_doc *d, const char *path, struct profile *p)
+{
+	json_t *v;
+
+	if ((v = json_object_get(d->root, "livekit_version")) != NULL &&
+	    (jv_string(d, "livekit_version", v, p->lk_version,
+	    sizeof(p->lk_version)) == -1 ||
+	    (lk_version_num(p->lk_version) == -1 &&
+	    jv_err(d, "livekit_version", "\"%s\" is not a LiveKit version "
+	    "(1.10.0, 1.13.5...)", p->lk_version) == -1)))
+		return -1;
+	if ((v = json_object_get(d->root, "livekit_version_from")) != NULL &&
+	    jv_string(d, "livekit_version_from", v, p->lk_version_from,
+	    sizeof(p->lk_version_from)) == -1)
+		return -1;
+	(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
+	    p->lk_version_from, sizeof(p->lk_version_from));
+	if (p->lk_version[0] != '\0' && p->lk_version_from[0] == '\0')
+		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
+		    "%s", path);
+	return 0;
+}
+
+static int
+json_endpoints(struct jv_doc *d, struct profile *p)
+{
+	char sub[64];
+	json_t *eps, *v;
+	size_t i;
+
+	if ((eps = json_object_get(d->root, "endpoints")) == NULL)
+		return jv_err(d, "", "missing key \"endpoints\"");
+	if (jv_array(d, "endpoints", eps) == -1)
+		return -1;
+	if (json_array_size(eps) == 0)
+		return jv_err(d, "endpoints", "the profile has no endpoints: "
+		    "nothing to open");
+	if (json_array_size(eps) > PROF_MAX_ENDPOINTS)
+		return jv_err(d, "endpoints", "more than %d endpoints",
+		    PROF_MAX_ENDPOINTS);
+	json_array_foreach(eps, i, v) {
+		if (jv_path_index(sub, sizeof(sub), "endpoints", i) == -1 ||
+		    parse_endpoint(d, sub, v, &p->ep[i]) == -1)
+			return -1;
+		p->n++;
 	}
 	return 0;
 }
@@ -240,9 +357,6 @@ prof_load_json(const char *path, struct profile *p, struct errbuf *eb)
 	static const char *const keys[] = { "endpoints", "livekit_version",
 	    "livekit_version_from", NULL };
 	struct jv_doc d;
-	char sub[64];
-	json_t *eps, *v;
-	size_t i;
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -253,51 +367,68 @@ prof_load_json(const char *path, struct profile *p, struct errbuf *eb)
 	if (jv_open(&d, path, eb) == -1)
 		return -1;
 	if (jv_object(&d, "", d.root) == -1 ||
-	    jv_known_keys(&d, "", d.root, keys) == -1)
+	    jv_known_keys(&d, "", d.root, keys) == -1 ||
+	    json_version(&d, path, p) == -1 || json_endpoints(&d, p) == -1)
 		goto out;
-	/* The LiveKit release whose families the profile describes. */
-	if ((v = json_object_get(d.root, "livekit_version")) != NULL &&
-	    (jv_string(&d, "livekit_version", v, p->lk_version,
-	    sizeof(p->lk_version)) == -1 ||
-	    (lk_version_num(p->lk_version) == -1 &&
-	    jv_err(&d, "livekit_version", "\"%s\" is not a LiveKit version "
-	    "(1.10.0, 1.13.5...)", p->lk_version) == -1)))
-		goto out;
-	if ((v = json_object_get(d.root, "livekit_version_from")) != NULL &&
-	    jv_string(&d, "livekit_version_from", v, p->lk_version_from,
-	    sizeof(p->lk_version_from)) == -1)
-		goto out;
-	(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
-	    p->lk_version_from, sizeof(p->lk_version_from));
-	if (p->lk_version[0] != '\0' && p->lk_version_from[0] == '\0')
-		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
-		    "%s", path);
-	if ((eps = json_object_get(d.root, "endpoints")) == NULL) {
-		jv_err(&d, "", "missing key \"endpoints\"");
-		goto out;
-	}
-	if (jv_array(&d, "endpoints", eps) == -1)
-		goto out;
-	if (json_array_size(eps) == 0) {
-		jv_err(&d, "endpoints", "the profile has no endpoints: "
-		    "nothing to open");
-		goto out;
-	}
-	if (json_array_size(eps) > PROF_MAX_ENDPOINTS) {
-		jv_err(&d, "endpoints", "more than %d endpoints",
-		    PROF_MAX_ENDPOINTS);
-		goto out;
-	}
-	json_array_foreach(eps, i, v) {
-		if (jv_path_index(sub, sizeof(sub), "endpoints", i) == -1 ||
-		    parse_endpoint(&d, sub, v, &p->ep[i]) == -1)
-			goto out;
-		p->n++;
-	}
 	rc = prof_validate(p, eb);
 out:
 	jv_close(&d);
 	return rc;
+}
+
+/* One endpoint as docs/profiles.md's object, or NULL. */
+static json_t *
+ep_to_json(const struct prof_endpoint *e)
+{
+	json_t *ep, *fam;
+
+	fam = json_array();
+	if (e->families & FAM_IPV4)
+		json_array_append_new(fam, json_string("ipv4"));
+	if (e->families & FAM_IPV6)
+		json_array_append_new(fam, json_string("ipv6"));
+	ep = json_pack("{s:s, s:s, s:i, s:i, s:o}", "name", e->name,
+	    "proto", prof_proto_name(e->proto), "port", (int)e->port,
+	    "port_end", (int)e->port_end, "families", fam);
+	if (ep == NULL)
+		return NULL;
+	if (e->client_port != 0) {
+		if (e->client_host[0] != '\0')
+			json_object_set_new(ep, "client_host",
+			    json_string(e->client_host));
+		json_object_set_new(ep, "client_port",
+		    json_integer(e->client_port));
+	}
+	if (e->flags & PROF_EP_CLIENT)
+		json_object_set_new(ep, "client_only", json_true());
+	if (e->flags & (PROF_EP_RELAY4_FOR_V6 | PROF_EP_RELAY6_FOR_V4))
+		json_object_set_new(ep, "relay", (e->flags &
+		    PROF_EP_RELAY4_FOR_V6) ? json_pack("{s:s}", "ipv6",
+		    "ipv4") : json_pack("{s:s}", "ipv4", "ipv6"));
+	return ep;
+}
+
+/* The LiveKit release, after the endpoints, when there is one. */
+static void
+version_to_json(FILE *f, const struct profile *p)
+{
+	json_t *ja, *jb;
+	char *a, *b;
+
+	if (p->lk_version[0] == '\0')
+		return;
+	ja = json_string(p->lk_version);
+	jb = json_string(p->lk_version_from);
+	a = json_dumps(ja, JSON_ENCODE_ANY);
+	b = json_dumps(jb, JSON_ENCODE_ANY);
+	json_decref(ja);
+	json_decref(jb);
+
+	fprintf(f, ",\n  \"livekit_version\": %s,\n"
+	    "  \"livekit_version_from\": %s", a ? a : "\"\"",
+	    b ? b : "\"\"");
+	free(a);
+	free(b);
 }
 
 /*
@@ -307,7 +438,7 @@ out:
 char *
 prof_to_json(const struct profile *p)
 {
-	json_t *ep, *fam;
+	json_t *ep;
 	char *line, *out = NULL;
 	size_t i, len = 0;
 	FILE *f;
@@ -316,30 +447,7 @@ prof_to_json(const struct profile *p)
 		return NULL;
 	fprintf(f, "{ \"endpoints\": [\n");
 	for (i = 0; i < p->n; i++) {
-		const struct prof_endpoint *e = &p->ep[i];
-
-		fam = json_array();
-		if (e->families & FAM_IPV4)
-			json_array_append_new(fam, json_string("ipv4"));
-		if (e->families & FAM_IPV6)
-			json_array_append_new(fam, json_string("ipv6"));
-		ep = json_pack("{s:s, s:s, s:i, s:i, s:o}", "name", e->name,
-		    "proto", prof_proto_name(e->proto), "port", (int)e->port,
-		    "port_end", (int)e->port_end, "families", fam);
-		if (ep != NULL && e->client_port != 0) {
-			if (e->client_host[0] != '\0')
-				json_object_set_new(ep, "client_host",
-				    json_string(e->client_host));
-			json_object_set_new(ep, "client_port",
-			    json_integer(e->client_port));
-		}
-		if (ep != NULL && (e->flags & PROF_EP_CLIENT))
-			json_object_set_new(ep, "client_only", json_true());
-		if (ep != NULL && (e->flags & (PROF_EP_RELAY4_FOR_V6 |
-		    PROF_EP_RELAY6_FOR_V4)))
-			json_object_set_new(ep, "relay", (e->flags &
-			    PROF_EP_RELAY4_FOR_V6) ? json_pack("{s:s}", "ipv6",
-			    "ipv4") : json_pack("{s:s}", "ipv4", "ipv6"));
+		ep = ep_to_json(&p->ep[i]);
 		line = ep ? json_dumps(ep, JSON_PRESERVE_ORDER) : NULL;
 		json_decref(ep);
 		if (line == NULL) {
@@ -351,21 +459,7 @@ prof_to_json(const struct profile *p)
 		free(line);
 	}
 	fprintf(f, "]");
-	if (p->lk_version[0] != '\0') {
-		json_t *ja = json_string(p->lk_version),
-		    *jb = json_string(p->lk_version_from);
-		char *a = json_dumps(ja, JSON_ENCODE_ANY),
-		    *b = json_dumps(jb, JSON_ENCODE_ANY);
-
-		json_decref(ja);
-		json_decref(jb);
-
-		fprintf(f, ",\n  \"livekit_version\": %s,\n"
-		    "  \"livekit_version_from\": %s", a ? a : "\"\"",
-		    b ? b : "\"\"");
-		free(a);
-		free(b);
-	}
+	version_to_json(f, p);
 	fprintf(f, " }\n");
 	if (fclose(f) != 0) {
 		free(out);

@@ -688,104 +688,191 @@ ice_families(struct ydoc *y, yaml_node_t *root, struct profile *p,
 	return 0;
 }
 
+/* The rtc settings that decide the ICE ports, as LiveKit reads them. */
+struct rtc_cfg {
+	struct lkv	 v_tcp, v_udp, v_rs, v_re, v_ft, v_us, v_ue, v_stun;
+	long		 tcp, us, ue, rs, re;
+	int		 force_tcp, stun;
+	unsigned	 fam;		/* left for ICE by rtc.ips */
+};
+
+static int
+rtc_read(struct ydoc *y, yaml_node_t *root, struct profile *p,
+    struct rtc_cfg *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->tcp = 7881;
+	if (lk_get(y, root, "rtc.tcp_port", &r->v_tcp) == -1 ||
+	    lk_get(y, root, "rtc.udp_port", &r->v_udp) == -1 ||
+	    lk_get(y, root, "rtc.port_range_start", &r->v_rs) == -1 ||
+	    lk_get(y, root, "rtc.port_range_end", &r->v_re) == -1 ||
+	    lk_get(y, root, "rtc.force_tcp", &r->v_ft) == -1 ||
+	    lk_flag(y, "rtc.udp_port.start", &r->v_us) == -1 ||
+	    lk_flag(y, "rtc.udp_port.end", &r->v_ue) == -1 ||
+	    lk_get(y, root, "rtc.use_stun_port_as_ice", &r->v_stun) == -1 ||
+	    ice_families(y, root, p, &r->fam) == -1)
+		return -1;
+	if (r->v_udp.n != NULL && r->v_udp.n->type != YAML_SCALAR_NODE)
+		prof_note(p, "rtc.udp_port at line %d is not a port or a range: "
+		    "LiveKit's PortRange reads scalars only and ignores it",
+		    (int)r->v_udp.n->start_mark.line + 1);
+	if (vint(y, &r->v_tcp, "rtc.tcp_port", 0, 65535, &r->tcp) == -1 ||
+	    vportrange(y, &r->v_udp, &r->v_us, &r->v_ue, "rtc.udp_port",
+	    &r->us, &r->ue) == -1 ||
+	    vbool(y, &r->v_stun, "rtc.use_stun_port_as_ice", &r->stun) == -1 ||
+	    vint(y, &r->v_rs, "rtc.port_range_start", 0, 65535, &r->rs) == -1 ||
+	    vint(y, &r->v_re, "rtc.port_range_end", 0, 65535, &r->re) == -1 ||
+	    vbool(y, &r->v_ft, "rtc.force_tcp", &r->force_tcp) == -1)
+		return -1;
+	return 0;
+}
+
+/* ICE/UDP on rtc.port_range_start/end, both set: they win. */
+static int
+rtc_port_range(struct ydoc *y, struct profile *p, const struct rtc_cfg *r)
+{
+	if (r->rs > r->re)
+		return verr(y, &r->v_rs, "rtc.port_range_start", "range "
+		    "start %ld is above its end %ld "
+		    "(rtc.port_range_end)", r->rs, r->re);
+	if (r->us != 0)
+		prof_note(p, "rtc.udp_port is ignored: LiveKit uses "
+		    "rtc.port_range_start/end when both are set");
+	if (r->stun)
+		prof_note(p, "rtc.use_stun_port_as_ice is ignored: "
+		    "LiveKit uses it with rtc.udp_port only");
+	return add_ep(y, p, "ice-udp", IPPROTO_UDP, r->rs, r->re, r->fam,
+	    "rtc.port_range_start/end", &r->v_rs);
+}
+
+/* ICE/UDP on rtc.udp_port (or --udp-port, UDP_PORT), and 3478. */
+static int
+rtc_udp_port(struct ydoc *y, struct profile *p, const struct rtc_cfg *r)
+{
+	struct lkv u = r->v_udp;
+	struct lk_set s;
+
+	if (y->udp_port[0] != '\0') {
+		memset(&s, 0, sizeof(s));
+		(void)snprintf(s.from, sizeof(s.from), "%s", y->udp_from);
+		u.s = &s;
+		u.n = NULL;
+	}
+	if (r->ue > r->us)
+		prof_note(p, "rtc.udp_port %ld-%ld: LiveKit opens a mux "
+		    "socket on the first ports only, one per CPU (the "
+		    "whole range is opened here)", r->us, r->ue);
+	if (add_ep(y, p, "ice-udp", IPPROTO_UDP, r->us, r->ue, r->fam,
+	    "rtc.udp_port", &u) == -1)
+		return -1;
+	/* mediatransportutil NewWebRTCConfig: 3478 as well (1.9.1+). */
+	if (r->stun && y->ver >= LK_V1_9_1)
+		return add_ep(y, p, "ice-udp-3478", IPPROTO_UDP, 3478,
+		    3478, r->fam, "rtc.use_stun_port_as_ice", &r->v_stun);
+	if (r->stun)
+		prof_note(p, "rtc.use_stun_port_as_ice is ignored: "
+		    "LiveKit %s predates it (1.9.1)", p->lk_version);
+	return 0;
+}
+
 static int
 rtc_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 {
-	struct lkv v_tcp, v_udp, v_rs, v_re, v_ft, v_us, v_ue, v_stun;
-	long tcp = 7881, us = 0, ue = 0, rs = 0, re = 0;
-	int force_tcp = 0, stun = 0;
-	unsigned fam;
+	struct rtc_cfg r;
 
-	if (lk_get(y, root, "rtc.tcp_port", &v_tcp) == -1 ||
-	    lk_get(y, root, "rtc.udp_port", &v_udp) == -1 ||
-	    lk_get(y, root, "rtc.port_range_start", &v_rs) == -1 ||
-	    lk_get(y, root, "rtc.port_range_end", &v_re) == -1 ||
-	    lk_get(y, root, "rtc.force_tcp", &v_ft) == -1 ||
-	    lk_flag(y, "rtc.udp_port.start", &v_us) == -1 ||
-	    lk_flag(y, "rtc.udp_port.end", &v_ue) == -1 ||
-	    lk_get(y, root, "rtc.use_stun_port_as_ice", &v_stun) == -1 ||
-	    ice_families(y, root, p, &fam) == -1)
+	if (rtc_read(y, root, p, &r) == -1)
 		return -1;
-	if (v_udp.n != NULL && v_udp.n->type != YAML_SCALAR_NODE)
-		prof_note(p, "rtc.udp_port at line %d is not a port or a range: "
-		    "LiveKit's PortRange reads scalars only and ignores it",
-		    (int)v_udp.n->start_mark.line + 1);
-	if (vint(y, &v_tcp, "rtc.tcp_port", 0, 65535, &tcp) == -1 ||
-	    vportrange(y, &v_udp, &v_us, &v_ue, "rtc.udp_port", &us,
-	    &ue) == -1 ||
-	    vbool(y, &v_stun, "rtc.use_stun_port_as_ice", &stun) == -1 ||
-	    vint(y, &v_rs, "rtc.port_range_start", 0, 65535, &rs) == -1 ||
-	    vint(y, &v_re, "rtc.port_range_end", 0, 65535, &re) == -1 ||
-	    vbool(y, &v_ft, "rtc.force_tcp", &force_tcp) == -1)
-		return -1;
-
-	if (tcp != 0) {
-		if (add_ep(y, p, "ice-tcp", IPPROTO_TCP, tcp, tcp, fam,
-		    v_tcp.n || v_tcp.s ? "rtc.tcp_port" :
-		    "rtc.tcp_port (default)", &v_tcp) == -1)
+	if (r.tcp != 0) {
+		if (add_ep(y, p, "ice-tcp", IPPROTO_TCP, r.tcp, r.tcp, r.fam,
+		    r.v_tcp.n || r.v_tcp.s ? "rtc.tcp_port" :
+		    "rtc.tcp_port (default)", &r.v_tcp) == -1)
 			return -1;
 	} else
 		prof_note(p, "rtc.tcp_port is 0: ICE/TCP is off, clients "
 		    "behind UDP-blocking firewalls need TURN/TLS");
 
-	if (force_tcp) {
+	if (r.force_tcp) {
 		prof_note(p, "rtc.force_tcp is true: LiveKit takes no ICE/UDP "
 		    "traffic, so no UDP port is opened for it");
 		return 0;
 	}
-	if (rs != 0 && re != 0) {
-		if (rs > re)
-			return verr(y, &v_rs, "rtc.port_range_start", "range "
-			    "start %ld is above its end %ld "
-			    "(rtc.port_range_end)", rs, re);
-		if (us != 0)
-			prof_note(p, "rtc.udp_port is ignored: LiveKit uses "
-			    "rtc.port_range_start/end when both are set");
-		if (stun)
-			prof_note(p, "rtc.use_stun_port_as_ice is ignored: "
-			    "LiveKit uses it with rtc.udp_port only");
-		return add_ep(y, p, "ice-udp", IPPROTO_UDP, rs, re, fam,
-		    "rtc.port_range_start/end", &v_rs);
-	}
-	if (us != 0) {
-		struct lkv u = v_udp;
-		struct lk_set s;
-
-		if (y->udp_port[0] != '\0') {
-			memset(&s, 0, sizeof(s));
-			(void)snprintf(s.from, sizeof(s.from), "%s", y->udp_from);
-			u.s = &s;
-			u.n = NULL;
-		}
-		if (ue > us)
-			prof_note(p, "rtc.udp_port %ld-%ld: LiveKit opens a mux "
-			    "socket on the first ports only, one per CPU (the "
-			    "whole range is opened here)", us, ue);
-		if (add_ep(y, p, "ice-udp", IPPROTO_UDP, us, ue, fam,
-		    "rtc.udp_port", &u) == -1)
-			return -1;
-		/* mediatransportutil NewWebRTCConfig: 3478 as well (1.9.1+). */
-		if (stun && y->ver >= LK_V1_9_1)
-			return add_ep(y, p, "ice-udp-3478", IPPROTO_UDP, 3478,
-			    3478, fam, "rtc.use_stun_port_as_ice", &v_stun);
-		if (stun)
-			prof_note(p, "rtc.use_stun_port_as_ice is ignored: "
-			    "LiveKit %s predates it (1.9.1)", p->lk_version);
-		return 0;
-	}
-	if (rs != 0)
-		return verr(y, &v_rs, "rtc.port_range_start", "set without "
+	if (r.rs != 0 && r.re != 0)
+		return rtc_port_range(y, p, &r);
+	if (r.us != 0)
+		return rtc_udp_port(y, p, &r);
+	if (r.rs != 0)
+		return verr(y, &r.v_rs, "rtc.port_range_start", "set without "
 		    "rtc.port_range_end: LiveKit then takes any ephemeral UDP "
 		    "port, which no firewall rule can follow; set both, or "
 		    "rtc.udp_port");
-	if (re != 0)
+	if (r.re != 0)
 		prof_note(p, "rtc.port_range_end is ignored without "
 		    "rtc.port_range_start: LiveKit falls back to its default");
 	if (dev)
-		return add_ep(y, p, "ice-udp", IPPROTO_UDP, 7882, 7882, fam,
+		return add_ep(y, p, "ice-udp", IPPROTO_UDP, 7882, 7882, r.fam,
 		    "rtc.udp_port (development default)", NULL);
-	return add_ep(y, p, "ice-udp", IPPROTO_UDP, 50000, 60000, fam,
+	return add_ep(y, p, "ice-udp", IPPROTO_UDP, 50000, 60000, r.fam,
 	    "rtc.port_range_start/end (default)", NULL);
+}
+
+/* What the entries of turn.bind_addresses serve, so far. */
+struct binds {
+	unsigned	fam;		/* client families served */
+	int		wild;		/* a wildcard, one dual-stack socket */
+	int		v6node;		/* one relays at node_ip's IPv6 */
+	/* Client families served by a bind relaying at IPv4, at IPv6. */
+	unsigned	at4, at6;
+};
+
+/* A bind serving families fam, relaying at node_ip's IPv6 if v6node. */
+static void
+bind_mark(struct binds *b, unsigned fam, int wild, int v6node)
+{
+	b->fam |= fam;
+	b->wild |= wild;
+	b->v6node |= v6node;
+	if (v6node)
+		b->at6 |= fam;
+	else
+		b->at4 |= fam;
+}
+
+/*
+ * NewTurnServer: net.ParseIP(addr).To4() picks node_ip's IPv4 (an
+ * IPv4-mapped ::ffff:a.b.c.d too), else its IPv6.
+ */
+static void
+bind_addr(struct ydoc *y, const char *s, struct binds *b)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, s, &a4) == 1)
+		bind_mark(b, a4.s_addr == INADDR_ANY ? FAM_ALL : FAM_IPV4,
+		    a4.s_addr == INADDR_ANY, 0);
+	else if (s[0] == '\0')
+		bind_mark(b, FAM_ALL, 1, 1);
+	else if (inet_pton(AF_INET6, s, &a6) == 1) {
+		if (IN6_IS_ADDR_UNSPECIFIED(&a6))
+			/* ::, ::0: dual-stack */
+			bind_mark(b, FAM_ALL, 1, 1);
+		else if (IN6_IS_ADDR_V4MAPPED(&a6) &&
+		    a6.s6_addr32[3] == INADDR_ANY)
+			/* ::ffff:0.0.0.0 is Go's IPv4zero: a wildcard. */
+			bind_mark(b, FAM_ALL, 1, 0);
+		else if (IN6_IS_ADDR_V4MAPPED(&a6))
+			/* Go binds it as IPv4. */
+			bind_mark(b, FAM_IPV4, 0, 0);
+		else
+			bind_mark(b, FAM_IPV6, 0, 1);
+	} else {
+		/* A name: Go's listen resolves it, we cannot. */
+		bind_mark(b, FAM_ALL, 0, 1);
+		prof_note(y->prof, "turn.bind_addresses \"%s\" is a name: "
+		    "LiveKit listens where it resolves (localhost: "
+		    "loopback only, out of reach from outside); portward "
+		    "cannot tell the family and assumes both", s);
+	}
 }
 
 /*
@@ -797,15 +884,11 @@ static int
 bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
     int *v6node, unsigned *relay)
 {
-	/* Client families served by a bind relaying at IPv4, at IPv6. */
-	unsigned at4 = 0, at6 = 0;
-
-	struct in6_addr a6;
-	struct in_addr a4;
+	struct binds b;
 	yaml_node_item_t *it;
 	yaml_node_t *a;
-	const char *s;
 
+	memset(&b, 0, sizeof(b));
 	*fam = 0;
 	*wild = 0;
 	*v6node = 0;
@@ -823,57 +906,17 @@ bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
 		if (a == NULL || a->type != YAML_SCALAR_NODE)
 			return yerr(y, a, "turn.bind_addresses",
 			    "expected an address");
-		s = sval(a);
-		/*
-		 * NewTurnServer: net.ParseIP(addr).To4() picks node_ip's IPv4
-		 * (an IPv4-mapped ::ffff:a.b.c.d too), else its IPv6.
-		 */
-		if (inet_pton(AF_INET, s, &a4) == 1) {
-			*fam |= a4.s_addr == INADDR_ANY ? FAM_ALL : FAM_IPV4;
-			*wild |= a4.s_addr == INADDR_ANY;
-			at4 |= a4.s_addr == INADDR_ANY ? FAM_ALL : FAM_IPV4;
-		} else if (s[0] == '\0') {
-			*fam |= FAM_ALL;
-			*wild = 1;
-			*v6node = 1;
-			at6 |= FAM_ALL;
-		} else if (inet_pton(AF_INET6, s, &a6) == 1) {
-			if (IN6_IS_ADDR_UNSPECIFIED(&a6)) {
-				*fam |= FAM_ALL;	/* ::, ::0: dual-stack */
-				*wild = 1;
-				*v6node = 1;
-				at6 |= FAM_ALL;
-			} else if (IN6_IS_ADDR_V4MAPPED(&a6) &&
-			    a6.s6_addr32[3] == INADDR_ANY) {
-				/* ::ffff:0.0.0.0 is Go's IPv4zero: a wildcard. */
-				*fam |= FAM_ALL;
-				*wild = 1;
-				at4 |= FAM_ALL;
-			} else if (IN6_IS_ADDR_V4MAPPED(&a6)) {
-				*fam |= FAM_IPV4;	/* Go binds it as IPv4 */
-				at4 |= FAM_IPV4;
-			} else {
-				*fam |= FAM_IPV6;
-				*v6node = 1;
-				at6 |= FAM_IPV6;
-			}
-		} else {
-			/* A name: Go's listen resolves it, we cannot. */
-			*fam |= FAM_ALL;
-			*v6node = 1;
-			at6 |= FAM_ALL;
-			prof_note(y->prof, "turn.bind_addresses \"%s\" is a name: "
-			    "LiveKit listens where it resolves (localhost: "
-			    "loopback only, out of reach from outside); portward "
-			    "cannot tell the family and assumes both", s);
-		}
+		bind_addr(y, sval(a), &b);
 	}
+	*fam = b.fam;
+	*wild = b.wild;
+	*v6node = b.v6node;
 	/*
 	 * A wildcard is one dual-stack socket on every address of the port:
 	 * any other entry is "address already in use", and LiveKit does not
 	 * start (NewTurnServer returns the listen error).
 	 */
-	if (*wild && v->n->data.sequence.items.top -
+	if (b.wild && v->n->data.sequence.items.top -
 	    v->n->data.sequence.items.start > 1)
 		return yerr(y, v->n, "turn.bind_addresses", "a wildcard "
 		    "(0.0.0.0, ::) listens on every address of both families: "
@@ -882,9 +925,9 @@ bind_families(struct ydoc *y, const struct lkv *v, unsigned *fam, int *wild,
 		    "host's addresses, one per family");
 	/* Relayed at the other family's node IP, only when nothing else. */
 	*relay = 0;
-	if ((at4 & FAM_IPV6) && !(at6 & FAM_IPV6))
+	if ((b.at4 & FAM_IPV6) && !(b.at6 & FAM_IPV6))
 		*relay |= PROF_EP_RELAY4_FOR_V6;
-	if ((at6 & FAM_IPV4) && !(at4 & FAM_IPV4))
+	if ((b.at6 & FAM_IPV4) && !(b.at4 & FAM_IPV4))
 		*relay |= PROF_EP_RELAY6_FOR_V4;
 	return 0;
 }
@@ -915,111 +958,140 @@ valid_domain(const char *d)
 	return dots > 0 && label > 0;
 }
 
-static int
-turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
-{
-	struct lkv v_en, v_udp, v_tls, v_ext, v_dom, v_bind, v_rs, v_re;
-	long udp = 0, tls = 0, rs = 0, re = 0, icetcp = 0;
-	int enabled = 0, ext = 0, wild = 0, nbind = 1, v6node = 0;
-	unsigned relay = 0;
-	char node_ip[128] = "";
-	struct lkv v_node;
-	unsigned fam = FAM_IPV4;
-	enum prof_famwhy why = PROF_WHY_TURN_V4ONLY;
-	char domain[256] = "";
-	struct prof_endpoint *e;
+/* The turn settings, as LiveKit reads them, and what they make. */
+struct turn_cfg {
+	struct lkv	 v_en, v_udp, v_tls, v_ext, v_dom, v_bind, v_rs, v_re;
+	long		 udp, tls, rs, re;
+	int		 enabled, ext;
+	char		 domain[256];
+	/* What TURN binds: its families, and where it relays. */
+	unsigned	 fam;
+	int		 wild, nbind, v6node;
+	unsigned	 relay;
+	enum prof_famwhy why;
+	char		 node_ip[128];
+};
 
-	if (lk_get(y, root, "turn.enabled", &v_en) == -1 ||
-	    lk_get(y, root, "turn.udp_port", &v_udp) == -1 ||
-	    lk_get(y, root, "turn.tls_port", &v_tls) == -1 ||
-	    lk_get(y, root, "turn.external_tls", &v_ext) == -1 ||
-	    lk_get(y, root, "turn.domain", &v_dom) == -1 ||
-	    lk_get(y, root, "turn.bind_addresses", &v_bind) == -1 ||
-	    lk_get(y, root, "turn.relay_range_start", &v_rs) == -1 ||
-	    lk_get(y, root, "turn.relay_range_end", &v_re) == -1)
+static int
+turn_read(struct ydoc *y, yaml_node_t *root, struct turn_cfg *t)
+{
+	if (lk_get(y, root, "turn.enabled", &t->v_en) == -1 ||
+	    lk_get(y, root, "turn.udp_port", &t->v_udp) == -1 ||
+	    lk_get(y, root, "turn.tls_port", &t->v_tls) == -1 ||
+	    lk_get(y, root, "turn.external_tls", &t->v_ext) == -1 ||
+	    lk_get(y, root, "turn.domain", &t->v_dom) == -1 ||
+	    lk_get(y, root, "turn.bind_addresses", &t->v_bind) == -1 ||
+	    lk_get(y, root, "turn.relay_range_start", &t->v_rs) == -1 ||
+	    lk_get(y, root, "turn.relay_range_end", &t->v_re) == -1)
 		return -1;
-	if (vbool(y, &v_en, "turn.enabled", &enabled) == -1 ||
-	    vint(y, &v_udp, "turn.udp_port", INT32_MIN, 65535, &udp) == -1 ||
-	    vint(y, &v_tls, "turn.tls_port", INT32_MIN, 65535, &tls) == -1 ||
-	    vbool(y, &v_ext, "turn.external_tls", &ext) == -1 ||
-	    vstr(y, &v_dom, "turn.domain", domain, sizeof(domain)) == -1 ||
-	    vint(y, &v_rs, "turn.relay_range_start", 0, 65535, &rs) == -1 ||
-	    vint(y, &v_re, "turn.relay_range_end", 0, 65535, &re) == -1)
+	if (vbool(y, &t->v_en, "turn.enabled", &t->enabled) == -1 ||
+	    vint(y, &t->v_udp, "turn.udp_port", INT32_MIN, 65535,
+	    &t->udp) == -1 ||
+	    vint(y, &t->v_tls, "turn.tls_port", INT32_MIN, 65535,
+	    &t->tls) == -1 ||
+	    vbool(y, &t->v_ext, "turn.external_tls", &t->ext) == -1 ||
+	    vstr(y, &t->v_dom, "turn.domain", t->domain,
+	    sizeof(t->domain)) == -1 ||
+	    vint(y, &t->v_rs, "turn.relay_range_start", 0, 65535,
+	    &t->rs) == -1 ||
+	    vint(y, &t->v_re, "turn.relay_range_end", 0, 65535, &t->re) == -1)
 		return -1;
 	/* NewTurnServer: a port <= 0 is off. */
-	if (udp < 0)
-		udp = 0;
-	if (tls < 0)
-		tls = 0;
-	if (!enabled) {
-		prof_note(p, "TURN is off (turn.enabled is not true): clients "
-		    "that cannot reach ICE directly have no relay");
-		return 0;
-	}
-	if (udp == 0 && tls == 0)
-		return verr(y, &v_en, "turn.enabled", "TURN is enabled but "
+	if (t->udp < 0)
+		t->udp = 0;
+	if (t->tls < 0)
+		t->tls = 0;
+	return 0;
+}
+
+/* What makes LiveKit refuse to start with TURN enabled. */
+static int
+turn_check(struct ydoc *y, const struct turn_cfg *t)
+{
+	if (t->udp == 0 && t->tls == 0)
+		return verr(y, &t->v_en, "turn.enabled", "TURN is enabled but "
 		    "neither turn.udp_port nor turn.tls_port is set: LiveKit "
 		    "itself refuses to start (\"invalid TURN ports\")");
-	if (tls != 0 && domain[0] == '\0')
-		return verr(y, &v_tls, "turn.tls_port", "TURN/TLS needs "
+	if (t->tls != 0 && t->domain[0] == '\0')
+		return verr(y, &t->v_tls, "turn.tls_port", "TURN/TLS needs "
 		    "turn.domain: LiveKit refuses to start without it "
 		    "(\"TURN domain required\"), and it is the name clients "
 		    "are told");
-	if (tls != 0 && !valid_domain(domain))
-		return verr(y, &v_dom, "turn.domain", "\"%s\" is not a domain "
-		    "name: LiveKit refuses to start (\"TURN domain is not "
-		    "correct\")", domain);
+	if (t->tls != 0 && !valid_domain(t->domain))
+		return verr(y, &t->v_dom, "turn.domain", "\"%s\" is not a "
+		    "domain name: LiveKit refuses to start (\"TURN domain is "
+		    "not correct\")", t->domain);
+	return 0;
+}
 
-	if (y->ver >= LK_V1_10_1) {
-		/*
-		 * Config default ["0.0.0.0"]; a null or [] empties it. A
-		 * 0.0.0.0 bind serves both families and relays every
-		 * allocation at node_ip's IPv4 (NewTurnServer).
-		 */
-		fam = FAM_ALL;
-		wild = 1;
-		relay = PROF_EP_RELAY4_FOR_V6;
-		why = PROF_WHY_TURN_BIND;
-		if (v_bind.n != NULL || v_bind.s != NULL) {
-			if (bind_families(y, &v_bind, &fam, &wild,
-			    &v6node, &relay) == -1)
-				return -1;
-			nbind = (int)(v_bind.n->data.sequence.items.top -
-			    v_bind.n->data.sequence.items.start);
-		} else {
-			struct lkv t;
-			int found = 0;
+/* turn.bind_addresses, from 1.10.1: the families TURN serves. */
+static int
+turn_binds(struct ydoc *y, yaml_node_t *root, struct profile *p,
+    struct turn_cfg *t)
+{
+	struct lkv tn;
+	int found = 0;
 
-			if (lk_get(y, root, "turn", &t) == -1)
-				return -1;
-			if (t.n != NULL && t.n->type == YAML_MAPPING_NODE) {
-				(void)yfind(y, t.n, "bind_addresses", 0, &found);
-				if (found)
-					nbind = 0;	/* null: yaml.v3 empties it */
-			}
+	if (y->ver < LK_V1_10_1) {
+		if (t->v_bind.n != NULL)
+			prof_note(p, "turn.bind_addresses is ignored: "
+			    "LiveKit %s binds TURN to 0.0.0.0 whatever it says "
+			    "(the key came in 1.10.1)", p->lk_version);
+		return 0;
+	}
+	/*
+	 * Config default ["0.0.0.0"]; a null or [] empties it. A
+	 * 0.0.0.0 bind serves both families and relays every
+	 * allocation at node_ip's IPv4 (NewTurnServer).
+	 */
+	t->fam = FAM_ALL;
+	t->wild = 1;
+	t->relay = PROF_EP_RELAY4_FOR_V6;
+	t->why = PROF_WHY_TURN_BIND;
+	if (t->v_bind.n != NULL || t->v_bind.s != NULL) {
+		if (bind_families(y, &t->v_bind, &t->fam, &t->wild,
+		    &t->v6node, &t->relay) == -1)
+			return -1;
+		t->nbind = (int)(t->v_bind.n->data.sequence.items.top -
+		    t->v_bind.n->data.sequence.items.start);
+	} else {
+		if (lk_get(y, root, "turn", &tn) == -1)
+			return -1;
+		if (tn.n != NULL && tn.n->type == YAML_MAPPING_NODE) {
+			(void)yfind(y, tn.n, "bind_addresses", 0, &found);
+			if (found)
+				t->nbind = 0;	/* null: yaml.v3 empties it */
 		}
-		if (nbind == 0)
-			return yerr(y, v_bind.n != NULL ? v_bind.n : v_en.n,
-			    "turn.bind_addresses",
-			    "an empty list: TURN would have no socket and "
-			    "LiveKit refuses to start (pion/turn: no "
-			    "PacketConnConfigs and no ListenerConfigs); remove "
-			    "the key for its default, 0.0.0.0 (dual-stack)");
-	} else if (v_bind.n != NULL)
-		prof_note(p, "turn.bind_addresses is ignored: LiveKit %s binds "
-		    "TURN to 0.0.0.0 whatever it says (the key came in "
-		    "1.10.1)", p->lk_version);
+	}
+	if (t->nbind == 0)
+		return yerr(y, t->v_bind.n != NULL ? t->v_bind.n : t->v_en.n,
+		    "turn.bind_addresses",
+		    "an empty list: TURN would have no socket and "
+		    "LiveKit refuses to start (pion/turn: no "
+		    "PacketConnConfigs and no ListenerConfigs); remove "
+		    "the key for its default, 0.0.0.0 (dual-stack)");
+	return 0;
+}
+
+/* rtc.node_ip, where TURN relays and what TURN/UDP clients are told. */
+static int
+turn_node_ip(struct ydoc *y, yaml_node_t *root, struct profile *p,
+    struct turn_cfg *t)
+{
+	struct lkv v_node;
 
 	if (lk_get(y, root, "rtc.node_ip", &v_node) == -1)
 		return -1;
 	if (v_node.n != NULL && v_node.n->type != YAML_SCALAR_NODE)
 		v_node.n = NULL;	/* NodeIP reads a scalar, ignores the rest */
-	if (vstr(y, &v_node, "rtc.node_ip", node_ip, sizeof(node_ip)) == -1)
+	if (vstr(y, &v_node, "rtc.node_ip", t->node_ip,
+	    sizeof(t->node_ip)) == -1)
 		return -1;
 	/* updateFromCLI: --node-ip (NODE_IP) after the generated flags. */
 	if (y->node_ip[0] != '\0')
-		(void)snprintf(node_ip, sizeof(node_ip), "%s", y->node_ip);
-	if (v6node && strchr(node_ip, ':') == NULL)
+		(void)snprintf(t->node_ip, sizeof(t->node_ip), "%s",
+		    y->node_ip);
+	if (t->v6node && strchr(t->node_ip, ':') == NULL)
 		prof_note(p, "turn.bind_addresses has an address that is not "
 		    "IPv4: LiveKit relays its allocations at rtc.node_ip's IPv6 "
 		    "address and refuses to start without one (\"no matching "
@@ -1027,55 +1099,80 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "address, IPv4 when there is one: set rtc.node_ip: "
 		    "\"<ipv4>,<ipv6>\"");
 	/* iceServersForParticipant: turn:<ip>:<udp_port>, one per node IP. */
-	if (udp != 0 && (fam & FAM_IPV6) && strchr(node_ip, ':') == NULL)
+	if (t->udp != 0 && (t->fam & FAM_IPV6) &&
+	    strchr(t->node_ip, ':') == NULL)
 		prof_note(p, "TURN/UDP is told to clients as turn:<node "
 		    "IP>:%ld, one URL per rtc.node_ip address: without an IPv6 "
 		    "one (the automatic node IP is a single address, IPv4 when "
 		    "there is one) IPv6 clients are not told TURN/UDP, though it "
-		    "serves them; set rtc.node_ip: \"<ipv4>,<ipv6>\"", udp);
-	if (udp != 0) {
-		if (add_ep(y, p, "turn-udp", IPPROTO_UDP, udp, udp, fam,
-		    "turn.udp_port", &v_udp) == -1)
+		    "serves them; set rtc.node_ip: \"<ipv4>,<ipv6>\"", t->udp);
+	return 0;
+}
+
+/* Endpoint name, a TURN/TLS port clients reach as domain:443. */
+static int
+turn_add_tls(struct ydoc *y, struct profile *p, const char *name, long port,
+    unsigned fam, unsigned flags, const char *origin, const struct lkv *v,
+    const char *domain)
+{
+	struct prof_endpoint *e;
+
+	if (add_ep(y, p, name, IPPROTO_TCP, port, port, fam, origin, v) == -1)
+		return -1;
+	e = &p->ep[p->n - 1];
+	e->flags |= flags;
+	(void)snprintf(e->client_host, sizeof(e->client_host), "%s", domain);
+	e->client_port = 443;
+	return 0;
+}
+
+static int
+turn_add(struct ydoc *y, struct profile *p, const struct turn_cfg *t)
+{
+	if (t->udp != 0) {
+		if (add_ep(y, p, "turn-udp", IPPROTO_UDP, t->udp, t->udp,
+		    t->fam, "turn.udp_port", &t->v_udp) == -1)
 			return -1;
-		p->ep[p->n - 1].famwhy = why;
-		p->ep[p->n - 1].flags |= relay;
+		p->ep[p->n - 1].famwhy = t->why;
+		p->ep[p->n - 1].flags |= t->relay;
 	}
-	if (tls != 0) {
-		if (add_ep(y, p, "turn-tls", IPPROTO_TCP, tls, tls, fam,
-		    "turn.tls_port", &v_tls) == -1)
-			return -1;
-		e = &p->ep[p->n - 1];
-		e->famwhy = why;
-		e->flags |= relay | (ext ? PROF_EP_TURN_TCP : PROF_EP_TURN_TLS);
-		(void)snprintf(e->client_host, sizeof(e->client_host), "%s",
-		    domain);
-		e->client_port = 443;
-		if (tls != 443) {
-			/* What clients use: probed, never opened by portward. */
-			if (add_ep(y, p, "turn-tls-443", IPPROTO_TCP, 443, 443,
-			    FAM_ALL, "turn.domain:443 (told to clients)",
-			    &v_dom) == -1)
-				return -1;
-			e = &p->ep[p->n - 1];
-			e->flags |= PROF_EP_CLIENT | PROF_EP_TURN_TLS;
-			(void)snprintf(e->client_host, sizeof(e->client_host),
-			    "%s", domain);
-			e->client_port = 443;
-		}
-	}
+	if (t->tls == 0)
+		return 0;
+	if (turn_add_tls(y, p, "turn-tls", t->tls, t->fam, t->relay |
+	    (t->ext ? PROF_EP_TURN_TCP : PROF_EP_TURN_TLS), "turn.tls_port",
+	    &t->v_tls, t->domain) == -1)
+		return -1;
+	p->ep[p->n - 1].famwhy = t->why;
+	/* What clients use: probed, never opened by portward. */
+	if (t->tls != 443)
+		return turn_add_tls(y, p, "turn-tls-443", 443, FAM_ALL,
+		    PROF_EP_CLIENT | PROF_EP_TURN_TLS,
+		    "turn.domain:443 (told to clients)", &t->v_dom, t->domain);
+	return 0;
+}
+
+/* TURN/TLS where clients are told turns:<turn.domain>:443. */
+static void
+turn_tls_notes(struct ydoc *y, yaml_node_t *root, struct profile *p,
+    const struct turn_cfg *t)
+{
+	const char *domain = t->domain;
+	long tls = t->tls, icetcp = 0;
+	struct lkv v;
+
 	if (tls != 0 && tls != 443 && lk_get(y, root, "rtc.tcp_port",
-	    &v_node) == 0 && vint(y, &v_node, "rtc.tcp_port", 0, 65535,
-	    &icetcp) == 0 && icetcp == 443 && (v_node.n || v_node.s))
+	    &v) == 0 && vint(y, &v, "rtc.tcp_port", 0, 65535,
+	    &icetcp) == 0 && icetcp == 443 && (v.n || v.s))
 		prof_note(p, "rtc.tcp_port is 443: clients told turns:%s:443 for "
 		    "TURN/TLS reach LiveKit's ICE/TCP there, not TURN", domain);
-	if (tls != 0 && ext && tls != 443)
+	if (tls != 0 && t->ext && tls != 443)
 		prof_note(p, "LiveKit tells clients turns:%s:443, and "
 		    "turn.external_tls says a TLS proxy there hands TURN to "
 		    "LiveKit's plain TCP on %ld: the proxy must route SNI %s on "
 		    "443 to it; %ld is opened as configured, but only the proxy "
 		    "needs it (443 is the proxy's, portward does not open it)",
 		    domain, tls, domain, tls);
-	else if (tls != 0 && ext)
+	else if (tls != 0 && t->ext)
 		prof_note(p, "turn.external_tls with turn.tls_port 443: LiveKit "
 		    "listens for plain TCP on 443, where clients expect TLS; "
 		    "the proxy that terminates TLS for %s:443 cannot share "
@@ -1085,21 +1182,30 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 		    "TURN/TLS listens on %ld: no client uses %ld; set "
 		    "turn.tls_port: 443, or route SNI %s on 443 to %ld (TLS "
 		    "passthrough)", domain, tls, tls, domain, tls);
+}
+
+/* The families TURN serves, and its relay ports (never opened). */
+static void
+turn_family_notes(struct ydoc *y, struct profile *p, const struct turn_cfg *t,
+    int dev)
+{
+	long rs = t->rs, re = t->re;
+
 	if (y->ver < LK_V1_10_1)
 		prof_note(p, "TURN is IPv4 only: LiveKit %s binds it to "
 		    "udp4/tcp4 0.0.0.0 (1.10.1 and later serve IPv6 too)%s",
-		    p->lk_version, tls != 0 ? "; IPv6 clients reach TURN/TLS "
-		    "only through a dual-stack TLS proxy on 443 "
+		    p->lk_version, t->tls != 0 ? "; IPv6 clients reach "
+		    "TURN/TLS only through a dual-stack TLS proxy on 443 "
 		    "(turn.external_tls: true)" : "");
-	else if (fam == FAM_IPV4)
+	else if (t->fam == FAM_IPV4)
 		prof_note(p, "turn.bind_addresses lists IPv4 addresses only: "
 		    "TURN serves no IPv6 client; add this host's global IPv6 "
 		    "address (\"::\" next to another address does not start), "
 		    "or remove the key (its default, 0.0.0.0, is dual-stack)");
-	else if (fam == FAM_IPV6)
+	else if (t->fam == FAM_IPV6)
 		prof_note(p, "turn.bind_addresses lists IPv6 addresses only: "
 		    "TURN serves no IPv4 client");
-	else if (!wild)
+	else if (!t->wild)
 		prof_note(p, "turn.bind_addresses: TURN serves only the "
 		    "addresses listed, one socket each");
 	if (rs == 0 || re == 0) {
@@ -1109,6 +1215,30 @@ turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
 	}
 	prof_note(p, "TURN relay ports %ld-%ld/udp are not opened: LiveKit's "
 	    "TURN relays to the SFU on this host (its peer in a call)", rs, re);
+}
+
+static int
+turn_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p, int dev)
+{
+	struct turn_cfg t;
+
+	/* Before 1.10.1: udp4/tcp4 0.0.0.0, IPv4 clients only. */
+	memset(&t, 0, sizeof(t));
+	t.fam = FAM_IPV4;
+	t.why = PROF_WHY_TURN_V4ONLY;
+	t.nbind = 1;
+	if (turn_read(y, root, &t) == -1)
+		return -1;
+	if (!t.enabled) {
+		prof_note(p, "TURN is off (turn.enabled is not true): clients "
+		    "that cannot reach ICE directly have no relay");
+		return 0;
+	}
+	if (turn_check(y, &t) == -1 || turn_binds(y, root, p, &t) == -1 ||
+	    turn_node_ip(y, root, p, &t) == -1 || turn_add(y, p, &t) == -1)
+		return -1;
+	turn_tls_notes(y, root, p, &t);
+	turn_family_notes(y, p, &t, dev);
 	return 0;
 }
 
@@ -1296,6 +1426,78 @@ dup_in(struct ydoc *y, const yaml_node_t *n, size_t *dup, size_t *first)
 	return 0;
 }
 
+/* The dotted path of key under path ("rtc" "tcp_port": "rtc.tcp_port"). */
+static void
+key_path(char *sub, size_t len, const char *path, const char *key)
+{
+	if (path[0] == '\0')
+		(void)snprintf(sub, len, "%s", key);
+	else
+		(void)snprintf(sub, len, "%s.%s", path, key);
+}
+
+/* A merge key's value: a mapping, or a list of mappings. */
+static int
+sanity_merge(struct ydoc *y, yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *m;
+
+	if (v->type == YAML_SEQUENCE_NODE) {
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			m = yaml_document_get_node(&y->doc, *it);
+			if (m == NULL || m->type != YAML_MAPPING_NODE)
+				return yerr(y, m ? m : v, "<<", "a merge list "
+				    "takes mappings only");
+		}
+	} else if (v->type != YAML_MAPPING_NODE)
+		return yerr(y, v, "<<", "a merge key takes a mapping or a list "
+		    "of mappings");
+	return 0;
+}
+
+static int
+yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
+    yaml_node_t **stack);
+
+/* Mapping n's pairs: string keys, each once, merges of mappings. */
+static int
+sanity_map(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
+    yaml_node_t **stack)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_t *k, *v, *k2;
+	size_t dup, first;
+	char sub[256];
+
+	if (dup_in(y, n, &dup, &first) == -1)
+		return yerr(y, n, path, "out of memory");
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(&y->doc, pair->key);
+		v = yaml_document_get_node(&y->doc, pair->value);
+		if (k == NULL || v == NULL)
+			continue;
+		if (k->type != YAML_SCALAR_NODE)
+			return yerr(y, k, path, "a key must be a string");
+		key_path(sub, sizeof(sub), path, sval(k));
+		if ((size_t)(pair - n->data.mapping.pairs.start) == dup) {
+			k2 = yaml_document_get_node(&y->doc,
+			    n->data.mapping.pairs.start[first].key);
+			return yerr(y, k, sub, "defined twice (first at line "
+			    "%d): LiveKit's YAML parser refuses it",
+			    (int)k2->start_mark.line + 1);
+		}
+		if (is_merge(k) && sanity_merge(y, v) == -1)
+			return -1;
+		if (yaml_sanity(y, v, is_merge(k) ? path : sub, depth + 1,
+		    stack) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * What yaml.v3 refuses whatever the mode, over the whole document: a
  * key twice in one mapping (two merge keys too), a merge of something
@@ -1307,11 +1509,7 @@ static int
 yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
     yaml_node_t **stack)
 {
-	yaml_node_pair_t *pair;
 	yaml_node_item_t *it;
-	yaml_node_t *k, *v, *k2, *m;
-	size_t dup, first;
-	char sub[256];
 	int i;
 
 	if (n == NULL)
@@ -1342,47 +1540,7 @@ yaml_sanity(struct ydoc *y, yaml_node_t *n, const char *path, int depth,
 	}
 	if (n->type != YAML_MAPPING_NODE)
 		return 0;
-	if (dup_in(y, n, &dup, &first) == -1)
-		return yerr(y, n, path, "out of memory");
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++) {
-		k = yaml_document_get_node(&y->doc, pair->key);
-		v = yaml_document_get_node(&y->doc, pair->value);
-		if (k == NULL || v == NULL)
-			continue;
-		if (k->type != YAML_SCALAR_NODE)
-			return yerr(y, k, path, "a key must be a string");
-		if (path[0] == '\0')
-			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
-		else
-			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
-		if ((size_t)(pair - n->data.mapping.pairs.start) == dup) {
-			k2 = yaml_document_get_node(&y->doc,
-			    n->data.mapping.pairs.start[first].key);
-			return yerr(y, k, sub, "defined twice (first at line %d): "
-			    "LiveKit's YAML parser refuses it",
-			    (int)k2->start_mark.line + 1);
-		}
-		if (is_merge(k)) {
-			if (v->type == YAML_SEQUENCE_NODE) {
-				for (it = v->data.sequence.items.start;
-				    it < v->data.sequence.items.top; it++) {
-					m = yaml_document_get_node(&y->doc, *it);
-					if (m == NULL ||
-					    m->type != YAML_MAPPING_NODE)
-						return yerr(y, m ? m : v, "<<",
-						    "a merge list takes mappings "
-						    "only");
-				}
-			} else if (v->type != YAML_MAPPING_NODE)
-				return yerr(y, v, "<<", "a merge key takes a "
-				    "mapping or a list of mappings");
-		}
-		if (yaml_sanity(y, v, is_merge(k) ? path : sub, depth + 1,
-		    stack) == -1)
-			return -1;
-	}
-	return 0;
+	return sanity_map(y, n, path, depth, stack);
 }
 
 /* yaml.v3's shapes: a struct or a map wants a mapping, a slice a list. */
@@ -1429,6 +1587,72 @@ check_shape(struct ydoc *y, const struct lk_key *key, yaml_node_t *v,
 	return 0;
 }
 
+static int
+check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth);
+
+/* check_keys() on each item of list n, at path. */
+static int
+check_items(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
+{
+	yaml_node_item_t *it;
+
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		if (check_keys(y, yaml_document_get_node(&y->doc, *it), path,
+		    depth) == -1)
+			return -1;
+	return 0;
+}
+
+/* Key k, unknown to the release modelled: what the strict parser says. */
+static int
+unknown_key(struct ydoc *y, const yaml_node_t *k, const char *sub,
+    long later)
+{
+	char since[48];
+
+	if (later > 0)
+		(void)snprintf(since, sizeof(since), "%ld.%ld.%ld",
+		    later / 10000, later / 100 % 100, later % 100);
+	return yerr(y, k, sub, "LiveKit %s has no such key%s%s%s: "
+	    "its strict parser refuses the file (\"field %s not "
+	    "found\"); fix the key (livekit-server "
+	    "--disable-strict-config would ignore it)",
+	    y->verstr, later ? " (it came in " : "",
+	    later == 1 ? "a release after 1.10.0" : later ?
+	    since : "", later ? ")" : "", sval(k));
+}
+
+/* The pair k: v of the mapping at path (not a merge key). */
+static int
+check_pair(struct ydoc *y, yaml_node_t *k, yaml_node_t *v, const char *path,
+    int depth)
+{
+	const struct lk_key *key;
+	char sub[256];
+	long later;
+
+	if (path[0] != '\0') {
+		key = lk_key_find(path);
+		if (key != NULL && (key->kind == LK_ANYMAP ||
+		    key->kind == LK_ANY))
+			return 0;
+		if (key != NULL && key->kind == LK_MAPOF) {
+			(void)snprintf(sub, sizeof(sub), "%s.*", path);
+			return check_keys(y, v, sub, depth + 1);
+		}
+	}
+	key_path(sub, sizeof(sub), path, sval(k));
+	if (!key_known(y, sub, &key, &later))
+		return y->strict ? unknown_key(y, k, sub, later) : 0;
+	if (check_shape(y, key, v, sub) == -1)
+		return -1;
+	if (key->kind == LK_MAP || key->kind == LK_LISTOF ||
+	    key->kind == LK_MAPOF)
+		return check_keys(y, v, sub, depth + 1);
+	return 0;
+}
+
 /*
  * LiveKit decodes its YAML with KnownFields(true) unless
  * --disable-strict-config: an unknown key anywhere is a start-up error,
@@ -1439,11 +1663,9 @@ static int
 check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 {
 	yaml_node_pair_t *pair;
-	yaml_node_item_t *it;
 	yaml_node_t *k, *v;
 	const struct lk_key *key;
-	char sub[256], since[48];
-	long later;
+	char sub[256];
 
 	if (n == NULL || depth > 64)
 		return 0;
@@ -1452,12 +1674,7 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 		if (key == NULL || key->kind != LK_LISTOF)
 			return 0;
 		(void)snprintf(sub, sizeof(sub), "%s[]", path);
-		for (it = n->data.sequence.items.start;
-		    it < n->data.sequence.items.top; it++)
-			if (check_keys(y, yaml_document_get_node(&y->doc, *it),
-			    sub, depth + 1) == -1)
-				return -1;
-		return 0;
+		return check_items(y, n, sub, depth + 1);
 	}
 	if (n->type != YAML_MAPPING_NODE)
 		return 0;
@@ -1467,54 +1684,16 @@ check_keys(struct ydoc *y, yaml_node_t *n, const char *path, int depth)
 		v = yaml_document_get_node(&y->doc, pair->value);
 		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
 			continue;
-		if (is_merge(k)) {
-			if (v->type == YAML_MAPPING_NODE) {
-				if (check_keys(y, v, path, depth + 1) == -1)
-					return -1;
-			} else if (v->type == YAML_SEQUENCE_NODE) {
-				for (it = v->data.sequence.items.start;
-				    it < v->data.sequence.items.top; it++)
-					if (check_keys(y, yaml_document_get_node(
-					    &y->doc, *it), path, depth + 1) == -1)
-						return -1;
-			}
-			continue;
-		}
-		if (path[0] == '\0')
-			(void)snprintf(sub, sizeof(sub), "%s", sval(k));
-		else {
-			key = lk_key_find(path);
-			if (key != NULL && (key->kind == LK_ANYMAP ||
-			    key->kind == LK_ANY))
-				continue;
-			if (key != NULL && key->kind == LK_MAPOF) {
-				(void)snprintf(sub, sizeof(sub), "%s.*", path);
-				if (check_keys(y, v, sub, depth + 1) == -1)
-					return -1;
-				continue;
-			}
-			(void)snprintf(sub, sizeof(sub), "%s.%s", path, sval(k));
-		}
-		if (!key_known(y, sub, &key, &later)) {
-			if (!y->strict)
-				continue;
-			if (later > 0)
-				(void)snprintf(since, sizeof(since), "%ld.%ld.%ld",
-				    later / 10000, later / 100 % 100, later % 100);
-			return yerr(y, k, sub, "LiveKit %s has no such key%s%s%s: "
-			    "its strict parser refuses the file (\"field %s not "
-			    "found\"); fix the key (livekit-server "
-			    "--disable-strict-config would ignore it)",
-			    y->verstr, later ? " (it came in " : "",
-			    later == 1 ? "a release after 1.10.0" : later ?
-			    since : "", later ? ")" : "", sval(k));
-		}
-		if (check_shape(y, key, v, sub) == -1)
-			return -1;
-		if (key->kind == LK_MAP || key->kind == LK_LISTOF ||
-		    key->kind == LK_MAPOF)
-			if (check_keys(y, v, sub, depth + 1) == -1)
+		/* A merge: its mappings' keys are this mapping's. */
+		if (is_merge(k) && v->type == YAML_MAPPING_NODE) {
+			if (check_keys(y, v, path, depth + 1) == -1)
 				return -1;
+		} else if (is_merge(k) && v->type == YAML_SEQUENCE_NODE) {
+			if (check_items(y, v, path, depth + 1) == -1)
+				return -1;
+		} else if (!is_merge(k) &&
+		    check_pair(y, k, v, path, depth) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -1654,6 +1833,14 @@ env_keys(struct ydoc *y, const char *var, const char *val)
 	return 0;
 }
 
+/* --udp-port or UDP_PORT: vportrange() applies it last. */
+static void
+set_udp_port(struct ydoc *y, const char *val, const char *from)
+{
+	(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s", val);
+	(void)snprintf(y->udp_from, sizeof(y->udp_from), "%s", from);
+}
+
 static int
 read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 {
@@ -1676,12 +1863,82 @@ read_env(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 			(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s",
 			    eq + 1);
 		} else if (strcmp(name, "UDP_PORT") == 0) {
-			(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s",
-			    eq + 1);
-			(void)snprintf(y->udp_from, sizeof(y->udp_from),
-			    "UDP_PORT");
+			set_udp_port(y, eq + 1, "UDP_PORT");
 		} else if (env_keys(y, name, eq + 1) == -1)
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Is name one of LiveKit's own flags (*base: its index in base_flags,
+ * else -1) or a generated one, and does it take a value (*takes)?
+ */
+static int
+argv_flag(struct ydoc *y, const char *name, const char *from, int *base,
+    int *takes)
+{
+	size_t k;
+
+	*base = -1;
+	*takes = 0;
+	for (k = 0; k < sizeof(base_flags) / sizeof(base_flags[0]); k++)
+		if (strcmp(name, base_flags[k].name) == 0)
+			*base = (int)k;
+	if (*base >= 0)
+		*takes = base_flags[*base].value;
+	else if (gen_flag(y, name) != 0) {
+		if (y->ver < LK_V1_3_0)
+			return eb_set(y->eb, y->cmd_where, 0, 0, from,
+			    "LiveKit %s has no generated flags (they "
+			    "came in 1.3.0)", y->verstr);
+		*takes = gen_flag(y, name) == 1;
+	} else
+		return eb_set(y->eb, y->cmd_where, 0, 0, from,
+		    "livekit-server has no such flag (it refuses to "
+		    "start); portward reads its ports from the "
+		    "flags LiveKit knows");
+	return 0;
+}
+
+/* A boolean flag's value, as urfave/cli reads it (vbool()). */
+static int
+argv_bool(struct ydoc *y, const char *name, const char *from,
+    const char *val, int *b)
+{
+	struct lk_set s;
+	struct lkv v = { NULL, &s };
+
+	memset(&s, 0, sizeof(s));
+	(void)snprintf(s.val, sizeof(s.val), "%s", val);
+	(void)snprintf(s.from, sizeof(s.from), "%s", from);
+	return vbool(y, &v, name, b);
+}
+
+/* One of LiveKit's own flags (base_flags), given val. */
+static int
+argv_base(struct ydoc *y, struct lk_cmd *cmd, const char *name,
+    const char *from, const char *val)
+{
+	int b = 0;
+
+	if (strcmp(name, "config") == 0)
+		cmd->config = val;
+	else if (strcmp(name, "config-body") == 0) {
+		cmd->body = val;
+		cmd->body_from = "--config-body";
+	} else if (strcmp(name, "node-ip") == 0) {
+		(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s", val);
+	} else if (strcmp(name, "udp-port") == 0) {
+		set_udp_port(y, val, "--udp-port");
+	} else if (strcmp(name, "dev") == 0 ||
+	    strcmp(name, "disable-strict-config") == 0) {
+		if (argv_bool(y, name, from, val, &b) == -1)
+			return -1;
+		if (name[0] == 'd' && name[1] == 'e')
+			y->dev_flag = b;
+		else
+			cmd->disable_strict = b;
 	}
 	return 0;
 }
@@ -1691,8 +1948,8 @@ read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 {
 	char name[160], from[64];
 	const char *a, *val, *eq;
-	size_t i, k;
-	int isbase, takes;
+	size_t i;
+	int base, takes;
 
 	for (i = 1; i < o->argc; i++) {
 		a = o->argv[i];
@@ -1705,23 +1962,8 @@ read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 		(void)snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a) :
 		    (int)strlen(a), a);
 		(void)snprintf(from, sizeof(from), "--%.61s", name);
-		isbase = -1;
-		for (k = 0; k < sizeof(base_flags) / sizeof(base_flags[0]); k++)
-			if (strcmp(name, base_flags[k].name) == 0)
-				isbase = (int)k;
-		if (isbase >= 0)
-			takes = base_flags[isbase].value;
-		else if (gen_flag(y, name) != 0) {
-			if (y->ver < LK_V1_3_0)
-				return eb_set(y->eb, y->cmd_where, 0, 0, from,
-				    "LiveKit %s has no generated flags (they "
-				    "came in 1.3.0)", y->verstr);
-			takes = gen_flag(y, name) == 1;
-		} else
-			return eb_set(y->eb, y->cmd_where, 0, 0, from,
-			    "livekit-server has no such flag (it refuses to "
-			    "start); portward reads its ports from the "
-			    "flags LiveKit knows");
+		if (argv_flag(y, name, from, &base, &takes) == -1)
+			return -1;
 		if (eq != NULL)
 			val = eq + 1;
 		else if (!takes)
@@ -1731,39 +1973,9 @@ read_argv(struct ydoc *y, const struct lk_opts *o, struct lk_cmd *cmd)
 		else
 			return eb_set(y->eb, y->cmd_where, 0, 0, from,
 			    "needs a value");
-		if (isbase < 0) {
-			if (add_set(y, y->flag, &y->nflag, name, val, from) == -1)
-				return -1;
-			continue;
-		}
-		if (strcmp(name, "config") == 0)
-			cmd->config = val;
-		else if (strcmp(name, "config-body") == 0) {
-			cmd->body = val;
-			cmd->body_from = "--config-body";
-		} else if (strcmp(name, "node-ip") == 0) {
-			(void)snprintf(y->node_ip, sizeof(y->node_ip), "%s", val);
-		} else if (strcmp(name, "udp-port") == 0) {
-			(void)snprintf(y->udp_port, sizeof(y->udp_port), "%s",
-			    val);
-			(void)snprintf(y->udp_from, sizeof(y->udp_from),
-			    "--udp-port");
-		} else if (strcmp(name, "dev") == 0 ||
-		    strcmp(name, "disable-strict-config") == 0) {
-			struct lk_set s;
-			struct lkv v = { NULL, &s };
-			int b = 0;
-
-			memset(&s, 0, sizeof(s));
-			(void)snprintf(s.val, sizeof(s.val), "%s", val);
-			(void)snprintf(s.from, sizeof(s.from), "%s", from);
-			if (vbool(y, &v, name, &b) == -1)
-				return -1;
-			if (name[0] == 'd' && name[1] == 'e')
-				y->dev_flag = b;
-			else
-				cmd->disable_strict = b;
-		}
+		if (base < 0 ? add_set(y, y->flag, &y->nflag, name, val,
+		    from) == -1 : argv_base(y, cmd, name, from, val) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -1865,18 +2077,170 @@ load_yaml(struct ydoc *y, const char *text, size_t len)
 	return 0;
 }
 
+/* The LiveKit release modelled: the one given, else the current one. */
+static int
+model_version(struct ydoc *y, const struct lk_opts *o, struct profile *p)
+{
+	if (o->version != NULL) {
+		if ((y->ver = lk_version_num(o->version)) == -1)
+			return eb_set(y->eb, o->version_from ? o->version_from :
+			    o->file, 0, 0, "livekit_version", "\"%s\" is not a "
+			    "LiveKit version (1.10.0, 1.13.5...)", o->version);
+		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
+		    o->version[0] == 'v' ? o->version + 1 : o->version);
+		(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
+		    o->version_from ? o->version_from : "given", UT_MAX_IN);
+	} else {
+		y->ver = lk_version_num(LK_CURRENT_VERSION);
+		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
+		    LK_CURRENT_VERSION);
+		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
+		    "assumed: the current release");
+		prof_note(p, "no LiveKit version given (livekit_version) or "
+		    "read from livekit-server --version: portward models the "
+		    "current release, %s", LK_CURRENT_VERSION);
+	}
+	y->verstr = p->lk_version;
+	return 0;
+}
+
+/* LiveKit's environment and, when it runs livekit-server, its flags. */
+static int
+read_cmd(struct ydoc *y, const struct lk_opts *o, struct profile *p,
+    struct lk_cmd *cmd)
+{
+	if (read_env(y, o, cmd) == -1)
+		return -1;
+	if (o->argc > 0 && strcmp(base_name(o->argv[0]), "livekit-server") == 0) {
+		if (read_argv(y, o, cmd) == -1)
+			return -1;
+	} else if (o->argc > 0)
+		prof_note(p, "supervise.command runs %s, not livekit-server: "
+		    "portward cannot read the flags it passes to LiveKit; the "
+		    "ports come from %s", base_name(o->argv[0]), o->file);
+	y->strict = !cmd->disable_strict;
+	return 0;
+}
+
+/*
+ * The YAML LiveKit reads, into y->doc: getConfigString, a non-empty body
+ * wins over the file. The file's text stays in *text (to free).
+ */
+static int
+read_config(struct ydoc *y, const struct lk_opts *o, struct profile *p,
+    const struct lk_cmd *cmd, char **text, size_t *len)
+{
+	static char where[128];
+
+	if (cmd->body != NULL && cmd->body[0] != '\0') {
+		(void)snprintf(where, sizeof(where), "%s (in %s)",
+		    cmd->body_from, y->cmd_where);
+		y->file = where;
+		if (load_yaml(y, cmd->body, strlen(cmd->body)) == -1)
+			return -1;
+		prof_note(p, "LiveKit reads its settings from %s, not from %s: "
+		    "so does portward", cmd->body_from, o->file);
+		return 0;
+	}
+	if (cmd->config != NULL && !same_file(cmd->config, o->workdir, o->file))
+		return eb_set(y->eb, y->cmd_where, 0, 0, "--config", "LiveKit "
+		    "reads %s, but livekit_config is %s: portward would "
+		    "open the ports of another file; name one file in "
+		    "both", cmd->config, o->file);
+	if (o->argc > 0 && cmd->config == NULL && !o->config_implied &&
+	    strcmp(base_name(o->argv[0]), "livekit-server") == 0)
+		return eb_set(y->eb, y->cmd_where, 0, 0, "--config",
+		    "livekit-server is started without --config: "
+		    "LiveKit would run on its defaults, not on %s; "
+		    "add --config %s", o->file, o->file);
+	if (fio_read(o->file, text, len, y->eb) == -1)
+		return -1;
+	if (load_yaml(y, *text, *len) == -1) {
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The document's root mapping into *root, NULL for none (a null). */
+static int
+config_root(struct ydoc *y, const struct lk_cmd *cmd, size_t len,
+    yaml_node_t **root)
+{
+	yaml_node_t *r = yaml_document_get_root_node(&y->doc);
+
+	*root = NULL;
+	/*
+	 * getConfigString/NewConfig: an empty string is no configuration,
+	 * but text without a document (comments only) is Decode's io.EOF.
+	 */
+	if (r == NULL && (cmd->body != NULL ? cmd->body[0] != '\0' : len > 0))
+		return eb_set(y->eb, y->file, 0, 0, NULL, "no settings, only "
+		    "comments or blank lines: LiveKit refuses to start "
+		    "(\"could not parse config: EOF\"); an empty file would "
+		    "give its defaults");
+	if (r != NULL && !is_null(r) && r->type != YAML_MAPPING_NODE)
+		return yerr(y, r, NULL, "expected a mapping of LiveKit "
+		    "settings");
+	if (r != NULL && !is_null(r))
+		*root = r;
+	return 0;
+}
+
+/* What LiveKit's YAML parser refuses, in the mode LiveKit runs in. */
+static int
+check_doc(struct ydoc *y, yaml_node_t *root)
+{
+	yaml_node_t **stack;
+	int rc = 0;
+
+	if ((stack = calloc(LK_MAX_DEPTH, sizeof(*stack))) == NULL)
+		return eb_set(y->eb, y->file, 0, 0, NULL, "out of memory");
+	if (yaml_sanity(y, root, "", 0, stack) == -1 ||
+	    check_keys(y, root, "", 0) == -1)
+		rc = -1;
+	free(stack);
+	return rc;
+}
+
+/* The endpoints and notes of a checked document. */
+static int
+model_endpoints(struct ydoc *y, yaml_node_t *root, struct profile *p)
+{
+	struct lkv v_dev;
+	size_t i;
+	int dev = 0;
+
+	if (!y->strict)
+		prof_note(p, "--disable-strict-config: LiveKit ignores unknown "
+		    "keys, and so does portward");
+	if (lk_get(y, root, "development", &v_dev) == -1 ||
+	    vbool(y, &v_dev, "development", &dev) == -1)
+		return -1;
+	if (y->dev_flag != -1)
+		dev = y->dev_flag;
+	if (rtc_endpoints(y, root, p, dev) == -1)
+		return -1;
+	for (i = 0; i < p->n; i++)
+		if (p->ep[i].families != FAM_ALL)
+			p->ep[i].famwhy = PROF_WHY_RTC_IPS;
+	if (turn_endpoints(y, root, p, dev) == -1 ||
+	    port_notes(y, root, p) == -1)
+		return -1;
+	return prof_validate(p, y->eb);
+}
+
 int
 prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
     struct errbuf *eb)
 {
 	static struct ydoc y;
 	struct lk_cmd cmd;
-	struct lkv v_dev;
 	yaml_node_t *root;
 	char *text = NULL;
-	size_t len = 0, i;
-	int rc = -1, dev = 0, loaded = 0;
-	yaml_node_t **stack = NULL;
+	size_t len = 0;
+	int rc = -1;
 
 	memset(&y, 0, sizeof(y));
 	memset(&cmd, 0, sizeof(cmd));
@@ -1889,118 +2253,16 @@ prof_load_livekit_ex(const struct lk_opts *o, struct profile *p,
 	if (snprintf(p->source, sizeof(p->source), "%s", o->file) >=
 	    (int)sizeof(p->source))
 		return eb_set(eb, o->file, 0, 0, NULL, "path too long");
-
-	if (o->version != NULL) {
-		if ((y.ver = lk_version_num(o->version)) == -1)
-			return eb_set(eb, o->version_from ? o->version_from :
-			    o->file, 0, 0, "livekit_version", "\"%s\" is not a "
-			    "LiveKit version (1.10.0, 1.13.5...)", o->version);
-		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
-		    o->version[0] == 'v' ? o->version + 1 : o->version);
-		(void)ut_copy(p->lk_version_from, sizeof(p->lk_version_from),
-		    o->version_from ? o->version_from : "given", UT_MAX_IN);
-	} else {
-		y.ver = lk_version_num(LK_CURRENT_VERSION);
-		(void)snprintf(p->lk_version, sizeof(p->lk_version), "%s",
-		    LK_CURRENT_VERSION);
-		(void)snprintf(p->lk_version_from, sizeof(p->lk_version_from),
-		    "assumed: the current release");
-		prof_note(p, "no LiveKit version given (livekit_version) or "
-		    "read from livekit-server --version: portward models the "
-		    "current release, %s", LK_CURRENT_VERSION);
-	}
-
-	y.verstr = p->lk_version;
-	y.prof = p;
-	if (read_env(&y, o, &cmd) == -1)
+	if (model_version(&y, o, p) == -1)
 		return -1;
-	if (o->argc > 0 && strcmp(base_name(o->argv[0]), "livekit-server") == 0) {
-		if (read_argv(&y, o, &cmd) == -1)
-			return -1;
-	} else if (o->argc > 0)
-		prof_note(p, "supervise.command runs %s, not livekit-server: "
-		    "portward cannot read the flags it passes to LiveKit; the "
-		    "ports come from %s", base_name(o->argv[0]), o->file);
-	y.strict = !cmd.disable_strict;
-
-	/* getConfigString: a non-empty body wins over the file. */
-	if (cmd.body != NULL && cmd.body[0] != '\0') {
-		static char where[128];
-
-		(void)snprintf(where, sizeof(where), "%s (in %s)",
-		    cmd.body_from, y.cmd_where);
-		y.file = where;
-		if (load_yaml(&y, cmd.body, strlen(cmd.body)) == -1)
-			return -1;
-		prof_note(p, "LiveKit reads its settings from %s, not from %s: "
-		    "so does portward", cmd.body_from, o->file);
-	} else {
-		if (cmd.config != NULL && !same_file(cmd.config, o->workdir,
-		    o->file))
-			return eb_set(eb, y.cmd_where, 0, 0, "--config", "LiveKit "
-			    "reads %s, but livekit_config is %s: portward would "
-			    "open the ports of another file; name one file in "
-			    "both", cmd.config, o->file);
-		if (o->argc > 0 && cmd.config == NULL && !o->config_implied &&
-		    strcmp(base_name(o->argv[0]), "livekit-server") == 0)
-			return eb_set(eb, y.cmd_where, 0, 0, "--config",
-			    "livekit-server is started without --config: "
-			    "LiveKit would run on its defaults, not on %s; "
-			    "add --config %s", o->file, o->file);
-		if (fio_read(o->file, &text, &len, eb) == -1)
-			return -1;
-		if (load_yaml(&y, text, len) == -1) {
-			free(text);
-			return -1;
-		}
-	}
-	loaded = 1;
-	root = yaml_document_get_root_node(&y.doc);
-	/*
-	 * getConfigString/NewConfig: an empty string is no configuration,
-	 * but text without a document (comments only) is Decode's io.EOF.
-	 */
-	if (root == NULL && (cmd.body != NULL ? cmd.body[0] != '\0' :
-	    len > 0)) {
-		eb_set(eb, y.file, 0, 0, NULL, "no settings, only comments or "
-		    "blank lines: LiveKit refuses to start (\"could not parse "
-		    "config: EOF\"); an empty file would give its defaults");
-		goto out;
-	}
-	if (root != NULL && !is_null(root) && root->type != YAML_MAPPING_NODE) {
-		yerr(&y, root, NULL, "expected a mapping of LiveKit settings");
-		goto out;
-	}
-	if (root != NULL && is_null(root))
-		root = NULL;
-	if ((stack = calloc(LK_MAX_DEPTH, sizeof(*stack))) == NULL) {
-		eb_set(eb, y.file, 0, 0, NULL, "out of memory");
-		goto out;
-	}
-	if (yaml_sanity(&y, root, "", 0, stack) == -1 ||
-	    check_keys(&y, root, "", 0) == -1)
-		goto out;
-	if (!y.strict)
-		prof_note(p, "--disable-strict-config: LiveKit ignores unknown "
-		    "keys, and so does portward");
-	if (lk_get(&y, root, "development", &v_dev) == -1 ||
-	    vbool(&y, &v_dev, "development", &dev) == -1)
-		goto out;
-	if (y.dev_flag != -1)
-		dev = y.dev_flag;
-	if (rtc_endpoints(&y, root, p, dev) == -1)
-		goto out;
-	for (i = 0; i < p->n; i++)
-		if (p->ep[i].families != FAM_ALL)
-			p->ep[i].famwhy = PROF_WHY_RTC_IPS;
-	if (turn_endpoints(&y, root, p, dev) == -1 ||
-	    port_notes(&y, root, p) == -1)
-		goto out;
-	rc = prof_validate(p, eb);
-out:
-	if (loaded)
-		yaml_document_delete(&y.doc);
-	free(stack);
+	y.prof = p;
+	if (read_cmd(&y, o, p, &cmd) == -1 ||
+	    read_config(&y, o, p, &cmd, &text, &len) == -1)
+		return -1;
+	if (config_root(&y, &cmd, len, &root) == 0 &&
+	    check_doc(&y, root) == 0)
+		rc = model_endpoints(&y, root, p);
+	yaml_document_delete(&y.doc);
 	free(text);
 	return rc;
 }
