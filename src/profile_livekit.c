@@ -93,6 +93,14 @@ struct lkv {
 	const struct lk_set	*s;
 };
 
+/* A message, "" if it cannot be formatted. */
+static void
+vmsg(char *msg, size_t len, const char *fmt, va_list ap)
+{
+	if (vsnprintf(msg, len, fmt, ap) < 0)
+		msg[0] = '\0';
+}
+
 static int
 yerr(struct ydoc *y, const yaml_node_t *n, const char *key, const char *fmt,
     ...) PW_PRINTF(4, 5);
@@ -105,8 +113,7 @@ yerr(struct ydoc *y, const yaml_node_t *n, const char *key, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
+	vmsg(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (n == NULL)
 		return eb_set(y->eb, y->file, 0, 0, key, "%s", msg);
@@ -127,8 +134,7 @@ verr(struct ydoc *y, const struct lkv *v, const char *key, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
+	vmsg(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (v->s != NULL)
 		return eb_set(y->eb, y->cmd_where, 0, 0, v->s->from, "%s (%s)",
