@@ -325,118 +325,157 @@ print_fight(FILE *f, json_t *x)
 	    "backoff_ms")) / 1000);
 }
 
-int
-status_print(FILE *f, const char *text)
+/* "7882/udp", or "50000-60000/udp" for a range. */
+static void
+port_text(json_t *ep, char *port, size_t len)
 {
-	json_t *root, *eps, *ep, *m, *fw, *x, *child;
-	json_error_t err;
-	size_t i;
-	int rc = 0, k;
-	char cell[2][64], port[64];
-	static const char *fk[2] = { "ipv4", "ipv6" };
+	json_int_t p = json_integer_value(json_object_get(ep, "port"));
+	json_int_t pe = json_integer_value(json_object_get(ep, "port_end"));
 
-	if ((root = json_loads(text, 0, &err)) == NULL ||
-	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
-		json_decref(root);
-		return 2;
-	}
-	rc = status_exit_code(text);
+	if (pe > p)
+		snprintf(port, len, "%lld-%lld/%s", (long long)p, (long long)pe,
+		    str(ep, "proto"));
+	else
+		snprintf(port, len, "%lld/%s", (long long)p, str(ep, "proto"));
+}
+
+/* A verdict, with its reason when it has one. */
+static void
+cell_text(json_t *c, char *cell, size_t len)
+{
+	if (str(c, "reason")[0] != '\0')
+		snprintf(cell, len, "%s (%s)", str(c, "verdict"),
+		    str(c, "reason"));
+	else
+		snprintf(cell, len, "%s", str(c, "verdict"));
+}
+
+/* The table of verdicts, then a hint for each that is not reachable. */
+static void
+print_endpoints(FILE *f, json_t *eps)
+{
+	static const char *fk[2] = { "ipv4", "ipv6" };
+	char cell[2][64], port[64];
+	json_t *ep, *c;
+	size_t i;
+	int k;
+
 	fprintf(f, "%-12s %-16s %-32s %s\n", "ENDPOINT", "PORT", "IPV4", "IPV6");
 	json_array_foreach(eps, i, ep) {
-		json_int_t p = json_integer_value(json_object_get(ep, "port"));
-		json_int_t pe = json_integer_value(json_object_get(ep,
-		    "port_end"));
-
-		if (pe > p)
-			snprintf(port, sizeof(port), "%lld-%lld/%s", (long long)p,
-			    (long long)pe, str(ep, "proto"));
-		else
-			snprintf(port, sizeof(port), "%lld/%s", (long long)p,
-			    str(ep, "proto"));
-		for (k = 0; k < 2; k++) {
-			json_t *c = json_object_get(ep, fk[k]);
-
-			if (str(c, "reason")[0] != '\0')
-				snprintf(cell[k], sizeof(cell[k]), "%s (%s)",
-				    str(c, "verdict"), str(c, "reason"));
-			else
-				snprintf(cell[k], sizeof(cell[k]), "%s",
-				    str(c, "verdict"));
-		}
+		port_text(ep, port, sizeof(port));
+		for (k = 0; k < 2; k++)
+			cell_text(json_object_get(ep, fk[k]), cell[k],
+			    sizeof(cell[k]));
 		fprintf(f, "%-12s %-16s %-32s %s\n", str(ep, "name"), port,
 		    cell[0], cell[1]);
 	}
 	fprintf(f, "\n");
 	json_array_foreach(eps, i, ep)
 		for (k = 0; k < 2; k++) {
-			json_t *c = json_object_get(ep, fk[k]);
-
+			c = json_object_get(ep, fk[k]);
 			if (strcmp(str(c, "verdict"), "reachable") != 0)
 				fprintf(f, "%s %s: %s\n", str(ep, "name"), fk[k],
 				    str(c, "hint"));
 		}
-	print_fight(f, json_object_get(json_object_get(root, "rules"),
-	    "fight"));
-	m = json_object_get(root, "mapping");
-	if (json_is_true(json_object_get(root, "doctor"))) {
-		fprintf(f, "\n(doctor: measured without the daemon; forwards and "
-		    "the supervised process are the daemon's, see "
-		    "portwardctl status)\n");
-		json_decref(root);
-		return rc;
-	}
-	if (json_is_true(json_object_get(m, "enabled"))) {
-		x = json_object_get(m, "external_addresses");
-		fprintf(f, "\nforwards: %s via %s, external address %s%s\n",
-		    str(m, "gateway")[0] ? str(m, "gateway") : "no router",
-		    json_is_string(json_object_get(m, "method")) ?
-		    str(m, "method") : "nothing",
-		    json_array_size(x) ? txt(json_string_value(json_array_get(x,
-		    0))) : "unknown", json_is_true(json_object_get(m,
-		    "external_reserved")) ? " (not globally routable: double "
-		    "NAT?)" : "");
-		json_array_foreach(json_object_get(m, "forwards"), i, fw) {
-			json_int_t left = json_integer_value(json_object_get(fw,
-			    "lease_left"));
+}
 
-			fprintf(f, "  %-10s %5lld/%s %s  %s", str(fw, "name"),
-			    (long long)json_integer_value(json_object_get(fw,
-			    "port")), str(fw, "proto"), str(fw, "family"),
-			    str(fw, "state"));
-			if (strcmp(str(fw, "state"), "forwarded") == 0)
-				fprintf(f, " by %s, %s", str(fw, "method"), left ?
-				    "lease left " : "permanent");
-			if (strcmp(str(fw, "state"), "forwarded") == 0 && left)
-				fprintf(f, "%llds", (long long)left);
-			if (str(fw, "error")[0])
-				fprintf(f, ": %s", str(fw, "error"));
-			fprintf(f, "\n");
-		}
-		x = json_object_get(m, "process");
-		if (x != NULL)
-			fprintf(f, "mapper: %s, pid %lld, %lld restart%s%s%s\n",
-			    str(x, "state"), (long long)json_integer_value(
-			    json_object_get(x, "pid")), (long long)
-			    json_integer_value(json_object_get(x, "restarts")),
-			    json_integer_value(json_object_get(x, "restarts")) ==
-			    1 ? "" : "s", str(x, "last_exit")[0] ? ", last " : "",
-			    str(x, "last_exit"));
-	} else
+/* A process the daemon supervises (the mapper, the SFU): one line. */
+static void
+print_process(FILE *f, const char *what, json_t *x, const char *tail)
+{
+	json_int_t restarts = json_integer_value(json_object_get(x,
+	    "restarts"));
+
+	fprintf(f, "%s: %s, pid %lld, %lld restart%s%s%s%s\n", what,
+	    str(x, "state"), (long long)json_integer_value(json_object_get(x,
+	    "pid")), (long long)restarts, restarts == 1 ? "" : "s",
+	    str(x, "last_exit")[0] ? ", last " : "", str(x, "last_exit"),
+	    tail);
+}
+
+static void
+print_forward(FILE *f, json_t *fw)
+{
+	json_int_t left = json_integer_value(json_object_get(fw,
+	    "lease_left"));
+	int forwarded = strcmp(str(fw, "state"), "forwarded") == 0;
+
+	fprintf(f, "  %-10s %5lld/%s %s  %s", str(fw, "name"),
+	    (long long)json_integer_value(json_object_get(fw, "port")),
+	    str(fw, "proto"), str(fw, "family"), str(fw, "state"));
+	if (forwarded)
+		fprintf(f, " by %s, %s", str(fw, "method"), left ?
+		    "lease left " : "permanent");
+	if (forwarded && left)
+		fprintf(f, "%llds", (long long)left);
+	if (str(fw, "error")[0])
+		fprintf(f, ": %s", str(fw, "error"));
+	fprintf(f, "\n");
+}
+
+/* The router's forwards and the mapper process, or that they are off. */
+static void
+print_mapping(FILE *f, json_t *m)
+{
+	json_t *x, *fw;
+	size_t i;
+
+	if (!json_is_true(json_object_get(m, "enabled"))) {
 		fprintf(f, "\nforwards: off\n");
-	child = json_object_get(root, "child");
+		return;
+	}
+	x = json_object_get(m, "external_addresses");
+	fprintf(f, "\nforwards: %s via %s, external address %s%s\n",
+	    str(m, "gateway")[0] ? str(m, "gateway") : "no router",
+	    json_is_string(json_object_get(m, "method")) ?
+	    str(m, "method") : "nothing",
+	    json_array_size(x) ? txt(json_string_value(json_array_get(x,
+	    0))) : "unknown", json_is_true(json_object_get(m,
+	    "external_reserved")) ? " (not globally routable: double "
+	    "NAT?)" : "");
+	json_array_foreach(json_object_get(m, "forwards"), i, fw)
+		print_forward(f, fw);
+	x = json_object_get(m, "process");
+	if (x != NULL)
+		print_process(f, "mapper", x, "");
+}
+
+static void
+print_child(FILE *f, json_t *child)
+{
 	if (json_is_true(json_object_get(child, "configured")))
-		fprintf(f, "child: %s, pid %lld, %lld restart%s%s%s%s\n",
-		    str(child, "state"), (long long)json_integer_value(
-		    json_object_get(child, "pid")), (long long)json_integer_value(
-		    json_object_get(child, "restarts")), json_integer_value(
-		    json_object_get(child, "restarts")) == 1 ? "" : "s",
-		    str(child, "last_exit")[0] ? ", last " : "",
-		    str(child, "last_exit"), json_is_true(json_object_get(child,
-		    "ready_timed_out")) ? ", NOT READY (listeners missing)" : "");
+		print_process(f, "child", child, json_is_true(json_object_get(
+		    child, "ready_timed_out")) ?
+		    ", NOT READY (listeners missing)" : "");
 	else
 		fprintf(f, "child: nothing to supervise\n");
-	fprintf(f, "ready: %s\n", json_is_true(json_object_get(root, "ready")) ?
-	    "yes" : "no");
+}
+
+int
+status_print(FILE *f, const char *text)
+{
+	json_t *root, *eps;
+	int rc;
+
+	if ((root = json_loads(text, 0, NULL)) == NULL ||
+	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
+		json_decref(root);
+		return 2;
+	}
+	rc = status_exit_code(text);
+	print_endpoints(f, eps);
+	print_fight(f, json_object_get(json_object_get(root, "rules"),
+	    "fight"));
+	if (json_is_true(json_object_get(root, "doctor")))
+		fprintf(f, "\n(doctor: measured without the daemon; forwards "
+		    "and the supervised process are the daemon's, see "
+		    "portwardctl status)\n");
+	else {
+		print_mapping(f, json_object_get(root, "mapping"));
+		print_child(f, json_object_get(root, "child"));
+		fprintf(f, "ready: %s\n", json_is_true(json_object_get(root,
+		    "ready")) ? "yes" : "no");
+	}
 	json_decref(root);
 	return rc;
 }
