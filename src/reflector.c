@@ -239,23 +239,112 @@ tls_step(SSL *ssl, int s, int rc, const struct timespec *t0)
 }
 
 /*
- * TURN over TLS as a client meets it: the handshake (SNI when given; the
- * certificate is not judged, reachability is), then an Allocate inside
- * it, answered by a 401 with realm and nonce. A proxy that answers HTTP
- * there does not route TURN. All of it within PROBE_MS. 0, or -1 with
- * detail.
+ * A TLS client on s, SNI set when given; the certificate is not judged,
+ * reachability is. NULL on failure.
+ */
+static SSL *
+tls_client(SSL_CTX *ctx, int s, const char *sni)
+{
+	SSL *ssl;
+
+	if ((ssl = tls.new(ctx)) == NULL)
+		return NULL;
+	/* SSL_set_tlsext_host_name() is this SSL_ctrl(). */
+	if (tls.set_fd(ssl, s) != 1 || (sni[0] && tls.ctrl(ssl,
+	    SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+	    (void *)(uintptr_t)sni) != 1)) {
+		tls.free(ssl);
+		return NULL;
+	}
+	tls.set_verify(ssl, SSL_VERIFY_NONE, NULL);
+	return ssl;
+}
+
+/*
+ * The handshake, then an Allocate sent inside it. 0, or -1 with detail;
+ * *up once the handshake is done (the connection is then shut down).
+ */
+static int
+tls_allocate(SSL *ssl, int s, const uint8_t tid[12], const char *name,
+    const struct timespec *t0, int *up, char *detail, size_t dlen)
+{
+	uint8_t req[STUN_ALLOC_LEN];
+	int r;
+
+	while ((r = tls_step(ssl, s, tls.connect(ssl), t0)) == 0)
+		;
+	if (r == -1) {
+		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
+		    "handshake%s: a TURN/TLS client gets no further (plain TCP "
+		    "there, or the name is refused)", name);
+		return -1;
+	}
+	*up = 1;
+	stun_allocate(req, tid);
+	while ((r = tls_step(ssl, s, tls.write(ssl, req, (int)sizeof(req)),
+	    t0)) == 0)
+		;
+	if (r == -1) {
+		snprintf(detail, dlen, "TLS handshake done%s, then the "
+		    "connection failed", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The answer to the Allocate: a 401 with realm and nonce is TURN; a proxy
+ * that answers HTTP there does not route TURN. 0, or -1; detail either way.
+ */
+static int
+tls_allocate_answer(SSL *ssl, int s, const uint8_t tid[12], const char *name,
+    const struct timespec *t0, char *detail, size_t dlen)
+{
+	uint8_t buf[1024];
+	char realm[64];
+	size_t got = 0;
+	int n, r;
+
+	while (got < sizeof(buf)) {
+		n = tls.read(ssl, buf + got, (int)(sizeof(buf) - got));
+		if ((r = tls_step(ssl, s, n, t0)) == 0)
+			continue;
+		if (r == -1)
+			break;
+		got += (size_t)n;
+		if (stun_allocate_401(buf, got, tid, realm, sizeof(realm)) == 0) {
+			snprintf(detail, dlen, "TLS handshake%s, then TURN "
+			    "Allocate answered: 401 with realm \"%s\" and a "
+			    "nonce (a TURN server)", name, realm);
+			return 0;
+		}
+		if (got >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
+			snprintf(detail, dlen, "TLS handshake%s, then an HTTP "
+			    "answer to a TURN Allocate: what serves this port "
+			    "does not hand TURN to LiveKit (route this name to "
+			    "TURN)", name);
+			return -1;
+		}
+	}
+	snprintf(detail, dlen, "TLS handshake%s, but no TURN answer (401 with "
+	    "realm and nonce) to an Allocate", name);
+	return -1;
+}
+
+/*
+ * TURN over TLS as a client meets it: the handshake, then an Allocate
+ * inside it, answered by a 401 with realm and nonce. All of it within
+ * PROBE_MS. 0, or -1 with detail.
  */
 static int
 turn_tls(int s, const char *sni, char *detail, size_t dlen)
 {
 	struct timespec t0;
-	uint8_t req[STUN_ALLOC_LEN], tid[12], buf[1024];
-	char realm[64];
+	uint8_t tid[12];
 	const char *name = sni[0] ? " with SNI" : " (no SNI)";
 	SSL_CTX *ctx;
-	SSL *ssl = NULL;
-	size_t got = 0;
-	int n, r, rc = -1, up = 0;
+	SSL *ssl;
+	int rc = -1, up = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(detail, dlen, "TLS: cannot set up a client");
@@ -268,56 +357,11 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	    getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid) ||
 	    (ctx = tls.ctx_new(tls.client_method())) == NULL)
 		return -1;
-	/* SSL_set_tlsext_host_name() is this SSL_ctrl(). */
-	if ((ssl = tls.new(ctx)) == NULL || tls.set_fd(ssl, s) != 1 ||
-	    (sni[0] && tls.ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
-	    TLSEXT_NAMETYPE_host_name, (void *)(uintptr_t)sni) != 1))
-		goto out;
-	tls.set_verify(ssl, SSL_VERIFY_NONE, NULL);
-	while ((r = tls_step(ssl, s, tls.connect(ssl), &t0)) == 0)
-		;
-	if (r == -1) {
-		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
-		    "handshake%s: a TURN/TLS client gets no further (plain TCP "
-		    "there, or the name is refused)", name);
-		goto out;
-	}
-	up = 1;
-	stun_allocate(req, tid);
-	while ((r = tls_step(ssl, s, tls.write(ssl, req, (int)sizeof(req)),
-	    &t0)) == 0)
-		;
-	if (r == -1) {
-		snprintf(detail, dlen, "TLS handshake done%s, then the "
-		    "connection failed", name);
-		goto out;
-	}
-	while (got < sizeof(buf)) {
-		n = tls.read(ssl, buf + got, (int)(sizeof(buf) - got));
-		if ((r = tls_step(ssl, s, n, &t0)) == 0)
-			continue;
-		if (r == -1)
-			break;
-		got += (size_t)n;
-		if (stun_allocate_401(buf, got, tid, realm, sizeof(realm)) == 0) {
-			snprintf(detail, dlen, "TLS handshake%s, then TURN "
-			    "Allocate answered: 401 with realm \"%s\" and a "
-			    "nonce (a TURN server)", name, realm);
-			rc = 0;
-			goto out;
-		}
-		if (got >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
-			snprintf(detail, dlen, "TLS handshake%s, then an HTTP "
-			    "answer to a TURN Allocate: what serves this port "
-			    "does not hand TURN to LiveKit (route this name to "
-			    "TURN)", name);
-			goto out;
-		}
-	}
-	snprintf(detail, dlen, "TLS handshake%s, but no TURN answer (401 with "
-	    "realm and nonce) to an Allocate", name);
-out:
-	if (ssl != NULL) {
+	if ((ssl = tls_client(ctx, s, sni)) != NULL) {
+		if (tls_allocate(ssl, s, tid, name, &t0, &up, detail,
+		    dlen) == 0)
+			rc = tls_allocate_answer(ssl, s, tid, name, &t0, detail,
+			    dlen);
 		if (up)
 			(void)tls.shutdown(ssl);
 		tls.free(ssl);
