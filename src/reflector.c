@@ -371,77 +371,105 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	return rc;
 }
 
+/* A TCP probe: connected, then the exchange its kind asks for. */
+static int
+probe_tcp(const struct sockaddr_storage *to, const struct refl_probe *pr,
+    char *detail, size_t dlen)
+{
+	const char *kind = pr->kind;
+	int s, ok;
+
+	if ((s = addr_connect(to, PROBE_MS)) == -1) {
+		snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
+		return 0;
+	}
+	if (strcmp(kind, "tcp") == 0) {
+		snprintf(detail, dlen, "TCP connection accepted");
+		ok = 1;
+	} else if (strcmp(kind, "turn-tls") == 0)
+		ok = turn_tls(s, pr->sni, detail, dlen) == 0;
+	else if (strcmp(kind, "turn-tcp") == 0)
+		ok = turn_exchange(s, 1, to, detail, dlen) == 0;
+	else
+		ok = stun_exchange(s, 1, to, detail, dlen) == 0;
+	close(s);
+	return ok;
+}
+
+/*
+ * Whether an ICMP port unreachable came back within ms: on a connected
+ * socket (nothing bound there, the kernel said so) it is ECONNREFUSED.
+ */
+static int
+udp_refused(struct pollfd *pf, int ms, char *detail, size_t dlen)
+{
+	char buf[64];
+
+	if (poll(pf, 1, ms) != 1 || recv(pf->fd, buf, sizeof(buf),
+	    MSG_DONTWAIT) >= 0 || errno != ECONNREFUSED)
+		return 0;
+	snprintf(detail, dlen, "3 datagrams sent: ICMP port unreachable came "
+	    "back (nothing listens there)");
+	return 1;
+}
+
+/*
+ * Plain datagrams: nothing answers without ICE credentials, the requester
+ * counts what arrived. What we can see is a refusal.
+ */
+static int
+probe_datagrams(int s, const struct sockaddr_storage *to, char *detail,
+    size_t dlen)
+{
+	struct pollfd pf = { .fd = s, .events = POLLIN };
+	int ok, i;
+
+	ok = connect(s, (const struct sockaddr *)to, addr_len(to)) == 0;
+	for (i = 0; ok && i < 3; i++) {
+		if (send(s, "portward-probe", 14, 0) < 0)
+			ok = 0;
+		else if (udp_refused(&pf, 100, detail, dlen))
+			return 0;
+	}
+	if (ok && udp_refused(&pf, 200, detail, dlen))
+		return 0;
+	snprintf(detail, dlen, ok ? "3 datagrams sent, no ICMP error "
+	    "came back" : "send: %s", strerror(errno));
+	return ok;
+}
+
+static int
+probe_udp(const struct sockaddr_storage *to, const char *kind, char *detail,
+    size_t dlen)
+{
+	int s, ok;
+
+	if ((s = socket(to->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(detail, dlen, "socket: %s", strerror(errno));
+		return 0;
+	}
+	if (strcmp(kind, "stun-udp") == 0)
+		ok = stun_exchange(s, 0, to, detail, dlen) == 0;
+	else if (strcmp(kind, "turn-udp") == 0)
+		ok = turn_exchange(s, 0, to, detail, dlen) == 0;
+	else
+		ok = probe_datagrams(s, to, detail, dlen);
+	close(s);
+	return ok;
+}
+
 static int
 probe_one(const struct sockaddr_storage *peer, const struct refl_probe *pr,
     char *detail, size_t dlen)
 {
 	struct sockaddr_storage to = *peer;
 	const char *kind = pr->kind;
-	int s, ok, i;
 
 	with_port(&to, pr->port);
 	if (strcmp(kind, "tcp") == 0 || strcmp(kind, "stun-tcp") == 0 ||
-	    strcmp(kind, "turn-tcp") == 0 || strcmp(kind, "turn-tls") == 0) {
-		if ((s = addr_connect(&to, PROBE_MS)) == -1) {
-			snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
-			return 0;
-		}
-		if (strcmp(kind, "tcp") == 0) {
-			snprintf(detail, dlen, "TCP connection accepted");
-			ok = 1;
-		} else if (strcmp(kind, "turn-tls") == 0)
-			ok = turn_tls(s, pr->sni, detail, dlen) == 0;
-		else if (strcmp(kind, "turn-tcp") == 0)
-			ok = turn_exchange(s, 1, &to, detail, dlen) == 0;
-		else
-			ok = stun_exchange(s, 1, &to, detail, dlen) == 0;
-		close(s);
-		return ok;
-	}
-	if ((s = socket(to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
-		snprintf(detail, dlen, "socket: %s", strerror(errno));
-		return 0;
-	}
-	if (strcmp(kind, "stun-udp") == 0)
-		ok = stun_exchange(s, 0, &to, detail, dlen) == 0;
-	else if (strcmp(kind, "turn-udp") == 0)
-		ok = turn_exchange(s, 0, &to, detail, dlen) == 0;
-	else {
-		/*
-		 * Nothing answers without ICE credentials: the requester
-		 * counts what arrived. What we can see is a refusal: on a
-		 * connected socket, an ICMP port unreachable (nothing bound
-		 * there, the kernel said so) comes back as ECONNREFUSED.
-		 */
-		struct pollfd pf = { .fd = s, .events = POLLIN };
-		char buf[64];
-
-		ok = connect(s, (struct sockaddr *)&to, addr_len(&to)) == 0;
-		for (i = 0; ok && i < 3; i++) {
-			if (send(s, "portward-probe", 14, 0) < 0)
-				ok = 0;
-			else if (poll(&pf, 1, 100) == 1 &&
-			    recv(s, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
-			    errno == ECONNREFUSED) {
-				snprintf(detail, dlen, "3 datagrams sent: ICMP "
-				    "port unreachable came back (nothing "
-				    "listens there)");
-				close(s);
-				return 0;
-			}
-		}
-		if (ok && poll(&pf, 1, 200) == 1 && recv(s, buf, sizeof(buf),
-		    MSG_DONTWAIT) < 0 && errno == ECONNREFUSED) {
-			snprintf(detail, dlen, "3 datagrams sent: ICMP port "
-			    "unreachable came back (nothing listens there)");
-			close(s);
-			return 0;
-		}
-		snprintf(detail, dlen, ok ? "3 datagrams sent, no ICMP error "
-		    "came back" : "send: %s", strerror(errno));
-	}
-	close(s);
-	return ok;
+	    strcmp(kind, "turn-tcp") == 0 || strcmp(kind, "turn-tls") == 0)
+		return probe_tcp(&to, pr, detail, dlen);
+	return probe_udp(&to, kind, detail, dlen);
 }
 
 static int
