@@ -46,6 +46,24 @@ usage(void)
 	usage_to(0);
 }
 
+/* The profile as a table, or as JSON that --profile reads back. */
+static int
+show_profile(const struct profile *prof, int as_json)
+{
+	char *json;
+
+	if (as_json) {
+		if ((json = prof_to_json(prof)) == NULL) {
+			log_warnx("out of memory");
+			return 1;
+		}
+		fputs(json, stdout);
+		free(json);
+	} else
+		prof_print_table(stdout, prof);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int
 cmd_profile(int argc, char **argv)
 {
@@ -55,7 +73,6 @@ cmd_profile(int argc, char **argv)
 	const char *lkargv[CONF_MAX_ARGS + 1];
 	size_t lkargc = 0;
 	struct lk_opts o;
-	char *json;
 	int i, as_json = 0, rc;
 
 	for (i = 0; i < argc; i++) {
@@ -97,16 +114,7 @@ cmd_profile(int argc, char **argv)
 		log_warnx("%s", eb.msg);
 		return EXIT_USAGE;
 	}
-	if (as_json) {
-		if ((json = prof_to_json(&prof)) == NULL) {
-			log_warnx("out of memory");
-			return 1;
-		}
-		fputs(json, stdout);
-		free(json);
-	} else
-		prof_print_table(stdout, &prof);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return show_profile(&prof, as_json);
 }
 
 /*
