@@ -224,6 +224,27 @@ not_answered(const char *sock, int err)
 }
 
 
+/*
+ * A status document, as JSON (the model as it is, end appended) or
+ * printed for the operator; the exit code from its verdicts, 2 when it
+ * is not a status document.
+ */
+static int
+show_status(const char *doc, int as_json, const char *end)
+{
+	int rc;
+
+	if (as_json) {
+		printf("%s%s", doc, end);
+		rc = status_exit_code(doc);
+	} else
+		rc = status_print(stdout, doc);
+	/* An unwritten status is a failure, whatever the verdicts. */
+	if (rc != 2 && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = 1;
+	return rc;
+}
+
 static int
 cmd_status(int argc, char **argv)
 {
@@ -242,18 +263,10 @@ cmd_status(int argc, char **argv)
 	if ((answer = control_ask(sock, "{\"cmd\": \"status\"}\n",
 	    &err)) == NULL)
 		return not_answered(sock, err);
-	if (as_json) {
-		/* The model as the daemon has it; exit code from its verdicts. */
-		fputs(answer, stdout);
-		rc = status_exit_code(answer);
-	} else
-		rc = status_print(stdout, answer);
+	rc = show_status(answer, as_json, "");
 	free(answer);
 	if (rc == 2)
 		log_warnx("the daemon's answer is not a status document");
-	/* An unwritten status is a failure, whatever the verdicts. */
-	else if (fflush(stdout) != 0 || ferror(stdout))
-		rc = 1;
 	return rc;
 }
 
@@ -309,16 +322,66 @@ doctor_probed(void)
 }
 
 /*
+ * What the kernel shows (portward's rules, other firewalls, listeners,
+ * IPv6), as the daemon would see it.
+ */
+static void
+doctor_observe(struct status_in *in, struct observation *obs)
+{
+	memset(in, 0, sizeof(*in));
+	in->conf = &dr.conf;
+	in->prof = &dr.prof;
+	in->doctor = 1;
+	if ((dr.nft = nft_open()) != NULL)
+		in->rules_ok = nft_pending(dr.nft, &dr.rs) == 0;
+	observe(dr.nft, &dr.conf, &dr.rs, obs);
+	observe_fill(obs, in);
+	if (!in->fw_read)
+		log_warnx("cannot read nftables (%s): the firewall's verdicts "
+		    "are unknown", geteuid() == 0 ? "netlink refused" :
+		    "run as root");
+}
+
+/* A probe round of doctor's own against the configured reflectors. */
+static void
+doctor_probe(struct status_in *in)
+{
+	const struct probe_result *pr;
+
+	/*
+	 * Without portward's rules, nothing counts the reflector's
+	 * datagrams: a counting chain of doctor's own, at the last
+	 * priority, for the probe round only (removed after; a leftover
+	 * from an interrupted run is replaced by the next).
+	 */
+	if (dr.conf.nreflectors > 0 && dr.nft != NULL && in->fw_read &&
+	    !in->rules_ok && dr.conf.mode == CONF_MODE_HOST) {
+		nft_seen_only(&dr.rs, DOCTOR_TABLE, &dr.seen);
+		dr.seen_on = dr.seen.nrules > 0 &&
+		    nft_converge(dr.nft, &dr.seen, NULL, 0) >= 0;
+	}
+	if (dr.conf.nreflectors > 0 && loop_init() == 0) {
+		probe_on_done(doctor_probed);
+		if (probe_start(&dr.conf, &dr.prof, doctor_packets, NULL) == 0)
+			(void)loop_run();
+		loop_fini();
+	}
+	if (dr.seen_on && nft_remove(dr.nft, &dr.seen) == -1)
+		log_warnx("could not remove table inet %s (doctor's counters): "
+		    "nft delete table inet %s", DOCTOR_TABLE, DOCTOR_TABLE);
+	in->nprobes = probe_results(&pr);
+	in->probes = pr;
+}
+
+/*
  * doctor: the same verdicts without a daemon, from the configuration, the
- * kernel (rules, other firewalls, listeners, IPv6) and a probe round of
- * its own against the configured reflectors.
+ * kernel and a probe round of its own.
  */
 static int
 cmd_doctor(int argc, char **argv)
 {
 	static struct observation obs;
 	const char *file = DOCTOR_DEFAULT_CONF;
-	const struct probe_result *pr;
 	struct status_in in;
 	struct errbuf eb;
 	char *json;
@@ -339,54 +402,15 @@ cmd_doctor(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	nft_desired(&dr.conf, &dr.prof, &dr.rs);
-	memset(&in, 0, sizeof(in));
-	in.conf = &dr.conf;
-	in.prof = &dr.prof;
-	in.doctor = 1;
-	if ((dr.nft = nft_open()) != NULL)
-		in.rules_ok = nft_pending(dr.nft, &dr.rs) == 0;
-	observe(dr.nft, &dr.conf, &dr.rs, &obs);
-	observe_fill(&obs, &in);
-	if (!in.fw_read)
-		log_warnx("cannot read nftables (%s): the firewall's verdicts "
-		    "are unknown", geteuid() == 0 ? "netlink refused" :
-		    "run as root");
-	/*
-	 * Without portward's rules, nothing counts the reflector's
-	 * datagrams: a counting chain of doctor's own, at the last
-	 * priority, for the probe round only (removed after; a leftover
-	 * from an interrupted run is replaced by the next).
-	 */
-	if (dr.conf.nreflectors > 0 && dr.nft != NULL && in.fw_read &&
-	    !in.rules_ok && dr.conf.mode == CONF_MODE_HOST) {
-		nft_seen_only(&dr.rs, DOCTOR_TABLE, &dr.seen);
-		dr.seen_on = dr.seen.nrules > 0 &&
-		    nft_converge(dr.nft, &dr.seen, NULL, 0) >= 0;
-	}
-	if (dr.conf.nreflectors > 0 && loop_init() == 0) {
-		probe_on_done(doctor_probed);
-		if (probe_start(&dr.conf, &dr.prof, doctor_packets, NULL) == 0)
-			(void)loop_run();
-		loop_fini();
-	}
-	if (dr.seen_on && nft_remove(dr.nft, &dr.seen) == -1)
-		log_warnx("could not remove table inet %s (doctor's counters): "
-		    "nft delete table inet %s", DOCTOR_TABLE, DOCTOR_TABLE);
-	in.nprobes = probe_results(&pr);
-	in.probes = pr;
+	doctor_observe(&in, &obs);
+	doctor_probe(&in);
 	json = status_json(&in);
 	observe_free(&obs);
 	nft_close(dr.nft);
 	if (json == NULL)
 		return 1;
-	if (as_json) {
-		printf("%s\n", json);
-		rc = status_exit_code(json);
-	} else
-		rc = status_print(stdout, json);
+	rc = show_status(json, as_json, "\n");
 	free(json);
-	if (rc != 2 && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = 1;
 	return rc;
 }
 
