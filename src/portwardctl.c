@@ -225,6 +225,26 @@ not_answered(const char *sock, int err)
 
 
 /*
+ * [--json] [OPT VALUE], in either order (status, doctor): 1 with --json.
+ * Anything else is a usage error.
+ */
+static int
+json_and(int argc, char **argv, const char *opt, const char **val)
+{
+	int i, as_json = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			as_json = 1;
+		else if (strcmp(argv[i], opt) == 0 && i + 1 < argc)
+			*val = argv[++i];
+		else
+			usage();
+	}
+	return as_json;
+}
+
+/*
  * A status document, as JSON (the model as it is, end appended) or
  * printed for the operator; the exit code from its verdicts, 2 when it
  * is not a status document.
@@ -250,16 +270,9 @@ cmd_status(int argc, char **argv)
 {
 	const char *sock = CONF_DEFAULT_SOCKET;
 	char *answer;
-	int i, as_json = 0, err, rc;
+	int as_json, err, rc;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			as_json = 1;
-		else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
-			sock = argv[++i];
-		else
-			usage();
-	}
+	as_json = json_and(argc, argv, "-s", &sock);
 	if ((answer = control_ask(sock, "{\"cmd\": \"status\"}\n",
 	    &err)) == NULL)
 		return not_answered(sock, err);
@@ -385,16 +398,9 @@ cmd_doctor(int argc, char **argv)
 	struct status_in in;
 	struct errbuf eb;
 	char *json;
-	int i, as_json = 0, rc;
+	int as_json, rc;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			as_json = 1;
-		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
-			file = argv[++i];
-		else
-			usage();
-	}
+	as_json = json_and(argc, argv, "-c", &file);
 	eb_clear(&eb);
 	if (conf_load(file, &dr.conf, &eb) == -1 ||
 	    conf_profile(&dr.conf, &dr.prof, &eb) == -1) {
