@@ -47,9 +47,9 @@ hairpin_json(json_t *o, const struct status_in *in)
 
 	for (i = 0; i < in->nprobes; i++)
 		if (strcmp(in->probes[i].name, PROBE_HAIRPIN) == 0)
-			json_object_set_new(o, "hairpin", json_pack("{s:b, s:s}",
-			    "ok", (int)in->probes[i].ok, "detail",
-			    in->probes[i].detail));
+			json_object_set_new(o, "hairpin", json_pack(
+			    "{s:b, s:s}", "ok", (int)in->probes[i].ok,
+			    "detail", in->probes[i].detail));
 }
 
 /* One forward or pinhole: an endpoint in one family. */
@@ -251,7 +251,7 @@ status_json(const struct status_in *in)
 	json_object_set_new(root, "endpoints", eps);
 	json_object_set_new(root, "mapping", mapping_json(in));
 	json_object_set_new(root, "rules", rules_json(in));
-	/* doctor runs without the daemon: the supervised SFU is the daemon's. */
+	/* doctor runs without the daemon, whose SFU it is. */
 	if (in->doctor)
 		json_object_set_new(root, "doctor", json_true());
 	else {
