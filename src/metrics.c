@@ -138,24 +138,24 @@ forwards(FILE *f, json_t *list)
 	}
 }
 
-int
-metrics_render(FILE *f, const char *text)
+static void
+build_info(FILE *f)
 {
-	static const char *fams[2] = { "ipv4", "ipv6" };
-	json_t *root, *eps, *ep, *c, *x, *m, *child, *rules;
-	size_t i;
-	int k;
-
-	if ((root = json_loads(text, 0, NULL)) == NULL ||
-	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
-		json_decref(root);
-		return -1;
-	}
 	header(f, "portward_build_info", "gauge", "1, with the version of "
 	    "portward as a label.");
 	fputs("portward_build_info{", f);
 	label(f, "version", PW_VERSION, 1);
 	fputs("} 1\n", f);
+}
+
+static void
+verdicts(FILE *f, json_t *eps)
+{
+	static const char *fams[2] = { "ipv4", "ipv6" };
+	json_t *ep, *c;
+	size_t i;
+	int k;
+
 	header(f, "portward_endpoint_verdict", "gauge", "1 for the verdict "
 	    "and reason of each endpoint and family.");
 	json_array_foreach(eps, i, ep)
@@ -168,51 +168,83 @@ metrics_render(FILE *f, const char *text)
 			label(f, "reason", str(c, "reason"), 0);
 			fputs("} 1\n", f);
 		}
-	rules = json_object_get(root, "rules");
-	counters(f, json_object_get(rules, "counters"),
+}
+
+/* portward's rules: what they counted, whether they hold, repairs. */
+static void
+rules(FILE *f, json_t *r)
+{
+	counters(f, json_object_get(r, "counters"),
 	    "portward_rule_packets_total", "packets", "Packets accepted or "
 	    "translated by portward's rule for an endpoint and family.");
-	counters(f, json_object_get(rules, "counters"),
+	counters(f, json_object_get(r, "counters"),
 	    "portward_rule_bytes_total", "bytes", "Bytes accepted or "
 	    "translated by portward's rule for an endpoint and family.");
 	single(f, "portward_rules_in_place", "gauge", "1 when portward's "
 	    "table holds what it should.",
-	    json_is_true(json_object_get(rules, "in_place")));
+	    json_is_true(json_object_get(r, "in_place")));
 	single(f, "portward_last_repair_timestamp_seconds", "gauge", "When "
 	    "portward last repaired its rules after another process changed "
 	    "them (0: never).",
-	    num(rules, "last_repair"));
+	    num(r, "last_repair"));
 	single(f, "portward_rules_repairs_total", "counter", "Repairs of "
 	    "portward's rules after another program changed them.",
-	    num(rules, "repairs"));
+	    num(r, "repairs"));
 	single(f, "portward_rules_fight", "gauge", "1 while another program "
 	    "keeps changing portward's rules and repairs back off.",
-	    json_is_object(json_object_get(rules, "fight")));
+	    json_is_object(json_object_get(r, "fight")));
 	header(f, "portward_rules_repair_backoff_seconds", "gauge", "How long "
 	    "the next repair waits in a fight (0: repairs are immediate).");
 	fprintf(f, "portward_rules_repair_backoff_seconds %g\n",
-	    (double)num(json_object_get(rules, "fight"), "backoff_ms") / 1000);
-	m = json_object_get(root, "mapping");
-	forwards(f, json_object_get(m, "forwards"));
-	child = json_object_get(root, "child");
+	    (double)num(json_object_get(r, "fight"), "backoff_ms") / 1000);
+}
+
+/* The supervised SFU. */
+static void
+child(FILE *f, json_t *c)
+{
 	single(f, "portward_child_restarts_total", "counter", "Restarts of "
 	    "the supervised SFU.",
-	    num(child, "restarts"));
+	    num(c, "restarts"));
 	single(f, "portward_child_up", "gauge", "1 while the supervised SFU "
 	    "runs.",
-	    strcmp(str(child, "state"), "running") == 0);
+	    strcmp(str(c, "state"), "running") == 0);
 	single(f, "portward_child_start_failures_total", "counter", "Starts "
 	    "of the SFU that failed (pipe, fork, setuid or exec); each is "
 	    "retried with backoff.",
-	    num(child, "start_failures"));
-	x = json_object_get(m, "process");
-	if (x != NULL) {
-		single(f, "portward_mapper_restarts_total", "counter",
-		    "Restarts of the mapper process after it died.", num(x,
-		    "restarts"));
-		single(f, "portward_mapper_up", "gauge", "1 while the mapper "
-		    "process runs.", strcmp(str(x, "state"), "running") == 0);
+	    num(c, "start_failures"));
+}
+
+/* The mapper process, when mapping is on. */
+static void
+mapper(FILE *f, json_t *x)
+{
+	if (x == NULL)
+		return;
+	single(f, "portward_mapper_restarts_total", "counter",
+	    "Restarts of the mapper process after it died.", num(x,
+	    "restarts"));
+	single(f, "portward_mapper_up", "gauge", "1 while the mapper "
+	    "process runs.", strcmp(str(x, "state"), "running") == 0);
+}
+
+int
+metrics_render(FILE *f, const char *text)
+{
+	json_t *root, *eps, *m;
+
+	if ((root = json_loads(text, 0, NULL)) == NULL ||
+	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
+		json_decref(root);
+		return -1;
 	}
+	build_info(f);
+	verdicts(f, eps);
+	rules(f, json_object_get(root, "rules"));
+	m = json_object_get(root, "mapping");
+	forwards(f, json_object_get(m, "forwards"));
+	child(f, json_object_get(root, "child"));
+	mapper(f, json_object_get(m, "process"));
 	single(f, "portward_ready", "gauge", "1 once portward reported ready.",
 	    json_is_true(json_object_get(root, "ready")));
 	json_decref(root);

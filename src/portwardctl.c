@@ -46,6 +46,24 @@ usage(void)
 	usage_to(0);
 }
 
+/* The profile as a table, or as JSON that --profile reads back. */
+static int
+show_profile(const struct profile *prof, int as_json)
+{
+	char *json;
+
+	if (as_json) {
+		if ((json = prof_to_json(prof)) == NULL) {
+			log_warnx("out of memory");
+			return 1;
+		}
+		fputs(json, stdout);
+		free(json);
+	} else
+		prof_print_table(stdout, prof);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int
 cmd_profile(int argc, char **argv)
 {
@@ -55,7 +73,6 @@ cmd_profile(int argc, char **argv)
 	const char *lkargv[CONF_MAX_ARGS + 1];
 	size_t lkargc = 0;
 	struct lk_opts o;
-	char *json;
 	int i, as_json = 0, rc;
 
 	for (i = 0; i < argc; i++) {
@@ -97,16 +114,7 @@ cmd_profile(int argc, char **argv)
 		log_warnx("%s", eb.msg);
 		return EXIT_USAGE;
 	}
-	if (as_json) {
-		if ((json = prof_to_json(&prof)) == NULL) {
-			log_warnx("out of memory");
-			return 1;
-		}
-		fputs(json, stdout);
-		free(json);
-	} else
-		prof_print_table(stdout, &prof);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return show_profile(&prof, as_json);
 }
 
 /*
@@ -216,36 +224,62 @@ not_answered(const char *sock, int err)
 }
 
 
+/*
+ * [--json] [OPT VALUE], in either order (status, doctor): 1 with --json.
+ * Anything else is a usage error.
+ */
+static int
+json_and(int argc, char **argv, const char *opt, const char **val)
+{
+	int i, as_json = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			as_json = 1;
+		else if (strcmp(argv[i], opt) == 0 && i + 1 < argc)
+			*val = argv[++i];
+		else
+			usage();
+	}
+	return as_json;
+}
+
+/*
+ * A status document, as JSON (the model as it is, end appended) or
+ * printed for the operator; the exit code from its verdicts, 2 when it
+ * is not a status document.
+ */
+static int
+show_status(const char *doc, int as_json, const char *end)
+{
+	int rc;
+
+	if (as_json) {
+		printf("%s%s", doc, end);
+		rc = status_exit_code(doc);
+	} else
+		rc = status_print(stdout, doc);
+	/* An unwritten status is a failure, whatever the verdicts. */
+	if (rc != 2 && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = 1;
+	return rc;
+}
+
 static int
 cmd_status(int argc, char **argv)
 {
 	const char *sock = CONF_DEFAULT_SOCKET;
 	char *answer;
-	int i, as_json = 0, err, rc;
+	int as_json, err, rc;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			as_json = 1;
-		else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
-			sock = argv[++i];
-		else
-			usage();
-	}
+	as_json = json_and(argc, argv, "-s", &sock);
 	if ((answer = control_ask(sock, "{\"cmd\": \"status\"}\n",
 	    &err)) == NULL)
 		return not_answered(sock, err);
-	if (as_json) {
-		/* The model as the daemon has it; exit code from its verdicts. */
-		fputs(answer, stdout);
-		rc = status_exit_code(answer);
-	} else
-		rc = status_print(stdout, answer);
+	rc = show_status(answer, as_json, "");
 	free(answer);
 	if (rc == 2)
 		log_warnx("the daemon's answer is not a status document");
-	/* An unwritten status is a failure, whatever the verdicts. */
-	else if (fflush(stdout) != 0 || ferror(stdout))
-		rc = 1;
 	return rc;
 }
 
@@ -301,56 +335,40 @@ doctor_probed(void)
 }
 
 /*
- * doctor: the same verdicts without a daemon, from the configuration, the
- * kernel (rules, other firewalls, listeners, IPv6) and a probe round of
- * its own against the configured reflectors.
+ * What the kernel shows (portward's rules, other firewalls, listeners,
+ * IPv6), as the daemon would see it.
  */
-static int
-cmd_doctor(int argc, char **argv)
+static void
+doctor_observe(struct status_in *in, struct observation *obs)
 {
-	static struct observation obs;
-	const char *file = DOCTOR_DEFAULT_CONF;
-	const struct probe_result *pr;
-	struct status_in in;
-	struct errbuf eb;
-	char *json;
-	int i, as_json = 0, rc;
-
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			as_json = 1;
-		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
-			file = argv[++i];
-		else
-			usage();
-	}
-	eb_clear(&eb);
-	if (conf_load(file, &dr.conf, &eb) == -1 ||
-	    conf_profile(&dr.conf, &dr.prof, &eb) == -1) {
-		log_warnx("%s", eb.msg);
-		return EXIT_USAGE;
-	}
-	nft_desired(&dr.conf, &dr.prof, &dr.rs);
-	memset(&in, 0, sizeof(in));
-	in.conf = &dr.conf;
-	in.prof = &dr.prof;
-	in.doctor = 1;
+	memset(in, 0, sizeof(*in));
+	in->conf = &dr.conf;
+	in->prof = &dr.prof;
+	in->doctor = 1;
 	if ((dr.nft = nft_open()) != NULL)
-		in.rules_ok = nft_pending(dr.nft, &dr.rs) == 0;
-	observe(dr.nft, &dr.conf, &dr.rs, &obs);
-	observe_fill(&obs, &in);
-	if (!in.fw_read)
+		in->rules_ok = nft_pending(dr.nft, &dr.rs) == 0;
+	observe(dr.nft, &dr.conf, &dr.rs, obs);
+	observe_fill(obs, in);
+	if (!in->fw_read)
 		log_warnx("cannot read nftables (%s): the firewall's verdicts "
 		    "are unknown", geteuid() == 0 ? "netlink refused" :
 		    "run as root");
+}
+
+/* A probe round of doctor's own against the configured reflectors. */
+static void
+doctor_probe(struct status_in *in)
+{
+	const struct probe_result *pr;
+
 	/*
 	 * Without portward's rules, nothing counts the reflector's
 	 * datagrams: a counting chain of doctor's own, at the last
 	 * priority, for the probe round only (removed after; a leftover
 	 * from an interrupted run is replaced by the next).
 	 */
-	if (dr.conf.probe.nreflectors > 0 && dr.nft != NULL && in.fw_read &&
-	    !in.rules_ok && dr.conf.mode == CONF_MODE_HOST) {
+	if (dr.conf.probe.nreflectors > 0 && dr.nft != NULL && in->fw_read &&
+	    !in->rules_ok && dr.conf.mode == CONF_MODE_HOST) {
 		nft_seen_only(&dr.rs, DOCTOR_TABLE, &dr.seen);
 		dr.seen_on = dr.seen.nrules > 0 &&
 		    nft_converge(dr.nft, &dr.seen, NULL, 0) >= 0;
@@ -367,21 +385,41 @@ cmd_doctor(int argc, char **argv)
 	if (dr.seen_on && nft_remove(dr.nft, &dr.seen) == -1)
 		log_warnx("could not remove table inet %s (doctor's counters): "
 		    "nft delete table inet %s", DOCTOR_TABLE, DOCTOR_TABLE);
-	in.nprobes = probe_results(&pr);
-	in.probes = pr;
+	in->nprobes = probe_results(&pr);
+	in->probes = pr;
+}
+
+/*
+ * doctor: the same verdicts without a daemon, from the configuration, the
+ * kernel and a probe round of its own.
+ */
+static int
+cmd_doctor(int argc, char **argv)
+{
+	static struct observation obs;
+	const char *file = DOCTOR_DEFAULT_CONF;
+	struct status_in in;
+	struct errbuf eb;
+	char *json;
+	int as_json, rc;
+
+	as_json = json_and(argc, argv, "-c", &file);
+	eb_clear(&eb);
+	if (conf_load(file, &dr.conf, &eb) == -1 ||
+	    conf_profile(&dr.conf, &dr.prof, &eb) == -1) {
+		log_warnx("%s", eb.msg);
+		return EXIT_USAGE;
+	}
+	nft_desired(&dr.conf, &dr.prof, &dr.rs);
+	doctor_observe(&in, &obs);
+	doctor_probe(&in);
 	json = status_json(&in);
 	observe_free(&obs);
 	nft_close(dr.nft);
 	if (json == NULL)
 		return 1;
-	if (as_json) {
-		printf("%s\n", json);
-		rc = status_exit_code(json);
-	} else
-		rc = status_print(stdout, json);
+	rc = show_status(json, as_json, "\n");
 	free(json);
-	if (rc != 2 && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = 1;
 	return rc;
 }
 

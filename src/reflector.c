@@ -239,23 +239,112 @@ tls_step(SSL *ssl, int s, int rc, const struct timespec *t0)
 }
 
 /*
- * TURN over TLS as a client meets it: the handshake (SNI when given; the
- * certificate is not judged, reachability is), then an Allocate inside
- * it, answered by a 401 with realm and nonce. A proxy that answers HTTP
- * there does not route TURN. All of it within PROBE_MS. 0, or -1 with
- * detail.
+ * A TLS client on s, SNI set when given; the certificate is not judged,
+ * reachability is. NULL on failure.
+ */
+static SSL *
+tls_client(SSL_CTX *ctx, int s, const char *sni)
+{
+	SSL *ssl;
+
+	if ((ssl = tls.new(ctx)) == NULL)
+		return NULL;
+	/* SSL_set_tlsext_host_name() is this SSL_ctrl(). */
+	if (tls.set_fd(ssl, s) != 1 || (sni[0] && tls.ctrl(ssl,
+	    SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+	    (void *)(uintptr_t)sni) != 1)) {
+		tls.free(ssl);
+		return NULL;
+	}
+	tls.set_verify(ssl, SSL_VERIFY_NONE, NULL);
+	return ssl;
+}
+
+/*
+ * The handshake, then an Allocate sent inside it. 0, or -1 with detail;
+ * *up once the handshake is done (the connection is then shut down).
+ */
+static int
+tls_allocate(SSL *ssl, int s, const uint8_t tid[12], const char *name,
+    const struct timespec *t0, int *up, char *detail, size_t dlen)
+{
+	uint8_t req[STUN_ALLOC_LEN];
+	int r;
+
+	while ((r = tls_step(ssl, s, tls.connect(ssl), t0)) == 0)
+		;
+	if (r == -1) {
+		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
+		    "handshake%s: a TURN/TLS client gets no further (plain TCP "
+		    "there, or the name is refused)", name);
+		return -1;
+	}
+	*up = 1;
+	stun_allocate(req, tid);
+	while ((r = tls_step(ssl, s, tls.write(ssl, req, (int)sizeof(req)),
+	    t0)) == 0)
+		;
+	if (r == -1) {
+		snprintf(detail, dlen, "TLS handshake done%s, then the "
+		    "connection failed", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The answer to the Allocate: a 401 with realm and nonce is TURN; a proxy
+ * that answers HTTP there does not route TURN. 0, or -1; detail either way.
+ */
+static int
+tls_allocate_answer(SSL *ssl, int s, const uint8_t tid[12], const char *name,
+    const struct timespec *t0, char *detail, size_t dlen)
+{
+	uint8_t buf[1024];
+	char realm[64];
+	size_t got = 0;
+	int n, r;
+
+	while (got < sizeof(buf)) {
+		n = tls.read(ssl, buf + got, (int)(sizeof(buf) - got));
+		if ((r = tls_step(ssl, s, n, t0)) == 0)
+			continue;
+		if (r == -1)
+			break;
+		got += (size_t)n;
+		if (stun_allocate_401(buf, got, tid, realm, sizeof(realm)) == 0) {
+			snprintf(detail, dlen, "TLS handshake%s, then TURN "
+			    "Allocate answered: 401 with realm \"%s\" and a "
+			    "nonce (a TURN server)", name, realm);
+			return 0;
+		}
+		if (got >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
+			snprintf(detail, dlen, "TLS handshake%s, then an HTTP "
+			    "answer to a TURN Allocate: what serves this port "
+			    "does not hand TURN to LiveKit (route this name to "
+			    "TURN)", name);
+			return -1;
+		}
+	}
+	snprintf(detail, dlen, "TLS handshake%s, but no TURN answer (401 with "
+	    "realm and nonce) to an Allocate", name);
+	return -1;
+}
+
+/*
+ * TURN over TLS as a client meets it: the handshake, then an Allocate
+ * inside it, answered by a 401 with realm and nonce. All of it within
+ * PROBE_MS. 0, or -1 with detail.
  */
 static int
 turn_tls(int s, const char *sni, char *detail, size_t dlen)
 {
 	struct timespec t0;
-	uint8_t req[STUN_ALLOC_LEN], tid[12], buf[1024];
-	char realm[64];
+	uint8_t tid[12];
 	const char *name = sni[0] ? " with SNI" : " (no SNI)";
 	SSL_CTX *ctx;
-	SSL *ssl = NULL;
-	size_t got = 0;
-	int n, r, rc = -1, up = 0;
+	SSL *ssl;
+	int rc = -1, up = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(detail, dlen, "TLS: cannot set up a client");
@@ -268,56 +357,11 @@ turn_tls(int s, const char *sni, char *detail, size_t dlen)
 	    getrandom(tid, sizeof(tid), 0) != (ssize_t)sizeof(tid) ||
 	    (ctx = tls.ctx_new(tls.client_method())) == NULL)
 		return -1;
-	/* SSL_set_tlsext_host_name() is this SSL_ctrl(). */
-	if ((ssl = tls.new(ctx)) == NULL || tls.set_fd(ssl, s) != 1 ||
-	    (sni[0] && tls.ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
-	    TLSEXT_NAMETYPE_host_name, (void *)(uintptr_t)sni) != 1))
-		goto out;
-	tls.set_verify(ssl, SSL_VERIFY_NONE, NULL);
-	while ((r = tls_step(ssl, s, tls.connect(ssl), &t0)) == 0)
-		;
-	if (r == -1) {
-		snprintf(detail, dlen, "TCP connection accepted, but no TLS "
-		    "handshake%s: a TURN/TLS client gets no further (plain TCP "
-		    "there, or the name is refused)", name);
-		goto out;
-	}
-	up = 1;
-	stun_allocate(req, tid);
-	while ((r = tls_step(ssl, s, tls.write(ssl, req, (int)sizeof(req)),
-	    &t0)) == 0)
-		;
-	if (r == -1) {
-		snprintf(detail, dlen, "TLS handshake done%s, then the "
-		    "connection failed", name);
-		goto out;
-	}
-	while (got < sizeof(buf)) {
-		n = tls.read(ssl, buf + got, (int)(sizeof(buf) - got));
-		if ((r = tls_step(ssl, s, n, &t0)) == 0)
-			continue;
-		if (r == -1)
-			break;
-		got += (size_t)n;
-		if (stun_allocate_401(buf, got, tid, realm, sizeof(realm)) == 0) {
-			snprintf(detail, dlen, "TLS handshake%s, then TURN "
-			    "Allocate answered: 401 with realm \"%s\" and a "
-			    "nonce (a TURN server)", name, realm);
-			rc = 0;
-			goto out;
-		}
-		if (got >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
-			snprintf(detail, dlen, "TLS handshake%s, then an HTTP "
-			    "answer to a TURN Allocate: what serves this port "
-			    "does not hand TURN to LiveKit (route this name to "
-			    "TURN)", name);
-			goto out;
-		}
-	}
-	snprintf(detail, dlen, "TLS handshake%s, but no TURN answer (401 with "
-	    "realm and nonce) to an Allocate", name);
-out:
-	if (ssl != NULL) {
+	if ((ssl = tls_client(ctx, s, sni)) != NULL) {
+		if (tls_allocate(ssl, s, tid, name, &t0, &up, detail,
+		    dlen) == 0)
+			rc = tls_allocate_answer(ssl, s, tid, name, &t0, detail,
+			    dlen);
 		if (up)
 			(void)tls.shutdown(ssl);
 		tls.free(ssl);
@@ -327,77 +371,105 @@ out:
 	return rc;
 }
 
+/* A TCP probe: connected, then the exchange its kind asks for. */
+static int
+probe_tcp(const struct sockaddr_storage *to, const struct refl_probe *pr,
+    char *detail, size_t dlen)
+{
+	const char *kind = pr->kind;
+	int s, ok;
+
+	if ((s = addr_connect(to, PROBE_MS)) == -1) {
+		snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
+		return 0;
+	}
+	if (strcmp(kind, "tcp") == 0) {
+		snprintf(detail, dlen, "TCP connection accepted");
+		ok = 1;
+	} else if (strcmp(kind, "turn-tls") == 0)
+		ok = turn_tls(s, pr->sni, detail, dlen) == 0;
+	else if (strcmp(kind, "turn-tcp") == 0)
+		ok = turn_exchange(s, 1, to, detail, dlen) == 0;
+	else
+		ok = stun_exchange(s, 1, to, detail, dlen) == 0;
+	close(s);
+	return ok;
+}
+
+/*
+ * Whether an ICMP port unreachable came back within ms: on a connected
+ * socket (nothing bound there, the kernel said so) it is ECONNREFUSED.
+ */
+static int
+udp_refused(struct pollfd *pf, int ms, char *detail, size_t dlen)
+{
+	char buf[64];
+
+	if (poll(pf, 1, ms) != 1 || recv(pf->fd, buf, sizeof(buf),
+	    MSG_DONTWAIT) >= 0 || errno != ECONNREFUSED)
+		return 0;
+	snprintf(detail, dlen, "3 datagrams sent: ICMP port unreachable came "
+	    "back (nothing listens there)");
+	return 1;
+}
+
+/*
+ * Plain datagrams: nothing answers without ICE credentials, the requester
+ * counts what arrived. What we can see is a refusal.
+ */
+static int
+probe_datagrams(int s, const struct sockaddr_storage *to, char *detail,
+    size_t dlen)
+{
+	struct pollfd pf = { .fd = s, .events = POLLIN };
+	int ok, i;
+
+	ok = connect(s, (const struct sockaddr *)to, addr_len(to)) == 0;
+	for (i = 0; ok && i < 3; i++) {
+		if (send(s, "portward-probe", 14, 0) < 0)
+			ok = 0;
+		else if (udp_refused(&pf, 100, detail, dlen))
+			return 0;
+	}
+	if (ok && udp_refused(&pf, 200, detail, dlen))
+		return 0;
+	snprintf(detail, dlen, ok ? "3 datagrams sent, no ICMP error "
+	    "came back" : "send: %s", strerror(errno));
+	return ok;
+}
+
+static int
+probe_udp(const struct sockaddr_storage *to, const char *kind, char *detail,
+    size_t dlen)
+{
+	int s, ok;
+
+	if ((s = socket(to->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(detail, dlen, "socket: %s", strerror(errno));
+		return 0;
+	}
+	if (strcmp(kind, "stun-udp") == 0)
+		ok = stun_exchange(s, 0, to, detail, dlen) == 0;
+	else if (strcmp(kind, "turn-udp") == 0)
+		ok = turn_exchange(s, 0, to, detail, dlen) == 0;
+	else
+		ok = probe_datagrams(s, to, detail, dlen);
+	close(s);
+	return ok;
+}
+
 static int
 probe_one(const struct sockaddr_storage *peer, const struct refl_probe *pr,
     char *detail, size_t dlen)
 {
 	struct sockaddr_storage to = *peer;
 	const char *kind = pr->kind;
-	int s, ok, i;
 
 	with_port(&to, pr->port);
 	if (strcmp(kind, "tcp") == 0 || strcmp(kind, "stun-tcp") == 0 ||
-	    strcmp(kind, "turn-tcp") == 0 || strcmp(kind, "turn-tls") == 0) {
-		if ((s = addr_connect(&to, PROBE_MS)) == -1) {
-			snprintf(detail, dlen, "TCP connect: %s", strerror(errno));
-			return 0;
-		}
-		if (strcmp(kind, "tcp") == 0) {
-			snprintf(detail, dlen, "TCP connection accepted");
-			ok = 1;
-		} else if (strcmp(kind, "turn-tls") == 0)
-			ok = turn_tls(s, pr->sni, detail, dlen) == 0;
-		else if (strcmp(kind, "turn-tcp") == 0)
-			ok = turn_exchange(s, 1, &to, detail, dlen) == 0;
-		else
-			ok = stun_exchange(s, 1, &to, detail, dlen) == 0;
-		close(s);
-		return ok;
-	}
-	if ((s = socket(to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
-		snprintf(detail, dlen, "socket: %s", strerror(errno));
-		return 0;
-	}
-	if (strcmp(kind, "stun-udp") == 0)
-		ok = stun_exchange(s, 0, &to, detail, dlen) == 0;
-	else if (strcmp(kind, "turn-udp") == 0)
-		ok = turn_exchange(s, 0, &to, detail, dlen) == 0;
-	else {
-		/*
-		 * Nothing answers without ICE credentials: the requester
-		 * counts what arrived. What we can see is a refusal: on a
-		 * connected socket, an ICMP port unreachable (nothing bound
-		 * there, the kernel said so) comes back as ECONNREFUSED.
-		 */
-		struct pollfd pf = { .fd = s, .events = POLLIN };
-		char buf[64];
-
-		ok = connect(s, (struct sockaddr *)&to, addr_len(&to)) == 0;
-		for (i = 0; ok && i < 3; i++) {
-			if (send(s, "portward-probe", 14, 0) < 0)
-				ok = 0;
-			else if (poll(&pf, 1, 100) == 1 &&
-			    recv(s, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
-			    errno == ECONNREFUSED) {
-				snprintf(detail, dlen, "3 datagrams sent: ICMP "
-				    "port unreachable came back (nothing "
-				    "listens there)");
-				close(s);
-				return 0;
-			}
-		}
-		if (ok && poll(&pf, 1, 200) == 1 && recv(s, buf, sizeof(buf),
-		    MSG_DONTWAIT) < 0 && errno == ECONNREFUSED) {
-			snprintf(detail, dlen, "3 datagrams sent: ICMP port "
-			    "unreachable came back (nothing listens there)");
-			close(s);
-			return 0;
-		}
-		snprintf(detail, dlen, ok ? "3 datagrams sent, no ICMP error "
-		    "came back" : "send: %s", strerror(errno));
-	}
-	close(s);
-	return ok;
+	    strcmp(kind, "turn-tcp") == 0 || strcmp(kind, "turn-tls") == 0)
+		return probe_tcp(&to, pr, detail, dlen);
+	return probe_udp(&to, kind, detail, dlen);
 }
 
 static int

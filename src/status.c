@@ -26,28 +26,88 @@ cell_json(const struct cell *c)
 	    stage_name(reasons[c->reason].stage), "hint", c->hint);
 }
 
+/* The mapper's own process, as supervised by the daemon. */
 static json_t *
-mapping_json(const struct status_in *in)
+mapproc_json(const struct map_proc_status *ps)
+{
+	return json_pack("{s:s, s:o, s:i, s:I, s:o}", "state",
+	    mapper_proc_state_name(ps->state),
+	    "pid", ps->pid > 0 ? json_integer(ps->pid) : json_null(),
+	    "restarts", (int)ps->restarts,
+	    "backoff_ms", (json_int_t)ps->backoff_ms,
+	    "last_exit", ps->last_exit[0] ?
+	    json_string(ps->last_exit) : json_null());
+}
+
+/* NAT loopback, as this host measured it (probe.c hairpin()). */
+static void
+hairpin_json(json_t *o, const struct status_in *in)
+{
+	uint32_t i;
+
+	for (i = 0; i < in->nprobes; i++)
+		if (strcmp(in->probes[i].name, PROBE_HAIRPIN) == 0)
+			json_object_set_new(o, "hairpin", json_pack(
+			    "{s:b, s:s}", "ok", (int)in->probes[i].ok,
+			    "detail", in->probes[i].detail));
+}
+
+/* One forward or pinhole: an endpoint in one family. */
+static json_t *
+forward_json(const struct map_fwd_state *fwd, const struct map_fam_state *st,
+    const char *family, time_t now)
+{
+	return json_pack(
+	    "{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:o, s:s, s:s}",
+	    "name", fwd->name,
+	    "proto", prof_proto_name(fwd->proto),
+	    "port", (int)fwd->port,
+	    "family", family,
+	    "state", mapper_state_name(st->state),
+	    "method", st->state == MAP_OK ? conf_method_name(st->method) : "",
+	    "external_port", (int)st->ext_port,
+	    "lease_seconds", (int)st->lease,
+	    "lease_left", (json_int_t)(st->state == MAP_OK && st->expires ?
+	    (st->expires > now ? st->expires - now : 0) : 0),
+	    /*
+	     * Unix time: stays right however rarely it is read. Also while
+	     * the router does not answer: a forward it made may hold until
+	     * then.
+	     */
+	    "lease_expires", st->expires && (st->state == MAP_OK ||
+	    st->expires > now) ? json_integer((json_int_t)st->expires) :
+	    json_null(),
+	    "error", st->err, "holder", st->other);
+}
+
+static json_t *
+forwards_json(const struct map_report *m)
 {
 	static const char *famname[2] = { "ipv4", "ipv6" };
-	const struct map_report *m = in->map;
-	json_t *o, *fw, *ext;
+	json_t *fw = json_array();
 	time_t now = time(NULL);
 	uint32_t i, f;
 
+	for (i = 0; i < m->nfwd; i++)
+		for (f = 0; f < 2; f++) {
+			if (m->fwd[i].fam[f].state == MAP_NOT_SERVED)
+				continue;
+			json_array_append_new(fw, forward_json(&m->fwd[i],
+			    &m->fwd[i].fam[f], famname[f], now));
+		}
+	return fw;
+}
+
+static json_t *
+mapping_json(const struct status_in *in)
+{
+	const struct map_report *m = in->map;
+	json_t *o, *ext;
+
 	o = json_object();
 	json_object_set_new(o, "enabled", json_boolean(in->mapping_on));
-	if (in->mapping_on && in->mapproc != NULL) {
-		const struct map_proc_status *ps = in->mapproc;
-
-		json_object_set_new(o, "process", json_pack("{s:s, s:o, s:i, "
-		    "s:I, s:o}", "state", mapper_proc_state_name(ps->state),
-		    "pid", ps->pid > 0 ? json_integer(ps->pid) : json_null(),
-		    "restarts", (int)ps->restarts,
-		    "backoff_ms", (json_int_t)ps->backoff_ms,
-		    "last_exit", ps->last_exit[0] ?
-		    json_string(ps->last_exit) : json_null()));
-	}
+	if (in->mapping_on && in->mapproc != NULL)
+		json_object_set_new(o, "process", mapproc_json(in->mapproc));
 	if (!in->mapping_on || m == NULL)
 		return o;
 	json_object_set_new(o, "method", m->have_method ?
@@ -60,47 +120,10 @@ mapping_json(const struct status_in *in)
 	json_object_set_new(o, "external_reserved",
 	    json_boolean(m->ext4_reserved));
 	json_object_set_new(o, "ipv6_pinholes", json_boolean(m->pinholes));
-	/* NAT loopback, as this host measured it (probe.c hairpin()). */
-	for (i = 0; i < in->nprobes; i++)
-		if (strcmp(in->probes[i].name, PROBE_HAIRPIN) == 0)
-			json_object_set_new(o, "hairpin", json_pack("{s:b, s:s}",
-			    "ok", (int)in->probes[i].ok, "detail",
-			    in->probes[i].detail));
+	hairpin_json(o, in);
 	if (m->err[0] != '\0')
 		json_object_set_new(o, "error", json_string(m->err));
-	fw = json_array();
-	for (i = 0; i < m->nfwd; i++)
-		for (f = 0; f < 2; f++) {
-			const struct map_fam_state *st = &m->fwd[i].fam[f];
-
-			if (st->state == MAP_NOT_SERVED)
-				continue;
-			json_array_append_new(fw, json_pack(
-			    "{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:o, s:s, "
-			    "s:s}",
-			    "name", m->fwd[i].name,
-			    "proto", prof_proto_name(m->fwd[i].proto),
-			    "port", (int)m->fwd[i].port,
-			    "family", famname[f],
-			    "state", mapper_state_name(st->state),
-			    "method", st->state == MAP_OK ?
-			    conf_method_name(st->method) : "",
-			    "external_port", (int)st->ext_port,
-			    "lease_seconds", (int)st->lease,
-			    "lease_left", (json_int_t)(st->state == MAP_OK &&
-			    st->expires ? (st->expires > now ? st->expires - now :
-			    0) : 0),
-			    /*
-			     * Unix time: stays right however rarely it is
-			     * read. Also while the router does not answer: a
-			     * forward it made may hold until then.
-			     */
-			    "lease_expires", st->expires && (st->state == MAP_OK ||
-			    st->expires > now) ?
-			    json_integer((json_int_t)st->expires) : json_null(),
-			    "error", st->err, "holder", st->other));
-		}
-	json_object_set_new(o, "forwards", fw);
+	json_object_set_new(o, "forwards", forwards_json(m));
 	return o;
 }
 
@@ -115,92 +138,124 @@ fight_json(const struct fight *f)
 	    (json_int_t)f->changes, "backoff_ms", (json_int_t)f->backoff_ms);
 }
 
-char *
-status_json(const struct status_in *in)
+/* An endpoint: what it is, and its verdict in each family. */
+static json_t *
+endpoint_json(const struct status_in *in, const struct prof_endpoint *e)
 {
 	static const unsigned fams[2] = { FAM_IPV4, FAM_IPV6 };
-	json_t *root, *eps, *ep, *conf, *child;
 	struct cell c;
-	char *s;
-	size_t i, k;
+	json_t *ep;
+	size_t k;
+
+	ep = json_pack("{s:s, s:s, s:i, s:i}", "name", e->name, "proto",
+	    prof_proto_name(e->proto), "port", (int)e->port, "port_end",
+	    (int)e->port_end);
+	/* What LiveKit tells clients, when it is not this port. */
+	if (e->client_port != 0) {
+		json_object_set_new(ep, "client_host",
+		    json_string(e->client_host));
+		json_object_set_new(ep, "client_port",
+		    json_integer(e->client_port));
+	}
+	if (e->flags & PROF_EP_CLIENT)
+		json_object_set_new(ep, "client_only", json_true());
+	for (k = 0; k < 2; k++) {
+		verdict_cell(in, e, fams[k], &c);
+		json_object_set_new(ep, k == 0 ? "ipv4" : "ipv6",
+		    cell_json(&c));
+	}
+	return ep;
+}
+
+/* Other tables whose chains drop what portward accepts. */
+static json_t *
+conflicts_json(const struct status_in *in)
+{
+	json_t *conf = json_array();
 	int j;
 
-	root = json_object();
-	eps = json_array();
-	for (i = 0; i < in->prof->n; i++) {
-		const struct prof_endpoint *e = &in->prof->ep[i];
-
-		ep = json_pack("{s:s, s:s, s:i, s:i}", "name", e->name, "proto",
-		    prof_proto_name(e->proto), "port", (int)e->port, "port_end",
-		    (int)e->port_end);
-		/* What LiveKit tells clients, when it is not this port. */
-		if (e->client_port != 0) {
-			json_object_set_new(ep, "client_host",
-			    json_string(e->client_host));
-			json_object_set_new(ep, "client_port",
-			    json_integer(e->client_port));
-		}
-		if (e->flags & PROF_EP_CLIENT)
-			json_object_set_new(ep, "client_only", json_true());
-		for (k = 0; k < 2; k++) {
-			verdict_cell(in, e, fams[k], &c);
-			json_object_set_new(ep, k == 0 ? "ipv4" : "ipv6",
-			    cell_json(&c));
-		}
-		json_array_append_new(eps, ep);
-	}
-	json_object_set_new(root, "endpoints", eps);
-	json_object_set_new(root, "mapping", mapping_json(in));
-	conf = json_array();
 	for (j = 0; j < in->nconflicts; j++)
 		json_array_append_new(conf, json_pack("{s:s, s:s, s:s, s:s, s:b, "
 		    "s:s}", "family", in->conflicts[j].family, "table",
 		    in->conflicts[j].table, "chain", in->conflicts[j].chain,
 		    "why", in->conflicts[j].why, "stateful",
 		    in->conflicts[j].stateful, "drops", in->conflicts[j].endpoint));
-	{
-		json_t *ctr = json_array();
-		char epname[NFT_NAME_MAX], fam[8];
+	return conf;
+}
 
-		for (j = 0; j < in->ncounters; j++) {
-			const struct nft_counter *nc = &in->counters[j];
+/* What portward's rules counted, per endpoint and family. */
+static json_t *
+counters_json(const struct status_in *in)
+{
+	json_t *ctr = json_array();
+	char epname[NFT_NAME_MAX], fam[8];
+	int j;
 
-			/* The comment is "<endpoint> <family>". */
-			if (sscanf(nc->comment, "%63s %7s", epname, fam) != 2)
-				continue;
-			json_array_append_new(ctr, json_pack("{s:s, s:s, s:s, "
-			    "s:I, s:I}", "chain", nc->chain, "endpoint", epname,
-			    "family", fam, "packets", (json_int_t)nc->packets,
-			    "bytes", (json_int_t)nc->bytes));
-		}
-		json_object_set_new(root, "rules", json_pack("{s:s, s:b, s:o, "
-		    "s:o, s:o, s:I, s:o}", "table", in->conf->nft.table,
-		    "in_place", in->rules_ok, "dropped_by", conf, "counters",
-		    ctr, "last_repair", in->last_repair ?
-		    json_integer(in->last_repair) : json_null(), "repairs",
-		    (json_int_t)(in->fight ? in->fight->repairs_total : 0),
-		    "fight", fight_json(in->fight)));
+	for (j = 0; j < in->ncounters; j++) {
+		const struct nft_counter *nc = &in->counters[j];
+
+		/* The comment is "<endpoint> <family>". */
+		if (sscanf(nc->comment, "%63s %7s", epname, fam) != 2)
+			continue;
+		json_array_append_new(ctr, json_pack("{s:s, s:s, s:s, "
+		    "s:I, s:I}", "chain", nc->chain, "endpoint", epname,
+		    "family", fam, "packets", (json_int_t)nc->packets,
+		    "bytes", (json_int_t)nc->bytes));
 	}
-	if (in->child != NULL && in->conf->supervise.enabled) {
-		const struct sup_status *cs = in->child;
+	return ctr;
+}
 
-		child = json_pack("{s:s, s:o, s:i, s:i, s:o, s:I, s:b, s:b, s:b, "
-		    "s:s}", "state", sup_state_name(cs->state),
-		    "pid", cs->pid > 0 ? json_integer(cs->pid) : json_null(),
-		    "restarts", (int)cs->restarts,
-		    "start_failures", (int)cs->start_failures,
-		    "last_exit", cs->last_exit[0] ? json_string(cs->last_exit) :
-		    json_null(), "backoff_ms", (json_int_t)cs->backoff_ms,
-		    "ready", cs->ready, "ready_timed_out", cs->ready_timed_out,
-		    "configured", 1, "command", cs->command);
-	} else
-		child = json_pack("{s:s, s:n, s:i, s:n, s:b}", "state", "stopped",
-		    "pid", "restarts", 0, "last_exit", "configured", 0);
-	if (in->doctor) {
-		json_decref(child);
+static json_t *
+rules_json(const struct status_in *in)
+{
+	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:I, s:o}", "table",
+	    in->conf->nft.table, "in_place", in->rules_ok, "dropped_by",
+	    conflicts_json(in), "counters", counters_json(in), "last_repair",
+	    in->last_repair ? json_integer(in->last_repair) : json_null(),
+	    "repairs", (json_int_t)(in->fight ? in->fight->repairs_total : 0),
+	    "fight", fight_json(in->fight));
+}
+
+/* The supervised SFU, or what stands for it when there is none. */
+static json_t *
+child_json(const struct status_in *in)
+{
+	const struct sup_status *cs = in->child;
+
+	if (cs == NULL || !in->conf->supervise.enabled)
+		return json_pack("{s:s, s:n, s:i, s:n, s:b}", "state",
+		    "stopped", "pid", "restarts", 0, "last_exit",
+		    "configured", 0);
+	return json_pack("{s:s, s:o, s:i, s:i, s:o, s:I, s:b, s:b, s:b, s:s}",
+	    "state", sup_state_name(cs->state),
+	    "pid", cs->pid > 0 ? json_integer(cs->pid) : json_null(),
+	    "restarts", (int)cs->restarts,
+	    "start_failures", (int)cs->start_failures,
+	    "last_exit", cs->last_exit[0] ? json_string(cs->last_exit) :
+	    json_null(), "backoff_ms", (json_int_t)cs->backoff_ms,
+	    "ready", cs->ready, "ready_timed_out", cs->ready_timed_out,
+	    "configured", 1, "command", cs->command);
+}
+
+char *
+status_json(const struct status_in *in)
+{
+	json_t *root, *eps;
+	char *s;
+	size_t i;
+
+	root = json_object();
+	eps = json_array();
+	for (i = 0; i < in->prof->n; i++)
+		json_array_append_new(eps, endpoint_json(in, &in->prof->ep[i]));
+	json_object_set_new(root, "endpoints", eps);
+	json_object_set_new(root, "mapping", mapping_json(in));
+	json_object_set_new(root, "rules", rules_json(in));
+	/* doctor runs without the daemon, whose SFU it is. */
+	if (in->doctor)
 		json_object_set_new(root, "doctor", json_true());
-	} else {
-		json_object_set_new(root, "child", child);
+	else {
+		json_object_set_new(root, "child", child_json(in));
 		json_object_set_new(root, "ready", json_boolean(in->ready));
 	}
 	s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_COMPACT);
@@ -270,118 +325,157 @@ print_fight(FILE *f, json_t *x)
 	    "backoff_ms")) / 1000);
 }
 
-int
-status_print(FILE *f, const char *text)
+/* "7882/udp", or "50000-60000/udp" for a range. */
+static void
+port_text(json_t *ep, char *port, size_t len)
 {
-	json_t *root, *eps, *ep, *m, *fw, *x, *child;
-	json_error_t err;
-	size_t i;
-	int rc = 0, k;
-	char cell[2][64], port[64];
-	static const char *fk[2] = { "ipv4", "ipv6" };
+	json_int_t p = json_integer_value(json_object_get(ep, "port"));
+	json_int_t pe = json_integer_value(json_object_get(ep, "port_end"));
 
-	if ((root = json_loads(text, 0, &err)) == NULL ||
-	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
-		json_decref(root);
-		return 2;
-	}
-	rc = status_exit_code(text);
+	if (pe > p)
+		snprintf(port, len, "%lld-%lld/%s", (long long)p, (long long)pe,
+		    str(ep, "proto"));
+	else
+		snprintf(port, len, "%lld/%s", (long long)p, str(ep, "proto"));
+}
+
+/* A verdict, with its reason when it has one. */
+static void
+cell_text(json_t *c, char *cell, size_t len)
+{
+	if (str(c, "reason")[0] != '\0')
+		snprintf(cell, len, "%s (%s)", str(c, "verdict"),
+		    str(c, "reason"));
+	else
+		snprintf(cell, len, "%s", str(c, "verdict"));
+}
+
+/* The table of verdicts, then a hint for each that is not reachable. */
+static void
+print_endpoints(FILE *f, json_t *eps)
+{
+	static const char *fk[2] = { "ipv4", "ipv6" };
+	char cell[2][64], port[64];
+	json_t *ep, *c;
+	size_t i;
+	int k;
+
 	fprintf(f, "%-12s %-16s %-32s %s\n", "ENDPOINT", "PORT", "IPV4", "IPV6");
 	json_array_foreach(eps, i, ep) {
-		json_int_t p = json_integer_value(json_object_get(ep, "port"));
-		json_int_t pe = json_integer_value(json_object_get(ep,
-		    "port_end"));
-
-		if (pe > p)
-			snprintf(port, sizeof(port), "%lld-%lld/%s", (long long)p,
-			    (long long)pe, str(ep, "proto"));
-		else
-			snprintf(port, sizeof(port), "%lld/%s", (long long)p,
-			    str(ep, "proto"));
-		for (k = 0; k < 2; k++) {
-			json_t *c = json_object_get(ep, fk[k]);
-
-			if (str(c, "reason")[0] != '\0')
-				snprintf(cell[k], sizeof(cell[k]), "%s (%s)",
-				    str(c, "verdict"), str(c, "reason"));
-			else
-				snprintf(cell[k], sizeof(cell[k]), "%s",
-				    str(c, "verdict"));
-		}
+		port_text(ep, port, sizeof(port));
+		for (k = 0; k < 2; k++)
+			cell_text(json_object_get(ep, fk[k]), cell[k],
+			    sizeof(cell[k]));
 		fprintf(f, "%-12s %-16s %-32s %s\n", str(ep, "name"), port,
 		    cell[0], cell[1]);
 	}
 	fprintf(f, "\n");
 	json_array_foreach(eps, i, ep)
 		for (k = 0; k < 2; k++) {
-			json_t *c = json_object_get(ep, fk[k]);
-
+			c = json_object_get(ep, fk[k]);
 			if (strcmp(str(c, "verdict"), "reachable") != 0)
 				fprintf(f, "%s %s: %s\n", str(ep, "name"), fk[k],
 				    str(c, "hint"));
 		}
-	print_fight(f, json_object_get(json_object_get(root, "rules"),
-	    "fight"));
-	m = json_object_get(root, "mapping");
-	if (json_is_true(json_object_get(root, "doctor"))) {
-		fprintf(f, "\n(doctor: measured without the daemon; forwards and "
-		    "the supervised process are the daemon's, see "
-		    "portwardctl status)\n");
-		json_decref(root);
-		return rc;
-	}
-	if (json_is_true(json_object_get(m, "enabled"))) {
-		x = json_object_get(m, "external_addresses");
-		fprintf(f, "\nforwards: %s via %s, external address %s%s\n",
-		    str(m, "gateway")[0] ? str(m, "gateway") : "no router",
-		    json_is_string(json_object_get(m, "method")) ?
-		    str(m, "method") : "nothing",
-		    json_array_size(x) ? txt(json_string_value(json_array_get(x,
-		    0))) : "unknown", json_is_true(json_object_get(m,
-		    "external_reserved")) ? " (not globally routable: double "
-		    "NAT?)" : "");
-		json_array_foreach(json_object_get(m, "forwards"), i, fw) {
-			json_int_t left = json_integer_value(json_object_get(fw,
-			    "lease_left"));
+}
 
-			fprintf(f, "  %-10s %5lld/%s %s  %s", str(fw, "name"),
-			    (long long)json_integer_value(json_object_get(fw,
-			    "port")), str(fw, "proto"), str(fw, "family"),
-			    str(fw, "state"));
-			if (strcmp(str(fw, "state"), "forwarded") == 0)
-				fprintf(f, " by %s, %s", str(fw, "method"), left ?
-				    "lease left " : "permanent");
-			if (strcmp(str(fw, "state"), "forwarded") == 0 && left)
-				fprintf(f, "%llds", (long long)left);
-			if (str(fw, "error")[0])
-				fprintf(f, ": %s", str(fw, "error"));
-			fprintf(f, "\n");
-		}
-		x = json_object_get(m, "process");
-		if (x != NULL)
-			fprintf(f, "mapper: %s, pid %lld, %lld restart%s%s%s\n",
-			    str(x, "state"), (long long)json_integer_value(
-			    json_object_get(x, "pid")), (long long)
-			    json_integer_value(json_object_get(x, "restarts")),
-			    json_integer_value(json_object_get(x, "restarts")) ==
-			    1 ? "" : "s", str(x, "last_exit")[0] ? ", last " : "",
-			    str(x, "last_exit"));
-	} else
+/* A process the daemon supervises (the mapper, the SFU): one line. */
+static void
+print_process(FILE *f, const char *what, json_t *x, const char *tail)
+{
+	json_int_t restarts = json_integer_value(json_object_get(x,
+	    "restarts"));
+
+	fprintf(f, "%s: %s, pid %lld, %lld restart%s%s%s%s\n", what,
+	    str(x, "state"), (long long)json_integer_value(json_object_get(x,
+	    "pid")), (long long)restarts, restarts == 1 ? "" : "s",
+	    str(x, "last_exit")[0] ? ", last " : "", str(x, "last_exit"),
+	    tail);
+}
+
+static void
+print_forward(FILE *f, json_t *fw)
+{
+	json_int_t left = json_integer_value(json_object_get(fw,
+	    "lease_left"));
+	int forwarded = strcmp(str(fw, "state"), "forwarded") == 0;
+
+	fprintf(f, "  %-10s %5lld/%s %s  %s", str(fw, "name"),
+	    (long long)json_integer_value(json_object_get(fw, "port")),
+	    str(fw, "proto"), str(fw, "family"), str(fw, "state"));
+	if (forwarded)
+		fprintf(f, " by %s, %s", str(fw, "method"), left ?
+		    "lease left " : "permanent");
+	if (forwarded && left)
+		fprintf(f, "%llds", (long long)left);
+	if (str(fw, "error")[0])
+		fprintf(f, ": %s", str(fw, "error"));
+	fprintf(f, "\n");
+}
+
+/* The router's forwards and the mapper process, or that they are off. */
+static void
+print_mapping(FILE *f, json_t *m)
+{
+	json_t *x, *fw;
+	size_t i;
+
+	if (!json_is_true(json_object_get(m, "enabled"))) {
 		fprintf(f, "\nforwards: off\n");
-	child = json_object_get(root, "child");
+		return;
+	}
+	x = json_object_get(m, "external_addresses");
+	fprintf(f, "\nforwards: %s via %s, external address %s%s\n",
+	    str(m, "gateway")[0] ? str(m, "gateway") : "no router",
+	    json_is_string(json_object_get(m, "method")) ?
+	    str(m, "method") : "nothing",
+	    json_array_size(x) ? txt(json_string_value(json_array_get(x,
+	    0))) : "unknown", json_is_true(json_object_get(m,
+	    "external_reserved")) ? " (not globally routable: double "
+	    "NAT?)" : "");
+	json_array_foreach(json_object_get(m, "forwards"), i, fw)
+		print_forward(f, fw);
+	x = json_object_get(m, "process");
+	if (x != NULL)
+		print_process(f, "mapper", x, "");
+}
+
+static void
+print_child(FILE *f, json_t *child)
+{
 	if (json_is_true(json_object_get(child, "configured")))
-		fprintf(f, "child: %s, pid %lld, %lld restart%s%s%s%s\n",
-		    str(child, "state"), (long long)json_integer_value(
-		    json_object_get(child, "pid")), (long long)json_integer_value(
-		    json_object_get(child, "restarts")), json_integer_value(
-		    json_object_get(child, "restarts")) == 1 ? "" : "s",
-		    str(child, "last_exit")[0] ? ", last " : "",
-		    str(child, "last_exit"), json_is_true(json_object_get(child,
-		    "ready_timed_out")) ? ", NOT READY (listeners missing)" : "");
+		print_process(f, "child", child, json_is_true(json_object_get(
+		    child, "ready_timed_out")) ?
+		    ", NOT READY (listeners missing)" : "");
 	else
 		fprintf(f, "child: nothing to supervise\n");
-	fprintf(f, "ready: %s\n", json_is_true(json_object_get(root, "ready")) ?
-	    "yes" : "no");
+}
+
+int
+status_print(FILE *f, const char *text)
+{
+	json_t *root, *eps;
+	int rc;
+
+	if ((root = json_loads(text, 0, NULL)) == NULL ||
+	    !json_is_array(eps = json_object_get(root, "endpoints"))) {
+		json_decref(root);
+		return 2;
+	}
+	rc = status_exit_code(text);
+	print_endpoints(f, eps);
+	print_fight(f, json_object_get(json_object_get(root, "rules"),
+	    "fight"));
+	if (json_is_true(json_object_get(root, "doctor")))
+		fprintf(f, "\n(doctor: measured without the daemon; forwards "
+		    "and the supervised process are the daemon's, see "
+		    "portwardctl status)\n");
+	else {
+		print_mapping(f, json_object_get(root, "mapping"));
+		print_child(f, json_object_get(root, "child"));
+		fprintf(f, "ready: %s\n", json_is_true(json_object_get(root,
+		    "ready")) ? "yes" : "no");
+	}
 	json_decref(root);
 	return rc;
 }
