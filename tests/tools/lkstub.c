@@ -132,13 +132,42 @@ on_term(int sig)
 	_exit(0);
 }
 
+/* A connection gets "pong"; a datagram its STUN answer, or itself. */
+static void
+serve(int i)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	uint8_t ans[64];
+	char buf[1500];
+	size_t an;
+	ssize_t n;
+	int c;
+
+	if (kinds[i] == SOCK_STREAM) {
+		if ((c = accept(fds[i].fd, NULL, NULL)) >= 0) {
+			(void)write(c, "pong\n", 5);
+			close(c);
+		}
+		return;
+	}
+	if ((n = recvfrom(fds[i].fd, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&ss, &sl)) <= 0)
+		return;
+	an = stun_answer((uint8_t *)buf, (size_t)n, &ss, ans, sizeof(ans));
+	if (an > 0)
+		(void)sendto(fds[i].fd, ans, an, 0, (struct sockaddr *)&ss, sl);
+	else
+		(void)sendto(fds[i].fd, buf, (size_t)n, 0,
+		    (struct sockaddr *)&ss, sl);
+}
+
 int
 main(int argc, char **argv)
 {
 	int ch, i, late = 0, crash = 0;
 	uint16_t tcp = 7881, udp = 7882, turn_udp = 3479, turn_tls = 5350;
 	time_t start = time(NULL);
-	char buf[1500];
 
 	while ((ch = getopt(argc, argv, "t:u:U:T:l:c:x")) != -1) {
 		switch (ch) {
@@ -174,40 +203,14 @@ main(int argc, char **argv)
 	printf("listening\n");
 	fprintf(stderr, "a line on stderr\n");
 	for (;;) {
-		int timeout = crash ? 200 : -1;
-
 		if (crash && time(NULL) - start >= crash) {
 			fprintf(stderr, "lkstub: crashing as asked\n");
 			return 1;
 		}
-		if (poll(fds, (nfds_t)nfds, timeout) <= 0)
+		if (poll(fds, (nfds_t)nfds, crash ? 200 : -1) <= 0)
 			continue;
-		for (i = 0; i < nfds; i++) {
-			struct sockaddr_storage ss;
-			socklen_t sl = sizeof(ss);
-			ssize_t n;
-			int c;
-
-			if (!(fds[i].revents & POLLIN))
-				continue;
-			if (kinds[i] == SOCK_STREAM) {
-				if ((c = accept(fds[i].fd, NULL, NULL)) >= 0) {
-					(void)write(c, "pong\n", 5);
-					close(c);
-				}
-			} else if ((n = recvfrom(fds[i].fd, buf, sizeof(buf), 0,
-			    (struct sockaddr *)&ss, &sl)) > 0) {
-				uint8_t ans[64];
-				size_t an = stun_answer((uint8_t *)buf, (size_t)n,
-				    &ss, ans, sizeof(ans));
-
-				if (an > 0)
-					(void)sendto(fds[i].fd, ans, an, 0,
-					    (struct sockaddr *)&ss, sl);
-				else
-					(void)sendto(fds[i].fd, buf, (size_t)n, 0,
-					    (struct sockaddr *)&ss, sl);
-			}
-		}
+		for (i = 0; i < nfds; i++)
+			if (fds[i].revents & POLLIN)
+				serve(i);
 	}
 }
