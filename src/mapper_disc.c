@@ -388,6 +388,7 @@ collect(struct disc *d, long el)
 		m = (int)mb_order[i];
 		b = mb_get((uint32_t)m);
 		for (fam = 0; b->discovered != NULL && fam < 2; fam++) {
+			err[0] = '\0';
 			if (d->st[m][fam] != DISC_PENDING ||
 			    (r = b->discovered(fam, err, sizeof(err))) == 0)
 				continue;

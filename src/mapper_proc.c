@@ -449,6 +449,9 @@ granted(uint32_t i, int fam, const struct mb_result *res)
 static int
 no_pinholes(struct map_fam_state *st)
 {
+	uint32_t m;
+	int can = 0;
+
 	if (rep.pinholes)
 		return 0;
 	if (!rep.have_method && (st->state == MAP_OK ||
@@ -456,9 +459,11 @@ no_pinholes(struct map_fam_state *st)
 		stale_or_error(st, rep.err);
 		return 1;
 	}
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		if ((mb_get(m)->fams & (1u << V6)) && mapper_wants(&mc, m))
+			can = 1;
 	fam_set(st, MAP_UNSUPPORTED);
-	snprintf(st->err, sizeof(st->err), "%s", mapper_wants(&mc,
-	    CONF_METHOD_UPNP) || mapper_wants(&mc, CONF_METHOD_PCP) ?
+	snprintf(st->err, sizeof(st->err), "%s", can ?
 	    "the router offers no IPv6 firewall control (neither PCP "
 	    "nor UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
 	    "cannot open IPv6 pinholes: add \"pcp\" or \"upnp\" to "
