@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * mapper_natpmp.c: NAT-PMP (RFC 6886) with libnatpmp, in the mapper
- * process. Every request has its own deadline: libnatpmp's retry schedule
- * alone would wait more than a minute for a gateway that never answers.
+ * process: the backend mb_natpmp (mapper_backend.h), IPv4 only. Every
+ * request has its own deadline: libnatpmp's retry schedule alone would
+ * wait more than a minute for a gateway that never answers.
  */
 #include <arpa/inet.h>
 #include <errno.h>

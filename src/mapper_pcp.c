@@ -7,7 +7,8 @@
  * family: the default gateway (or mapping.gateway) for IPv4, the IPv6
  * default router for IPv6, each asked over a socket connected to it and
  * bound to the address the mapping is for (a PCP server checks that the
- * client address inside matches the source). The codec is pcp.c.
+ * client address inside matches the source). The codec is pcp.c; this
+ * is the backend mb_pcp (mapper_backend.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>

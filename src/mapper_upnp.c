@@ -6,7 +6,8 @@
  * WANIPv6FirewallControl pinholes. A pinhole must be asked for over IPv6
  * from the address it opens (the router checks), so the IPv6 side has its
  * own IGD session, found by SSDP over IPv6 unless igd_url is an IPv6 URL.
- * Discovery itself is mapper_disc.c's (our own M-SEARCH, ssdp.c).
+ * Discovery itself is mapper_disc.c's (our own M-SEARCH, ssdp.c); the
+ * rest is the backend mb_upnp (mapper_backend.h).
  */
 #include <arpa/inet.h>
 #include <signal.h>
