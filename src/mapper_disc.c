@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "loop.h"
-#include "mapper.h"
+#include "mapper_backend.h"
 #include "ssdp.h"
 
 #define DISC_MS		2000	/* the whole burst, at most */
@@ -39,9 +39,25 @@
 #define GRACE6_MS	250	/* for pinholes: SSDP answers come later */
 #define STEP_MS		25
 
-#define M_NATPMP	CONF_METHOD_NATPMP
-#define M_UPNP		CONF_METHOD_UPNP
-#define M_PCP		CONF_METHOD_PCP
+#define M_UPNP		CONF_METHOD_UPNP	/* found by the burst's SSDP */
+
+/* The backends by enum conf_method. */
+static const struct map_backend *const backends[CONF_MAX_METHODS] = {
+	[CONF_METHOD_NATPMP] = &mb_natpmp,
+	[CONF_METHOD_UPNP] = &mb_upnp,
+	[CONF_METHOD_PCP] = &mb_pcp,
+};
+
+/* The datagram methods first: UPnP's description fetch may block. */
+const uint32_t mb_order[CONF_MAX_METHODS] = {
+	CONF_METHOD_PCP, CONF_METHOD_NATPMP, CONF_METHOD_UPNP
+};
+
+const struct map_backend *
+mb_get(uint32_t m)
+{
+	return backends[m < CONF_MAX_METHODS ? m : CONF_METHOD_UPNP];
+}
 
 int
 mapper_wants(const struct map_conf *mc, uint32_t m)
@@ -122,13 +138,13 @@ upnp_found(struct disc *d, int fam, const char *url)
 	char err[MAP_STR];
 
 	if (fam == 0) {
-		if (mb_upnp_open(url, d->upnp_gw, sizeof(d->upnp_gw),
-		    d->upnp_lan, sizeof(d->upnp_lan), err, sizeof(err)) == 0)
+		if (mb_upnp_open(url, d->upnp_gw, sizeof(d->upnp_gw), err,
+		    sizeof(err)) == 0)
 			d->st[M_UPNP][0] = DISC_OK;
 		else
 			fail(d, M_UPNP, 0, err);
 	} else {
-		if (mb_upnp_open6(url, d->upnp_lan6, sizeof(d->upnp_lan6)) == 0)
+		if (mb_upnp_open6(url) == 0)
 			d->st[M_UPNP][1] = DISC_OK;
 		else
 			fail(d, M_UPNP, 1, "UPnP: the IGD offers no IPv6 "
@@ -211,19 +227,20 @@ ssdp_read(struct disc *d, int fam)
 	}
 }
 
-void
-disc_start(struct disc *d, const struct map_conf *mc, int want6,
+/* Whom to believe, and what is not asked (the configuration, skip). */
+static void
+disc_init(struct disc *d, const struct map_conf *mc, int want6,
     unsigned skip)
 {
-	char gw[MAP_STR];
-	int fam, m, v6url = strstr(mc->igd_url, "://[") != NULL;
+	int fam, m;
 
 	memset(d, 0, sizeof(*d));
-	d->ssdp[0] = d->ssdp[1] = d->pcp[0] = d->pcp[1] = -1;
+	d->ssdp[0] = d->ssdp[1] = -1;
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		d->fd[m][0] = d->fd[m][1] = -1;
 	clock_gettime(CLOCK_MONOTONIC, &d->t0);
-	mb_natpmp_close();
-	mb_upnp_close();
-	mb_pcp_close();
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		mb_get((uint32_t)m)->close();
 	if (mc->has_gateway) {
 		d->gw4 = mc->gateway;
 		d->have_gw4 = 1;
@@ -232,29 +249,25 @@ disc_start(struct disc *d, const struct map_conf *mc, int want6,
 	d->have_gw6 = mapper_router6(&d->gw6, &d->ifindex6) == 0;
 	for (m = 0; m < CONF_MAX_METHODS; m++)
 		for (fam = 0; fam < 2; fam++)
-			if (!mapper_wants(mc, (uint32_t)m) || (fam == 1 && !want6))
+			if (!mapper_wants(mc, (uint32_t)m) || (fam == 1 && !want6) ||
+			    !(mb_get((uint32_t)m)->fams & (1u << fam)))
 				d->st[m][fam] = DISC_NONE;
-	d->st[M_NATPMP][1] = DISC_NONE;		/* IPv4 only */
 	for (m = 0; m < CONF_MAX_METHODS; m++)
-		if ((skip & (1u << m)) && d->st[m][0] == DISC_PENDING)
-			fail(d, m, 0, m == M_PCP ? "PCP: refused a mapping "
-			    "lately" : m == M_NATPMP ? "NAT-PMP: refused a "
-			    "mapping lately" : "UPnP: refused a mapping lately");
-	for (fam = 0; fam < 2; fam++)
-		if (d->st[M_PCP][fam] == DISC_PENDING &&
-		    (d->pcp[fam] = mb_pcp_open(fam, (int)mc->has_gateway,
-		    mc->gateway)) == -1)
-			fail(d, M_PCP, fam, fam ? "PCP: no IPv6 default router "
-			    "or no global IPv6 address" : "PCP: no default "
-			    "gateway");
-	if (d->st[M_NATPMP][0] == DISC_PENDING) {
-		if (mb_natpmp_open((int)mc->has_gateway, mc->gateway, gw,
-		    sizeof(gw)) == -1)
-			fail(d, M_NATPMP, 0, "NAT-PMP: no default gateway");
-		else
-			snprintf(d->natpmp_gw, sizeof(d->natpmp_gw), "%s", gw);
-	}
-	/* igd_url serves IPv4, and IPv6 too if it is an IPv6 URL. */
+		if ((skip & (1u << m)) && d->st[m][0] == DISC_PENDING) {
+			char why[MAP_STR];
+
+			snprintf(why, sizeof(why), "%s: refused a mapping lately",
+			    mb_get((uint32_t)m)->name);
+			fail(d, m, 0, why);
+		}
+}
+
+/* UPnP: igd_url serves IPv4, and IPv6 too if it is an IPv6 URL; else SSDP. */
+static void
+upnp_start(struct disc *d, const struct map_conf *mc)
+{
+	int v6url = strstr(mc->igd_url, "://[") != NULL;
+
 	if (d->st[M_UPNP][0] == DISC_PENDING && mc->igd_url[0] != '\0')
 		upnp_found(d, 0, mc->igd_url);
 	else if (d->st[M_UPNP][0] == DISC_PENDING) {
@@ -274,12 +287,36 @@ disc_start(struct disc *d, const struct map_conf *mc, int want6,
 	}
 }
 
+void
+disc_start(struct disc *d, const struct map_conf *mc, int want6,
+    unsigned skip)
+{
+	const struct map_backend *b;
+	char err[MAP_STR];
+	int fam, i;
+
+	disc_init(d, mc, want6, skip);
+	/* Every first datagram leaves now, before anything may block. */
+	for (i = 0; i < CONF_MAX_METHODS; i++) {
+		b = mb_get(mb_order[i]);
+		for (fam = 0; b->discover != NULL && fam < 2; fam++)
+			if (d->st[mb_order[i]][fam] == DISC_PENDING &&
+			    (d->fd[mb_order[i]][fam] = b->discover(fam, mc, err,
+			    sizeof(err))) == -1)
+				fail(d, (int)mb_order[i], fam, err);
+	}
+	upnp_start(d, mc);
+}
+
 /* Send the SSDP searches once they can matter (see the top). */
 static void
 searches(struct disc *d, long el)
 {
-	int others_done = d->st[M_PCP][0] == DISC_NONE &&
-	    d->st[M_NATPMP][0] == DISC_NONE;
+	int others_done = 1, m;
+
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		if (m != M_UPNP && d->st[m][0] != DISC_NONE)
+			others_done = 0;
 
 	if (d->ssdp_due[0] && (el >= GRACE_MS || others_done ||
 	    (d->decided[0] && d->ssdp_due[1])) && ssdp_open(d, 0) == -1)
@@ -325,46 +362,67 @@ choose(const struct disc *d, const struct map_conf *mc, int fam, long el)
 	return pending && el < DISC_MS ? -2 : -1;
 }
 
-/* One look at every socket; answers are taken in whatever order they came. */
+/*
+ * One look at every socket; answers are taken in whatever order they
+ * came. SSDP first: an IGD's description is fetched there, and answers
+ * that come meanwhile are read after it, in the same look.
+ */
 static void
 collect(struct disc *d, long el)
 {
+	const struct map_backend *b;
 	char err[MAP_STR];
-	int fam, r;
+	int fam, i, m, r;
 
 	searches(d, el);
 	for (fam = 0; fam < 2; fam++) {
-		if (d->st[M_PCP][fam] == DISC_PENDING &&
-		    (r = mb_pcp_open_done(fam, err, sizeof(err))) != 0) {
+		if (d->ssdp[fam] == -1)
+			continue;
+		ssdp_read(d, fam);
+		/* Resent once, in case the first was lost. */
+		if (d->ssdp[fam] != -1 && d->ssdp_sent[fam] == 1 &&
+		    loop_ms_since(&d->ssdp_t[fam]) >= 500)
+			msearch(d, fam);
+	}
+	for (i = 0; i < CONF_MAX_METHODS; i++) {
+		m = (int)mb_order[i];
+		b = mb_get((uint32_t)m);
+		for (fam = 0; b->discovered != NULL && fam < 2; fam++) {
+			err[0] = '\0';
+			if (d->st[m][fam] != DISC_PENDING ||
+			    (r = b->discovered(fam, err, sizeof(err))) == 0)
+				continue;
 			if (r == 1)
-				d->st[M_PCP][fam] = DISC_OK;
+				d->st[m][fam] = DISC_OK;
 			else
-				fail(d, M_PCP, fam, err);
-		}
-		if (d->ssdp[fam] != -1) {
-			ssdp_read(d, fam);
-			/* Resent once, in case the first was lost. */
-			if (d->ssdp[fam] != -1 && d->ssdp_sent[fam] == 1 &&
-			    loop_ms_since(&d->ssdp_t[fam]) >= 500)
-				msearch(d, fam);
+				fail(d, m, fam, err);
 		}
 	}
-	if (d->st[M_NATPMP][0] == DISC_PENDING &&
-	    (r = mb_natpmp_open_done(d->natpmp_ext, sizeof(d->natpmp_ext),
-	    err, sizeof(err))) != 0) {
-		if (r == 1)
-			d->st[M_NATPMP][0] = DISC_OK;
-		else
-			fail(d, M_NATPMP, 0, err);
+}
+
+/* The sockets that answers may still come on. */
+static int
+pollset(const struct disc *d, struct pollfd *p)
+{
+	int f, m, np = 0;
+
+	for (f = 0; f < 2; f++) {
+		if (d->ssdp[f] != -1)
+			p[np++] = (struct pollfd){ d->ssdp[f], POLLIN, 0 };
+		for (m = 0; m < CONF_MAX_METHODS; m++)
+			if (d->fd[m][f] != -1 && d->st[m][f] == DISC_PENDING)
+				p[np++] = (struct pollfd){ d->fd[m][f], POLLIN,
+				    0 };
 	}
+	return np;
 }
 
 int
 disc_pick(struct disc *d, const struct map_conf *mc, int fam)
 {
-	struct pollfd p[6];
+	struct pollfd p[2 + 2 * CONF_MAX_METHODS];
 	long el;
-	int m, np, f, fd;
+	int m, f;
 
 	if (fam == 1)
 		clock_gettime(CLOCK_MONOTONIC, &d->t6);
@@ -375,26 +433,14 @@ disc_pick(struct disc *d, const struct map_conf *mc, int fam)
 		if ((m = choose(d, mc, fam, fam == 0 ? el : GRACE_MS *
 		    loop_ms_since(&d->t6) / GRACE6_MS)) != -2)
 			break;
-		np = 0;
-		for (f = 0; f < 2; f++) {
-			if (d->ssdp[f] != -1)
-				p[np++] = (struct pollfd){ d->ssdp[f], POLLIN, 0 };
-			if (d->pcp[f] != -1 && d->st[M_PCP][f] == DISC_PENDING)
-				p[np++] = (struct pollfd){ d->pcp[f], POLLIN, 0 };
-		}
-		if ((fd = mb_natpmp_fd()) != -1 &&
-		    d->st[M_NATPMP][0] == DISC_PENDING)
-			p[np++] = (struct pollfd){ fd, POLLIN, 0 };
-		(void)poll(p, (nfds_t)np, STEP_MS);
+		(void)poll(p, (nfds_t)pollset(d, p), STEP_MS);
 	}
 	d->decided[fam] = 1;
 	if (m == -1) {
 		/* Searches that can no longer matter end now. */
 		for (f = 0; f < CONF_MAX_METHODS; f++)
 			if (d->st[f][fam] == DISC_PENDING)
-				fail(d, f, fam, f == M_UPNP ? "UPnP: no IGD "
-				    "answered SSDP discovery" : f == M_PCP ?
-				    "PCP: no answer" : "NAT-PMP: no answer");
+				fail(d, f, fam, mb_get((uint32_t)f)->no_answer);
 	}
 	return m;
 }

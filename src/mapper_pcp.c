@@ -7,7 +7,8 @@
  * family: the default gateway (or mapping.gateway) for IPv4, the IPv6
  * default router for IPv6, each asked over a socket connected to it and
  * bound to the address the mapping is for (a PCP server checks that the
- * client address inside matches the source). The codec is pcp.c.
+ * client address inside matches the source). The codec is pcp.c; this
+ * is the backend mb_pcp (mapper_backend.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,7 +24,7 @@
 #include <sys/random.h>
 
 #include "loop.h"
-#include "mapper.h"
+#include "mapper_backend.h"
 #include "pcp.h"
 
 #define DEADLINE_MS	2000
@@ -264,8 +265,8 @@ read_answer(struct pcp_srv *s, struct pcp_resp *resp)
 	return 0;
 }
 
-int
-mb_pcp_open(int v6, int has_gw, struct in_addr gw)
+static int
+pcp_discover(int v6, const struct map_conf *mc, char *err, size_t errlen)
 {
 	struct pcp_srv *s = &srv[v6 != 0];
 
@@ -273,10 +274,13 @@ mb_pcp_open(int v6, int has_gw, struct in_addr gw)
 		close(s->fd);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
-	if (connect_srv(s, v6, has_gw, gw) == -1 || send_announce(s) == -1) {
+	if (connect_srv(s, v6, (int)mc->has_gateway, mc->gateway) == -1 ||
+	    send_announce(s) == -1) {
 		if (s->fd != -1)
 			close(s->fd);
 		s->fd = -1;
+		snprintf(err, errlen, "%s", v6 ? "PCP: no IPv6 default router "
+		    "or no global IPv6 address" : "PCP: no default gateway");
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s->sent);
@@ -284,8 +288,8 @@ mb_pcp_open(int v6, int has_gw, struct in_addr gw)
 	return s->fd;
 }
 
-int
-mb_pcp_open_done(int v6, char *err, size_t errlen)
+static int
+pcp_discovered(int v6, char *err, size_t errlen)
 {
 	struct pcp_srv *s = &srv[v6 != 0];
 	struct pcp_resp resp;
@@ -311,16 +315,11 @@ mb_pcp_open_done(int v6, char *err, size_t errlen)
 	return -1;
 }
 
-const char *
-mb_pcp_gateway(int v6)
+static void
+pcp_describe(int v6, struct mb_where *w)
 {
-	return srv[v6 != 0].gwstr;
-}
-
-const char *
-mb_pcp_lan(int v6)
-{
-	return srv[v6 != 0].lan;
+	snprintf(w->gw, sizeof(w->gw), "%s", srv[v6 != 0].gwstr);
+	snprintf(w->lan, sizeof(w->lan), "%s", srv[v6 != 0].lan);
 }
 
 /* Send r, wait for its answer (same nonce, protocol, port) within DEADLINE_MS. */
@@ -403,8 +402,8 @@ nonce_for(const struct pcp_srv *s, uint8_t proto, uint16_t port,
 	pcp_nonce(key, &s->client, proto, port, out);
 }
 
-int
-mb_pcp_map(int v6, uint8_t proto, uint16_t port, uint32_t lease,
+static int
+pcp_request(int v6, uint8_t proto, uint16_t port, uint32_t lease,
     struct mb_result *res)
 {
 	struct pcp_srv *s = &srv[v6 != 0];
@@ -455,13 +454,23 @@ mb_pcp_map(int v6, uint8_t proto, uint16_t port, uint32_t lease,
 	return 0;
 }
 
-int
-mb_pcp_unmap(int v6, uint8_t proto, uint16_t port)
+/* A MAP renews with the same nonce (nonce_for): no renew of its own. */
+static int
+pcp_map(int v6, const struct map_fwd_conf *f, uint32_t lease,
+    struct mb_hold *h, struct mb_result *res)
+{
+	(void)h;
+	return pcp_request(v6, f->proto, f->port, lease, res);
+}
+
+static int
+pcp_unmap(int v6, uint8_t proto, uint16_t port, struct mb_hold *h)
 {
 	struct mb_result res;
 
+	(void)h;
 	/* Lifetime 0 with the mapping's nonce deletes it (RFC 6887 15). */
-	if (mb_pcp_map(v6, proto, port, 0, &res) == 0)
+	if (pcp_request(v6, proto, port, 0, &res) == 0)
 		return 0;
 	/*
 	 * Refused (miniupnpd 2.3.1 refuses to delete an IPv6 mapping it
@@ -469,18 +478,20 @@ mb_pcp_unmap(int v6, uint8_t proto, uint16_t port)
 	 * soon; still reported as left behind.
 	 */
 	if (strstr(res.err, "NOT_AUTHORIZED") != NULL)
-		(void)mb_pcp_map(v6, proto, port, 1, &res);
+		(void)pcp_request(v6, proto, port, 1, &res);
 	return -1;
 }
 
-int
-mb_pcp_rebooted(int v6)
+static int
+pcp_rebooted(int v6, char *ext, size_t extlen)
 {
 	struct pcp_srv *s = &srv[v6 != 0];
 	struct pcp_req r;
 	struct pcp_resp resp;
 	int lost;
 
+	(void)ext;	/* said by MAP answers, not by ANNOUNCE */
+	(void)extlen;
 	if (s->fd == -1)
 		return -1;
 	memset(&r, 0, sizeof(r));
@@ -493,14 +504,18 @@ mb_pcp_rebooted(int v6)
 	return lost;
 }
 
-int
-mb_pcp_announcement(const unsigned char *buf, size_t len,
-    const struct sockaddr *from)
+static int
+pcp_announced(const unsigned char *buf, size_t len,
+    const struct sockaddr *from, char *ext, size_t extlen)
 {
 	struct pcp_resp resp;
 	int i, lost;
 
-	if (pcp_decode(buf, len, &resp) == -1 || resp.version != PCP_VERSION ||
+	(void)ext;
+	(void)extlen;
+	/* Version 0 on this port is NAT-PMP's. */
+	if (len == 0 || buf[0] != PCP_VERSION ||
+	    pcp_decode(buf, len, &resp) == -1 || resp.version != PCP_VERSION ||
 	    resp.op != PCP_OP_ANNOUNCE || resp.result != PCP_SUCCESS)
 		return 0;
 	for (i = 0; i < 2; i++) {
@@ -522,8 +537,8 @@ mb_pcp_announcement(const unsigned char *buf, size_t len,
 	return 0;
 }
 
-void
-mb_pcp_close(void)
+static void
+pcp_close(void)
 {
 	int i;
 
@@ -534,3 +549,19 @@ mb_pcp_close(void)
 		srv[i].fd = -1;
 	}
 }
+
+const struct map_backend mb_pcp = {
+	.name = "PCP",
+	.fams = 3,
+	.no_answer = "PCP: no answer",
+	.reboot_news = "the PCP server's epoch says it lost its mappings "
+	    "(router reboot)",
+	.discover = pcp_discover,
+	.discovered = pcp_discovered,
+	.describe = pcp_describe,
+	.map = pcp_map,
+	.unmap = pcp_unmap,
+	.rebooted = pcp_rebooted,
+	.announced = pcp_announced,
+	.close = pcp_close,
+};

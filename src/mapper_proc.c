@@ -1,13 +1,15 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * mapper_proc.c: the mapper process. It asks the upstream router for the
- * forwards the daemon wants (NAT-PMP or UPnP IGD for IPv4, IGDv2 pinholes
- * for IPv6), renews them at half life, notices a router that rebooted or
- * forgot (NAT-PMP epoch and announcements, SSDP NOTIFY with a new
- * BOOTID.UPNP.ORG, a mapping gone at renewal) and maps everything again,
- * and removes everything when told to stop. It runs without privileges;
- * the daemon sees only the reports it sends.
+ * mapper_proc.c: the mapper process, the child side of the mapper. It
+ * asks the upstream router for the forwards the daemon wants through the
+ * backend the discovery burst chose (mapper_backend.h: PCP, NAT-PMP or
+ * UPnP IGD for IPv4; IGDv2 or PCP pinholes for IPv6), renews them at half
+ * life, notices a router that rebooted or forgot (epochs, announcements,
+ * SSDP NOTIFY with a new BOOTID.UPNP.ORG, a mapping gone at renewal) and
+ * maps everything again, and removes everything when told to stop. It
+ * runs without privileges; it knows the daemon only through the records
+ * of mapper_proto.h, and the daemon sees only the reports it sends.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mapper.h"
+#include "mapper_backend.h"
 #include "pcp.h"
 #include "seccomp.h"
 #include "ssdp.h"
@@ -42,7 +44,7 @@ static int pfd = -1, ssdp_fd = -1, pmp_fd = -1;
 static struct map_conf mc;
 static struct map_report rep;
 static struct {
-	char	uid[16];		/* pinhole */
+	struct mb_hold h;		/* what the backend keeps */
 	time_t	next[2];		/* monotonic: renew or retry; 0 none */
 	int	tries[2];
 } fx[MAP_MAX_FWD];
@@ -108,13 +110,6 @@ report(void)
 		stop();
 }
 
-static const char *
-label(uint32_t m)
-{
-	return m == CONF_METHOD_PCP ? "PCP" : m == CONF_METHOD_NATPMP ?
-	    "NAT-PMP" : "UPnP";
-}
-
 /* Not globally routable: the router is itself behind NAT, unless proven. */
 static int
 reserved4(const char *s)
@@ -155,26 +150,6 @@ set_ext4(const char *ext)
 		mlog(1, "the router's external address %s is not globally "
 		    "routable: double NAT (carrier-grade NAT?) unless a probe "
 		    "from outside proves otherwise", ext);
-}
-
-/* The source address this host uses towards addr (IPv4). */
-static void
-source_for(const char *addr, char *out, size_t outlen)
-{
-	struct sockaddr_in sin, me;
-	socklen_t sl = sizeof(me);
-	int s;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(5351);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1 ||
-	    (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
-	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
-	    getsockname(s, (struct sockaddr *)&me, &sl) == 0)
-		inet_ntop(AF_INET, &me.sin_addr, out, (socklen_t)outlen);
-	close(s);
 }
 
 /* Host part of "http://host:port/..." into gw_host (announcements come from it). */
@@ -249,8 +224,8 @@ schedule_discover(void)
 static void
 use_v4(int m)
 {
-	char ext[INET6_ADDRSTRLEN] = "";
-	const char *gw = "";
+	struct mb_where w;
+	int i;
 
 	rep.have_method = m >= 0;
 	igd_location[0] = '\0';
@@ -265,40 +240,54 @@ use_v4(int m)
 	rep.err[0] = '\0';
 	rep.method = (uint32_t)m;
 	/* What is not used is not listened to (forged announcements). */
-	if (m != CONF_METHOD_NATPMP)
-		mb_natpmp_close();
-	if (m == CONF_METHOD_PCP) {
-		gw = mb_pcp_gateway(0);
-		snprintf(rep.lan4, sizeof(rep.lan4), "%s", mb_pcp_lan(0));
-	} else if (m == CONF_METHOD_NATPMP) {
-		gw = dsc.natpmp_gw;
-		source_for(gw, rep.lan4, sizeof(rep.lan4));
-		set_ext4(dsc.natpmp_ext);
-	} else {
-		gw = dsc.upnp_gw;
-		snprintf(rep.lan4, sizeof(rep.lan4), "%s", dsc.upnp_lan);
-		if (mb_upnp_extaddr(ext, sizeof(ext)) == 0)
-			set_ext4(ext);
-	}
-	snprintf(rep.gateway, sizeof(rep.gateway), "%s", gw);
+	for (i = 0; i < CONF_MAX_METHODS; i++)
+		if (i != m && mb_get((uint32_t)i)->unchosen != NULL)
+			mb_get((uint32_t)i)->unchosen();
+	memset(&w, 0, sizeof(w));
+	mb_get(rep.method)->describe(0, &w);
+	snprintf(rep.lan4, sizeof(rep.lan4), "%s", w.lan);
+	set_ext4(w.ext);
+	snprintf(rep.gateway, sizeof(rep.gateway), "%s", w.gw);
 	if (igd_location[0] == '\0')
 		snprintf(gw_host, sizeof(gw_host), "%.*s",
-		    (int)sizeof(gw_host) - 1, gw);
+		    (int)sizeof(gw_host) - 1, w.gw);
 }
 
 /* IPv6 pinholes: with method m (-1: none can). */
 static void
 use_v6(int m)
 {
+	struct mb_where w;
+
 	rep.pinholes = m >= 0;
 	rep.pinhole_method = m >= 0 ? (uint32_t)m : 0;
-	if (m == CONF_METHOD_PCP)
-		snprintf(rep.lan6, sizeof(rep.lan6), "%s", mb_pcp_lan(1));
-	else if (m == CONF_METHOD_UPNP)
-		snprintf(rep.lan6, sizeof(rep.lan6), "%s", dsc.upnp_lan6);
+	if (m < 0)
+		return;
+	memset(&w, 0, sizeof(w));
+	mb_get(rep.pinhole_method)->describe(1, &w);
+	snprintf(rep.lan6, sizeof(rep.lan6), "%s", w.lan);
 }
 
 static void map_all(int fam);
+static void remap_all(const char *why);
+
+/* Old mappings of ours the profile no longer has (after a crash). */
+static void
+sweep(void)
+{
+	const struct map_backend *b;
+	int m, n;
+
+	for (m = 0; m < CONF_MAX_METHODS; m++) {
+		b = mb_get((uint32_t)m);
+		if (b->sweep == NULL || dsc.st[m][0] != DISC_OK)
+			continue;
+		n = b->sweep(keep_mapping);
+		if (n > 0)
+			mlog(0, "removed %d old mapping%s of portward's that the "
+			    "profile no longer has", n, n == 1 ? "" : "s");
+	}
+}
 
 /*
  * Find the router in one burst (mapper_disc.c) and map everything:
@@ -337,17 +326,11 @@ discover_and_map(void)
 		    rep.err, (long)(next_discover - mono()));
 	} else
 		mlog(0, "router found: %s via %s, external address %s%s%s",
-		    rep.gateway, label(rep.method),
+		    rep.gateway, mb_get(rep.method)->name,
 		    rep.ext4[0] ? rep.ext4 : "not known yet",
 		    rep.pinholes ? ", IPv6 pinholes via " : "",
-		    rep.pinholes ? label(rep.pinhole_method) : "");
-	if (dsc.st[CONF_METHOD_UPNP][0] == DISC_OK) {
-		int n = mb_upnp_sweep(keep_mapping);
-
-		if (n > 0)
-			mlog(0, "removed %d old mapping%s of portward's that the "
-			    "profile no longer has", n, n == 1 ? "" : "s");
-	}
+		    rep.pinholes ? mb_get(rep.pinhole_method)->name : "");
+	sweep();
 	report();
 }
 
@@ -401,133 +384,128 @@ stale_or_error(struct map_fam_state *st, const char *why)
 	snprintf(st->err, sizeof(st->err), "%s", why);
 }
 
+/*
+ * The router did not map it. A grant that has not ended may still work;
+ * a router that stopped answering is looked for again, later each time
+ * (it may have gone away while shutting down).
+ */
 static void
-map_v4(uint32_t i)
+not_mapped(uint32_t i, int fam, const struct mb_result *res)
+{
+	uint32_t m = rep.method;
+
+	stale_or_error(&rep.fwd[i].fam[fam], res->err);
+	if (fam == V4 && res->refused && mc.nmethods > 1 &&
+	    (refused_at[m] == 0 || mono() - refused_at[m] >= RETRY_MAX)) {
+		/* Refused, not lost: the next method, at once. */
+		refused_at[m] = mono();
+		mlog(1, "%s refused the mapping (%s): asking with the "
+		    "next method", mb_get(m)->name, res->err);
+		next_discover = mono();
+	} else if (next_discover == 0)
+		schedule_discover();
+	retry_later(i, fam);
+}
+
+/* Another host holds the port, or the router granted another one. */
+static void
+conflict(uint32_t i, int fam, const struct mb_result *res)
 {
 	struct map_fwd_conf *f = &mc.fwd[i];
-	struct map_fam_state *st = &rep.fwd[i].fam[V4];
-	struct mb_result res;
-	char desc[64], o[91];
-	int r;
+	struct map_fam_state *st = &rep.fwd[i].fam[fam];
+	char o[91];
 
-	if (!rep.have_method) {
-		stale_or_error(st, rep.err);
-		return;
-	}
-	snprintf(desc, sizeof(desc), MAP_DESC_PREFIX "%s", f->name);
-	st->method = rep.method;
-	if (rep.method == CONF_METHOD_PCP)
-		r = mb_pcp_map(0, f->proto, f->port, mc.lease, &res);
-	else if (rep.method == CONF_METHOD_NATPMP)
-		r = mb_natpmp_map(f->proto, f->port, mc.lease, &res);
-	else
-		r = mb_upnp_map(f->proto, f->port, mc.lease, desc, &res);
-	if (r == -1) {
-		/*
-		 * A grant that has not ended may still work; a router that
-		 * stopped answering is looked for again, later each time (it
-		 * may have gone away while shutting down).
-		 */
-		stale_or_error(st, res.err);
-		if (res.refused && mc.nmethods > 1 &&
-		    (refused_at[rep.method] == 0 ||
-		    mono() - refused_at[rep.method] >= RETRY_MAX)) {
-			/* Refused, not lost: the next method, at once. */
-			refused_at[rep.method] = mono();
-			mlog(1, "%s refused the mapping (%s): asking with the "
-			    "next method", label(rep.method), res.err);
-			next_discover = mono();
-		} else if (next_discover == 0)
-			schedule_discover();
-		retry_later(i, V4);
-		return;
-	}
-	if (res.ext[0] != '\0')
-		set_ext4(res.ext);
-	st->ext_port = res.ext_port;
-	st->lease = res.lease;
-	if (res.conflict) {
-		fam_set(st, MAP_CONFLICT);
-		snprintf(st->other, sizeof(st->other), "%s", res.other);
-		snprintf(st->err, sizeof(st->err), "external port %u/%s is "
-		    "not free: %s", f->port, prof_proto_name(f->proto),
-		    part(o, sizeof(o), res.other));
-		/* Never keep a different port: release it. */
-		if (res.ext_port != 0 && res.ext_port != f->port) {
-			if (rep.method == CONF_METHOD_NATPMP)
-				(void)mb_natpmp_unmap(f->proto, f->port);
-			else if (rep.method == CONF_METHOD_PCP)
-				(void)mb_pcp_unmap(0, f->proto, f->port);
-		}
-		retry_later(i, V4);
-		return;
-	}
-	fam_set(st, MAP_OK);
-	discover_tries = 0;
-	st->err[0] = st->other[0] = '\0';
-	st->expires = res.lease ? (int64_t)time(NULL) + res.lease : 0;
-	schedule_renew(i, V4, res.lease);
+	fam_set(st, MAP_CONFLICT);
+	snprintf(st->other, sizeof(st->other), "%s", res->other);
+	snprintf(st->err, sizeof(st->err), fam == V4 ? "external port %u/%s "
+	    "is not free: %s" : "the pinhole for %u/%s was refused: %s",
+	    f->port, prof_proto_name(f->proto),
+	    part(o, sizeof(o), res->other));
+	/* Never keep a different port: release it. */
+	if (fam == V4 && res->ext_port != 0 && res->ext_port != f->port)
+		(void)mb_get(rep.method)->unmap(V4, f->proto, f->port,
+		    &fx[i].h);
+	retry_later(i, fam);
 }
 
 static void
-map_v6(uint32_t i, int update)
+granted(uint32_t i, int fam, const struct mb_result *res)
 {
-	struct map_fwd_conf *f = &mc.fwd[i];
-	struct map_fam_state *st = &rep.fwd[i].fam[V6];
-	struct mb_result res;
-	char o[91];
-	int r;
+	struct map_fam_state *st = &rep.fwd[i].fam[fam];
 
-	if (!rep.pinholes && !rep.have_method &&
-	    (st->state == MAP_OK || st->state == MAP_STALE)) {
+	fam_set(st, MAP_OK);
+	if (fam == V4)
+		discover_tries = 0;
+	st->err[0] = st->other[0] = '\0';
+	if (fam == V6) {
+		st->ext_port = mc.fwd[i].port;
+		st->lease = res->lease;
+	}
+	st->expires = res->lease ? (int64_t)time(NULL) + res->lease : 0;
+	schedule_renew(i, fam, res->lease);
+}
+
+/* No method for pinholes: 1 when that is what the state now says. */
+static int
+no_pinholes(struct map_fam_state *st)
+{
+	uint32_t m;
+	int can = 0;
+
+	if (rep.pinholes)
+		return 0;
+	if (!rep.have_method && (st->state == MAP_OK ||
+	    st->state == MAP_STALE)) {
+		stale_or_error(st, rep.err);
+		return 1;
+	}
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		if ((mb_get(m)->fams & (1u << V6)) && mapper_wants(&mc, m))
+			can = 1;
+	fam_set(st, MAP_UNSUPPORTED);
+	snprintf(st->err, sizeof(st->err), "%s", can ?
+	    "the router offers no IPv6 firewall control (neither PCP "
+	    "nor UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
+	    "cannot open IPv6 pinholes: add \"pcp\" or \"upnp\" to "
+	    "mapping.methods");
+	return 1;
+}
+
+/* Ask for forward i on family fam (renewed: the backend renewed it). */
+static void
+map_fam(uint32_t i, int fam, int renewed)
+{
+	struct map_fam_state *st = &rep.fwd[i].fam[fam];
+	struct mb_result res;
+	uint32_t m;
+
+	if (fam == V4 && !rep.have_method) {
 		stale_or_error(st, rep.err);
 		return;
 	}
-	if (!rep.pinholes) {
-		fam_set(st, MAP_UNSUPPORTED);
-		snprintf(st->err, sizeof(st->err), "%s", mapper_wants(&mc,
-		    CONF_METHOD_UPNP) || mapper_wants(&mc, CONF_METHOD_PCP) ?
-		    "the router offers no IPv6 firewall control (neither PCP "
-		    "nor UPnP IGDv2 WANIPv6FirewallControl)" : "NAT-PMP "
-		    "cannot open IPv6 pinholes: add \"pcp\" or \"upnp\" to "
-		    "mapping.methods");
+	if (fam == V6 && no_pinholes(st))
 		return;
-	}
-	st->method = rep.pinhole_method;
-	if (rep.pinhole_method == CONF_METHOD_PCP) {
-		/* A MAP renews with the same nonce (mapper_pcp.c). */
-		r = mb_pcp_map(1, f->proto, f->port, mc.lease, &res);
-		if (r == 0 && res.conflict) {
-			fam_set(st, MAP_CONFLICT);
-			snprintf(st->other, sizeof(st->other), "%s", res.other);
-			snprintf(st->err, sizeof(st->err), "the pinhole for "
-			    "%u/%s was refused: %s", f->port,
-			    prof_proto_name(f->proto),
-			    part(o, sizeof(o), res.other));
-			retry_later(i, V6);
-			return;
-		}
-	} else if (update && fx[i].uid[0] != '\0' &&
-	    mb_upnp_pinhole_update(fx[i].uid, mc.lease) == 0) {
+	m = fam == V4 ? rep.method : rep.pinhole_method;
+	st->method = m;
+	if (renewed) {
 		st->expires = (int64_t)time(NULL) + st->lease;
-		schedule_renew(i, V6, st->lease);
-		return;
-	} else
-		r = mb_upnp_pinhole(f->proto, f->port, mc.lease, fx[i].uid,
-		    sizeof(fx[i].uid), &res);
-	if (r == -1) {
-		stale_or_error(st, res.err);
-		if (next_discover == 0)
-			schedule_discover();
-		retry_later(i, V6);
+		schedule_renew(i, fam, st->lease);
 		return;
 	}
-	fam_set(st, MAP_OK);
-	st->err[0] = st->other[0] = '\0';
-	st->ext_port = f->port;
-	st->lease = res.lease;
-	st->expires = res.lease ? (int64_t)time(NULL) + res.lease : 0;
-	schedule_renew(i, V6, res.lease);
+	if (mb_get(m)->map(fam, &mc.fwd[i], mc.lease, &fx[i].h, &res) == -1) {
+		not_mapped(i, fam, &res);
+		return;
+	}
+	if (fam == V4) {
+		if (res.ext[0] != '\0')
+			set_ext4(res.ext);
+		st->ext_port = res.ext_port;
+		st->lease = res.lease;
+	}
+	if (res.conflict)
+		conflict(i, fam, &res);
+	else
+		granted(i, fam, &res);
 }
 
 /* Forward i for family fam (V4, V6), or both (-1). */
@@ -559,10 +537,7 @@ map_one(uint32_t i, int only)
 			    "mode on the router, or use one UDP mux port");
 			continue;
 		}
-		if (fam == V4)
-			map_v4(i);
-		else
-			map_v6(i, 0);
+		map_fam(i, fam, 0);
 	}
 }
 
@@ -581,23 +556,17 @@ static int
 unmap_one(uint32_t i)
 {
 	struct map_fwd_state *s = &rep.fwd[i];
-	int failed = 0, held;
+	int failed = 0, fam;
 
-	/* Stale: granted, then the router stopped answering; may be there. */
-	held = s->fam[V4].state == MAP_OK || s->fam[V4].state == MAP_STALE;
-	if (held && (s->fam[V4].method == CONF_METHOD_PCP ?
-	    mb_pcp_unmap(0, s->proto, s->port) :
-	    s->fam[V4].method == CONF_METHOD_NATPMP ?
-	    mb_natpmp_unmap(s->proto, s->port) :
-	    mb_upnp_unmap(s->proto, s->port)) == -1)
-		failed++;
-	held = s->fam[V6].state == MAP_OK || s->fam[V6].state == MAP_STALE;
-	if (held && s->fam[V6].method == CONF_METHOD_PCP) {
-		if (mb_pcp_unmap(1, s->proto, s->port) == -1)
+	for (fam = V4; fam <= V6; fam++) {
+		struct map_fam_state *st = &s->fam[fam];
+
+		/* Stale: granted, then the router stopped answering; may be there. */
+		if ((st->state == MAP_OK || st->state == MAP_STALE) &&
+		    mb_get(st->method)->unmap(fam, s->proto, s->port,
+		    &fx[i].h) == -1)
 			failed++;
-	} else if (held && fx[i].uid[0] != '\0' &&
-	    mb_upnp_pinhole_delete(fx[i].uid) == -1)
-		failed++;
+	}
 	memset(&s->fam, 0, sizeof(s->fam));
 	memset(&fx[i], 0, sizeof(fx[i]));
 	return failed;
@@ -642,60 +611,84 @@ remap_all(const char *why)
 	discover_and_map();
 }
 
+/*
+ * Forward i on fam is due: renewed or asked again. -1 when the router
+ * lost it and everything is being mapped again.
+ */
+static int
+renew_one(uint32_t i, int fam)
+{
+	struct map_fam_state *st = &rep.fwd[i].fam[fam];
+	const struct map_backend *b = mb_get(st->method);
+	char why[MAP_STR];
+	int r = MB_REMAP;
+
+	if (st->state == MAP_OK && b->renew != NULL)
+		r = b->renew(fam, &mc.fwd[i], mc.lease, &fx[i].h);
+	if (r == MB_GONE) {
+		snprintf(why, sizeof(why), "a %s mapping vanished from the "
+		    "router", b->name);
+		remap_all(why);
+		return -1;
+	}
+	map_fam(i, fam, r == MB_RENEWED);
+	return 0;
+}
+
+/*
+ * After renewals: a reboot shows in an epoch (PCP, RFC 6887 8.5;
+ * NAT-PMP), and the external address is read again. Methods in burst
+ * order, IPv4 before IPv6. -1 when everything is being mapped again.
+ */
+static int
+check_router(void)
+{
+	char ext[INET6_ADDRSTRLEN];
+	const struct map_backend *b;
+	int i, fam, r;
+
+	for (i = 0; i < CONF_MAX_METHODS; i++) {
+		b = mb_get(mb_order[i]);
+		for (fam = V4; b->rebooted != NULL && fam <= V6; fam++) {
+			if (fam == V4 ? !rep.have_method ||
+			    rep.method != mb_order[i] : !rep.pinholes ||
+			    rep.pinhole_method != mb_order[i])
+				continue;
+			ext[0] = '\0';
+			if ((r = b->rebooted(fam, ext, sizeof(ext))) >= 0 &&
+			    fam == V4)
+				set_ext4(ext);
+			if (r == 1) {
+				remap_all(b->reboot_news);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Renewals and retries that are due. */
 static void
 run_due(void)
 {
 	time_t now = mono();
 	uint32_t i;
-	int done = 0, r;
-	char ext[INET6_ADDRSTRLEN] = "";
+	int done = 0, fam;
 
 	if (next_discover != 0 && next_discover <= now) {
 		discover_and_map();
 		return;
 	}
-	/* NAT-PMP: a reboot shows in the epoch of any answer. */
-	for (i = 0; i < rep.nfwd; i++) {
-		struct map_fam_state *st = &rep.fwd[i].fam[V4];
-
-		if (fx[i].next[V4] == 0 || fx[i].next[V4] > now)
-			continue;
-		if (st->state == MAP_OK && st->method == CONF_METHOD_UPNP &&
-		    (r = mb_upnp_check(rep.fwd[i].proto, rep.fwd[i].port)) == 0) {
-			remap_all("a UPnP mapping vanished from the router");
-			return;
+	for (fam = V4; fam <= V6; fam++)
+		for (i = 0; i < rep.nfwd; i++) {
+			if (fx[i].next[fam] == 0 || fx[i].next[fam] > now)
+				continue;
+			if (renew_one(i, fam) == -1)
+				return;
+			done = 1;
 		}
-		map_v4(i);
-		done = 1;
-	}
-	for (i = 0; i < rep.nfwd; i++) {
-		if (fx[i].next[V6] == 0 || fx[i].next[V6] > now)
-			continue;
-		map_v6(i, rep.fwd[i].fam[V6].state == MAP_OK);
-		done = 1;
-	}
-	if (!done)
-		return;
-	/* PCP and NAT-PMP: a reboot shows in the epoch (RFC 6887 8.5). */
-	if ((rep.have_method && rep.method == CONF_METHOD_PCP &&
-	    mb_pcp_rebooted(0) == 1) || (rep.pinholes &&
-	    rep.pinhole_method == CONF_METHOD_PCP && mb_pcp_rebooted(1) == 1)) {
-		remap_all("the PCP server's epoch says it lost its mappings "
-		    "(router reboot)");
-		return;
-	}
-	if (rep.method == CONF_METHOD_NATPMP && rep.have_method &&
-	    (r = mb_natpmp_rebooted(ext, sizeof(ext))) >= 0) {
-		set_ext4(ext);
-		if (r == 1) {
-			remap_all("the NAT-PMP epoch went back (router reboot)");
-			return;
-		}
-	} else if (rep.method == CONF_METHOD_UPNP && rep.have_method &&
-	    mb_upnp_extaddr(ext, sizeof(ext)) == 0)
-		set_ext4(ext);
-	report();
+	if (done && check_router() == 0)
+		report();
 }
 
 static time_t
@@ -851,35 +844,35 @@ on_ssdp(void)
 
 /*
  * Announcements to all nodes on port 5350: NAT-PMP (version 0) and PCP
- * (version 2) ANNOUNCE. A new epoch that went back remaps; a new
- * external address is only noted (the forwards stay).
+ * (version 2) ANNOUNCE, each read by its backend. A new epoch that went
+ * back remaps; a new external address is only noted (the forwards stay).
  */
 static void
 on_natpmp_announce(void)
 {
 	unsigned char buf[PCP_ANNOUNCE_BUF];
 	char ext[INET6_ADDRSTRLEN];
+	const struct map_backend *b = NULL;
 	struct sockaddr_in sin;
 	socklen_t sl = sizeof(sin);
 	ssize_t n;
-	int lost = 0, r;
+	int lost = 0, r, i;
 
 	while ((n = recvfrom(pmp_fd, buf, sizeof(buf), 0,
 	    (struct sockaddr *)&sin, &sl)) > 0) {
 		sl = sizeof(sin);
-		if (buf[0] == 2) {
-			lost |= mb_pcp_announcement(buf, (size_t)n,
-			    (struct sockaddr *)&sin);
-			continue;
+		for (i = 0, r = 0; i < CONF_MAX_METHODS && r == 0; i++) {
+			b = mb_get(mb_order[i]);
+			if (b->announced != NULL)
+				r = b->announced(buf, (size_t)n,
+				    (struct sockaddr *)&sin, ext, sizeof(ext));
 		}
-		r = mb_natpmp_announcement(buf, (size_t)n, sin.sin_addr, ext,
-		    sizeof(ext));
 		if (r == 1)
 			lost = 1;
 		else if (r == 2 && mono() - ext_checked >= NEWS_GAP_MIN * 5) {
 			/* A datagram can be forged: ask the router itself. */
 			ext_checked = mono();
-			if (mb_natpmp_rebooted(ext, sizeof(ext)) == 0) {
+			if (b->rebooted(V4, ext, sizeof(ext)) == 0) {
 				set_ext4(ext);
 				report();
 			}
@@ -917,9 +910,8 @@ stop(void)
 		    "answer or refused; it keeps them until their lease ends",
 		    st.left,
 		    st.left == 1 ? "" : "s");
-	mb_natpmp_close();
-	mb_upnp_close();
-	mb_pcp_close();
+	for (i = 0; i < CONF_MAX_METHODS; i++)
+		mb_get(mb_order[i])->close();
 	(void)mapper_send(pfd, MAPMSG_STOPPED, &st, sizeof(st));
 	_exit(st.left > 0 || st.unknown > 0);
 }
@@ -988,41 +980,29 @@ read_daemon(void *buf)
 		apply_conf(&last);
 }
 
-void
-mapper_child(int fd)
+/*
+ * The first configuration, the announcement listeners, then the seccomp
+ * filter: from here on the mapper only talks, to the router and the
+ * daemon. in receives what the daemon sends.
+ */
+static void
+setup(struct map_conf *in)
 {
-	union {
-		struct map_conf	c;
-		char		raw[sizeof(struct map_conf)];
-	} *in;
-	struct pollfd p[3];
-	struct timespec ts;
-	sigset_t wait_mask;
+	struct pollfd w = { pfd, POLLIN, 0 };
 	uint32_t type, len;
-	time_t due;
-	pid_t parent = getppid();
-	int n, np;
+	int n;
 
-	pfd = fd;
-	signals(&wait_mask);
-	if ((in = malloc(sizeof(*in))) == NULL)
-		_exit(1);
-	{
-		struct pollfd w = { pfd, POLLIN, 0 };
-
-		while (poll(&w, 1, -1) == -1 && errno == EINTR)
-			;
-	}
+	while (poll(&w, 1, -1) == -1 && errno == EINTR)
+		;
 	n = mapper_recv(pfd, &type, in, sizeof(*in), &len);
 	if (n != 1 || len != sizeof(struct map_conf) || type != MAPMSG_CONF)
 		_exit(n == 0 ? 0 : 1);
-	mc = in->c;
+	mc = *in;
 	ssdp_fd = open_listener(1900, "239.255.255.250");
 	pmp_fd = open_listener(5350, "224.0.0.1");
 	if (ssdp_fd == -1 || pmp_fd == -1)
 		mlog(1, "cannot listen for router announcements (%s); reboots "
 		    "are noticed at renewal only", strerror(errno));
-	/* Set up: from here on it only talks, to the router and the daemon. */
 	if (sc_install(SC_MAPPER) == -1) {
 		int limit = errno == ENOSYS || errno == EINVAL;
 
@@ -1033,23 +1013,50 @@ mapper_child(int fd)
 		if (!limit)
 			_exit(1);
 	}
+}
+
+/* Wait for the daemon, an announcement or the next due time. */
+static void
+wait_event(struct pollfd *p, int *np, const sigset_t *wait_mask)
+{
+	struct timespec ts;
+	time_t due;
+	int n;
+
+	*np = 0;
+	p[(*np)++] = (struct pollfd){ pfd, POLLIN, 0 };
+	if (ssdp_fd != -1)
+		p[(*np)++] = (struct pollfd){ ssdp_fd, POLLIN, 0 };
+	if (pmp_fd != -1)
+		p[(*np)++] = (struct pollfd){ pmp_fd, POLLIN, 0 };
+	due = next_due();
+	ts.tv_sec = due == 0 ? 3600 : due <= mono() ? 0 : due - mono();
+	ts.tv_nsec = 0;
+	if (ppoll(p, (nfds_t)*np, &ts, wait_mask) == -1) {
+		if (errno != EINTR)
+			stop();
+		for (n = 0; n < *np; n++)
+			p[n].revents = 0;
+	}
+}
+
+void
+mapper_child(int fd)
+{
+	struct map_conf *in;
+	struct pollfd p[3];
+	sigset_t wait_mask;
+	pid_t parent = getppid();
+	int n, np;
+
+	pfd = fd;
+	signals(&wait_mask);
+	if ((in = malloc(sizeof(*in))) == NULL)
+		_exit(1);
+	setup(in);
 	discover_and_map();
 	for (;;) {
-		np = 0;
-		p[np++] = (struct pollfd){ pfd, POLLIN, 0 };
-		if (ssdp_fd != -1)
-			p[np++] = (struct pollfd){ ssdp_fd, POLLIN, 0 };
-		if (pmp_fd != -1)
-			p[np++] = (struct pollfd){ pmp_fd, POLLIN, 0 };
-		due = next_due();
-		ts.tv_sec = due == 0 ? 3600 : due <= mono() ? 0 : due - mono();
-		ts.tv_nsec = 0;
-		if (ppoll(p, (nfds_t)np, &ts, &wait_mask) == -1) {
-			if (errno != EINTR)
-				stop();
-			for (n = 0; n < np; n++)
-				p[n].revents = 0;
-		}
+		wait_event(p, &np, &wait_mask);
 		if (got_term) {
 			got_term = 0;
 			if (getppid() != parent)

@@ -6,7 +6,8 @@
  * WANIPv6FirewallControl pinholes. A pinhole must be asked for over IPv6
  * from the address it opens (the router checks), so the IPv6 side has its
  * own IGD session, found by SSDP over IPv6 unless igd_url is an IPv6 URL.
- * Discovery itself is mapper_disc.c's (our own M-SEARCH, ssdp.c).
+ * Discovery itself is mapper_disc.c's (our own M-SEARCH, ssdp.c); the
+ * rest is the backend mb_upnp (mapper_backend.h).
  */
 #include <arpa/inet.h>
 #include <signal.h>
@@ -19,7 +20,7 @@
 #include <miniupnpc/upnpcommands.h>
 #include <miniupnpc/upnperrors.h>
 
-#include "mapper.h"
+#include "mapper_backend.h"
 #include "untrusted.h"
 
 struct igd {
@@ -32,6 +33,7 @@ struct igd {
 #define FETCH_SECONDS	3
 
 static struct igd v4, v6;
+static char v4_gw[MAP_STR];	/* its description's URL, escaped */
 
 static const char *
 proto_str(uint8_t proto)
@@ -91,8 +93,8 @@ igd_find(struct igd *g, const char *url)
 }
 
 int
-mb_upnp_open(const char *url, char *gw, size_t gwlen, char *lan,
-    size_t lanlen, char *err, size_t errlen)
+mb_upnp_open(const char *url, char *gw, size_t gwlen, char *err,
+    size_t errlen)
 {
 	char u[96];
 
@@ -102,13 +104,13 @@ mb_upnp_open(const char *url, char *gw, size_t gwlen, char *lan,
 		snprintf(err, errlen, "UPnP: no IGD description at %s", u);
 		return -1;
 	}
-	(void)ut_clean(gw, gwlen, v4.urls.rootdescURL, UT_MAX_IN);
-	snprintf(lan, lanlen, "%s", v4.lan);
+	(void)ut_clean(v4_gw, sizeof(v4_gw), v4.urls.rootdescURL, UT_MAX_IN);
+	snprintf(gw, gwlen, "%s", v4_gw);
 	return 0;
 }
 
 int
-mb_upnp_open6(const char *url, char *lan6, size_t lanlen)
+mb_upnp_open6(const char *url)
 {
 	if (igd_find(&v6, url) == -1)
 		return -1;
@@ -118,12 +120,11 @@ mb_upnp_open6(const char *url, char *lan6, size_t lanlen)
 		igd_close(&v6);
 		return -1;
 	}
-	snprintf(lan6, lanlen, "%s", v6.lan);
 	return 0;
 }
 
-int
-mb_upnp_extaddr(char *ext, size_t extlen)
+static int
+upnp_extaddr(char *ext, size_t extlen)
 {
 	char buf[40];
 	struct in_addr a;
@@ -173,14 +174,13 @@ who_holds(uint8_t proto, uint16_t port, char *out, size_t outlen)
 	(void)ut_copy(out, outlen, all, sizeof(all));
 }
 
-int
-mb_upnp_map(uint8_t proto, uint16_t port, uint32_t lease, const char *desc,
+static int
+port_map(uint8_t proto, uint16_t port, uint32_t lease, const char *desc,
     struct mb_result *res)
 {
 	char p[8], l[16];
 	int r;
 
-	memset(res, 0, sizeof(*res));
 	if (!v4.open)
 		return -1;
 	snprintf(p, sizeof(p), "%u", port);
@@ -210,8 +210,8 @@ mb_upnp_map(uint8_t proto, uint16_t port, uint32_t lease, const char *desc,
 	return 0;
 }
 
-int
-mb_upnp_unmap(uint8_t proto, uint16_t port)
+static int
+port_unmap(uint8_t proto, uint16_t port)
 {
 	char p[8];
 
@@ -223,8 +223,9 @@ mb_upnp_unmap(uint8_t proto, uint16_t port)
 	    UPNPCOMMAND_SUCCESS ? 0 : -1;
 }
 
-int
-mb_upnp_check(uint8_t proto, uint16_t port)
+/* 1 still ours, 0 gone or someone else's, -1 no answer. */
+static int
+port_check(uint8_t proto, uint16_t port)
 {
 	char ext[8], client[40] = "", iport[8] = "", desc[80], enabled[4],
 	    lease[16];
@@ -244,8 +245,8 @@ mb_upnp_check(uint8_t proto, uint16_t port)
 	return strcmp(client, v4.lan) == 0 && atoi(iport) == port;
 }
 
-int
-mb_upnp_sweep(int (*keep)(uint8_t, uint16_t))
+static int
+upnp_sweep(int (*keep)(uint8_t, uint16_t))
 {
 	char idx[12], ext[8], client[40], iport[8], proto[4], desc[80],
 	    enabled[4], rhost[64], lease[16];
@@ -279,14 +280,13 @@ mb_upnp_sweep(int (*keep)(uint8_t, uint16_t))
 	return n;
 }
 
-int
-mb_upnp_pinhole(uint8_t proto, uint16_t port, uint32_t lease, char *uid,
+static int
+pinhole(uint8_t proto, uint16_t port, uint32_t lease, char *uid,
     size_t uidlen, struct mb_result *res)
 {
 	char p[8], l[16], pr[4], id[8] = "";
 	int r;
 
-	memset(res, 0, sizeof(*res));
 	if (!v6.open)
 		return -1;
 	/* IGDv2 caps a pinhole's lease at a day. */
@@ -309,8 +309,8 @@ mb_upnp_pinhole(uint8_t proto, uint16_t port, uint32_t lease, char *uid,
 	return 0;
 }
 
-int
-mb_upnp_pinhole_update(const char *uid, uint32_t lease)
+static int
+pinhole_update(const char *uid, uint32_t lease)
 {
 	char l[16];
 
@@ -323,8 +323,8 @@ mb_upnp_pinhole_update(const char *uid, uint32_t lease)
 	    v6.data.IPv6FC.servicetype, uid, l) == UPNPCOMMAND_SUCCESS ? 0 : -1;
 }
 
-int
-mb_upnp_pinhole_delete(const char *uid)
+static int
+pinhole_delete(const char *uid)
 {
 	if (!v6.open)
 		return -1;
@@ -332,9 +332,82 @@ mb_upnp_pinhole_delete(const char *uid)
 	    v6.data.IPv6FC.servicetype, uid) == UPNPCOMMAND_SUCCESS ? 0 : -1;
 }
 
-void
-mb_upnp_close(void)
+static void
+upnp_close(void)
 {
 	igd_close(&v4);
 	igd_close(&v6);
+	v4_gw[0] = '\0';
 }
+
+/* IPv4: the external address is asked for (the SOAP of discovery). */
+static void
+upnp_describe(int fam, struct mb_where *w)
+{
+	if (fam == 0) {
+		snprintf(w->gw, sizeof(w->gw), "%s", v4_gw);
+		snprintf(w->lan, sizeof(w->lan), "%s", v4.lan);
+		(void)upnp_extaddr(w->ext, sizeof(w->ext));
+	} else
+		snprintf(w->lan, sizeof(w->lan), "%s", v6.lan);
+}
+
+static int
+upnp_map(int fam, const struct map_fwd_conf *f, uint32_t lease,
+    struct mb_hold *h, struct mb_result *res)
+{
+	char desc[64];
+
+	memset(res, 0, sizeof(*res));
+	if (fam == 1)
+		return pinhole(f->proto, f->port, lease, h->uid,
+		    sizeof(h->uid), res);
+	snprintf(desc, sizeof(desc), MAP_DESC_PREFIX "%s", f->name);
+	return port_map(f->proto, f->port, lease, desc, res);
+}
+
+/*
+ * A port mapping still there is asked for again (a permanent one is only
+ * verified so); one that vanished means the router forgot. A pinhole is
+ * updated by its id.
+ */
+static int
+upnp_renew(int fam, const struct map_fwd_conf *f, uint32_t lease,
+    struct mb_hold *h)
+{
+	if (fam == 0)
+		return port_check(f->proto, f->port) == 0 ? MB_GONE : MB_REMAP;
+	return h->uid[0] != '\0' && pinhole_update(h->uid, lease) == 0 ?
+	    MB_RENEWED : MB_REMAP;
+}
+
+/* A pinhole without an id was never made: nothing to remove. */
+static int
+upnp_unmap(int fam, uint8_t proto, uint16_t port, struct mb_hold *h)
+{
+	if (fam == 0)
+		return port_unmap(proto, port);
+	return h->uid[0] != '\0' ? pinhole_delete(h->uid) : 0;
+}
+
+/* No epoch: each renewal round only reads the external address again. */
+static int
+upnp_rebooted(int fam, char *ext, size_t extlen)
+{
+	if (fam != 0 || upnp_extaddr(ext, extlen) == -1)
+		return -1;
+	return 0;
+}
+
+const struct map_backend mb_upnp = {
+	.name = "UPnP",
+	.fams = 3,
+	.no_answer = "UPnP: no IGD answered SSDP discovery",
+	.describe = upnp_describe,
+	.map = upnp_map,
+	.renew = upnp_renew,
+	.unmap = upnp_unmap,
+	.rebooted = upnp_rebooted,
+	.sweep = upnp_sweep,
+	.close = upnp_close,
+};
