@@ -45,7 +45,7 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 	     $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRCS := log errbuf untrusted fight rate privsep seccomp supfsm instance fileio jsonpos jsonval profile profile_livekit lk_keys conf plan \
-	    nft_rules nl nft nft_monitor loop mapper mapper_names mapper_proc mapper_disc mapper_natpmp mapper_pcp pcp ssdp \
+	    nft_rules nl nft_read nft_plan nft fw_conflicts nft_monitor loop mapper mapper_names mapper_proc mapper_disc mapper_natpmp mapper_pcp pcp ssdp \
 	    mapper_upnp status control listeners supervise metrics stun \
 	    admit reflector refl_serve probe netstate addr fwpath verdict observe
 PROGS	 := portwardd portwardctl

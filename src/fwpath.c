@@ -7,6 +7,7 @@
  * the kernel. Sets and verdict maps are looked up in the table's own
  * sets, interval sets by their closest element at or below the key.
  */
+#include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -382,4 +383,118 @@ fw_walk(const struct fw_table *t, const char *chain, int policy,
 	r->uncertain = r->verdict == FW_DROP && r->maybe[0] != '\0';
 	if (r->verdict != FW_DROP)
 		r->maybe[0] = '\0';
+}
+
+/* A port compared: a bound of the range lo..hi. */
+static void
+cmp_port(struct fw_match *m, int *lo, int *hi, uint32_t op, uint16_t port)
+{
+	if (op == NFT_CMP_EQ)
+		*lo = *hi = port;
+	else if (op == NFT_CMP_GTE || op == NFT_CMP_GT)
+		*lo = port + (op == NFT_CMP_GT);
+	else if ((op == NFT_CMP_LTE || op == NFT_CMP_LT) &&
+	    !(op == NFT_CMP_LT && port == 0))
+		*hi = port - (op == NFT_CMP_LT);
+	else if (op == NFT_CMP_LT)
+		*lo = 1, *hi = 0;	/* < 0: never */
+	else
+		m->other = 1;
+}
+
+/* ct state a,b: any of them; a second condition: both. */
+static void
+cmp_ctstate(struct fw_match *m, uint32_t ctmask, uint32_t op, uint32_t v)
+{
+	uint32_t want;
+
+	if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0)
+		want = ctmask;
+	else if (op == NFT_CMP_EQ && ctmask == 0)
+		want = v;
+	else {
+		m->other = 1;
+		return;
+	}
+	m->ctmask = m->ctmask ? m->ctmask & want : want;
+	if (m->ctmask == 0)
+		m->plo = 1, m->phi = 0;	/* never: no state is both */
+}
+
+static void
+cmp_iifname(struct fw_match *m, uint32_t op, const uint8_t *d, uint32_t len)
+{
+	if ((op == NFT_CMP_EQ || op == NFT_CMP_NEQ) && len > 0 &&
+	    m->iifname_len == 0) {
+		m->iifname_len = len < FW_KEY_MAX ? (int)len : FW_KEY_MAX;
+		memcpy(m->iifname, d, (size_t)m->iifname_len);
+		m->iifname_neq = op == NFT_CMP_NEQ;
+	} else
+		m->other = 1;
+}
+
+/* The protocols, and iptables' --sport X --dport Y (both in one). */
+static void
+cmp_proto(struct fw_match *m, enum fw_key what, uint32_t op,
+    const uint8_t *d, uint32_t len)
+{
+	if (op != NFT_CMP_EQ || len < (what == FK_PORTS ? 4u : 1u)) {
+		m->other = 1;
+		return;
+	}
+	if (what == FK_NFPROTO)
+		m->nfproto = d[0];
+	else if (what == FK_L4)
+		m->l4 = d[0];
+	else {
+		m->slo = m->shi = (uint16_t)(d[0] << 8 | d[1]);
+		m->plo = m->phi = (uint16_t)(d[2] << 8 | d[3]);
+	}
+}
+
+void
+fw_match_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask,
+    uint32_t op, const uint8_t *d, uint32_t len)
+{
+	uint32_t v = 0;
+
+	if (what == FK_CTSTATE || what == FK_CTSTATUS || what == FK_IIF)
+		memcpy(&v, d, len < 4 ? len : 4);
+	switch (what) {
+	case FK_NFPROTO:
+	case FK_L4:
+	case FK_PORTS:
+		cmp_proto(m, what, op, d, len);
+		break;
+	case FK_DPORT:
+	case FK_SPORT:
+		if (len < 2)
+			m->other = 1;
+		else
+			cmp_port(m, what == FK_DPORT ? &m->plo : &m->slo,
+			    what == FK_DPORT ? &m->phi : &m->shi, op,
+			    (uint16_t)(d[0] << 8 | d[1]));
+		break;
+	case FK_CTSTATE:
+		cmp_ctstate(m, ctmask, op, v);
+		break;
+	case FK_CTSTATUS:
+		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0 &&
+		    m->ctstatus == 0)
+			m->ctstatus = ctmask;	/* ct status dnat */
+		else
+			m->other = 1;
+		break;
+	case FK_IIFNAME:
+		cmp_iifname(m, op, d, len);
+		break;
+	case FK_IIF:
+		if (op == NFT_CMP_EQ && v == 1)
+			m->lo = 1;	/* ifindex 1 is lo */
+		else
+			m->other = 1;
+		break;
+	default:
+		m->other = 1;
+	}
 }
