@@ -51,11 +51,13 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -DPW_DATADIR='"$(PREFIX)/share/port
 # backends, the supervisor, metrics, the control socket's server) and the
 # CLI's (the control socket's client, the reflector). A module in the
 # wrong set fails the link, so the sets cannot drift.
-COMMON_SRCS := log errbuf untrusted rate privsep seccomp supfsm fileio jsonpos jsonval \
-	    profile profile_livekit lk_keys conf plan nft_rules nft loop mapper_names \
-	    status listeners probe netstate addr fwpath verdict observe
-DAEMON_SRCS := fight instance nft_monitor mapper mapper_msg mapper_proc mapper_disc mapper_natpmp \
-	    mapper_pcp pcp ssdp mapper_upnp control supervise metrics
+COMMON_SRCS := log errbuf untrusted rate privsep seccomp supfsm fileio \
+	    jsonpos jsonval profile profile_livekit lk_keys conf plan nft_rules \
+	    nl nft_read nft_plan nft loop mapper_names status listeners probe \
+	    netstate addr fwpath fw_conflicts verdict observe
+DAEMON_SRCS := fight instance nft_monitor mapper mapper_msg mapper_proc \
+	    mapper_disc mapper_natpmp mapper_pcp pcp ssdp mapper_upnp control \
+	    supervise metrics
 CLI_SRCS    := control_ask admit reflector refl_serve stun
 # Units, tools and fuzz targets may use any module.
 LIB_SRCS := $(COMMON_SRCS) $(DAEMON_SRCS) $(CLI_SRCS)

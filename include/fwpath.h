@@ -133,5 +133,12 @@ void	fw_walk(const struct fw_table *t, const char *chain, int policy,
 int	fw_set_has(const struct fw_set *s, const uint8_t *key,
 	    const struct fw_elem **elem);
 void	fw_match_init(struct fw_match *m);
+/*
+ * A rule's comparison (NFT_CMP_*, against len bytes at d) of what a
+ * register holds (what; ctmask: the mask a bitwise put on it, as in
+ * ct state a,b or ct status dnat), added to m.
+ */
+void	fw_match_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask,
+	    uint32_t op, const uint8_t *d, uint32_t len);
 
 #endif

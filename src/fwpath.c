@@ -7,6 +7,7 @@
  * the kernel. Sets and verdict maps are looked up in the table's own
  * sets, interval sets by their closest element at or below the key.
  */
+#include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -126,20 +127,10 @@ and3(int a, int b)
 	return a == NO || b == NO ? NO : a == MAYBE || b == MAYBE ? MAYBE : YES;
 }
 
-/*
- * Does the rule match this packet in conntrack state ct? *v and *target
- * get its verdict (from a verdict map when it has one).
- */
+/* Families, protocol and ports; the client's port is not known. */
 static int
-rule_eval(const struct fw_table *t, const struct fw_rule *rule,
-    const struct fw_pkt *p, uint32_t ct, int *v, const char **target)
+eval_ports(const struct fw_match *m, const struct fw_pkt *p)
 {
-	const struct fw_match *m = &rule->m;
-	const int known = p->iif != NULL && p->iif[0] != '\0';
-	int r = YES, i;
-
-	*v = m->verdict;
-	*target = m->target;
 	if ((m->nfproto != -1 && m->nfproto != p->nfproto) ||
 	    (m->l4 != -1 && m->l4 != p->l4))
 		return NO;
@@ -149,67 +140,96 @@ rule_eval(const struct fw_table *t, const struct fw_rule *rule,
 		    (m->shi != -1 && p->port > m->shi) ||
 		    (m->iifname_len > 0 && !m->iifname_neq) || m->lo)
 			return NO;
-		if (m->plo != -1 || m->phi != -1)
-			r = MAYBE;	/* the client's port */
-	} else {
-		if (m->lo || (m->plo != -1 && p->port < m->plo) ||
-		    (m->phi != -1 && p->port > m->phi))
-			return NO;
-		if (m->slo != -1 || m->shi != -1)
-			r = MAYBE;	/* the client's port */
+		return m->plo != -1 || m->phi != -1 ? MAYBE : YES;
 	}
-	if (m->ctmask != 0 && p->ct_before)
-		r = and3(r, MAYBE);
-	else if (m->ctmask != 0 && !(m->ctmask & ct))
+	if (m->lo || (m->plo != -1 && p->port < m->plo) ||
+	    (m->phi != -1 && p->port > m->phi))
 		return NO;
-	if (m->ctstatus != 0 && !(m->ctstatus & p->ctstatus))
-		return NO;
-	if (m->iifname_len > 0 && !p->reply) {
-		int ri;
+	return m->slo != -1 || m->shi != -1 ? MAYBE : YES;
+}
 
-		if (m->iifname_len >= 3 && memcmp(m->iifname, "lo", 3) == 0)
-			ri = m->iifname_neq ? YES : NO;	/* never from outside */
-		else if (!known)
-			ri = MAYBE;
-		else {
-			/* As the kernel holds it: zero-padded to IFNAMSIZ. */
-			char name[FW_KEY_MAX];
-			int eq;
+/* iifname: the way in, when it is known. */
+static int
+eval_iifname(const struct fw_match *m, const struct fw_pkt *p)
+{
+	char name[FW_KEY_MAX];
+	int eq;
 
-			memset(name, 0, sizeof(name));
-			(void)strncpy(name, p->iif, sizeof(name) - 1);
-			eq = memcmp(name, m->iifname, m->iifname_len) == 0;
-			ri = eq != m->iifname_neq ? YES : NO;
-		}
-		if (ri == NO)
-			return NO;
-		r = and3(r, ri);
-	}
+	if (m->iifname_len == 0 || p->reply)
+		return YES;
+	if (m->iifname_len >= 3 && memcmp(m->iifname, "lo", 3) == 0)
+		return m->iifname_neq ? YES : NO;	/* never from outside */
+	if (p->iif == NULL || p->iif[0] == '\0')
+		return MAYBE;
+	/* As the kernel holds it: zero-padded to IFNAMSIZ. */
+	memset(name, 0, sizeof(name));
+	(void)strncpy(name, p->iif, sizeof(name) - 1);
+	eq = memcmp(name, m->iifname, m->iifname_len) == 0;
+	return eq != m->iifname_neq ? YES : NO;
+}
+
+/* Set lookups and verdict maps; a map's element gives *v, *target. */
+static int
+eval_lookups(const struct fw_table *t, const struct fw_match *m,
+    const struct fw_pkt *p, uint32_t ct, int *v, const char **target)
+{
+	const struct fw_elem *e;
+	const struct fw_set *s;
+	uint8_t key[FW_KEY_MAX];
+	int i, r = YES, in;
+	size_t n;
+
 	for (i = 0; i < m->nlk; i++) {
-		const struct fw_lookup *l = &m->lk[i];
-		const struct fw_set *s = set_find(t, l->set);
-		const struct fw_elem *e = NULL;
-		uint8_t key[FW_KEY_MAX];
-		size_t n = key_of(l->key, p, ct, key);
-		int in;
-
+		s = set_find(t, m->lk[i].set);
+		n = key_of(m->lk[i].key, p, ct, key);
+		e = NULL;
 		if (s == NULL || s->unread || n == 0 || n != s->klen) {
-			r = and3(r, MAYBE);
-			if (l->vmap)
+			r = MAYBE;
+			if (m->lk[i].vmap)
 				*v = FW_V_CONTINUE;	/* unknown verdict */
 			continue;
 		}
 		in = fw_set_has(s, key, &e);
-		if (l->vmap) {
+		if (m->lk[i].vmap) {
 			if (!in)
 				return NO;
 			*v = e->verdict;
 			*target = e->chain;
 			continue;
 		}
-		if (in == l->inv)
+		if (in == m->lk[i].inv)
 			return NO;
 	}
+	return r;
+}
+
+/*
+ * Does the rule match this packet in conntrack state ct? *v and *target
+ * get its verdict (from a verdict map when it has one).
+ */
+static int
+rule_eval(const struct fw_table *t, const struct fw_rule *rule,
+    const struct fw_pkt *p, uint32_t ct, int *v, const char **target)
+{
+	const struct fw_match *m = &rule->m;
+	int r, ri;
+
+	*v = m->verdict;
+	*target = m->target;
+	if ((r = eval_ports(m, p)) == NO)
+		return NO;
+	if (m->ctmask != 0 && p->ct_before)
+		r = and3(r, MAYBE);
+	else if (m->ctmask != 0 && !(m->ctmask & ct))
+		return NO;
+	if (m->ctstatus != 0 && !(m->ctstatus & p->ctstatus))
+		return NO;
+	if ((ri = eval_iifname(m, p)) == NO)
+		return NO;
+	r = and3(r, ri);
+	if ((ri = eval_lookups(t, m, p, ct, v, target)) == NO)
+		return NO;
+	r = and3(r, ri);
 	/* portward's own rule for this packet: its addresses are this one's. */
 	if (m->other && !(p->self != NULL && rule->comment[0] != '\0' &&
 	    strcmp(rule->comment, p->self) == 0))
@@ -289,79 +309,99 @@ vmap_maybe(const struct fw_table *t, const struct fw_rule *rule,
 	}
 }
 
+/* What a rule met on the walk says: on to the next, out of the chain. */
+#define W_NEXT	(-1)
+#define W_END	(-2)
+
+/* A rule that matches for certain, with verdict v. */
+static int
+walk_verdict(const struct fw_table *t, const struct fw_rule *rule, int v,
+    const char *target, const struct fw_pkt *p, struct fw_result *r,
+    int depth)
+{
+	int res;
+
+	switch (v) {
+	case FW_V_ACCEPT:
+		return FW_ACCEPT;
+	case FW_V_DROP:
+		(void)snprintf(r->why, sizeof(r->why), "rule handle %llu "
+		    "in chain %s drops it",
+		    (unsigned long long)rule->handle, rule->chain);
+		return FW_DROP;
+	case FW_V_JUMP:
+		res = walk(t, target, 0, 0, p, r, depth + 1);
+		return res != FW_CONT ? res : W_NEXT;
+	case FW_V_GOTO:
+		/* The goto does not come back here. */
+		res = walk(t, target, 0, 0, p, r, depth + 1);
+		return res != FW_CONT ? res : W_END;
+	case FW_V_RETURN:
+		return W_END;
+	default:
+		/* NF_QUEUE, NF_STOLEN: another program decides. */
+		note_maybe(r, rule->chain, rule->handle);
+		return W_NEXT;
+	}
+}
+
+/* One rule of the chain: W_NEXT, W_END or the base chain's verdict. */
+static int
+walk_rule(const struct fw_table *t, const struct fw_rule *rule, int base,
+    int policy, const struct fw_pkt *p, struct fw_result *r, int depth)
+{
+	const char *target, *ignored;
+	int v, ve, res;
+
+	/* Accepts established, not new: a stateful firewall. */
+	if (!p->reply && rule_eval(t, rule, p, FW_CT_ESTABLISHED, &ve,
+	    &ignored) == YES && ve == FW_V_ACCEPT &&
+	    rule_eval(t, rule, p, FW_CT_NEW, &v, &ignored) == NO)
+		r->stateful = 1;
+	res = rule_eval(t, rule, p, p->reply ? FW_CT_ESTABLISHED : FW_CT_NEW,
+	    &v, &target);
+	if (res == NO)
+		return W_NEXT;
+	if (v == FW_V_CONTINUE) {
+		/* A verdict map keyed by what is not known. */
+		if (res == MAYBE && has_vmap(&rule->m))
+			vmap_maybe(t, rule, p, r, base, policy, depth);
+		return W_NEXT;
+	}
+	if (res == MAYBE) {
+		if (v == FW_V_ACCEPT || v == FW_V_RETURN)
+			note_maybe(r, rule->chain, rule->handle);
+		else if (v == FW_V_JUMP || v == FW_V_GOTO)
+			walk_maybe(t, rule, v, target, p, r, base, policy,
+			    depth);
+		return W_NEXT;	/* a drop not claimed */
+	}
+	return walk_verdict(t, rule, v, target, p, r, depth);
+}
+
 static int
 walk(const struct fw_table *t, const char *chain, int base, int policy,
     const struct fw_pkt *p, struct fw_result *r, int depth)
 {
-	const char *target, *ignored;
 	size_t j;
-	int v, ve, res;
+	int res;
 
 	if (depth > DEPTH_MAX || steps > STEPS_MAX) {
 		note_maybe(r, chain, 0);	/* too deep, too many: not read */
 		return FW_CONT;
 	}
 	for (j = 0; j < t->nrules; j++) {
-		const struct fw_rule *rule = &t->rules[j];
-
-		if (strcmp(rule->chain, chain) != 0)
+		if (strcmp(t->rules[j].chain, chain) != 0)
 			continue;
 		if (++steps > STEPS_MAX) {
-			note_maybe(r, chain, rule->handle);
+			note_maybe(r, chain, t->rules[j].handle);
 			return FW_CONT;
 		}
-		/* Accepts established, not new: a stateful firewall. */
-		if (!p->reply && rule_eval(t, rule, p, FW_CT_ESTABLISHED, &ve,
-		    &ignored) == YES && ve == FW_V_ACCEPT &&
-		    rule_eval(t, rule, p, FW_CT_NEW, &v, &ignored) == NO)
-			r->stateful = 1;
-		res = rule_eval(t, rule, p, p->reply ? FW_CT_ESTABLISHED :
-		    FW_CT_NEW, &v, &target);
-		if (res == NO)
-			continue;
-		if (v == FW_V_CONTINUE) {
-			/* A verdict map keyed by what is not known. */
-			if (res == MAYBE && has_vmap(&rule->m))
-				vmap_maybe(t, rule, p, r, base, policy, depth);
-			continue;
-		}
-		if (res == MAYBE) {
-			if (v == FW_V_ACCEPT || v == FW_V_RETURN)
-				note_maybe(r, rule->chain, rule->handle);
-			else if (v == FW_V_JUMP || v == FW_V_GOTO)
-				walk_maybe(t, rule, v, target, p, r, base, policy,
-				    depth);
-			continue;	/* a drop not claimed */
-		}
-		switch (v) {
-		case FW_V_ACCEPT:
-			return FW_ACCEPT;
-		case FW_V_DROP:
-			(void)snprintf(r->why, sizeof(r->why), "rule handle %llu "
-			    "in chain %s drops it",
-			    (unsigned long long)rule->handle, chain);
-			return FW_DROP;
-		case FW_V_JUMP:
-			if ((res = walk(t, target, 0, 0, p, r, depth + 1)) !=
-			    FW_CONT)
-				return res;
+		res = walk_rule(t, &t->rules[j], base, policy, p, r, depth);
+		if (res == W_END)
 			break;
-		case FW_V_GOTO:
-			if ((res = walk(t, target, 0, 0, p, r, depth + 1)) !=
-			    FW_CONT)
-				return res;
-			j = t->nrules;	/* the goto does not come back here */
-			break;
-		case FW_V_RETURN:
-			j = t->nrules;
-			break;
-		default:
-			/* NF_QUEUE, NF_STOLEN: another program decides. */
-			note_maybe(r, rule->chain, rule->handle);
-			break;
-		}
-		if (j == t->nrules)
-			break;
+		if (res != W_NEXT)
+			return res;
 	}
 	if (!base)
 		return FW_CONT;
@@ -382,4 +422,118 @@ fw_walk(const struct fw_table *t, const char *chain, int policy,
 	r->uncertain = r->verdict == FW_DROP && r->maybe[0] != '\0';
 	if (r->verdict != FW_DROP)
 		r->maybe[0] = '\0';
+}
+
+/* A port compared: a bound of the range lo..hi. */
+static void
+cmp_port(struct fw_match *m, int *lo, int *hi, uint32_t op, uint16_t port)
+{
+	if (op == NFT_CMP_EQ)
+		*lo = *hi = port;
+	else if (op == NFT_CMP_GTE || op == NFT_CMP_GT)
+		*lo = port + (op == NFT_CMP_GT);
+	else if ((op == NFT_CMP_LTE || op == NFT_CMP_LT) &&
+	    !(op == NFT_CMP_LT && port == 0))
+		*hi = port - (op == NFT_CMP_LT);
+	else if (op == NFT_CMP_LT)
+		*lo = 1, *hi = 0;	/* < 0: never */
+	else
+		m->other = 1;
+}
+
+/* ct state a,b: any of them; a second condition: both. */
+static void
+cmp_ctstate(struct fw_match *m, uint32_t ctmask, uint32_t op, uint32_t v)
+{
+	uint32_t want;
+
+	if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0)
+		want = ctmask;
+	else if (op == NFT_CMP_EQ && ctmask == 0)
+		want = v;
+	else {
+		m->other = 1;
+		return;
+	}
+	m->ctmask = m->ctmask ? m->ctmask & want : want;
+	if (m->ctmask == 0)
+		m->plo = 1, m->phi = 0;	/* never: no state is both */
+}
+
+static void
+cmp_iifname(struct fw_match *m, uint32_t op, const uint8_t *d, uint32_t len)
+{
+	if ((op == NFT_CMP_EQ || op == NFT_CMP_NEQ) && len > 0 &&
+	    m->iifname_len == 0) {
+		m->iifname_len = len < FW_KEY_MAX ? (int)len : FW_KEY_MAX;
+		memcpy(m->iifname, d, (size_t)m->iifname_len);
+		m->iifname_neq = op == NFT_CMP_NEQ;
+	} else
+		m->other = 1;
+}
+
+/* The protocols, and iptables' --sport X --dport Y (both in one). */
+static void
+cmp_proto(struct fw_match *m, enum fw_key what, uint32_t op,
+    const uint8_t *d, uint32_t len)
+{
+	if (op != NFT_CMP_EQ || len < (what == FK_PORTS ? 4u : 1u)) {
+		m->other = 1;
+		return;
+	}
+	if (what == FK_NFPROTO)
+		m->nfproto = d[0];
+	else if (what == FK_L4)
+		m->l4 = d[0];
+	else {
+		m->slo = m->shi = (uint16_t)(d[0] << 8 | d[1]);
+		m->plo = m->phi = (uint16_t)(d[2] << 8 | d[3]);
+	}
+}
+
+void
+fw_match_cmp(struct fw_match *m, enum fw_key what, uint32_t ctmask,
+    uint32_t op, const uint8_t *d, uint32_t len)
+{
+	uint32_t v = 0;
+
+	if (what == FK_CTSTATE || what == FK_CTSTATUS || what == FK_IIF)
+		memcpy(&v, d, len < 4 ? len : 4);
+	switch (what) {
+	case FK_NFPROTO:
+	case FK_L4:
+	case FK_PORTS:
+		cmp_proto(m, what, op, d, len);
+		break;
+	case FK_DPORT:
+	case FK_SPORT:
+		if (len < 2)
+			m->other = 1;
+		else
+			cmp_port(m, what == FK_DPORT ? &m->plo : &m->slo,
+			    what == FK_DPORT ? &m->phi : &m->shi, op,
+			    (uint16_t)(d[0] << 8 | d[1]));
+		break;
+	case FK_CTSTATE:
+		cmp_ctstate(m, ctmask, op, v);
+		break;
+	case FK_CTSTATUS:
+		if (op == NFT_CMP_NEQ && v == 0 && ctmask != 0 &&
+		    m->ctstatus == 0)
+			m->ctstatus = ctmask;	/* ct status dnat */
+		else
+			m->other = 1;
+		break;
+	case FK_IIFNAME:
+		cmp_iifname(m, op, d, len);
+		break;
+	case FK_IIF:
+		if (op == NFT_CMP_EQ && v == 1)
+			m->lo = 1;	/* ifindex 1 is lo */
+		else
+			m->other = 1;
+		break;
+	default:
+		m->other = 1;
+	}
 }

@@ -16,6 +16,7 @@
 #include <libmnl/libmnl.h>
 
 #include "listeners.h"
+#include "nl.h"
 #include "untrusted.h"
 #include "log.h"
 #include "profile.h"
@@ -79,36 +80,23 @@ msg_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 static int
-dump_one(struct mnl_socket *nl, uint8_t family, uint8_t proto,
-    struct dump *d)
+dump_one(struct nl *nl, uint8_t family, uint8_t proto, struct dump *d)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *req;
-	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
-	ssize_t n;
-	int ret;
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_seq = (uint32_t)time(NULL);
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = family;
 	req->sdiag_protocol = proto;
 	req->idiag_states = proto == IPPROTO_TCP ? 1u << TCP_LISTEN_STATE :
 	    1u << UDP_UNCONNECTED;
 	d->proto = proto;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, msg_cb, d);
-		if (ret == MNL_CB_ERROR)
-			return -1;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
-	return n < 0 ? -1 : 0;
+	return nl_dump(nl, nlh, msg_cb, d);
 }
 
 int
@@ -116,28 +104,27 @@ lsn_dump(struct lsn **out, size_t *n)
 {
 	static const uint8_t fams[] = { AF_INET, AF_INET6 };
 	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
-	struct mnl_socket *nl;
+	struct nl nl;
 	struct dump d = { NULL, 0, 0, 0 };
 	size_t i, j;
+	int rc;
 
-	if ((nl = mnl_socket_open(NETLINK_SOCK_DIAG)) == NULL) {
-		log_warn("sock_diag socket");
-		return -1;
-	}
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		log_warn("sock_diag bind");
-		mnl_socket_close(nl);
+	if ((rc = nl_open(&nl, NETLINK_SOCK_DIAG)) != 0) {
+		if (rc == NL_ESOCKET)
+			log_warn("sock_diag socket");
+		else
+			log_warn("sock_diag bind");
 		return -1;
 	}
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
-			if (dump_one(nl, fams[i], protos[j], &d) == -1) {
+			if (dump_one(&nl, fams[i], protos[j], &d) == -1) {
 				log_warn("sock_diag dump");
-				mnl_socket_close(nl);
+				nl_close(&nl);
 				free(d.l);
 				return -1;
 			}
-	mnl_socket_close(nl);
+	nl_close(&nl);
 	*out = d.l;
 	*n = d.n;
 	return 0;

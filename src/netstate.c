@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "netstate.h"
+#include "nl.h"
 
 static int
 addr_attr(const struct nlattr *a, void *data)
@@ -64,49 +65,36 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 static int
-dump(struct mnl_socket *nl, uint16_t type, size_t hdrlen, mnl_cb_t cb,
-    void *data)
+dump(struct nl *nl, uint16_t type, size_t hdrlen, mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtgenmsg *g;
-	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
-	ssize_t n;
-	int r;
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_seq = (uint32_t)time(NULL);
 	g = mnl_nlmsg_put_extra_header(nlh, hdrlen);
 	g->rtgen_family = AF_INET6;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (r == MNL_CB_ERROR)
-			return -1;
-		if (r == MNL_CB_STOP)
-			return 0;
-	}
-	return -1;
+	return nl_dump(nl, nlh, cb, data);
 }
 
 int
 ns_ipv6_read(struct ns_ipv6 *out)
 {
-	struct mnl_socket *nl;
-	int rc = 0;
+	struct nl nl;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
+	if ((rc = nl_open(&nl, NETLINK_ROUTE)) == NL_ESOCKET)
 		return -1;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    dump(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), addr_cb, out) == -1 ||
-	    dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), route_cb, out) == -1) {
+	if (rc == NL_EBIND ||
+	    dump(&nl, RTM_GETADDR, sizeof(struct ifaddrmsg), addr_cb, out) == -1 ||
+	    dump(&nl, RTM_GETROUTE, sizeof(struct rtmsg), route_cb, out) == -1) {
 		log_warn("rtnetlink");
 		rc = -1;
 	}
-	mnl_socket_close(nl);
+	nl_close(&nl);
 	return rc;
 }
 

@@ -96,17 +96,55 @@ add_attached(struct nft_ruleset *rs)
 	}
 }
 
-void
-nft_desired(const struct conf *c, const struct profile *p,
-    struct nft_ruleset *rs)
+/* Host mode: the accept, the count in NFT_SEEN_CHAIN, maybe hairpin's. */
+static void
+add_host(const struct conf *c, struct nft_ruleset *rs,
+    const struct prof_endpoint *e, unsigned fam, int *hairpin)
 {
-	static const unsigned fams[] = { FAM_IPV4, FAM_IPV6 };
 	struct nft_rule_spec *r;
-	size_t i, k;
-	int hairpin = 0;
 
-	memset(rs, 0, sizeof(*rs));
-	(void)snprintf(rs->table, sizeof(rs->table), "%s", c->nft.table);
+	add_rule(rs, NFT_OWN, "input", e, fam);
+	/* From outside only: not this host's own. */
+	r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN, e, fam);
+	r->verdict = NFTV_COUNT;
+	r->not_lo = 1;
+	/* The first single ICE/UDP port: hairpin. */
+	if (*hairpin || fam != FAM_IPV4 || e->proto != IPPROTO_UDP ||
+	    e->port != e->port_end || strncmp(e->name, "turn", 4) == 0 ||
+	    c->mapping.nmethods == 0)
+		return;
+	r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN, e, FAM_IPV4);
+	r->verdict = NFTV_COUNT;
+	r->not_lo = 1;
+	(void)snprintf(r->comment, sizeof(r->comment), "hairpin ipv4");
+	memcpy(r->marker, NFT_HAIRPIN_MARKER, 16);
+	*hairpin = 1;
+}
+
+/* Router mode: the DNAT (IPv4) from the WAN, the forward to the host. */
+static void
+add_router(const struct conf *c, struct nft_ruleset *rs,
+    const struct prof_endpoint *e, unsigned fam)
+{
+	struct nft_rule_spec *r;
+
+	if (fam == FAM_IPV4) {
+		r = add_rule(rs, NFT_OWN, "prerouting", e, FAM_IPV4);
+		(void)snprintf(r->iifname, sizeof(r->iifname), "%s",
+		    c->router.wan_if);
+		r->verdict = NFTV_DNAT;
+		r->dnat4 = c->router.lan4;
+	}
+	r = add_rule(rs, NFT_OWN, "forward", e, fam);
+	(void)snprintf(r->iifname, sizeof(r->iifname), "%s", c->router.wan_if);
+	r->has_daddr = 1;
+	r->daddr4 = c->router.lan4;
+	r->daddr6 = c->router.lan6;
+}
+
+static void
+add_chains(const struct conf *c, struct nft_ruleset *rs)
+{
 	if (c->mode == CONF_MODE_HOST) {
 		add_chain(rs, NFT_OWN, "input", "filter", NF_INET_LOCAL_IN, 0, 1);
 		add_chain(rs, NFT_OWN, NFT_SEEN_CHAIN, "filter",
@@ -117,51 +155,29 @@ nft_desired(const struct conf *c, const struct profile *p,
 		add_chain(rs, NFT_OWN, "forward", "filter", NF_INET_FORWARD, 0,
 		    1);
 	}
+}
+
+void
+nft_desired(const struct conf *c, const struct profile *p,
+    struct nft_ruleset *rs)
+{
+	static const unsigned fams[] = { FAM_IPV4, FAM_IPV6 };
+	size_t i, k;
+	int hairpin = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	(void)snprintf(rs->table, sizeof(rs->table), "%s", c->nft.table);
+	add_chains(c, rs);
 	for (i = 0; i < p->n; i++) {
-		const struct prof_endpoint *e = &p->ep[i];
-		unsigned fam = plan_families(c, e);
+		unsigned fam = plan_families(c, &p->ep[i]);
 
 		for (k = 0; k < 2; k++) {
 			if ((fam & fams[k]) == 0)
 				continue;
-			if (c->mode == CONF_MODE_HOST) {
-				add_rule(rs, NFT_OWN, "input", e, fams[k]);
-				/* From outside only: not this host's own. */
-				r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN, e,
-				    fams[k]);
-				r->verdict = NFTV_COUNT;
-				r->not_lo = 1;
-				/* The first single ICE/UDP port: hairpin. */
-				if (!hairpin && fams[k] == FAM_IPV4 &&
-				    e->proto == IPPROTO_UDP &&
-				    e->port == e->port_end &&
-				    strncmp(e->name, "turn", 4) != 0 &&
-				    c->mapping.nmethods > 0) {
-					r = add_rule(rs, NFT_OWN, NFT_SEEN_CHAIN,
-					    e, FAM_IPV4);
-					r->verdict = NFTV_COUNT;
-					r->not_lo = 1;
-					(void)snprintf(r->comment,
-					    sizeof(r->comment), "hairpin ipv4");
-					memcpy(r->marker, NFT_HAIRPIN_MARKER, 16);
-					hairpin = 1;
-				}
-				continue;
-			}
-			if (fams[k] == FAM_IPV4) {
-				r = add_rule(rs, NFT_OWN, "prerouting", e,
-				    FAM_IPV4);
-				(void)snprintf(r->iifname, sizeof(r->iifname),
-				    "%s", c->router.wan_if);
-				r->verdict = NFTV_DNAT;
-				r->dnat4 = c->router.lan4;
-			}
-			r = add_rule(rs, NFT_OWN, "forward", e, fams[k]);
-			(void)snprintf(r->iifname, sizeof(r->iifname), "%s",
-			    c->router.wan_if);
-			r->has_daddr = 1;
-			r->daddr4 = c->router.lan4;
-			r->daddr6 = c->router.lan6;
+			if (c->mode == CONF_MODE_HOST)
+				add_host(c, rs, &p->ep[i], fams[k], &hairpin);
+			else
+				add_router(c, rs, &p->ep[i], fams[k]);
 		}
 	}
 	if (c->nft.attach.present) {
