@@ -18,9 +18,8 @@ t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc turnserver pgrep jq setsid
 
 L2=
-trap 'stop_daemon; [ -n "$L2" ] && kill "$L2" 2>/dev/null; lab_down' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+trap 'stop_daemon; t_stop "$L2"; lab_down' EXIT
+lab_test_up router
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 LOG=$LAB_DIR/daemon.log
 CTL=$LAB_DIR/ctl.sock
@@ -42,7 +41,7 @@ has_mapping() { mappings | grep -q "$1"; }
 npinholes() { lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8; }
 all_forwards() { [ "$(nmappings)" -ge 4 ] && [ "$(npinholes)" -ge 2 ]; }
 no_forwards() { [ "$(nmappings)" -eq 0 ] && [ "$(npinholes)" -eq 0 ]; }
-st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$CTL" --json 2>/dev/null | jq -r "$1"; }
+st() { lab_ctl status --json 2>/dev/null | jq -r "$1"; }
 mapper_pid() { pgrep -P "$DPID" -x portward-mapper; }
 reaches_tcp() {	# from the internet to ADDR:7881, the host answers
 	[ "$(lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null)" = pong ]
@@ -224,7 +223,7 @@ stop_router_down() {
 	: >"$LOG"
 	start_daemon "$LAB_DIR/host.json"
 	T_WAIT=20 t_wait all_forwards
-	kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+	lab_miniupnpd_stop
 	"$@"
 	kill -TERM "$DPID"; wait "$DPID"; DPID=
 	dnat=$(lab_exec "$RTR" nft list chain inet filter prerouting_miniupnpd | grep -c dnat)

@@ -16,15 +16,10 @@ t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc natpmpc turnserver pgrep jq promtool
 
 trap 'stop_daemon; lab_down' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 LOG=$LAB_DIR/daemon.log
 
-start_daemon() {	# start_daemon CONFIG
-	ip netns exec "$LAN" "$PORTWARDD" -c "$1" >>"$LOG" 2>&1 &
-	DPID=$!
-}
 mappings() { lab_exec "$LAN" upnpc -u "$URL" -l 2>/dev/null | grep -E '^ *[0-9]+ (TCP|UDP) '; }
 has_mapping() { mappings | grep -q "$1"; }
 no_mapping() { ! mappings | grep -q "$1"; }
@@ -42,7 +37,7 @@ conf() {	# conf FILE METHODS [PROFILE]
   "mapping": { "methods": $2, "igd_url": "$URL", "lease_seconds": 3600 } }
 JSON
 }
-status() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" "$@"; }
+status() { lab_ctl status "$@"; }
 
 lab_tcp_listen "$LAN" "[::]" 7881
 lab_bg "$LAN" socat -u UDP4-RECVFROM:7882,reuseaddr,fork "OPEN:$LAB_DIR/udp.got,creat,append"
@@ -176,7 +171,7 @@ else t_fail upnp__router_reboot__mappings_and_pinholes_back "$(mappings)"; fi
 fwd_state() { status --json 2>/dev/null | jq -r ".mapping.forwards[] | select(.name==\"$1\" and .family==\"$2\") | .state"; }
 fwd_is() { [ "$(fwd_state "$1" "$2")" = "$3" ]; }
 : >"$LOG"
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+lab_miniupnpd_stop
 v=
 if t_wait fwd_is ice-tcp ipv4 router-unreachable; then
 	v=$(status --json | jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv4 | "\(.verdict) \(.reason)"')
@@ -201,7 +196,7 @@ else t_fail gateway_back__forwarded_again "$(fwd_state ice-tcp ipv4)"; fi
 # routers do): noticed, logged, in status, and the forwards follow.
 : >"$LOG"
 NEWWAN=203.0.113.9
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+lab_miniupnpd_stop
 ip -n "$RTR" addr del $WAN4/24 dev wan0
 ip -n "$RTR" addr add $NEWWAN/24 dev wan0
 lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
@@ -210,7 +205,7 @@ if t_wait ext_is $NEWWAN && grep -q "external address changed from $WAN4 to $NEW
     t_wait reaches_tcp $NEWWAN; then
 	t_pass wan_address_change__noticed_logged_in_status_forwards_follow
 else t_fail wan_address_change__noticed_logged_in_status_forwards_follow "$(status --json | jq -c .mapping.external_addresses)"; fi
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+lab_miniupnpd_stop
 ip -n "$RTR" addr del $NEWWAN/24 dev wan0
 ip -n "$RTR" addr add $WAN4/24 dev wan0
 lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1

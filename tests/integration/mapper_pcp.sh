@@ -15,11 +15,10 @@ t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc turnserver pgrep jq
 
 trap 'stop_daemon; lab_down' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 LOG=$LAB_DIR/daemon.log
 
-start_daemon() {	# start_daemon CONFIG
+start_daemon() {	# start_daemon CONFIG, with a fresh log (lab.sh's appends)
 	: >"$LOG"
 	ip netns exec "$LAN" "$PORTWARDD" -c "$1" >>"$LOG" 2>&1 &
 	DPID=$!
@@ -31,7 +30,7 @@ conf() {	# conf FILE [MAPPING-EXTRA]
   "mapping": { ${2:-} } }
 JSON
 }
-status() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" "$@"; }
+status() { lab_ctl status "$@"; }
 fwd() {	# fwd NAME FAMILY FIELD
 	status --json 2>/dev/null | jq -r ".mapping.forwards[] | select(.name==\"$1\" and .family==\"$2\") | .$3"
 }

@@ -12,7 +12,7 @@ t_need_root
 t_need_tool ip nft socat ss
 
 trap lab_down EXIT
-lab_up || { t_fail lab_up; exit 1; }
+lab_test_up
 ctl() { lab_exec "$RTR" "$PORTWARDCTL" "$@"; }
 ask() {	# ask ADDR: one TCP exchange from the internet side
 	lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null
