@@ -134,6 +134,14 @@ lab_tcp_listen() {
 	lab_bg "$1" socat -T5 "$kind-LISTEN:$3,bind=$2,reuseaddr,fork" SYSTEM:'echo pong'
 }
 
+# lab_ask ADDR: one TCP exchange from the internet side with ADDR:7881
+# (2 s at most): prints what the listener there answers.
+lab_ask() {
+	lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null
+}
+# lab_reaches_tcp ADDR: from the internet, ADDR:7881 answers "pong".
+lab_reaches_tcp() { [ "$(lab_ask "$1")" = pong ]; }
+
 # lab_wait_listen NS PORT: wait (bounded) until a TCP listener on PORT exists.
 lab_wait_listen() {
 	local i
