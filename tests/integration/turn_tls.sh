@@ -27,10 +27,7 @@ cleanup() {
 }
 t_ns_setup "$H" "$O"
 chmod 755 "$TMP"
-if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
-	t_fail go_build "$(tail -3 "$TMP/build.log")"
-	exit 1
-fi
+t_go_build
 t_link_out "$H" "$O" $H4 $H6 $O4 $O6
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
     -subj /CN=turn.example.com -keyout "$TMP/k.pem" -out "$TMP/c.pem" 2>/dev/null

@@ -25,10 +25,7 @@ C=${LAB_PREFIX}sym
 trap 'stop_daemon; lab_down; t_netns_cleanup' EXIT
 lab_test_up router
 chmod 755 "$LAB_DIR"
-if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$LAB_DIR/build.log" 2>&1; then
-	t_fail go_build "$(tail -5 "$LAB_DIR/build.log")"
-	exit 1
-fi
+t_go_build "$LAB_DIR"
 cp "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client" "$LAB_DIR/"
 wr_symnat "$INET" sym0 "$C" || { t_fail symmetric_nat; exit 1; }
 URL=http://$RTR_LAN4:5000/rootDesc.xml

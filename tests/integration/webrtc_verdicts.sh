@@ -25,10 +25,7 @@ cleanup() {
 }
 t_ns_setup "$H" "$O"
 chmod 755 "$TMP"
-if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
-	t_fail go_build "$(tail -5 "$TMP/build.log")"
-	exit 1
-fi
+t_go_build
 cp "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client" "$TMP/"
 t_link_out "$H" "$O" $H4 $H6 $O4 $O6
 in_h() { ip netns exec "$H" "$@"; }

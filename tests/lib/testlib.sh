@@ -151,6 +151,15 @@ t_ns_teardown() {
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
 
+# t_go_build [LOGDIR [OUT]]: the Go tools (tests/tools/go-build.sh: the
+# SFU stand-in, the WebRTC client) in OUT ($TOP/build/go), the build's
+# output in LOGDIR/build.log ($TMP); FAIL go_build and exit if it fails.
+t_go_build() {
+	local log=${1:-$TMP}/build.log
+	"$TOP/tests/tools/go-build.sh" "${2:-$TOP/build/go}" >"$log" 2>&1 ||
+		{ t_fail go_build "$(tail -5 "$log")"; exit 1; }
+}
+
 # t_link_out H O H4 H6 O4 O6: host namespace H and the outside O joined
 # by a veth (eth0 on both sides, H4/24 H6/64 and O4/24 O6/64), O the
 # host's default gateway; a FAIL "veth" and exit when it cannot be.
