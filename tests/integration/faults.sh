@@ -10,19 +10,15 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft jq socat
 NS=pwft$$
-TMP=$(mktemp -d)
 DPID=
 CLIENTS=()
 cleanup() {
 	local p
-	for p in "${CLIENTS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	t_netns_cleanup
-	rm -rf "$TMP"
+	for p in "${CLIENTS[@]}"; do t_stop "$p"; done
+	t_stop "$DPID"
+	t_ns_teardown
 }
-trap cleanup EXIT
-t_netns "$NS" || { t_fail netns; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
+t_ns_setup "$NS"
 SOCK=$TMP/ctl.sock
 start() {
 	ip netns exec "$NS" "$PORTWARDD" -c "$1" >>"$TMP/log" 2>&1 &

@@ -11,18 +11,14 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft
 NS=pwfi$$
-TMP=$(mktemp -d)
 DPID=
 FPID=
 cleanup() {
-	[ -n "$FPID" ] && kill "$FPID" 2>/dev/null
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_stop "$FPID"
+	t_stop "$DPID"
+	t_ns_teardown
 }
-trap cleanup EXIT
-t_netns "$NS" || { t_fail netns; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
+t_ns_setup "$NS"
 same_as_rules() { t_nft_same_as_rules "$NS" "$TMP/c.json"; }
 status_json() { "$PORTWARDCTL" status --json -s "$TMP/ctl.sock" 2>/dev/null; }
 fight_field() { status_json | jq -r ".rules.fight${1:+.$1}"; }

@@ -13,26 +13,16 @@ t_need_root
 t_need_tool ip nft jq socat timeout
 NS=pwfl$$
 NS2=pwfl2$$
-TMP=$(mktemp -d)
 DPID=
 PIDS=()
 cleanup() {
 	local p
 	# A daemon stuck in a blocking open() (a FIFO: the bug this tests)
 	# does not read its SIGTERM: SIGKILL after 5 s, so the test ends.
-	for p in "${PIDS[@]}" $DPID; do
-		kill "$p" 2>/dev/null || continue
-		(sleep 5; kill -KILL "$p" 2>/dev/null) &
-		wait "$p" 2>/dev/null
-		kill $! 2>/dev/null
-	done
-	t_netns_cleanup
-	rm -rf "$TMP"
+	for p in "${PIDS[@]}" $DPID; do t_stop "$p" 5; done
+	t_ns_teardown
 }
-trap cleanup EXIT
-t_netns "$NS" || { t_fail netns; exit 1; }
-t_netns "$NS2" || { t_fail netns; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
+t_ns_setup "$NS" "$NS2"
 SOCK=$TMP/ctl.sock
 PROM=$TMP/portward.prom
 LOG=$TMP/log

@@ -12,19 +12,16 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft python3 setpriv jq
 NS=pwfl$$
-TMP=$(mktemp -d)
 DPID=
 FLOODER=
 FORGE=$TOP/build/tools/mapper_forge
 cleanup() {
 	[ -d "$TMP/many" ] && touch "$TMP/many/stop"
-	[ -n "$FLOODER" ] && kill "$FLOODER" 2>/dev/null && wait "$FLOODER" 2>/dev/null
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_stop "$FLOODER"
+	t_stop "$DPID"
+	t_ns_teardown
 }
-trap cleanup EXIT
-t_netns "$NS" || { t_fail netns; exit 1; }
+t_ns_setup "$NS"
 chmod 755 "$TMP"	# the flooding user reaches the socket
 SOCK=$TMP/ctl.sock
 status_ok() { "$PORTWARDCTL" status --json -s "$SOCK" 2>/dev/null | jq -e .endpoints >/dev/null; }

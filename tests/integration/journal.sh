@@ -11,14 +11,12 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft stat
 NS=pwjr$$
-TMP=$(mktemp -d)
 DPID=
 cleanup() {
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_stop "$DPID"
+	t_ns_teardown
 }
-trap cleanup EXIT
+t_ns_setup "$NS"
 devino() { stat -c '%d:%i' "$1"; }
 # journald's own rule: "<N>" then the message, N a syslog level 0..7.
 all_prefixed() { [ -s "$1" ] && ! grep -qv '^<[0-7]>' "$1"; }
@@ -72,8 +70,6 @@ if [ "$(grep -c '^portwardd: .*mode' "$TMP/err2")" = 2 ] && ! grep -q '^<' "$TMP
 else t_fail journal__stderr_elsewhere__program_name_kept "$(cat "$TMP/err2")"; fi
 
 # A running daemon: the start, a warning, a repair, the stop.
-t_netns "$NS" || { t_fail netns; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
 # Another table drops what portward opens: a warning, and the daemon runs on.
 in_ns nft -f - <<NFT
 table inet other {

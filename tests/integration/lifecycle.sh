@@ -18,9 +18,8 @@ t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc turnserver pgrep jq setsid
 
 L2=
-trap 'stop_daemon; [ -n "$L2" ] && kill "$L2" 2>/dev/null; lab_down' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+trap 'stop_daemon; t_stop "$L2"; lab_down' EXIT
+lab_test_up router
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 LOG=$LAB_DIR/daemon.log
 CTL=$LAB_DIR/ctl.sock
@@ -42,25 +41,22 @@ has_mapping() { mappings | grep -q "$1"; }
 npinholes() { lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -c 0x20010db8; }
 all_forwards() { [ "$(nmappings)" -ge 4 ] && [ "$(npinholes)" -ge 2 ]; }
 no_forwards() { [ "$(nmappings)" -eq 0 ] && [ "$(npinholes)" -eq 0 ]; }
-st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$CTL" --json 2>/dev/null | jq -r "$1"; }
+st() { lab_ctl status --json 2>/dev/null | jq -r "$1"; }
 mapper_pid() { pgrep -P "$DPID" -x portward-mapper; }
-reaches_tcp() {	# from the internet to ADDR:7881, the host answers
-	[ "$(lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null)" = pong ]
-}
 
 lab_tcp_listen "$LAN" "[::]" 7881
 lab_wait_listen "$LAN" 7881
 
 # --- SIGTERM to the whole process group -------------------------------
 start_daemon "$LAB_DIR/host.json"
-if T_WAIT=20 t_wait all_forwards && reaches_tcp $WAN4 && reaches_tcp "[$LAN6]"; then
+if T_WAIT=20 t_wait all_forwards && lab_reaches_tcp $WAN4 && lab_reaches_tcp "[$LAN6]"; then
 	t_pass group_sigterm__before__forwards_and_pinholes_reach_host
 else t_fail group_sigterm__before__forwards_and_pinholes_reach_host "$(mappings) pinholes $(npinholes)"; fi
 mp=$(mapper_pid)
 kill -TERM -- "-$DPID"
 wait "$DPID"; rc=$?
 DPID=
-if [ "$rc" = 0 ] && no_forwards && ! reaches_tcp $WAN4 && ! reaches_tcp "[$LAN6]"; then
+if [ "$rc" = 0 ] && no_forwards && ! lab_reaches_tcp $WAN4 && ! lab_reaches_tcp "[$LAN6]"; then
 	t_pass group_sigterm__every_forward_and_pinhole_removed
 else t_fail group_sigterm__every_forward_and_pinhole_removed "exit $rc; left: $(mappings) pinholes $(npinholes)"; fi
 if grep -q 'mapper: stopped; forwards removed' "$LOG" && [ -n "$mp" ] && ! kill -0 "$mp" 2>/dev/null; then
@@ -88,7 +84,7 @@ nmp=$(mapper_pid)
 if [ -n "$nmp" ] && [ "$nmp" != "$mp" ] && grep -q 'mapper: exited (signal 9)' "$LOG"; then
 	t_pass mapper_sigkill__new_process_logged
 else t_fail mapper_sigkill__new_process_logged "old $mp new $nmp"; fi
-if T_WAIT=20 t_wait has_mapping "7881->$LAN4:7881" && reaches_tcp $WAN4; then
+if T_WAIT=20 t_wait has_mapping "7881->$LAN4:7881" && lab_reaches_tcp $WAN4; then
 	t_pass mapper_sigkill__lost_forward_asked_again_reaches_host
 else t_fail mapper_sigkill__lost_forward_asked_again_reaches_host "$(mappings)"; fi
 if t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '[.mapping.forwards[] | select(.state == \"forwarded\")] | length')\" -ge 4 ]" &&
@@ -140,7 +136,7 @@ if [ "$rc" = 1 ] && [[ $out == *"control socket $CTL"* ]] && [[ $out == *"pid $F
 else t_fail second_daemon__same_socket_other_table__refused "exit $rc: $out"; fi
 after=$(lab_exec "$LAN" nft list ruleset)
 if [ "$before" = "$after" ] && [ -z "$(lab_exec "$LAN2" nft list ruleset)" ] &&
-    all_forwards && reaches_tcp $WAN4 && [ "$(st .mapping.process.state)" = running ]; then
+    all_forwards && lab_reaches_tcp $WAN4 && [ "$(st .mapping.process.state)" = running ]; then
 	t_pass second_daemon__changes_nothing_first_keeps_serving
 else t_fail second_daemon__changes_nothing_first_keeps_serving; fi
 # The same table name in another network namespace is another table.
@@ -224,13 +220,13 @@ stop_router_down() {
 	: >"$LOG"
 	start_daemon "$LAB_DIR/host.json"
 	T_WAIT=20 t_wait all_forwards
-	kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+	lab_miniupnpd_stop
 	"$@"
 	kill -TERM "$DPID"; wait "$DPID"; DPID=
 	dnat=$(lab_exec "$RTR" nft list chain inet filter prerouting_miniupnpd | grep -c dnat)
 }
 stop_router_down
-if [ "$dnat" -ge 4 ] && reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
+if [ "$dnat" -ge 4 ] && lab_reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
     grep -q 'could not be removed\|without confirming' "$LOG"; then
 	t_pass router_down_at_stop__says_forwards_remain_as_they_do
 else t_fail router_down_at_stop__says_forwards_remain_as_they_do "dnat $dnat: $(grep mapper "$LOG" | tail -3)"; fi
@@ -242,7 +238,7 @@ mapper_restarted() {
 	T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $CTL --json | jq -r '.mapping.process | \"\(.state) \(.restarts)\"')\" = 'running 1' ]"
 }
 stop_router_down mapper_restarted
-if [ "$dnat" -ge 4 ] && reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
+if [ "$dnat" -ge 4 ] && lab_reaches_tcp $WAN4 && ! grep -q 'forwards removed' "$LOG" &&
     grep -q 'could not be checked' "$LOG"; then
 	t_pass router_down_mapper_restarted__stop_says_forwards_may_remain
 else t_fail router_down_mapper_restarted__stop_says_forwards_may_remain "dnat $dnat: $(grep 'mapper: stopped' "$LOG")"; fi
@@ -279,7 +275,7 @@ L2=$!
 cpu() { awk '{print $14 + $15}' "/proc/$DPID/stat"; }
 c0=$(cpu); sleep 2; c1=$(cpu)
 if t_wait lab_exec "$LAN" nft list table inet portward && kill -0 "$L2" &&
-    [ $((c1 - c0)) -lt 50 ] && T_WAIT=20 t_wait all_forwards && reaches_tcp $WAN4; then
+    [ $((c1 - c0)) -lt 50 ] && T_WAIT=20 t_wait all_forwards && lab_reaches_tcp $WAN4; then
 	t_pass reload_other_table__old_table_free_no_spin_forwards_kept
 else t_fail reload_other_table__old_table_free_no_spin_forwards_kept "cpu $((c1 - c0)) ticks; $(cat "$LAB_DIR/old.log")"; fi
 kill -TERM "$L2"; wait "$L2"; L2=
@@ -306,7 +302,7 @@ kill -CONT "$mp"
 T_WAIT=20 t_wait no_forwards
 t_wait sh -c "! kill -0 $mp 2>/dev/null"
 start_daemon "$LAB_DIR/host.json"
-if T_WAIT=20 t_wait all_forwards && reaches_tcp $WAN4 && sleep 3 && all_forwards; then
+if T_WAIT=20 t_wait all_forwards && lab_reaches_tcp $WAN4 && sleep 3 && all_forwards; then
 	t_pass orphan_mapper__done__next_daemon_forwards_stay
 else t_fail orphan_mapper__done__next_daemon_forwards_stay "$(mappings)"; fi
 stop_daemon

@@ -17,22 +17,14 @@ OUT=pwlo$$
 TMP=$(mktemp -d)
 chmod 755 "$TMP"
 DPID=
-if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
-	t_fail go_build "$(tail -5 "$TMP/build.log")"
-	exit 1
-fi
+t_go_build
 cp "$TOP/build/go/sfu" "$TMP/sfu"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
     -subj /CN=turn.example.com -keyout "$TMP/turn.key" -out "$TMP/turn.crt" \
     2>/dev/null || { t_fail openssl; exit 1; }
 chmod 644 "$TMP/turn.key"
 mkdir -p "$TMP/bin" "$TMP/hang"
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
+stop_daemon() { t_stop "$DPID"; DPID=; }
 cleanup() {
 	stop_daemon
 	[ -n "${SOC:-}" ] && kill "$SOC" 2>/dev/null

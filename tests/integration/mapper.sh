@@ -16,20 +16,13 @@ t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc natpmpc turnserver pgrep jq promtool
 
 trap 'stop_daemon; lab_down' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 LOG=$LAB_DIR/daemon.log
 
-start_daemon() {	# start_daemon CONFIG
-	ip netns exec "$LAN" "$PORTWARDD" -c "$1" >>"$LOG" 2>&1 &
-	DPID=$!
-}
 mappings() { lab_exec "$LAN" upnpc -u "$URL" -l 2>/dev/null | grep -E '^ *[0-9]+ (TCP|UDP) '; }
 has_mapping() { mappings | grep -q "$1"; }
 no_mapping() { ! mappings | grep -q "$1"; }
-tcp_ask() { lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null; }
-reaches_tcp() { [ "$(tcp_ask "$1")" = pong ]; }
 reaches_udp() {	# a datagram from the internet to WAN4:7882 arrives on the host
 	rm -f "$LAB_DIR/udp.got"
 	lab_exec "$INET" socat -u - "UDP4-SENDTO:$WAN4:7882" <<<"hello" 2>/dev/null
@@ -42,13 +35,13 @@ conf() {	# conf FILE METHODS [PROFILE]
   "mapping": { "methods": $2, "igd_url": "$URL", "lease_seconds": 3600 } }
 JSON
 }
-status() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" "$@"; }
+status() { lab_ctl status "$@"; }
 
 lab_tcp_listen "$LAN" "[::]" 7881
 lab_bg "$LAN" socat -u UDP4-RECVFROM:7882,reuseaddr,fork "OPEN:$LAB_DIR/udp.got,creat,append"
 lab_wait_listen "$LAN" 7881
 
-if ! reaches_tcp $WAN4 && ! reaches_tcp "[$LAN6]"; then t_pass router__before_portward__closed_both_families
+if ! lab_reaches_tcp $WAN4 && ! lab_reaches_tcp "[$LAN6]"; then t_pass router__before_portward__closed_both_families
 else t_fail router__before_portward__closed_both_families; fi
 
 # --- NAT-PMP -------------------------------------------------------------
@@ -57,7 +50,7 @@ start_daemon "$LAB_DIR/natpmp.json"
 if t_wait has_mapping "7881->$LAN4:7881 *'NAT-PMP 7881 tcp'" && t_wait has_mapping "7882->$LAN4:7882"; then
 	t_pass natpmp__forwards_listed_by_upnpc
 else t_fail natpmp__forwards_listed_by_upnpc "$(mappings)"; fi
-if reaches_tcp $WAN4; then t_pass natpmp__tcp_from_internet_reaches_host
+if lab_reaches_tcp $WAN4; then t_pass natpmp__tcp_from_internet_reaches_host
 else t_fail natpmp__tcp_from_internet_reaches_host; fi
 if reaches_udp; then t_pass natpmp__udp_from_internet_reaches_host
 else t_fail natpmp__udp_from_internet_reaches_host; fi
@@ -136,14 +129,14 @@ if promtool check metrics <"$PROM" >"$LAB_DIR/promtool.out" 2>&1 && [ ! -s "$LAB
 else t_fail metrics__promtool_clean_build_info_version "$(cat "$LAB_DIR/promtool.out")"; fi
 
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
-if t_wait has_mapping "'NAT-PMP 7881 tcp'" && reaches_tcp $WAN4; then
+if t_wait has_mapping "'NAT-PMP 7881 tcp'" && lab_reaches_tcp $WAN4; then
 	t_pass natpmp__router_reboot__forwards_back
 else t_fail natpmp__router_reboot__forwards_back "$(mappings)"; fi
 if grep -q 'mapping everything again' "$LOG"; then t_pass natpmp__router_reboot__noticed_and_logged
 else t_fail natpmp__router_reboot__noticed_and_logged; fi
 
 stop_daemon
-if [ -z "$(mappings)" ] && ! reaches_tcp $WAN4; then t_pass natpmp__stop__no_mapping_left
+if [ -z "$(mappings)" ] && ! lab_reaches_tcp $WAN4; then t_pass natpmp__stop__no_mapping_left
 else t_fail natpmp__stop__no_mapping_left "$(mappings)"; fi
 status >/dev/null 2>&1
 if [ $? -eq 3 ]; then t_pass status__daemon_stopped__exit_3
@@ -154,9 +147,9 @@ conf "$LAB_DIR/upnp.json" '["upnp"]'
 start_daemon "$LAB_DIR/upnp.json"
 if t_wait has_mapping "7881->$LAN4:7881 *'portward ice-tcp'"; then t_pass upnp__forward_listed_by_upnpc
 else t_fail upnp__forward_listed_by_upnpc "$(mappings)"; fi
-if reaches_tcp $WAN4 && reaches_udp; then t_pass upnp__tcp_and_udp_from_internet_reach_host
+if lab_reaches_tcp $WAN4 && reaches_udp; then t_pass upnp__tcp_and_udp_from_internet_reach_host
 else t_fail upnp__tcp_and_udp_from_internet_reach_host; fi
-if t_wait reaches_tcp "[$LAN6]"; then t_pass upnp__ipv6_pinhole__internet_reaches_host
+if t_wait lab_reaches_tcp "[$LAN6]"; then t_pass upnp__ipv6_pinhole__internet_reaches_host
 else t_fail upnp__ipv6_pinhole__internet_reaches_host "$(lab_exec "$RTR" nft list chain inet filter miniupnpd)"; fi
 if lab_exec "$RTR" nft list chain inet filter miniupnpd | grep -q '0x20010db8007700000000000000000010'; then
 	t_pass upnp__pinhole_in_router_firewall
@@ -166,7 +159,7 @@ if ! lab_exec "$RTR" nft list chain inet filter miniupnpd | grep 'th dport 3479'
 else t_fail upnp__ipv4_only_endpoint__no_pinhole; fi
 
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
-if t_wait has_mapping "'portward ice-tcp'" && t_wait reaches_tcp "[$LAN6]"; then
+if t_wait has_mapping "'portward ice-tcp'" && t_wait lab_reaches_tcp "[$LAN6]"; then
 	t_pass upnp__router_reboot__mappings_and_pinholes_back
 else t_fail upnp__router_reboot__mappings_and_pinholes_back "$(mappings)"; fi
 
@@ -176,7 +169,7 @@ else t_fail upnp__router_reboot__mappings_and_pinholes_back "$(mappings)"; fi
 fwd_state() { status --json 2>/dev/null | jq -r ".mapping.forwards[] | select(.name==\"$1\" and .family==\"$2\") | .state"; }
 fwd_is() { [ "$(fwd_state "$1" "$2")" = "$3" ]; }
 : >"$LOG"
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+lab_miniupnpd_stop
 v=
 if t_wait fwd_is ice-tcp ipv4 router-unreachable; then
 	v=$(status --json | jq -r '.endpoints[] | select(.name=="ice-tcp") | .ipv4 | "\(.verdict) \(.reason)"')
@@ -194,23 +187,23 @@ d=$(grep -o 'asking again in [0-9]*s' "$LOG" | grep -o '[0-9]*' | tr '\n' ' ')
 if [ $((c1 - c0)) -lt 50 ] && [[ "$d" == "2 4 "* || "$d" == "1 2 4 "* ]]; then t_pass gateway_gone__backoff_no_busy_loop
 else t_fail gateway_gone__backoff_no_busy_loop "cpu ticks $((c1 - c0)), delays: $d"; fi
 lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
-if t_wait fwd_is ice-tcp ipv4 forwarded && t_wait reaches_tcp $WAN4; then t_pass gateway_back__forwarded_again
+if t_wait fwd_is ice-tcp ipv4 forwarded && t_wait lab_reaches_tcp $WAN4; then t_pass gateway_back__forwarded_again
 else t_fail gateway_back__forwarded_again "$(fwd_state ice-tcp ipv4)"; fi
 
 # The WAN address changes (the router restarts its UPnP service, as
 # routers do): noticed, logged, in status, and the forwards follow.
 : >"$LOG"
 NEWWAN=203.0.113.9
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+lab_miniupnpd_stop
 ip -n "$RTR" addr del $WAN4/24 dev wan0
 ip -n "$RTR" addr add $NEWWAN/24 dev wan0
 lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
 ext_is() { [ "$(status --json 2>/dev/null | jq -r '.mapping.external_addresses[0]')" = "$1" ]; }
 if t_wait ext_is $NEWWAN && grep -q "external address changed from $WAN4 to $NEWWAN" "$LOG" &&
-    t_wait reaches_tcp $NEWWAN; then
+    t_wait lab_reaches_tcp $NEWWAN; then
 	t_pass wan_address_change__noticed_logged_in_status_forwards_follow
 else t_fail wan_address_change__noticed_logged_in_status_forwards_follow "$(status --json | jq -c .mapping.external_addresses)"; fi
-kill "$LAB_MINIUPNPD_PID"; wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+lab_miniupnpd_stop
 ip -n "$RTR" addr del $NEWWAN/24 dev wan0
 ip -n "$RTR" addr add $WAN4/24 dev wan0
 lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
@@ -235,7 +228,7 @@ conf "$LAB_DIR/small.conf.json" '["upnp"]' "$LAB_DIR/small.json"
 start_daemon "$LAB_DIR/small.conf.json"
 if t_wait no_mapping "portward turn-tls" && t_wait has_mapping "portward ice-tcp" &&
     [ "$(mappings | grep -c "portward ice-tcp")" -eq 1 ] &&
-    t_wait reaches_tcp $WAN4; then
+    t_wait lab_reaches_tcp $WAN4; then
 	t_pass upnp__restart_after_crash__reused_and_swept
 else t_fail upnp__restart_after_crash__reused_and_swept "$(mappings)"; fi
 stop_daemon

@@ -15,11 +15,10 @@ t_need_root
 t_need_tool ip nft socat ss miniupnpd upnpc turnserver pgrep jq
 
 trap 'stop_daemon; lab_down' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 LOG=$LAB_DIR/daemon.log
 
-start_daemon() {	# start_daemon CONFIG
+start_daemon() {	# start_daemon CONFIG, with a fresh log (lab.sh's appends)
 	: >"$LOG"
 	ip netns exec "$LAN" "$PORTWARDD" -c "$1" >>"$LOG" 2>&1 &
 	DPID=$!
@@ -31,13 +30,11 @@ conf() {	# conf FILE [MAPPING-EXTRA]
   "mapping": { ${2:-} } }
 JSON
 }
-status() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" "$@"; }
+status() { lab_ctl status "$@"; }
 fwd() {	# fwd NAME FAMILY FIELD
 	status --json 2>/dev/null | jq -r ".mapping.forwards[] | select(.name==\"$1\" and .family==\"$2\") | .$3"
 }
 fwd_is() { [ "$(fwd "$1" "$2" state)" = "$3" ]; }
-tcp_ask() { lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null; }
-reaches_tcp() { [ "$(tcp_ask "$1")" = pong ]; }
 reaches_udp() {
 	rm -f "$LAB_DIR/udp.got"
 	lab_exec "$INET" socat -u - "UDP4-SENDTO:$WAN4:7882" <<<"hello" 2>/dev/null
@@ -61,29 +58,29 @@ burst() {
 	lab_router_speaks $speaks
 	start_daemon "$LAB_DIR/default.json"
 	if t_wait fwd_is ice-tcp ipv4 forwarded && [ "$(status --json | jq -r .mapping.method)" = "$m4" ] &&
-	    t_wait reaches_tcp $WAN4 && reaches_udp && [ "$(router_dnat)" = 4 ]; then
+	    t_wait lab_reaches_tcp $WAN4 && reaches_udp && [ "$(router_dnat)" = 4 ]; then
 		t_pass "burst__${kind}__ipv4_via_${m4}__internet_reaches_host"
 	else t_fail "burst__${kind}__ipv4_via_${m4}__internet_reaches_host" \
 	    "$(status --json | jq -c .mapping | head -c 600)"; cat "$LOG"; fi
 	if [ "$m6" = - ]; then
-		if t_wait fwd_is ice-tcp ipv6 no-ipv6-firewall-control && ! reaches_tcp "[$LAN6]" &&
+		if t_wait fwd_is ice-tcp ipv6 no-ipv6-firewall-control && ! lab_reaches_tcp "[$LAN6]" &&
 		    [ "$(router_pinholes)" = 0 ]; then
 			t_pass "burst__${kind}__ipv6_no_firewall_control__closed"
 		else t_fail "burst__${kind}__ipv6_no_firewall_control__closed" "$(fwd ice-tcp ipv6 state)"; fi
 	else
 		if t_wait fwd_is ice-tcp ipv6 forwarded && [ "$(fwd ice-tcp ipv6 method)" = "$m6" ] &&
-		    t_wait reaches_tcp "[$LAN6]" && [ "$(router_pinholes)" -ge 1 ]; then
+		    t_wait lab_reaches_tcp "[$LAN6]" && [ "$(router_pinholes)" -ge 1 ]; then
 			t_pass "burst__${kind}__ipv6_pinhole_via_${m6}__internet_reaches_host"
 		else t_fail "burst__${kind}__ipv6_pinhole_via_${m6}__internet_reaches_host" \
 		    "$(fwd ice-tcp ipv6 state) $(fwd ice-tcp ipv6 method) $(router_pinholes)"; fi
 	fi
 	stop_daemon
-	if nothing_left && ! reaches_tcp $WAN4 && ! reaches_tcp "[$LAN6]"; then
+	if nothing_left && ! lab_reaches_tcp $WAN4 && ! lab_reaches_tcp "[$LAN6]"; then
 		t_pass "burst__${kind}__stop__nothing_left_closed"
 	else t_fail "burst__${kind}__stop__nothing_left_closed" "dnat $(router_dnat) pinholes $(router_pinholes)"; fi
 }
 
-if nothing_left && ! reaches_tcp $WAN4 && ! reaches_tcp "[$LAN6]"; then
+if nothing_left && ! lab_reaches_tcp $WAN4 && ! lab_reaches_tcp "[$LAN6]"; then
 	t_pass router__before_portward__closed
 else t_fail router__before_portward__closed; fi
 burst pcp+natpmp+upnp pcp upnp
@@ -107,7 +104,7 @@ printf 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nST: urn:schemas-upn
 start_daemon "$LAB_DIR/default.json"
 if grep -q "uuid:evil" "$LAB_DIR/search.out" && t_wait fwd_is ice-tcp ipv4 forwarded &&
     [ "$(status --json | jq -r .mapping.gateway)" = "http://$RTR_LAN4:5000/rootDesc.xml" ] &&
-    t_wait reaches_tcp $WAN4 && [ ! -s "$LAB_DIR/evil.got" ]; then
+    t_wait lab_reaches_tcp $WAN4 && [ ! -s "$LAB_DIR/evil.got" ]; then
 	t_pass ssdp__lan_host_answers_first__only_gateway_believed
 else t_fail ssdp__lan_host_answers_first__only_gateway_believed \
     "$(status --json | jq -c '.mapping | {method, gateway}') evil:$(wc -c <"$LAB_DIR/evil.got" 2>/dev/null) $(head -c 200 "$LAB_DIR/search.out")"; fi
@@ -126,7 +123,7 @@ for i in $(seq 1 100); do
 	sleep 0.1
 done
 n=$(grep -c "mapping everything again$" "$LOG")
-if [ "$n" -ge 1 ] && [ "$n" -le 5 ] && t_wait fwd_is ice-tcp ipv4 forwarded && t_wait reaches_tcp $WAN4; then
+if [ "$n" -ge 1 ] && [ "$n" -le 5 ] && t_wait fwd_is ice-tcp ipv4 forwarded && t_wait lab_reaches_tcp $WAN4; then
 	t_pass ssdp__forged_notify_flood__few_remaps_forwards_kept
 else t_fail ssdp__forged_notify_flood__few_remaps_forwards_kept "$n remaps"; fi
 stop_daemon
@@ -171,14 +168,14 @@ start_daemon "$LAB_DIR/short.json"
 t_wait fwd_is ice-tcp ipv4 forwarded && t_wait fwd_is ice-tcp ipv6 forwarded
 LAB_MINIUPNPD_SYSTEM_UPTIME=no lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 epoch_logged() { grep -q "epoch" "$LOG"; }
-if T_WAIT=100 t_wait epoch_logged && t_wait reaches_tcp $WAN4 &&
-    t_wait reaches_tcp "[$LAN6]" && [ "$(router_dnat)" = 4 ]; then
+if T_WAIT=100 t_wait epoch_logged && t_wait lab_reaches_tcp $WAN4 &&
+    t_wait lab_reaches_tcp "[$LAN6]" && [ "$(router_dnat)" = 4 ]; then
 	t_pass pcp__router_restart__epoch_noticed_everything_mapped_again
 else t_fail pcp__router_restart__epoch_noticed_everything_mapped_again "$(grep -i 'epoch\|again' "$LOG")"; fi
 # miniupnpd 2.3.1 refuses to delete an IPv6 PCP mapping it renewed: the
 # forwards go, the pinholes are shortened to its minimum lease and said.
 stop_daemon
-if [ "$(router_dnat)" = 0 ] && ! reaches_tcp $WAN4 && { [ "$(router_pinholes)" = 0 ] ||
+if [ "$(router_dnat)" = 0 ] && ! lab_reaches_tcp $WAN4 && { [ "$(router_pinholes)" = 0 ] ||
     grep -q "could not be removed: the router did not answer or refused" "$LOG"; }; then
 	t_pass pcp__stop_after_restart__forwards_gone_refused_pinholes_said
 else t_fail pcp__stop_after_restart__forwards_gone_refused_pinholes_said; fi

@@ -10,16 +10,12 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft jq socat promtool
 NS=pwnd$$
-TMP=$(mktemp -d)
 DPID=
 cleanup() {
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_stop "$DPID"
+	t_ns_teardown
 }
-trap cleanup EXIT
-t_netns "$NS" || { t_fail netns; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
+t_ns_setup "$NS"
 listing() { t_nft_listing "$NS"; }
 same_as_rules() { t_nft_same_as_rules "$NS" "$1"; }
 start() {

@@ -9,10 +9,8 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft socat
 NS=pwnh$$
-TMP=$(mktemp -d)
-trap 't_netns_cleanup; rm -rf "$TMP"' EXIT
-t_netns "$NS" || { t_fail netns "cannot create"; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
+cleanup() { t_ns_teardown; }
+t_ns_setup "$NS"
 ctl() { in_ns "$PORTWARDCTL" "$@"; }
 listing() { in_ns nft -s list table inet portward; }
 

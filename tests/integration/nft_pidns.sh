@@ -13,7 +13,6 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft unshare
 NS=pwpn$$
-TMP=$(mktemp -d)
 UPID=
 DPID=
 cleanup() {
@@ -24,12 +23,9 @@ cleanup() {
 	if [ -n "$DPID" ]; then kill "$DPID" 2>/dev/null
 	elif [ -n "$UPID" ]; then kill -KILL "$UPID" 2>/dev/null; fi
 	[ -n "$UPID" ] && wait "$UPID" 2>/dev/null
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_ns_teardown
 }
-trap cleanup EXIT
-t_netns "$NS" || { t_fail netns; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
+t_ns_setup "$NS"
 listing() { t_nft_listing "$NS"; }
 same_as_rules() { t_nft_same_as_rules "$NS" "$1"; }
 tampered() { grep -c 'another process changed' "$TMP/log"; }

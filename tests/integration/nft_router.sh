@@ -12,11 +12,8 @@ t_need_root
 t_need_tool ip nft socat ss
 
 trap lab_down EXIT
-lab_up || { t_fail lab_up; exit 1; }
+lab_test_up
 ctl() { lab_exec "$RTR" "$PORTWARDCTL" "$@"; }
-ask() {	# ask ADDR: one TCP exchange from the internet side
-	lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null
-}
 
 cat >"$LAB_DIR/router.json" <<JSON
 { "mode": "router", "profile": "$TOP/rules/livekit-1.10.0.json",
@@ -33,13 +30,13 @@ JSON
 lab_tcp_listen "$LAN" "[::]" 7881
 lab_wait_listen "$LAN" 7881
 
-if [ -z "$(ask $WAN4)" ]; then t_pass router__before_apply__wan_port_closed
+if [ -z "$(lab_ask $WAN4)" ]; then t_pass router__before_apply__wan_port_closed
 else t_fail router__before_apply__wan_port_closed; fi
 
 ctl apply -c "$LAB_DIR/router.json" >/dev/null 2>&1
-if [ "$(ask $WAN4)" = pong ]; then t_pass router__dnat__inet_reaches_lan_host_ipv4
+if [ "$(lab_ask $WAN4)" = pong ]; then t_pass router__dnat__inet_reaches_lan_host_ipv4
 else t_fail router__dnat__inet_reaches_lan_host_ipv4; fi
-if [ "$(ask "[$LAN6]")" = pong ]; then t_pass router__forward__inet_reaches_lan_host_ipv6
+if [ "$(lab_ask "[$LAN6]")" = pong ]; then t_pass router__forward__inet_reaches_lan_host_ipv6
 else t_fail router__forward__inet_reaches_lan_host_ipv6; fi
 if lab_exec "$RTR" nft list chain inet portward prerouting | grep 'ice-tcp ipv4' | grep -q 'packets [1-9]'; then
 	t_pass router__dnat_counter_counts
@@ -57,14 +54,14 @@ table inet filter {
 NFT
 lab_exec "$RTR" nft -s list table inet filter >"$LAB_DIR/theirs.before"
 out=$(ctl apply -c "$LAB_DIR/router.json" 2>&1)
-if [ -z "$(ask $WAN4)" ]; then t_pass coexist__other_table_drops__blocked
+if [ -z "$(lab_ask $WAN4)" ]; then t_pass coexist__other_table_drops__blocked
 else t_fail coexist__other_table_drops__blocked; fi
 if [[ $out == *"dropped-by-other-table: table inet filter, chain forward (policy drop)"* ]]; then
 	t_pass coexist__other_table_drops__reported_with_table_and_chain
 else t_fail coexist__other_table_drops__reported_with_table_and_chain "$out"; fi
 
 out=$(ctl apply -c "$LAB_DIR/attach.json" 2>&1)
-if [ "$(ask $WAN4)" = pong ] && [ "$(ask "[$LAN6]")" = pong ]; then
+if [ "$(lab_ask $WAN4)" = pong ] && [ "$(lab_ask "[$LAN6]")" = pong ]; then
 	t_pass attach__ports_open_inside_their_firewall
 else t_fail attach__ports_open_inside_their_firewall "$out"; fi
 if [[ $out != *dropped-by-other-table* ]]; then t_pass attach__conflict_no_longer_reported

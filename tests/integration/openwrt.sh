@@ -275,11 +275,8 @@ if [ "$cmdline" = "/bin/true -s -c /etc/portward/portward.json" ]; then
 else t_fail init__portwardd_logs_to_syslog "$cmdline"; fi
 
 # --- 3. fw4 reloads, in the lab --------------------------------------------
-lab_up || { t_fail lab_up; t_done; }
+lab_test_up
 ctl() { lab_exec "$RTR" "$PORTWARDCTL" "$@"; }
-ask() {	# ask ADDR: one TCP exchange from the internet side
-	lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null
-}
 init_fn() {	# init_fn FUNCTION ARGS...: one of the init script's functions
 	sh -c '. "$1"; CTL=$2; FW4_RUN=$3; shift 3; "$@"' sh \
 	    "$OWRT/files/portward.init" "$PORTWARDCTL" "$W/run/fw4" "$@"
@@ -390,7 +387,7 @@ if fw4_reload && ! lab_exec "$RTR" nft list chain inet fw4 portward >/dev/null 2
 	t_pass fw4__portward_stopped__ruleset_with_includes_loads
 else t_fail fw4__portward_stopped__ruleset_with_includes_loads; fi
 lab_exec "$RTR" nft -s list table inet fw4 >"$W/fw4.pristine"
-if [ -z "$(ask $WAN4)" ]; then t_pass fw4__portward_stopped__wan_port_closed
+if [ -z "$(lab_ask $WAN4)" ]; then t_pass fw4__portward_stopped__wan_port_closed
 else t_fail fw4__portward_stopped__wan_port_closed; fi
 
 # netifd says the wan's device is wan0; the file says "wan", as shipped.
@@ -412,12 +409,12 @@ if init_fn portward_fw4_write "$W/portward.json" "$dev" &&
     grep -qx 'jump portward comment "portward"' "$W/run/fw4/forward_wan.nft"; then
 	t_pass init__fw4_files_written_from_portwardctl_rules
 else t_fail init__fw4_files_written_from_portwardctl_rules "$(ls -l "$W/run/fw4" 2>&1)"; fi
-if [ "$(ask $WAN4)" = pong ] && [ "$(ask "[$LAN6]")" = pong ]; then
+if [ "$(lab_ask $WAN4)" = pong ] && [ "$(lab_ask "[$LAN6]")" = pong ]; then
 	t_pass fw4__apply__inet_reaches_lan_host_through_forward_wan
 else t_fail fw4__apply__inet_reaches_lan_host_through_forward_wan "$out"; fi
 
 fw4_reload
-if [ "$(ask $WAN4)" = pong ] && [ "$(ask "[$LAN6]")" = pong ]; then
+if [ "$(lab_ask $WAN4)" = pong ] && [ "$(lab_ask "[$LAN6]")" = pong ]; then
 	t_pass fw4__reload__path_still_open_without_repair
 else t_fail fw4__reload__path_still_open_without_repair; fi
 out=$(ctl apply -c "$W/portward.json" -w "$dev" 2>&1)
@@ -444,7 +441,7 @@ lab_exec "$RTR" nft delete rule inet portward forward handle "$h"
 t_wait grep -q 'repaired with' "$W/d.log"
 repairs=$(tail -n +"$((seen + 1))" "$W/d.log" | grep 'repaired with')
 if [[ $repairs == *"repaired with 1 change" ]] && [ "$(grep -c . <<<"$repairs")" = 1 ] &&
-    [ "$(ask $WAN4)" = pong ]; then
+    [ "$(lab_ask $WAN4)" = pong ]; then
 	t_pass daemon__fw4_reload__nothing_to_repair
 else t_fail daemon__fw4_reload__nothing_to_repair "$repairs"; fi
 stop_daemon
@@ -454,7 +451,7 @@ ctl apply -c "$W/portward.json" -w "$dev" >/dev/null 2>&1
 # the includes are what kept the path open above.
 init_fn portward_fw4_remove
 fw4_reload
-if [ -z "$(ask $WAN4)" ]; then t_pass fw4__reload_without_files__path_closed
+if [ -z "$(lab_ask $WAN4)" ]; then t_pass fw4__reload_without_files__path_closed
 else t_fail fw4__reload_without_files__path_closed; fi
 
 # Stop: portward's rules go, then its files; fw4 reloads as it was.

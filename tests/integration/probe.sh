@@ -14,15 +14,10 @@ source "$TOP/tests/lib/lab.sh"
 t_need_root
 t_need_tool ip nft jq socat miniupnpd upnpc turnserver go
 trap lab_down EXIT
-lab_up || { t_fail lab_up; exit 1; }
-chmod 755 "$LAB_DIR"
-lab_sfu || { t_fail lab_sfu "$(tail -5 "$LAB_DIR/go-build.log")"; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up sfu router
 lab_router_hairpin "{ 7881, 5350 }" "{ 7882, 3479 }" || { t_fail lab_router_hairpin; exit 1; }
-lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900"
-lab_bg "$INET" "$PORTWARDCTL" reflector --listen "[$PEER6]:7900"
-lab_wait_listen "$INET" 7900
-st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" --json 2>/dev/null | jq -r "$1"; }
+lab_reflectors "$PEER4" "[$PEER6]"
+st() { lab_ctl status --json 2>/dev/null | jq -r "$1"; }
 cell() { st ".endpoints[] | select(.name==\"$1\") | .$2 | \"\(.verdict) \(.reason)\""; }
 probed() { [ "$(st '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length')" = 0 ]; }
 
@@ -36,7 +31,7 @@ JSON
 lab_bg "$LAN" "$PORTWARDD" -c "$LAB_DIR/c.json"
 DPID=${LAB_PIDS[-1]}
 T_WAIT=30 t_wait probed
-lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" --json >"$LAB_DIR/status.json" 2>/dev/null
+lab_ctl status --json >"$LAB_DIR/status.json" 2>/dev/null
 for e in ice-tcp ice-udp turn-udp turn-tls; do
 	v=$(cell $e ipv4)
 	if [ "$v" = "reachable " ]; then t_pass "verdict__${e}_ipv4__reachable"
@@ -64,13 +59,13 @@ kill -STOP "$(st .child.pid)"
 # After the reflector's rate limit (one request per address every 2 s):
 # a refused request measures nothing (reflector-failed), it blocks nothing.
 sleep 2.1
-lab_exec "$LAN" "$PORTWARDCTL" probe -s "$LAB_DIR/ctl.sock" >/dev/null
+lab_ctl probe >/dev/null
 T_WAIT=30 t_wait sh -c "[ \"\$(ip netns exec $LAN $PORTWARDCTL status -s $LAB_DIR/ctl.sock --json | jq -r '.endpoints[] | select(.name==\"turn-udp\") | .ipv4.verdict')\" = blocked ]"
 v=$(cell turn-udp ipv4)
 if [ "$v" = "blocked probe-failed" ]; then t_pass verdict__sfu_frozen__probe_failed
 else t_fail verdict__sfu_frozen__probe_failed "$v"; fi
 kill -CONT "$(st .child.pid)"
-out=$(lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" 2>&1)
+out=$(lab_ctl status 2>&1)
 if [ $? -eq 1 ] && [[ $out == *"turn-udp ipv4: not reached from $PEER4:7900"* ]]; then
 	t_pass status__probe_failed__exit_1_with_hint
 else t_fail status__probe_failed__exit_1_with_hint; fi
@@ -97,7 +92,7 @@ if [[ $(jq -r .error <<<"$a") == expected* ]] && [[ $(jq -r .error <<<"$b") == "
     [[ $(jq -r .error <<<"$c") == "a probe needs"* ]]; then
 	t_pass reflector__bad_requests_refused
 else t_fail reflector__bad_requests_refused "$a $b $c"; fi
-kill "$DPID"; wait "$DPID" 2>/dev/null
+stop_daemon
 
 # doctor: the same verdicts without a daemon, from its own probes.
 lab_bg "$LAN" "${LAB_SFU[@]}"

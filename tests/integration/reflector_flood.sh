@@ -32,18 +32,12 @@ FLR=203.0.113.13	# the flood of requests
 CAP=203.0.113.14 OTH=203.0.113.15 K9=203.0.113.16 AFT=203.0.113.17
 TWO=203.0.113.18
 NET6=2001:db8:ff OTHER6=2001:db8:fe::10
-TMP=$(mktemp -d)
-PIDS=()
 cleanup() {
-	local p
 	touch "$TMP/stop"
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_ns_teardown
 }
-trap cleanup EXIT
-bg() { local ns=$1; shift; ip netns exec "$ns" "$@" & PIDS+=($!); }
+t_ns_setup "$R" "$C"
+bg() { local ns=$1; shift; t_bg ip netns exec "$ns" "$@"; }
 rx() { ip netns exec "$R" "$@"; }
 cx() { ip netns exec "$C" "$@"; }
 clients() { cx /usr/bin/python3 "$TOP/tests/tools/refl_clients.py" "$@"; }
@@ -64,7 +58,6 @@ probes() {	# probes KIND PORT COUNT: a request line
 }
 ok_list() { jq -r '[.results[].ok] | map(tostring) | join(",")' <<<"$1" 2>/dev/null; }
 
-t_netns "$R" && t_netns "$C" || { t_fail netns; exit 1; }
 t_veth "$R" eth0 "$C" eth0 $R4/24 $R6/64 $HON/24 $NET6::10/64 || { t_fail veth; exit 1; }
 for a in 11 12 13 14 15 16 17 18 $(seq 100 164); do
 	ip -n "$C" addr add 203.0.113.$a/24 dev eth0 || { t_fail addresses; exit 1; }
@@ -82,7 +75,7 @@ bg "$C" turnserver -n --log-file=stdout --simple-log --no-cli \
     --listening-ip=$HON --listening-port=3478 --stun-only --no-tls --no-dtls \
     >"$TMP/coturn.log" 2>&1
 bg "$R" "$PORTWARDCTL" reflector --listen "$R4:7900" 2>"$TMP/refl4.log"
-RPID=${PIDS[-1]}
+RPID=${T_PIDS[-1]}
 bg "$R" "$PORTWARDCTL" reflector --listen "[$R6]:7900" 2>"$TMP/refl6.log"
 listening() {
 	[ "$(rx ss -Hltn "( sport = :7900 )" | wc -l)" = 2 ] &&
@@ -94,10 +87,10 @@ t_wait listening || { t_fail listening "$(cat "$TMP/refl4.log")"; exit 1; }
 # --- The honest client, during a trickle and a flood ---------------------
 bg "$C" /usr/bin/python3 "$TOP/tests/tools/refl_clients.py" flood $R4 7900 \
     "$TMP/stop" 12 $FLI >"$TMP/flood_idle.out"
-FIPID=${PIDS[-1]}
+FIPID=${T_PIDS[-1]}
 bg "$C" /usr/bin/python3 "$TOP/tests/tools/refl_clients.py" flood $R4 7900 \
     "$TMP/stop" 4 $FLR "$(probes tcp 7883 1)" >"$TMP/flood_req.out"
-FRPID=${PIDS[-1]}
+FRPID=${T_PIDS[-1]}
 t_wait grep -q "busy: at most 4 connections" "$TMP/flood_idle.out" &&
     t_wait grep -q "rate limited" "$TMP/flood_req.out" || t_fail flood_running
 # The trickler last, right before the honest request: its 5 s run from
@@ -106,7 +99,7 @@ t_wait grep -q "busy: at most 4 connections" "$TMP/flood_idle.out" &&
 (for i in $(seq 1 60); do printf x; sleep 1; done) |
     cx socat -T90 - "TCP:$R4:7900,bind=$TRK" >"$TMP/trickle.out" 2>&1 &
 TPID=$!
-PIDS+=($TPID)
+T_PIDS+=($TPID)
 t_wait held $TRK 1 || t_fail trickler_connected
 REQ='{"probes":[{"name":"ice-tcp","kind":"tcp","port":7881},
     {"name":"stun","kind":"stun-udp","port":3478},
@@ -195,7 +188,7 @@ T_WAIT=30 t_wait held $R4/0 0	# the earlier ones closed by their deadline
 hosts=$(seq -f "203.0.113.%g" 100 163)
 bg "$C" /usr/bin/python3 "$TOP/tests/tools/refl_clients.py" hold $R4 7900 4 \
     $hosts >"$TMP/hold_all.out"
-HAPID=${PIDS[-1]}
+HAPID=${T_PIDS[-1]}
 t_wait held 203.0.113.0/24 256
 a=$(ask 203.0.113.164 "$(probes tcp 7881 1)")
 if [ "$(jq -r .error <<<"$a")" = "busy: too many connections at once, try again later" ]; then
@@ -215,7 +208,7 @@ else t_fail reflector__33rd_request_being_probed__refused "$nres answered, $nbus
 # take the 32 from everyone else.
 clients ask $R4 7900 "$(probes stun-udp 7884 4)" $TWO >"$TMP/two.out" &
 TWPID=$!
-PIDS+=($TWPID)
+T_PIDS+=($TWPID)
 t_wait sh -c "[ -n \"\$(ps -o pid= --ppid $RPID)\" ]"
 sleep 2.1	# past the rate window: the rate limit is not what refuses
 a=$(ask $TWO "$(probes tcp 7881 1)")
@@ -235,7 +228,7 @@ else t_fail reflector__fifth_request_being_probed_from_one_ipv6_64__refused "$(c
 # --- A probing child killed: the reflector goes on -------------------------
 clients ask $R4 7900 "$(probes stun-udp 7884 16)" $K9 >"$TMP/k9.out" &
 K9PID=$!
-PIDS+=($K9PID)
+T_PIDS+=($K9PID)
 kid() { ps -o pid= --ppid "$RPID" | tr -d ' '; }
 t_wait sh -c "[ -n \"\$(ps -o pid= --ppid $RPID)\" ]"
 k=$(kid)

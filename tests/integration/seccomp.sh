@@ -60,8 +60,7 @@ if [ -z "$bad" ]; then t_pass filter__none__same_calls_pass_without_filter
 else t_fail filter__none__same_calls_pass_without_filter "$bad"; fi
 
 # --- the real processes, in the lab ----------------------------------
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 LOG=$LAB_DIR/daemon.log
 # A reflector that reads the request and never answers: the probe helper
@@ -74,8 +73,7 @@ cat >"$LAB_DIR/c.json" <<JSON
   "mapping": { "methods": ["upnp"], "igd_url": "$URL" },
   "probe": { "reflectors": ["$PEER4:7900"] } }
 JSON
-ip netns exec "$LAN" "$PORTWARDD" -c "$LAB_DIR/c.json" >>"$LOG" 2>&1 &
-DPID=$!
+start_daemon "$LAB_DIR/c.json"
 mappings() { lab_exec "$LAN" upnpc -u "$URL" -l 2>/dev/null | grep -E "^ *[0-9]+ (TCP|UDP) .*'portward"; }
 child() { pgrep -P "$DPID" -x "portward-$1"; }
 # filtered PID: mode 2 (filter), exactly one filter, no_new_privs.

@@ -10,23 +10,15 @@ source "$(dirname "$0")/../lib/testlib.sh"
 t_need_root
 t_need_tool ip nft jq socat turnserver turnutils_stunclient
 NS=pwsv$$
-TMP=$(mktemp -d)
-chmod 755 "$TMP"
 DPID=
+stop_daemon() { t_stop "$DPID"; DPID=; }
+cleanup() { stop_daemon; t_ns_teardown; }
+t_ns_setup "$NS"
+chmod 755 "$TMP"
 # A copy the unprivileged child can reach whatever the checkout's modes
 # (a clone under /root is not traversable for nobody).
 cp "$TOP/build/tools/lkstub" "$TMP/lkstub"
 LKSTUB=$TMP/lkstub
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
-cleanup() { stop_daemon; t_netns_cleanup; rm -rf "$TMP"; }
-trap cleanup EXIT
-t_netns "$NS" || { t_fail netns; exit 1; }
-in_ns() { ip netns exec "$NS" "$@"; }
 start() {
 	: >"$TMP/log"
 	ip netns exec "$NS" "$PORTWARDD" -c "$1" >>"$TMP/log" 2>&1 &

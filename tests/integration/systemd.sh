@@ -32,22 +32,14 @@ LAB_MINIUPNPD_ALLOW="443 192.168.77.0/24 443"
 
 # ct_down: halt the container (nspawn's SIGTERM), SIGKILL if it lingers.
 ct_down() {
-	local i
 	[ -n "$NSPAWN_PID" ] || return 0
-	kill -TERM "$NSPAWN_PID" 2>/dev/null
-	for i in $(seq 1 300); do
-		kill -0 "$NSPAWN_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$NSPAWN_PID" 2>/dev/null
+	t_stop "$NSPAWN_PID" 30
 	[ -n "$CT_PID" ] && kill -KILL "$CT_PID" 2>/dev/null
-	wait "$NSPAWN_PID" 2>/dev/null
 	NSPAWN_PID= CT_PID=
 }
 trap 'ct_down; lab_down' EXIT
 trap 'exit 1' INT TERM	# the EXIT trap cleans up then too
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 
 # cx CMD...: run CMD inside the container (all its namespaces).

@@ -19,37 +19,21 @@ t_need_root
 t_need_tool ip jq socat openssl turnserver go
 H=pwtth$$ O=pwtto$$
 H4=198.51.100.10 H6=2001:db8:98::10 O4=198.51.100.1 O6=2001:db8:98::1
-TMP=$(mktemp -d)
-chmod 755 "$TMP"
-PIDS=()
 TURN= P443=
-stop() { [ -n "$1" ] || return 0; kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 cleanup() {
-	local p
-	stop "$TURN"
-	stop "$P443"
-	for p in "${PIDS[@]}"; do stop "$p"; done
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_stop "$TURN"
+	t_stop "$P443"
+	t_ns_teardown
 }
-trap cleanup EXIT
-if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
-	t_fail go_build "$(tail -3 "$TMP/build.log")"
-	exit 1
-fi
-t_netns "$H" && t_netns "$O" || { t_fail netns; exit 1; }
-t_veth "$H" eth0 "$O" eth0 $H4/24 $H6/64 $O4/24 $O6/64 || { t_fail veth; exit 1; }
-ip -n "$H" route add default via $O4
-ip -n "$H" -6 route add default via $O6
+t_ns_setup "$H" "$O"
+chmod 755 "$TMP"
+t_go_build
+t_link_out "$H" "$O" $H4 $H6 $O4 $O6
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
     -subj /CN=turn.example.com -keyout "$TMP/k.pem" -out "$TMP/c.pem" 2>/dev/null
 chmod 644 "$TMP/k.pem"
 
-ip netns exec "$O" "$PORTWARDCTL" reflector --listen "$O4:7900" 2>/dev/null &
-PIDS+=($!)
-ip netns exec "$O" "$PORTWARDCTL" reflector --listen "[$O6]:7900" 2>/dev/null &
-PIDS+=($!)
-t_wait sh -c "ip netns exec $O ss -Hltn 'sport = :7900' | grep -q ."
+t_reflectors "$O" "$O4" "[$O6]" 2>/dev/null
 
 yaml() {	# yaml EXTERNAL_TLS
 	cat >"$TMP/livekit.yaml" <<YAML
@@ -75,7 +59,7 @@ cat >"$TMP/c.json" <<JSON
 JSON
 # LiveKit's TURN: plain TCP on 5350 (external_tls), or TLS on 5350.
 turn_up() {	# turn_up tcp|tls
-	stop "$TURN"
+	t_stop "$TURN"
 	if [ "$1" = tcp ]; then
 		ip netns exec "$H" turnserver -n --no-cli --log-file=stdout --simple-log \
 		    --pidfile="$TMP/turn.pid" --userdb="$TMP/turndb" \
@@ -97,7 +81,7 @@ turn_up() {	# turn_up tcp|tls
 # answers and closes: a server that closed first would reset the
 # connection under the client's request and its answer with it.
 p443() {	# p443 tls-proxy|https|tcp-proxy
-	stop "$P443"
+	t_stop "$P443"
 	case $1 in
 	tls-proxy) ip netns exec "$H" socat OPENSSL-LISTEN:443,pf=ip6,ipv6only=0,cert="$TMP/c.pem",key="$TMP/k.pem",verify=0,reuseaddr,fork TCP:127.0.0.1:5350 2>/dev/null & ;;
 	https) ip netns exec "$H" socat OPENSSL-LISTEN:443,pf=ip6,ipv6only=0,cert="$TMP/c.pem",key="$TMP/k.pem",verify=0,reuseaddr,fork SYSTEM:'head -c 20 >/dev/null; printf "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"' 2>/dev/null & ;;

@@ -25,14 +25,13 @@ SSDP_DPID=
 FK=${LAB_PREFIX}fk UH=${LAB_PREFIX}uh
 cleanup() {
 	stop_daemon
-	if [ -n "$SSDP_DPID" ]; then kill "$SSDP_DPID" 2>/dev/null; wait "$SSDP_DPID" 2>/dev/null; fi
-	if [ -n "$SSDP_PID" ]; then kill "$SSDP_PID" 2>/dev/null; wait "$SSDP_PID" 2>/dev/null; fi
+	t_stop "$SSDP_DPID"
+	t_stop "$SSDP_PID"
 	t_netns_cleanup
 	lab_down
 }
 trap cleanup EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 LOG=$LAB_DIR/daemon.log
 
@@ -77,8 +76,7 @@ if lab_exec "$LAN2" upnpc -u "http://$RTR_LAN2_4:5000/rootDesc.xml" -l 2>/dev/nu
     grep -a -q $'evil\e\\[2J'; then t_pass upnp__router_keeps_description_with_escape
 else t_fail upnp__router_keeps_description_with_escape "$(cat -v "$LAB_DIR/upnpc.out")"; fi
 conf "$LAB_DIR/upnp.json" '["upnp"]' "$URL" "$LAB_DIR/ctl.sock"
-ip netns exec "$LAN" "$PORTWARDD" -c "$LAB_DIR/upnp.json" >>"$LOG" 2>&1 &
-DPID=$!
+start_daemon "$LAB_DIR/upnp.json"
 if t_wait grep -q "forward ice-tcp ipv4 7881/tcp: forward-conflict: .*$LAN2_4:7881" "$LOG"; then
 	t_pass upnp__conflict_reported
 else t_fail upnp__conflict_reported "$(grep -a ice-tcp "$LOG" | cat -v)"; fi
@@ -166,7 +164,7 @@ else t_fail ssdp__escaped_location_refused "$(grep -a forged "$SLOG" | cat -v)";
 no_forgery ssdp__log__no_escape_no_forged_line "$SLOG"
 t_wait test -S "$LAB_DIR/ctl2.sock"
 status_checks ssdp "$LAB_DIR/ctl2.sock" "$UH"
-kill "$SSDP_DPID" 2>/dev/null; wait "$SSDP_DPID" 2>/dev/null; SSDP_DPID=
+t_stop "$SSDP_DPID"; SSDP_DPID=
 no_forgery ssdp__log_after_stop__no_escape_no_forged_line "$SLOG"
 
 # --- what the supervised SFU prints ----------------------------------------
@@ -187,7 +185,7 @@ if t_wait grep -q 'forged line' "$SUPLOG" &&
     grep -q 'sh: portwardd: forged line\\u{202e}x$' "$SUPLOG"; then
 	t_pass sfu__output_lines__fields_escaped_tabs_kept
 else t_fail sfu__output_lines__fields_escaped_tabs_kept "$(grep -a 'sh:' "$SUPLOG" | cat -A | head -5)"; fi
-kill "$SSDP_DPID" 2>/dev/null; wait "$SSDP_DPID" 2>/dev/null; SSDP_DPID=
+t_stop "$SSDP_DPID"; SSDP_DPID=
 no_forgery sfu__log__no_escape_no_forged_line "$SUPLOG"
 
 # --- a livekit.yaml someone else wrote ------------------------------------

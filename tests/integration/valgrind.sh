@@ -10,13 +10,9 @@ source "$TOP/tests/lib/lab.sh"
 t_need_root
 t_need_tool valgrind ip nft jq socat miniupnpd turnserver go
 trap lab_down EXIT
-lab_up || { t_fail lab_up; exit 1; }
-chmod 755 "$LAB_DIR"
-lab_sfu || { t_fail lab_sfu "$(tail -5 "$LAB_DIR/go-build.log")"; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
-lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900"
-lab_wait_listen "$INET" 7900
-st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" --json 2>/dev/null | jq -r "$1"; }
+lab_test_up sfu router
+lab_reflectors "$PEER4"
+st() { lab_ctl status --json 2>/dev/null | jq -r "$1"; }
 st_is() { [ "$(st "$1")" = "$2" ]; }
 conf() {
 	cat >"$LAB_DIR/c.json" <<JSON

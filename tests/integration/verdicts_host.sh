@@ -22,25 +22,16 @@ t_need_root
 t_need_tool ip nft jq socat setpriv iptables-nft
 H=pwvhh$$ O=pwvho$$
 H4=198.51.100.10 H6=2001:db8:99::10 O4=198.51.100.1 O6=2001:db8:99::1
-TMP=$(mktemp -d)
-chmod 755 "$TMP"
-PIDS=()
 DPID= TPID= UPID=
-bg() { "$@" & PIDS+=($!); }
-stop() { [ -n "$1" ] || return 0; kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 cleanup() {
-	local p
-	stop "$DPID"
-	stop "$UPID"
-	for p in "${PIDS[@]}"; do stop "$p"; done
-	t_netns_cleanup
-	cp "$TMP/log" /tmp/vh.daemon.log 2>/dev/null; rm -rf "$TMP"
+	t_stop "$DPID"
+	t_stop "$UPID"
+	cp "$TMP/log" /tmp/vh.daemon.log 2>/dev/null
+	t_ns_teardown
 }
-trap cleanup EXIT
-t_netns "$H" && t_netns "$O" || { t_fail netns; exit 1; }
-t_veth "$H" eth0 "$O" eth0 $H4/24 $H6/64 $O4/24 $O6/64 || { t_fail veth; exit 1; }
-ip -n "$H" route add default via $O4
-ip -n "$H" -6 route add default via $O6
+t_ns_setup "$H" "$O"
+chmod 755 "$TMP"
+t_link_out "$H" "$O" $H4 $H6 $O4 $O6
 in_h() { ip netns exec "$H" "$@"; }
 in_o() { ip netns exec "$O" "$@"; }
 
@@ -60,14 +51,12 @@ conf() {	# conf FILE REFLECTOR...
 JSON
 }
 conf "$TMP/c.json" "$O4:7900" "[$O6]:7900"
-bg ip netns exec "$O" "$PORTWARDCTL" reflector --listen "$O4:7900"
-bg ip netns exec "$O" "$PORTWARDCTL" reflector --listen "[$O6]:7900"
-t_wait sh -c "ip netns exec $O ss -Hltn 'sport = :7900' | grep -q ."
+t_reflectors "$O" "$O4" "[$O6]"
 # The services: "pong" on TCP and UDP, dual-stack unless said otherwise.
 ip netns exec "$H" socat TCP6-LISTEN:7881,ipv6only=0,reuseaddr,fork SYSTEM:'echo pong' 2>/dev/null &
 TPID=$!
 udp_up() {	# udp_up dual|v4
-	stop "$UPID"
+	t_stop "$UPID"
 	if [ "$1" = v4 ]; then
 		ip netns exec "$H" socat UDP4-RECVFROM:7882,reuseaddr,fork SYSTEM:'echo pong' 2>/dev/null &
 	else
@@ -77,7 +66,7 @@ udp_up() {	# udp_up dual|v4
 	t_wait sh -c "ip netns exec $H ss -Hlun 'sport = :7882' | grep -q ."
 }
 udp_up dual
-PIDS+=("$TPID")
+T_PIDS+=("$TPID")
 
 # The truth, from outside: "reachable" or "not".
 truth() {	# truth tcp|udp 4|6
@@ -140,7 +129,7 @@ T_WAIT=30 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.
 agree daemon__open__verdicts_agree "$(st)"
 
 # Nothing listening on 7882/udp: the kernel answers ICMP port unreachable.
-stop "$UPID"; UPID=
+t_stop "$UPID"; UPID=
 probe_now
 j=$(st)
 if [ "$(jq -r '.endpoints[1] | .ipv4.reason + " " + .ipv6.reason' <<<"$j")" = "no-listener no-listener" ]; then
@@ -182,7 +171,7 @@ read -r line
 echo '{"from": "any", "results": [{"name": "ice-tcp", "kind": "tcp", "ok": true, "detail": "forged"}, {"name": "ice-udp", "kind": "tcp", "ok": true, "detail": "forged"}]}'
 SH
 chmod 755 "$TMP/liar.sh"
-bg ip netns exec "$O" socat TCP-LISTEN:7901,bind=$O4,reuseaddr,fork EXEC:"$TMP/liar.sh"
+t_bg ip netns exec "$O" socat TCP-LISTEN:7901,bind=$O4,reuseaddr,fork EXEC:"$TMP/liar.sh"
 t_wait sh -c "ip netns exec $O ss -Hltn 'sport = :7901' | grep -q ."
 conf "$TMP/c.json" "$O4:7901" "[$O6]:7900"
 kill -HUP "$DPID"
@@ -267,11 +256,11 @@ table inet filter {
 NFT
 ip netns exec "$H" sh -c "while :; do echo x | socat -u - UDP4-SENDTO:$H4:7882; echo x | socat -u - UDP6-SENDTO:[$H6]:7882; sleep 0.1; done" >/dev/null 2>&1 &
 LOOP=$!
-PIDS+=("$LOOP")
+T_PIDS+=("$LOOP")
 # (The set in "meta l4proto { icmp, ipv6-icmp } accept" is read: ICMP
 # is not what arrives, so the policy drop behind it is named.)
 situation local_traffic_not_evidence "ice-tcp blocked dropped-by-other-table / blocked dropped-by-other-table, ice-udp degraded hole-punching-only / degraded hole-punching-only"
-stop "$LOOP"
+t_stop "$LOOP"
 in_h nft delete table inet filter
 
 # Sets and verdict maps, as firewalld and the nftables wiki write them:
@@ -385,7 +374,7 @@ rc=$?
 if [ $rc = 4 ] && [[ $out == *"Permission denied"* ]] && [[ $out != *"not running"* ]]; then
 	t_pass status_without_permission__exit_4_not_not_running
 else t_fail status_without_permission__exit_4_not_not_running "rc $rc: $out"; fi
-stop "$DPID"; DPID=
+t_stop "$DPID"; DPID=
 chmod 644 "$TMP/c.json"
 j=$(in_h setpriv --reuid nobody --regid nogroup --clear-groups "$PORTWARDCTL" doctor -c "$TMP/c.json" --json 2>/dev/null)
 # What the reflector measured over TCP stands (truth: reachable); the

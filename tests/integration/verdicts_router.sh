@@ -15,12 +15,9 @@ source "$TOP/tests/lib/lab.sh"
 t_need_root
 t_need_tool ip nft jq socat
 DPID= UPID=
-stop() { [ -n "$1" ] || return 0; kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-trap 'stop "$DPID"; stop "$UPID"; lab_down' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900"
-lab_bg "$INET" "$PORTWARDCTL" reflector --listen "[$PEER6]:7900"
-lab_wait_listen "$INET" 7900
+trap 'stop_daemon; t_stop "$UPID"; lab_down' EXIT
+lab_test_up
+lab_reflectors "$PEER4" "[$PEER6]"
 lab_bg "$LAN" socat TCP6-LISTEN:7881,ipv6only=0,reuseaddr,fork SYSTEM:'echo pong'
 ip netns exec "$LAN" socat UDP6-RECVFROM:7882,ipv6only=0,reuseaddr,fork SYSTEM:'echo pong' 2>/dev/null &
 UPID=$!
@@ -80,7 +77,7 @@ agree router_open__verdicts_agree
 
 # Nothing listens on 7882/udp on the host: the kernel there answers ICMP
 # port unreachable, which the reflector sees.
-stop "$UPID"; UPID=
+t_stop "$UPID"; UPID=
 sleep 2.1
 lab_exec "$RTR" "$PORTWARDCTL" probe -s "$LAB_DIR/r.sock" >/dev/null
 T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $RTR $PORTWARDCTL status -s $LAB_DIR/r.sock --json | jq -r '.endpoints[1] | .ipv4.verdict + .ipv6.verdict')\" = blockedblocked ]"

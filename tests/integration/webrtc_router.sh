@@ -23,18 +23,14 @@ t_need_root
 t_need_tool ip nft jq go miniupnpd upnpc turnserver
 C=${LAB_PREFIX}sym
 trap 'stop_daemon; lab_down; t_netns_cleanup' EXIT
-lab_up || { t_fail lab_up; exit 1; }
-lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; }
+lab_test_up router
 chmod 755 "$LAB_DIR"
-if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$LAB_DIR/build.log" 2>&1; then
-	t_fail go_build "$(tail -5 "$LAB_DIR/build.log")"
-	exit 1
-fi
+t_go_build "$LAB_DIR"
 cp "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client" "$LAB_DIR/"
 wr_symnat "$INET" sym0 "$C" || { t_fail symmetric_nat; exit 1; }
 URL=http://$RTR_LAN4:5000/rootDesc.xml
 LOG=$LAB_DIR/daemon.log
-st() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$LAB_DIR/ctl.sock" --json 2>/dev/null; }
+st() { lab_ctl status --json 2>/dev/null; }
 WR_PUB=$INET WR_SYM=$C WR_SIG4=$WAN4 WR_SIG6="[$LAN6]" WR_BIN=$LAB_DIR WR_TMP=$LAB_DIR
 WR_STATUS=st
 agree() { wr_agree "$1" "ice-udp udp" "ice-tcp tcp" "turn-udp relay-udp"; }
@@ -42,11 +38,10 @@ cells() { st | jq -r '[.endpoints[] | "\(.name) \(.ipv4.verdict) \(.ipv4.reason)
 settled() { [ "$(st | jq -r '[.endpoints[] | .ipv4.verdict, .ipv6.verdict] | map(select(. == "unknown")) | length')" = 0 ]; }
 probe_now() {	# after the reflectors' limit (a request per address every 2 s)
 	sleep 2.1
-	lab_exec "$LAN" "$PORTWARDCTL" probe -s "$LAB_DIR/ctl.sock" >/dev/null 2>&1
+	lab_ctl probe >/dev/null 2>&1
 }
 
-lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$PEER4:7900"
-lab_bg "$INET" "$PORTWARDCTL" reflector --listen "[$PEER6]:7900"
+lab_reflectors "$PEER4" "[$PEER6]"
 # Signalling: the operator's static forward of 7880 (a reverse proxy's
 # port in real life), both families.
 lab_exec "$RTR" nft insert rule inet filter prerouting iifname wan0 ip daddr "$WAN4" tcp dport 7880 dnat ip to "$LAN4" &&

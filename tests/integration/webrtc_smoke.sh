@@ -27,10 +27,7 @@ stop_sfu() {
 trap 'stop_sfu; t_netns_cleanup; rm -rf "$TMP"' EXIT
 
 GO_OUT=$TOP/build/go
-if ! "$TOP/tests/tools/go-build.sh" "$GO_OUT" >"$TMP/build.log" 2>&1; then
-	t_fail go_build "$(tail -5 "$TMP/build.log")"
-	exit 1
-fi
+t_go_build "$TMP" "$GO_OUT"
 t_netns "$S" && t_netns "$C" || { t_fail netns "cannot create"; exit 1; }
 t_veth "$S" v0 "$C" v1 $S4/24 $S6/64 $C4/24 $C6/64 || { t_fail veth; exit 1; }
 

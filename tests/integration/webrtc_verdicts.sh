@@ -17,33 +17,17 @@ t_need_root
 t_need_tool ip nft jq go
 H=pwvh$$ O=pwvo$$ C=pwvc$$
 H4=198.51.100.10 H6=2001:db8:99::10 O4=198.51.100.1 O6=2001:db8:99::1
-TMP=$(mktemp -d)
-chmod 755 "$TMP"
-DPID= SPID= R4= R6=
-stop() {	# stop PID: TERM, reap
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
+DPID= SPID=
 cleanup() {
-	stop "$DPID"
-	stop "$SPID"
-	stop "$R4"
-	stop "$R6"
-	t_netns_cleanup
-	rm -rf "$TMP"
+	t_stop "$DPID"
+	t_stop "$SPID"
+	t_ns_teardown
 }
-trap cleanup EXIT
-
-if ! "$TOP/tests/tools/go-build.sh" "$TOP/build/go" >"$TMP/build.log" 2>&1; then
-	t_fail go_build "$(tail -5 "$TMP/build.log")"
-	exit 1
-fi
+t_ns_setup "$H" "$O"
+chmod 755 "$TMP"
+t_go_build
 cp "$TOP/build/go/sfu" "$TOP/build/go/webrtc-client" "$TMP/"
-t_netns "$H" && t_netns "$O" || { t_fail netns; exit 1; }
-t_veth "$H" eth0 "$O" eth0 $H4/24 $H6/64 $O4/24 $O6/64 || { t_fail veth; exit 1; }
-ip -n "$H" route add default via $O4
-ip -n "$H" -6 route add default via $O6
+t_link_out "$H" "$O" $H4 $H6 $O4 $O6
 in_h() { ip netns exec "$H" "$@"; }
 in_o() { ip netns exec "$O" "$@"; }
 # The second client, behind a symmetric NAT (tests/lib/webrtc.sh).
@@ -52,10 +36,7 @@ WR_PUB=$O WR_SYM=$C WR_SIG4=$H4 WR_SIG6="[$H6]" WR_BIN=$TMP WR_TMP=$TMP
 WR_STATUS=st
 t_host_firewall "$H" 7880 || { t_fail host_firewall; exit 1; }
 
-ip netns exec "$O" "$PORTWARDCTL" reflector --listen "$O4:7900" 2>/dev/null &
-R4=$!
-ip netns exec "$O" "$PORTWARDCTL" reflector --listen "[$O6]:7900" 2>/dev/null &
-R6=$!
+t_reflectors "$O" "$O4" "[$O6]" 2>/dev/null
 cat >"$TMP/lk.yaml" <<YAML
 port: 7880
 rtc:
@@ -157,7 +138,7 @@ T_WAIT=20 t_wait sh -c "[ \"\$(ip netns exec $H $PORTWARDCTL status -s $TMP/ctl.
 
 # The SFU down: the reflector's datagrams are still counted by portward's
 # rule, but nothing receives them, and no call connects.
-stop "$SPID"
+t_stop "$SPID"
 SPID=
 probe_now
 if [ "$(verdict ice-udp 4)" = blocked ] &&
@@ -177,6 +158,6 @@ if [ "$(verdict turn-udp 6)" = impossible ] && [ "$(verdict turn-udp 4)" = reach
 	t_pass turn_1_10_0__ipv6_impossible
 else t_fail turn_1_10_0__ipv6_impossible "$(st | jq -c '.endpoints[] | select(.name == "turn-udp")')"; fi
 agree turn_1_10_0__verdicts_agree_with_calls
-stop "$DPID"
+t_stop "$DPID"
 DPID=
 t_done

@@ -16,6 +16,7 @@
 # Names carry a per-run prefix so that labs never collide. lab_down
 # kills only the processes the lab started (by PID) and deletes only its
 # own namespaces; callers set `trap lab_down EXIT` before lab_up.
+# Sourced after testlib.sh (t_stop, t_fail).
 
 LAB_PREFIX=${LAB_PREFIX:-pw$$}
 LAN=${LAB_PREFIX}lan
@@ -34,13 +35,24 @@ LAB_DIR=
 lab_exec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # The daemon under test, started by the test as DPID=$! (its own PID:
-# `ip netns exec` execs it); stop_daemon stops it and waits for it.
+# `ip netns exec` execs it), or by start_daemon CONFIG on the LiveKit
+# host, its output appended to $LOG ($LAB_DIR/daemon.log unless the test
+# says otherwise); stop_daemon stops it (t_stop) and waits for it.
 DPID=
+start_daemon() {
+	ip netns exec "$LAN" "$PORTWARDD" -c "$1" >>"${LOG:-$LAB_DIR/daemon.log}" 2>&1 &
+	DPID=$!
+}
 stop_daemon() {
 	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
+	t_stop "$DPID"
 	DPID=
+}
+# lab_ctl ARGS...: portwardctl on the LiveKit host, at the daemon's
+# control socket $LAB_DIR/ctl.sock ("lab_ctl status --json").
+lab_ctl() {
+	local cmd=$1; shift
+	lab_exec "$LAN" "$PORTWARDCTL" "$cmd" -s "$LAB_DIR/ctl.sock" "$@"
 }
 
 lab_up() {
@@ -103,7 +115,7 @@ lab_down() {
 		kill "$pid" 2>/dev/null
 	done
 	for pid in "${LAB_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
+		t_stop "$pid"
 	done
 	LAB_PIDS=()
 	for ns in "$LAN" "$RTR" "$INET" "$LAN2" "$PUB"; do
@@ -121,6 +133,14 @@ lab_tcp_listen() {
 	case $2 in \[*) kind=TCP6 ;; esac
 	lab_bg "$1" socat -T5 "$kind-LISTEN:$3,bind=$2,reuseaddr,fork" SYSTEM:'echo pong'
 }
+
+# lab_ask ADDR: one TCP exchange from the internet side with ADDR:7881
+# (2 s at most): prints what the listener there answers.
+lab_ask() {
+	lab_exec "$INET" socat -T2 - "TCP:$1:7881,connect-timeout=2" </dev/null 2>/dev/null
+}
+# lab_reaches_tcp ADDR: from the internet, ADDR:7881 answers "pong".
+lab_reaches_tcp() { [ "$(lab_ask "$1")" = pong ]; }
 
 # lab_wait_listen NS PORT: wait (bounded) until a TCP listener on PORT exists.
 lab_wait_listen() {
@@ -250,10 +270,12 @@ CONF
 	lab_wait_listen "$RTR" 5000
 }
 
+# The router's UPnP service goes away (lab_miniupnpd_start brings it back).
+lab_miniupnpd_stop() { t_stop "$LAB_MINIUPNPD_PID"; }
+
 # A router reboot: miniupnpd stops, forgets its leases and rules, starts.
 lab_miniupnpd_reboot() {
-	kill "$LAB_MINIUPNPD_PID" 2>/dev/null
-	wait "$LAB_MINIUPNPD_PID" 2>/dev/null
+	lab_miniupnpd_stop
 	local c
 	for c in miniupnpd prerouting_miniupnpd postrouting_miniupnpd; do
 		lab_exec "$RTR" nft flush chain inet filter $c
@@ -290,4 +312,31 @@ lab_router_up() {
 	lab_router_firewall || return 1
 	lab_stun_up
 	lab_miniupnpd_start
+}
+
+# lab_test_up [sfu] [router]: a test's lab. lab_up, then when asked the
+# LiveKit stand-in (lab_sfu; $LAB_DIR opened to the user it runs as) and
+# the home router (lab_router_up, its output in $LAB_DIR/router.log). A
+# step that fails is a FAIL named after it and ends the test (whose EXIT
+# trap, set before, calls lab_down).
+lab_test_up() {
+	lab_up || { t_fail lab_up; exit 1; }
+	case " $* " in *" sfu "*)
+		chmod 755 "$LAB_DIR"
+		lab_sfu || { t_fail lab_sfu "$(tail -5 "$LAB_DIR/go-build.log")"; exit 1; } ;;
+	esac
+	case " $* " in *" router "*)
+		lab_router_up >"$LAB_DIR/router.log" 2>&1 || { t_fail lab_router_up; exit 1; } ;;
+	esac
+}
+
+# lab_reflectors ADDR...: `portwardctl reflector` on the internet side,
+# listening on each ADDR at port 7900 ("$PEER4", "[$PEER6]"); returns
+# when one listens (bounded wait: lab_wait_listen).
+lab_reflectors() {
+	local a
+	for a in "$@"; do
+		lab_bg "$INET" "$PORTWARDCTL" reflector --listen "$a:7900"
+	done
+	lab_wait_listen "$INET" 7900
 }

@@ -102,6 +102,85 @@ t_netns_cleanup() {
 	T_NETNS=()
 }
 
+# t_stop PID [SECONDS]: stop a process this test started, by its PID:
+# SIGTERM, wait for it at most SECONDS (20 by default), then SIGKILL, and
+# reap it. Nothing to do for an empty PID. Returns what wait returns (the
+# process's exit status when it was this shell's child).
+t_running() {	# t_running PID: the process exists and is no zombie
+	local st
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	st=${st##*) }
+	[ "${st%% *}" != Z ]
+}
+t_stop() {
+	local pid=$1 end=$((SECONDS + ${2:-20}))
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
+	while t_running "$pid" && [ $SECONDS -lt $end ]; do sleep 0.05; done
+	t_running "$pid" && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# t_bg CMD...: CMD in the background, its PID remembered in T_PIDS for
+# t_ns_teardown to stop.
+T_PIDS=()
+t_bg() { "$@" & T_PIDS+=($!); }
+
+# t_ns_setup NS...: the usual start of a test that runs in private
+# namespaces: TMP, a new directory; an EXIT trap calling the test's own
+# `cleanup` (which stops its processes with t_stop and ends with
+# t_ns_teardown); each NS created (t_netns), else FAIL "netns" and exit;
+# in_ns CMD... runs CMD in the first.
+t_ns_setup() {
+	TMP=$(mktemp -d) || { t_fail tmpdir; exit 1; }
+	trap cleanup EXIT
+	local ns
+	for ns in "$@"; do
+		t_netns "$ns" || { t_fail netns; exit 1; }
+	done
+	T_NS=$1
+}
+in_ns() { ip netns exec "$T_NS" "$@"; }
+# t_ns_teardown: what every such cleanup ends with: the processes of
+# t_bg stopped, the namespaces deleted, TMP removed.
+t_ns_teardown() {
+	local p
+	for p in "${T_PIDS[@]}"; do t_stop "$p"; done
+	T_PIDS=()
+	t_netns_cleanup
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+
+# t_go_build [LOGDIR [OUT]]: the Go tools (tests/tools/go-build.sh: the
+# SFU stand-in, the WebRTC client) in OUT ($TOP/build/go), the build's
+# output in LOGDIR/build.log ($TMP); FAIL go_build and exit if it fails.
+t_go_build() {
+	local log=${1:-$TMP}/build.log
+	"$TOP/tests/tools/go-build.sh" "${2:-$TOP/build/go}" >"$log" 2>&1 ||
+		{ t_fail go_build "$(tail -5 "$log")"; exit 1; }
+}
+
+# t_link_out H O H4 H6 O4 O6: host namespace H and the outside O joined
+# by a veth (eth0 on both sides, H4/24 H6/64 and O4/24 O6/64), O the
+# host's default gateway; a FAIL "veth" and exit when it cannot be.
+t_link_out() {
+	t_veth "$1" eth0 "$2" eth0 "$3/24" "$4/64" "$5/24" "$6/64" ||
+		{ t_fail veth; exit 1; }
+	ip -n "$1" route add default via "$5"
+	ip -n "$1" -6 route add default via "$6"
+}
+
+# t_reflectors NS ADDR...: `portwardctl reflector` in NS listening on
+# each ADDR at port 7900 (t_bg); returns once one listens (t_wait).
+t_reflectors() {
+	local ns=$1 a
+	shift
+	for a in "$@"; do
+		t_bg ip netns exec "$ns" "$PORTWARDCTL" reflector --listen "$a:7900"
+	done
+	t_wait sh -c "ip netns exec $ns ss -Hltn 'sport = :7900' | grep -q ."
+}
+
 # t_schema NAME FILE...: FILE (JSON, "-" for stdin) is valid against
 # docs/schema/NAME.schema.json; Debian's python3, which has
 # python3-jsonschema (packaging/deps.sh). Errors on stderr.
