@@ -100,7 +100,7 @@ else t_fail fight__fighter_stops__repaired_then_fight_over "$(tail -3 "$TMP/log"
 # And repairs are immediate again: one deletion, one repair, no fight.
 before=$(repairs)
 in_ns nft delete table inet portward
-if t_wait test "$(repairs)" -gt "$before" && same_as_rules &&
+if t_wait eval 'test "$(repairs)" -gt "$before"' && same_as_rules &&
     [ "$(grep -c 'keeps changing' "$TMP/log")" = 1 ]; then
 	t_pass fight__after_the_fight__one_change_repaired_at_once
 else t_fail fight__after_the_fight__one_change_repaired_at_once "$(tail -3 "$TMP/log")"; fi

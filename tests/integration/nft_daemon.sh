@@ -153,7 +153,7 @@ start "$TMP/m.json"
 t_wait same_as_rules "$TMP/m.json"
 for i in 1 2 3; do	# each repair writes the metrics (a fourth within 10 s: fight.sh)
 	in_ns nft delete table inet portward
-	t_wait test "$(grep -c 'tamper: repaired' "$TMP/log")" = "$i"
+	t_wait eval 'test "$(grep -c "tamper: repaired" "$TMP/log")" = "$i"'
 done
 mkdir "$TMP/later"
 in_ns nft delete table inet portward

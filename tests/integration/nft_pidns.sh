@@ -77,7 +77,7 @@ else t_fail pidns__nft_deletes_a_rule__repaired_and_named_once "$(grep -E 'anoth
 # the table is someone else too.
 in_ns "$PORTWARDCTL" flush -c "$TMP/c.json" >/dev/null 2>&1
 t_wait same_as_rules "$TMP/c.json"
-t_wait test "$(tampered)" = 2
+t_wait eval 'test "$(tampered)" = 2'
 sleep 0.5
 if same_as_rules "$TMP/c.json" && [ "$(tampered)" = 2 ] &&
     grep -q "another process changed portward's rules (portwardctl, pid [0-9]*)" "$TMP/log"; then
