@@ -135,7 +135,10 @@ int	conf_profile_ver(const struct conf *c, const char *version,
  * The SFU's environment: base (the daemon's, or NULL) less systemd's own
  * variables (NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*) and those supervise.env
  * sets, then supervise.env; NULL-terminated in out[max]; the count.
+ * CONF_SFU_ENV_MAX is max for the SFU and for reading livekit.yaml as it
+ * will: with another bound, a long environment would not be the same.
  */
+#define CONF_SFU_ENV_MAX	256
 size_t	conf_sfu_env(const struct conf_supervise *sv, char *const *base,
 	    const char **out, size_t max);
 /* Where the shipped reference profile is (installed, or in the tree). */

@@ -834,7 +834,7 @@ is_livekit_server(const char *cmd)
 static void
 as_supervised(const struct conf *c, struct lk_opts *o)
 {
-	static const char *argv[CONF_MAX_ARGS], *env[256 + CONF_MAX_ENV];
+	static const char *argv[CONF_MAX_ARGS], *env[CONF_SFU_ENV_MAX];
 	static char where[PATH_MAX + 64], vfrom[PATH_MAX + 64], ver[16];
 	const struct conf_supervise *sv = &c->supervise;
 	size_t i;

@@ -194,7 +194,7 @@ on_exec_pipe(const struct loop_event *ev, void *arg)
 static void __attribute__((noreturn))
 exec_child(int out_w, int exec_w)
 {
-	char *argv[CONF_MAX_ARGS + 1], *envp[256];
+	char *argv[CONF_MAX_ARGS + 1], *envp[CONF_SFU_ENV_MAX];
 	size_t i;
 
 	if (dup2(out_w, 1) == -1 || dup2(out_w, 2) == -1)

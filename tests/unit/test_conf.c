@@ -326,6 +326,53 @@ conf__unknown_users__rejected_with_line(void **state)
 	assert_string_equal(conf.mapping.user, "nobody");
 }
 
+/*
+ * livekit.yaml is read with the environment the SFU will get
+ * (conf_sfu_env). The SFU is started with at most CONF_SFU_ENV_MAX
+ * entries (supervise.c's envp): a variable past that bound is not the
+ * SFU's, so the reading must not see it either.
+ */
+extern char **environ;
+
+static void
+conf__sfu_env__read_as_the_sfu_gets_it(void **state)
+{
+	static char vars[300][32];
+	static char *fake[302];
+	char **saved = environ;
+	size_t i, k, n;
+	int port[2];
+
+	(void)state;
+	tu_file("livekit.yaml", "rtc:\n  udp_port: 7882\n");
+	assert_int_equal(load("{ \"mode\": \"host\", \"livekit_config\": "
+	    "\"livekit.yaml\", \"livekit_version\": \"1.8.0\",\n"
+	    "  \"supervise\": { \"command\": [\"sh\"] } }\n"), 0);
+	/* UDP_PORT early (seen), then past the SFU's bound (not its). */
+	for (k = 0; k < 2; k++) {
+		n = k == 0 ? 5 : 260;
+		for (i = 0; i < n; i++) {
+			snprintf(vars[i], sizeof(vars[i]), "PW_FILL_%zu=x", i);
+			fake[i] = vars[i];
+		}
+		fake[n] = (char *)"UDP_PORT=51000";
+		fake[n + 1] = NULL;
+		environ = fake;
+		conf_use_environ = 1;
+		eb_clear(&eb);
+		assert_int_equal(conf_profile(&conf, &prof, &eb), 0);
+		conf_use_environ = 0;
+		environ = saved;
+		port[k] = -1;
+		for (i = 0; i < prof.n; i++)
+			if (prof.ep[i].proto == IPPROTO_UDP &&
+			    strcmp(prof.ep[i].name, "ice-udp") == 0)
+				port[k] = prof.ep[i].port;
+	}
+	assert_int_equal(port[0], 51000);
+	assert_int_equal(port[1], 7882);
+}
+
 int
 main(void)
 {
@@ -356,6 +403,7 @@ main(void)
 		cmocka_unit_test(conf__profile_missing__names_profile_file),
 		cmocka_unit_test(conf__families_exclude_every_endpoint__rejected),
 		cmocka_unit_test(conf__unknown_users__rejected_with_line),
+		cmocka_unit_test(conf__sfu_env__read_as_the_sfu_gets_it),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

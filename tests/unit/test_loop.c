@@ -100,6 +100,46 @@ timer_disarmed_before_its_turn_not_called(void **st)
 	close(g);
 }
 
+/*
+ * Both timers have expired when epoll_wait returns, so both are in one
+ * batch of events; whichever is called first disarms the other, which
+ * then has no expiration left and must not be called. (Disarming before
+ * loop_run, as above, only shows that epoll never reports a disarmed
+ * timerfd: it passes whether or not the loop checks its read.)
+ */
+static int pair[2];
+
+static void
+disarm_other(const struct loop_event *ev, void *arg)
+{
+	(void)arg;
+	calls++;
+	assert_int_equal(loop_timer_set(ev->fd == pair[0] ? pair[1] : pair[0],
+	    0), 0);
+}
+
+static void
+timer_disarmed_in_the_same_batch_not_called(void **st)
+{
+	int g, guarded = 0;
+	struct timespec ms5 = { 0, 5 * 1000000L };
+
+	(void)st;
+	assert_int_not_equal(pair[0] = loop_timer(disarm_other, NULL), -1);
+	assert_int_not_equal(pair[1] = loop_timer(disarm_other, NULL), -1);
+	assert_int_not_equal(g = loop_timer(guard, &guarded), -1);
+	assert_int_equal(loop_timer_set(pair[0], 1), 0);
+	assert_int_equal(loop_timer_set(pair[1], 1), 0);
+	nanosleep(&ms5, NULL);		/* both expired: one epoll batch */
+	assert_int_equal(loop_timer_set(g, 50), 0);
+	assert_int_equal(loop_run(), 0);
+	assert_int_equal(guarded, 1);
+	assert_int_equal(calls, 1);
+	close(pair[0]);
+	close(pair[1]);
+	close(g);
+}
+
 /* A readable descriptor: its callback gets it, not a timer's fields. */
 static void
 readable_fd_passed_in_the_event(void **st)
@@ -129,6 +169,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    timer_disarmed_before_its_turn_not_called, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    timer_disarmed_in_the_same_batch_not_called, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(readable_fd_passed_in_the_event,
 		    setup, teardown),
 	};
