@@ -9,6 +9,7 @@
  */
 #include <netinet/in.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,10 +98,14 @@ nft_plan_ours(const struct nft_ruleset *rs, const struct krule *kr)
 {
 	if (strcmp(kr->chain, rs->table) == 0)
 		return 1;
-	/* The jump: by its comment, and the chain it names is ours. */
+	/*
+	 * The jump: by its comment, and the chain it jumps to is exactly
+	 * ours (read from the rule's verdict, not found in its text: a jump
+	 * to "portward-x" is someone else's).
+	 */
 	return strcmp(kr->chain, rs->at_chain) == 0 &&
 	    strcmp(kr->comment, NFT_JUMP_COMMENT) == 0 &&
-	    strstr(kr->fp, rs->table) != NULL;
+	    kr->m.verdict == NFT_JUMP && strcmp(kr->m.target, rs->table) == 0;
 }
 
 static int

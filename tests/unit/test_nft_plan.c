@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "testutil.h"
 #include "nft_plan.h"
@@ -96,6 +97,7 @@ k_rule(struct kstate *k, const char *chain, const char *comment,
     const char *print)
 {
 	struct krule *r;
+	const char *j;
 	size_t i;
 
 	if (k->nrules == k->cap) {
@@ -108,6 +110,12 @@ k_rule(struct kstate *k, const char *chain, const char *comment,
 	snprintf(r->chain, sizeof(r->chain), "%s", chain);
 	snprintf(r->comment, sizeof(r->comment), "%s", comment);
 	r->fp = strdup(print);
+	/* What nft_read.c reads of a jump's verdict: "[... jump CHAIN]". */
+	if ((j = strstr(print, "jump ")) != NULL) {
+		r->m.verdict = NFT_JUMP;
+		snprintf(r->m.target, sizeof(r->m.target), "%.*s",
+		    (int)strcspn(j + 5, "]"), j + 5);
+	}
 	r->handle = 100 + k->nrules;
 	for (i = 0; i < k->nrules; i++)
 		r->pos += strcmp(k->rules[i].chain, chain) == 0;
@@ -141,6 +149,9 @@ foreign(struct kstate *k)
 	k_rule(k, "input", "", "[jump docker]");
 	/* A comment like our jump's, to a chain not ours. */
 	k_rule(k, "input", NFT_JUMP_COMMENT, "[immediate jump other]");
+	/* Our comment, and a chain whose name begins like ours. */
+	k_chain(k, "portward-x", 0, 0);
+	k_rule(k, "input", NFT_JUMP_COMMENT, "[immediate jump portward-x]");
 	k_rule(k, "docker", "", "[drop]");
 }
 
@@ -199,6 +210,8 @@ assert_foreign_untouched(void)
 			assert_string_not_equal(p.op[i].krule->fp, "[drop]");
 			assert_string_not_equal(p.op[i].krule->fp,
 			    "[immediate jump other]");
+			assert_string_not_equal(p.op[i].krule->fp,
+			    "[immediate jump portward-x]");
 		}
 		if (p.op[i].kind == NOP_DEL_CHAIN)
 			assert_string_equal(p.op[i].chain, "portward");
