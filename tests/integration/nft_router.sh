@@ -79,4 +79,18 @@ if diff -u "$LAB_DIR/theirs.before" "$LAB_DIR/theirs.after" >"$LAB_DIR/diff" &&
     ! lab_exec "$RTR" nft list table inet portward >/dev/null 2>&1; then
 	t_pass flush__attached__their_table_exactly_as_before
 else t_fail flush__attached__their_table_exactly_as_before "$(cat "$LAB_DIR/diff")"; fi
+
+# Another program's jump that looks like ours (our comment, a chain whose
+# name begins with ours) is theirs: kept by apply, re-apply and flush.
+lab_exec "$RTR" nft add chain inet filter portward-x
+lab_exec "$RTR" nft add rule inet filter forward jump portward-x comment '"portward"'
+lab_exec "$RTR" nft -s list table inet filter >"$LAB_DIR/theirs2.before"
+ctl apply -c "$LAB_DIR/attach.json" >/dev/null 2>&1
+again=$(ctl apply -c "$LAB_DIR/attach.json" 2>&1)
+ctl flush -c "$LAB_DIR/attach.json" >/dev/null 2>&1
+lab_exec "$RTR" nft -s list table inet filter >"$LAB_DIR/theirs2.after"
+if [[ $again == "no change"* ]] &&
+    diff -u "$LAB_DIR/theirs2.before" "$LAB_DIR/theirs2.after" >"$LAB_DIR/diff2"; then
+	t_pass attach__lookalike_jump_of_theirs__kept
+else t_fail attach__lookalike_jump_of_theirs__kept "$again $(cat "$LAB_DIR/diff2")"; fi
 t_done
