@@ -16,14 +16,16 @@ step() { printf '\n== %s\n' "$*"; }
 
 CHECKS=0
 FAILS=0
+MISSED=()	# each miss's line, said again at the end (CI shows the tail)
 # expect SCENE WHAT WANT SEEN: one check. A miss is counted and said, and
 # the demo goes on: the later scenes still show what works.
 expect() {
 	CHECKS=$((CHECKS + 1))
 	[ "$3" = "$4" ] && return 0
 	FAILS=$((FAILS + 1))
-	printf 'demo: FAILED: %s: %s: expected "%s", saw %s\n' "$1" "$2" "$3" \
-	    "$([ -n "$4" ] && echo "\"$4\"" || echo nothing)"
+	MISSED+=("$(printf 'demo: FAILED: %s: %s: expected "%s", saw %s' "$1" "$2" "$3" \
+	    "$([ -n "$4" ] && echo "\"$4\"" || echo nothing)")")
+	printf '%s\n' "${MISSED[-1]}"
 	return 1
 }
 # expect_soon SCENE WHAT WANT CMD...: the same with what CMD prints, polled
@@ -44,6 +46,7 @@ summary() {
 		echo "demo: all $CHECKS checks passed"
 		exit 0
 	fi
+	printf '%s\n' "${MISSED[@]}"
 	echo "demo: $FAILS of $CHECKS checks FAILED"
 	exit 1
 }

@@ -8,6 +8,7 @@ LOGDIR=build/test-logs
 mkdir -p "$LOGDIR"
 PASSED=0
 FAILED=0
+MISSED=()	# each failing test's lines, said again at the end (CI shows the tail)
 
 report() {	# report NAME PASSED FAILED LOG
 	PASSED=$((PASSED + $2))
@@ -15,9 +16,10 @@ report() {	# report NAME PASSED FAILED LOG
 	if [ "$3" -eq 0 ]; then
 		printf '  %-40s %3d ok\n' "$1" "$2"
 	else
-		printf '  %-40s %3d ok, %d FAILED (log: %s)\n' "$1" "$2" "$3" "$4"
-		grep -E '^FAIL:|FAILED|ERROR|message:|expected|runtime error|Sanitizer' "$4" |
-		    head -n 20 | sed 's/^/      /'
+		MISSED+=("$(printf '  %-40s %3d ok, %d FAILED (log: %s)\n' "$1" "$2" "$3" "$4"
+		    grep -E '^FAIL:|FAILED|ERROR|message:|expected|runtime error|Sanitizer' "$4" |
+			head -n 20 | sed 's/^/      /')")
+		printf '%s\n' "${MISSED[-1]}"
 	fi
 }
 
@@ -85,5 +87,9 @@ else
 fi
 
 echo
+if [ "$FAILED" -ne 0 ]; then
+	echo "what failed:"
+	printf '%s\n' "${MISSED[@]}"
+fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
