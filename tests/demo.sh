@@ -246,14 +246,35 @@ cells() {
 }
 child() { lab_exec "$LAN" "$PORTWARDCTL" status -s "$1" --json | jq -r "$2"; }
 
+# one_call SIG FAMILY POLICY TIMEOUT ARGS...: one call from the internet;
+# AGREE is reachable (the data channel echoed) or not, HOW says how.
+one_call() {
+	local sig=$1 fam=$2 policy=$3 timeout=$4 j
+	shift 4
+	j=$(lab_exec "$INET" "$LAB_DIR/webrtc-client" --signal "http://$sig:7880" \
+	    --family "$fam" --policy "$policy" --timeout "$timeout" --ca "$LAB_DIR/turn.crt" \
+	    "$@" 2>"$LAB_DIR/call.err")
+	if [ "$(jq -r .echo <<<"$j" 2>/dev/null)" = true ]; then
+		HOW="connected: $(jq -r '"\(.local.type) \(.local.protocol)/\(.local.family) -> \(.remote.type) \(.remote.protocol)/\(.remote.family) in \(.ms) ms"' <<<"$j")"
+		AGREE=reachable
+	else
+		HOW="no call: $(jq -r '.error // "no answer"' <<<"$j" 2>/dev/null | head -c 60)"
+		AGREE=not
+	fi
+}
+
 # call_table SCENE NS SOCK SIG4 SIG6 ADDR4 ADDR6 ROW...: real WebRTC calls
 # from the internet (tests/tools/webrtc-client), each ROW ("CELL POLICY
 # [ARGS]", @ in ARGS standing for the family's address) over IPv4 and over
 # IPv6, printed next to the verdict portwardd (NS, SOCK) gives that cell;
 # each must agree with it. The client signals to http://SIGx:7880.
+# A call that should connect and did not (8 s) is made once more, alone
+# and with 20 s, and said so: a loaded machine can be slow to handshake,
+# but a cell called reachable that no call reaches is a miss. A call that
+# connects where the verdict says it cannot is a miss at once.
 call_table() {
 	local scene=$1 ns=$2 sock=$3 sig4=$4 sig6=$5 addr4=$6 addr6=$7
-	local row name policy fam sig addr v j how agree want extra
+	local row name policy fam sig addr v want extra first
 	shift 7
 	printf '  %-20s %-34s %s\n' CELL PORTWARD CALL
 	for row in "$@"; do
@@ -266,23 +287,20 @@ call_table() {
 			extra=("${@//@/$addr}")
 			v=$(lab_exec "$ns" "$PORTWARDCTL" status -s "$sock" --json | jq -r \
 			    ".endpoints[] | select(.name == \"$name\") | .ipv$fam | .verdict + (if .reason != \"\" then \" (\" + .reason + \")\" else \"\" end)")
-			j=$(lab_exec "$INET" "$LAB_DIR/webrtc-client" --signal "http://$sig:7880" \
-			    --family $fam --policy "$policy" --timeout 8s --ca "$LAB_DIR/turn.crt" \
-			    "${extra[@]}" 2>/dev/null)
-			if [ "$(jq -r .echo <<<"$j" 2>/dev/null)" = true ]; then
-				how="connected: $(jq -r '"\(.local.type) \(.local.protocol)/\(.local.family) -> \(.remote.type) \(.remote.protocol)/\(.remote.family) in \(.ms) ms"' <<<"$j")"
-				agree=reachable
-			else
-				how="no call: $(jq -r '.error // "no answer"' <<<"$j" 2>/dev/null | head -c 60)"
-				agree=not
-			fi
-			printf '  %-20s %-34s %s\n' "$name ipv$fam" "$v" "$how"
 			case $v in
 			reachable*) want=reachable ;;
 			impossible* | blocked*) want=not ;;
 			*) want="a settled verdict" ;;
 			esac
-			expect "$scene" "$name ipv$fam: the call agrees with the verdict ($v)" "$want" "$agree"
+			one_call "$sig" $fam "$policy" 8s "${extra[@]}"
+			if [ "$want" = reachable ] && [ "$AGREE" = not ]; then
+				first=$HOW
+				one_call "$sig" $fam "$policy" 20s "${extra[@]}"
+				HOW="$HOW (second try; the first: $first)"
+			fi
+			printf '  %-20s %-34s %s\n' "$name ipv$fam" "$v" "$HOW"
+			expect "$scene" "$name ipv$fam: the call ($HOW) agrees with the verdict ($v)" "$want" "$AGREE" ||
+			    tail -n 5 "$LAB_DIR/call.err" | sed 's/^/      client: /'
 		done
 	done
 }
