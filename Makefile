@@ -56,8 +56,8 @@ COMMON_SRCS := log errbuf untrusted rate privsep seccomp supfsm fileio \
 	    nl nft_read nft_plan nft loop mapper_names status listeners probe \
 	    netstate addr fwpath fw_conflicts verdict observe
 DAEMON_SRCS := fight instance nft_monitor mapper mapper_msg mapper_proc \
-	    mapper_disc mapper_natpmp mapper_pcp pcp ssdp mapper_upnp control \
-	    supervise metrics
+	    mapper_disc mapper_natpmp mapper_pcp mapper_route pcp ssdp \
+	    mapper_upnp control supervise metrics
 CLI_SRCS    := control_ask admit reflector refl_serve stun
 # Units, tools and fuzz targets may use any module.
 LIB_SRCS := $(COMMON_SRCS) $(DAEMON_SRCS) $(CLI_SRCS)

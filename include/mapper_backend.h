@@ -112,9 +112,9 @@ int	mb_upnp_open(const char *url, char *gw, size_t gwlen, char *err,
 	    size_t errlen);
 int	mb_upnp_open6(const char *url);
 
-/* The IPv6 default router (PCP's port) and its interface (mapper_pcp.c). */
+/* The IPv6 default router (PCP's port) and its interface (mapper_route.c). */
 int	mapper_router6(struct sockaddr_in6 *out, unsigned *ifindex);
-/* The IPv4 default gateway (mapper_pcp.c). */
+/* The IPv4 default gateway (mapper_route.c). */
 int	mapper_gateway4(struct in_addr *out);
 /* Whether mapping.methods lists method m (enum conf_method). */
 int	mapper_wants(const struct map_conf *mc, uint32_t m);
