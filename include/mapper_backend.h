@@ -5,7 +5,8 @@
  * loop (mapper_proc.c) and the discovery burst (mapper_disc.c) speak to
  * the router through one interface, struct map_backend; PCP
  * (mapper_pcp.c), NAT-PMP (mapper_natpmp.c) and UPnP IGD
- * (mapper_upnp.c) are one backend each, one file each. Nothing here is
+ * (mapper_upnp.c, its SSDP discovery too) are one backend each, one file
+ * each; mapper_route.c reads the default routes for them all. Nothing here is
  * for the daemon's side.
  */
 #ifndef PORTWARD_MAPPER_BACKEND_H
@@ -47,6 +48,24 @@ struct mb_where {
 #define MB_GONE		2	/* the router lost it: map everything again */
 
 /*
+ * What the discovery burst knows of the routers (mapper_route.c, or
+ * mapping.gateway), given to a backend's discovery.
+ */
+struct mb_burst {
+	struct in_addr	gw4;		/* who may answer for IPv4 */
+	int		have_gw4;
+	struct sockaddr_in6 gw6;
+	int		have_gw6;
+	unsigned	ifindex6;
+	int		decided[2];	/* fam's method is chosen: its answers
+					   only inform another family */
+};
+
+/* discover's answers besides a socket and -1 */
+#define MB_LATER	(-2)	/* pending, nothing sent: search() later */
+#define MB_FOUND	(-3)	/* answered at once */
+
+/*
  * One method of asking the router. fam is 0 (IPv4, a port mapping) or 1
  * (IPv6, a pinhole); a method serves the families in fams. Members that
  * are NULL are things the method does not do.
@@ -57,14 +76,34 @@ struct map_backend {
 	const char	*no_answer;	/* discovery heard nothing */
 	const char	*reboot_news;	/* rebooted() said 1 */
 	/*
-	 * Discovery: send the first datagram for fam now and return the
-	 * socket its answer comes on, or -1 (err says why). discovered()
-	 * never blocks: 1 answered, 0 not yet (resent on schedule), -1 no
-	 * such router (err). NULL: found otherwise (UPnP: SSDP).
+	 * Discovery, in the burst (mapper_disc.c). discover: start for fam
+	 * now; g is what the burst knows of the routers. It returns the
+	 * socket the answer comes on (the first datagram sent), or -1 no
+	 * such router (err says why), or MB_FOUND answered at once (UPnP:
+	 * mapping.igd_url), or MB_LATER pending with nothing sent yet:
+	 * search() sends when the burst allows. discovered() never blocks
+	 * but for a description fetch: 1 answered, 0 not yet (resent on
+	 * schedule), -1 no such router (err). It is called while fam is
+	 * pending, and while listening(fam) has a socket: answers then may
+	 * still teach another family (UPnP: the gateway's device uuid).
 	 */
-	int	(*discover)(int fam, const struct map_conf *mc, char *err,
+	int	(*discover)(int fam, const struct map_conf *mc,
+		    const struct mb_burst *g, char *err, size_t errlen);
+	int	(*discovered)(int fam, const struct mb_burst *g, char *err,
 		    size_t errlen);
-	int	(*discovered)(int fam, char *err, size_t errlen);
+	/*
+	 * A search that waits for the burst's word (UPnP: SSDP M-SEARCH):
+	 * send it for fam now, 0, or -1 (err). NULL: every first datagram
+	 * leaves in discover(); listening and search_end are NULL too.
+	 */
+	int	(*search)(int fam, const struct mb_burst *g, char *err,
+		    size_t errlen);
+	/* The socket a search's answers for fam still come on, or -1. */
+	int	(*listening)(int fam);
+	/* The burst is over: close the searches' sockets. */
+	void	(*search_end)(void);
+	/* Where discovery found the IPv4 device ("" none; UPnP: its URL). */
+	void	(*location)(char *out, size_t outlen);
 	/* Once chosen for fam: where it is served (no request for IPv6). */
 	void	(*describe)(int fam, struct mb_where *w);
 	/* Not chosen for IPv4: stop listening to it (forged news). */
@@ -102,16 +141,6 @@ const struct map_backend *mb_get(uint32_t m);
 /* Methods in the order their first datagrams leave (PCP, NAT-PMP, UPnP). */
 extern const uint32_t mb_order[CONF_MAX_METHODS];
 
-/*
- * UPnP's discovery is the burst's SSDP search (mapper_disc.c): these
- * read the description of the IGD it found, or mapping.igd_url.
- * mb_upnp_open: 0, gw the description's URL (escaped); -1 with err.
- * mb_upnp_open6: 0 when the device at url has IPv6 firewall control.
- */
-int	mb_upnp_open(const char *url, char *gw, size_t gwlen, char *err,
-	    size_t errlen);
-int	mb_upnp_open6(const char *url);
-
 /* The IPv6 default router (PCP's port) and its interface (mapper_route.c). */
 int	mapper_router6(struct sockaddr_in6 *out, unsigned *ifindex);
 /* The IPv4 default gateway (mapper_route.c). */
@@ -120,9 +149,10 @@ int	mapper_gateway4(struct in_addr *out);
 int	mapper_wants(const struct map_conf *mc, uint32_t m);
 
 /*
- * The discovery burst, mapper_disc.c: PCP ANNOUNCE, the NAT-PMP address
- * request and SSDP M-SEARCH, for both families, sent at once; disc_pick
- * waits only until the methods' answers decide a family.
+ * The discovery burst, mapper_disc.c: every method's discover() for both
+ * families at once (PCP ANNOUNCE, the NAT-PMP address request); searches
+ * (SSDP M-SEARCH) once they can matter; disc_pick waits only until the
+ * methods' answers decide a family.
  */
 enum disc_state { DISC_PENDING, DISC_OK, DISC_NONE };
 
@@ -130,21 +160,10 @@ struct disc {
 	int		st[CONF_MAX_METHODS][2];	/* [method][family] */
 	char		err[CONF_MAX_METHODS][2][MAP_STR];
 	int		fd[CONF_MAX_METHODS][2];	/* an answer's socket, -1 */
-	int		decided[2];
+	int		due[CONF_MAX_METHODS][2];	/* a search to send */
+	int		searched[CONF_MAX_METHODS][2];	/* a search was sent */
 	struct timespec	t0, t6;		/* the burst; the pinholes' phase */
-	int		ssdp[2];
-	int		ssdp_due[2];	/* an SSDP search to send */
-	unsigned	ssdp_sent[2];
-	struct timespec	ssdp_t[2];
-	struct in_addr	gw4;		/* who may answer for IPv4 */
-	int		have_gw4;
-	struct sockaddr_in6 gw6;
-	int		have_gw6;
-	unsigned	ifindex6;
-	char		uuid4[64];	/* the IPv4 gateway's IGD */
-	char		cand6[256];	/* an IPv6 answer waiting for uuid4 */
-	char		cand6_uuid[64];
-	char		upnp_gw[MAP_STR];	/* the IGD's location */
+	struct mb_burst	g;		/* the routers; what is decided */
 };
 
 /* skip: methods (1 << m) left out for IPv4 (they refused a mapping). */

@@ -9,37 +9,27 @@
  * first usable answer instead of waiting out every search, and pinholes
  * follow as soon as a method that opens them is known.
  *
- * SSDP joins the burst when it can matter: for IPv4 at once if neither
- * PCP nor NAT-PMP is asked (or both failed), else after GRACE_MS; for
- * pinholes once IPv4 is decided. A router busy answering M-SEARCH (its
- * answers are delayed on purpose) answers PCP and NAT-PMP late: measured
- * on miniupnpd 2.3.1, four PCP MAPs take 140 ms after two M-SEARCHes
- * instead of 58 ms. Only the IPv4 gateway's own answer is taken, with a
- * location on that address (any LAN host can answer a multicast search);
- * an IPv6 answer must come from the IPv6 default router or name the same
- * device (USN uuid) as the gateway's. libminiupnpc only reads that
- * device's description.
+ * A search that waits for the burst's word (a backend's search(): UPnP's
+ * SSDP M-SEARCH, mapper_upnp.c) joins when it can matter: for IPv4 at
+ * once if no method that sends at once (PCP, NAT-PMP) is asked, or all
+ * failed, else after GRACE_MS; for pinholes once IPv4 is decided, with
+ * the IPv4 search sent first if it never was (it names the gateway's
+ * device). A router busy answering M-SEARCH (its answers are delayed on
+ * purpose) answers PCP and NAT-PMP late: measured on miniupnpd 2.3.1,
+ * four PCP MAPs take 140 ms after two M-SEARCHes instead of 58 ms. Whose
+ * answer is believed is each backend's own rule.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "loop.h"
 #include "mapper_backend.h"
-#include "ssdp.h"
 
 #define DISC_MS		2000	/* the whole burst, at most */
 #define GRACE_MS	100	/* how long a preferred method is waited for */
 #define GRACE6_MS	250	/* for pinholes: SSDP answers come later */
 #define STEP_MS		25
-
-#define M_UPNP		CONF_METHOD_UPNP	/* found by the burst's SSDP */
 
 /* The backends by enum conf_method. */
 static const struct map_backend *const backends[CONF_MAX_METHODS] = {
@@ -77,156 +67,6 @@ fail(struct disc *d, int m, int fam, const char *why)
 	snprintf(d->err[m][fam], sizeof(d->err[m][fam]), "%s", why);
 }
 
-/* M-SEARCH for an IGD (IGDv2 devices answer the IGD:1 search too). */
-static void
-msearch(struct disc *d, int fam)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	char buf[256];
-	size_t n;
-
-	memset(&ss, 0, sizeof(ss));
-	if (fam == 0) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(SSDP_PORT);
-		inet_pton(AF_INET, SSDP_GROUP4, &sin->sin_addr);
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(SSDP_PORT);
-		inet_pton(AF_INET6, SSDP_GROUP6, &sin6->sin6_addr);
-		sin6->sin6_scope_id = d->ifindex6;
-		sl = sizeof(*sin6);
-	}
-	if ((n = ssdp_msearch(buf, sizeof(buf), 1, fam)) > 0)
-		(void)sendto(d->ssdp[fam], buf, n, 0, (struct sockaddr *)&ss, sl);
-	d->ssdp_sent[fam]++;
-	clock_gettime(CLOCK_MONOTONIC, &d->ssdp_t[fam]);
-}
-
-static int
-ssdp_open(struct disc *d, int fam)
-{
-	int s, hops = 2;
-
-	d->ssdp_due[fam] = 0;
-	if (fam == 1 && !d->have_gw6)
-		return -1;
-	if ((s = socket(fam ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, 0)) == -1)
-		return -1;
-	if (fam == 1)
-		(void)setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_IF,
-		    &d->ifindex6, sizeof(d->ifindex6));
-	else
-		(void)setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, &hops,
-		    sizeof(hops));
-	d->ssdp[fam] = s;
-	msearch(d, fam);
-	return 0;
-}
-
-/* An IGD's description: the family is served by UPnP or not. */
-static void
-upnp_found(struct disc *d, int fam, const char *url)
-{
-	char err[MAP_STR];
-
-	if (fam == 0) {
-		if (mb_upnp_open(url, d->upnp_gw, sizeof(d->upnp_gw), err,
-		    sizeof(err)) == 0)
-			d->st[M_UPNP][0] = DISC_OK;
-		else
-			fail(d, M_UPNP, 0, err);
-	} else {
-		if (mb_upnp_open6(url) == 0)
-			d->st[M_UPNP][1] = DISC_OK;
-		else
-			fail(d, M_UPNP, 1, "UPnP: the IGD offers no IPv6 "
-			    "firewall control (IGDv2 WANIPv6FirewallControl)");
-	}
-}
-
-/* The IPv4 answer: from the gateway, about a device at the gateway. */
-static int
-from_gateway4(const struct disc *d, const struct sockaddr_in *from,
-    const struct ssdp_msg *m)
-{
-	char host[INET6_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
-
-	if (!d->have_gw4 || from->sin_family != AF_INET ||
-	    from->sin_addr.s_addr != d->gw4.s_addr ||
-	    ssdp_location_host(m->location, host, sizeof(host)) == -1)
-		return 0;
-	inet_ntop(AF_INET, &d->gw4, gw, sizeof(gw));
-	return strcmp(host, gw) == 0;
-}
-
-/* An IPv6 answer waiting for the gateway's identity is judged now. */
-static void
-judge_cand6(struct disc *d)
-{
-	if (d->cand6[0] == '\0' || d->uuid4[0] == '\0' ||
-	    d->st[M_UPNP][1] != DISC_PENDING)
-		return;
-	if (strcmp(d->cand6_uuid, d->uuid4) == 0) {
-		if (d->ssdp[1] != -1) {
-			close(d->ssdp[1]);
-			d->ssdp[1] = -1;
-		}
-		upnp_found(d, 1, d->cand6);
-	}
-	d->cand6[0] = '\0';
-}
-
-static void
-ssdp_read(struct disc *d, int fam)
-{
-	char buf[2048];
-	struct sockaddr_storage from;
-	socklen_t sl = sizeof(from);
-	struct ssdp_msg m;
-	ssize_t n;
-
-	while (d->ssdp[fam] != -1 && (n = recvfrom(d->ssdp[fam], buf,
-	    sizeof(buf), 0, (struct sockaddr *)&from, &sl)) > 0) {
-		sl = sizeof(from);
-		if (ssdp_parse(buf, (size_t)n, &m) == -1 || m.notify ||
-		    !m.igd || m.location[0] == '\0')
-			continue;
-		if (fam == 0) {
-			if (!from_gateway4(d, (struct sockaddr_in *)&from, &m))
-				continue;	/* not the gateway: ignored */
-			snprintf(d->uuid4, sizeof(d->uuid4), "%s", m.uuid);
-			close(d->ssdp[0]);	/* the gateway's answer is enough */
-			d->ssdp[0] = -1;
-			if (d->st[M_UPNP][0] == DISC_PENDING && !d->decided[0])
-				upnp_found(d, 0, m.location);
-			judge_cand6(d);
-			return;
-		}
-		if (d->have_gw6 && memcmp(&((struct sockaddr_in6 *)&from)->
-		    sin6_addr, &d->gw6.sin6_addr, 16) == 0) {
-			close(d->ssdp[1]);
-			d->ssdp[1] = -1;
-			upnp_found(d, 1, m.location);
-			return;
-		}
-		/* The router's other address? Only if the same device. */
-		if (m.uuid[0] != '\0' && d->cand6[0] == '\0') {
-			snprintf(d->cand6, sizeof(d->cand6), "%s", m.location);
-			snprintf(d->cand6_uuid, sizeof(d->cand6_uuid), "%s",
-			    m.uuid);
-			judge_cand6(d);
-		}
-	}
-}
-
 /* Whom to believe, and what is not asked (the configuration, skip). */
 static void
 disc_init(struct disc *d, const struct map_conf *mc, int want6,
@@ -235,18 +75,17 @@ disc_init(struct disc *d, const struct map_conf *mc, int want6,
 	int fam, m;
 
 	memset(d, 0, sizeof(*d));
-	d->ssdp[0] = d->ssdp[1] = -1;
 	for (m = 0; m < CONF_MAX_METHODS; m++)
 		d->fd[m][0] = d->fd[m][1] = -1;
 	clock_gettime(CLOCK_MONOTONIC, &d->t0);
 	for (m = 0; m < CONF_MAX_METHODS; m++)
 		mb_get((uint32_t)m)->close();
 	if (mc->has_gateway) {
-		d->gw4 = mc->gateway;
-		d->have_gw4 = 1;
+		d->g.gw4 = mc->gateway;
+		d->g.have_gw4 = 1;
 	} else
-		d->have_gw4 = mapper_gateway4(&d->gw4) == 0;
-	d->have_gw6 = mapper_router6(&d->gw6, &d->ifindex6) == 0;
+		d->g.have_gw4 = mapper_gateway4(&d->g.gw4) == 0;
+	d->g.have_gw6 = mapper_router6(&d->g.gw6, &d->g.ifindex6) == 0;
 	for (m = 0; m < CONF_MAX_METHODS; m++)
 		for (fam = 0; fam < 2; fam++)
 			if (!mapper_wants(mc, (uint32_t)m) || (fam == 1 && !want6) ||
@@ -262,72 +101,74 @@ disc_init(struct disc *d, const struct map_conf *mc, int want6,
 		}
 }
 
-/* UPnP: igd_url serves IPv4, and IPv6 too if it is an IPv6 URL; else SSDP. */
-static void
-upnp_start(struct disc *d, const struct map_conf *mc)
-{
-	int v6url = strstr(mc->igd_url, "://[") != NULL;
-
-	if (d->st[M_UPNP][0] == DISC_PENDING && mc->igd_url[0] != '\0')
-		upnp_found(d, 0, mc->igd_url);
-	else if (d->st[M_UPNP][0] == DISC_PENDING) {
-		if (d->have_gw4)
-			d->ssdp_due[0] = 1;
-		else
-			fail(d, M_UPNP, 0, "UPnP: no default gateway");
-	}
-	if (d->st[M_UPNP][1] == DISC_PENDING && v6url)
-		upnp_found(d, 1, mc->igd_url);
-	else if (d->st[M_UPNP][1] == DISC_PENDING) {
-		if (d->have_gw6)
-			d->ssdp_due[1] = 1;
-		else
-			fail(d, M_UPNP, 1, "UPnP: no IPv6 default router to "
-			    "search on");
-	}
-}
-
 void
 disc_start(struct disc *d, const struct map_conf *mc, int want6,
     unsigned skip)
 {
-	const struct map_backend *b;
 	char err[MAP_STR];
-	int fam, i;
+	uint32_t m;
+	int fam, i, r;
 
 	disc_init(d, mc, want6, skip);
 	/* Every first datagram leaves now, before anything may block. */
 	for (i = 0; i < CONF_MAX_METHODS; i++) {
-		b = mb_get(mb_order[i]);
-		for (fam = 0; b->discover != NULL && fam < 2; fam++)
-			if (d->st[mb_order[i]][fam] == DISC_PENDING &&
-			    (d->fd[mb_order[i]][fam] = b->discover(fam, mc, err,
-			    sizeof(err))) == -1)
-				fail(d, (int)mb_order[i], fam, err);
+		m = mb_order[i];
+		for (fam = 0; fam < 2; fam++) {
+			if (d->st[m][fam] != DISC_PENDING)
+				continue;
+			r = mb_get(m)->discover(fam, mc, &d->g, err, sizeof(err));
+			if (r == MB_FOUND)
+				d->st[m][fam] = DISC_OK;
+			else if (r == MB_LATER)
+				d->due[m][fam] = 1;
+			else if (r == -1)
+				fail(d, (int)m, fam, err);
+			else
+				d->fd[m][fam] = r;
+		}
 	}
-	upnp_start(d, mc);
 }
 
-/* Send the SSDP searches once they can matter (see the top). */
+/* Method m's search for fam now: 0 sent, -1 not (fam fails if told). */
+static int
+search(struct disc *d, int m, int fam, int fails)
+{
+	char err[MAP_STR];
+
+	d->due[m][fam] = 0;
+	if (mb_get((uint32_t)m)->search(fam, &d->g, err, sizeof(err)) == -1) {
+		if (fails)
+			fail(d, m, fam, err);
+		return -1;
+	}
+	d->searched[m][fam] = 1;
+	return 0;
+}
+
+/* Send the searches once they can matter (see the top). */
 static void
 searches(struct disc *d, long el)
 {
 	int others_done = 1, m;
 
 	for (m = 0; m < CONF_MAX_METHODS; m++)
-		if (m != M_UPNP && d->st[m][0] != DISC_NONE)
+		if (mb_get((uint32_t)m)->search == NULL &&
+		    d->st[m][0] != DISC_NONE)
 			others_done = 0;
-
-	if (d->ssdp_due[0] && (el >= GRACE_MS || others_done ||
-	    (d->decided[0] && d->ssdp_due[1])) && ssdp_open(d, 0) == -1)
-		fail(d, M_UPNP, 0, "UPnP: cannot search (SSDP)");
-	/* The gateway's identity for the pinholes' search (igd_url given). */
-	if (d->ssdp_due[1] && d->decided[0] && d->uuid4[0] == '\0' &&
-	    d->ssdp[0] == -1 && d->ssdp_sent[0] == 0 && d->have_gw4)
-		(void)ssdp_open(d, 0);
-	/* The pinholes' phase; the IPv4 search above names the gateway. */
-	if (d->ssdp_due[1] && d->decided[0] && ssdp_open(d, 1) == -1)
-		fail(d, M_UPNP, 1, "UPnP: cannot search (SSDP)");
+	for (m = 0; m < CONF_MAX_METHODS; m++) {
+		if (mb_get((uint32_t)m)->search == NULL)
+			continue;
+		if (d->due[m][0] && (el >= GRACE_MS || others_done ||
+		    (d->g.decided[0] && d->due[m][1])))
+			(void)search(d, m, 0, 1);
+		/* The gateway's identity for the pinholes' search (igd_url). */
+		if (d->due[m][1] && d->g.decided[0] && !d->searched[m][0] &&
+		    d->g.have_gw4)
+			(void)search(d, m, 0, 0);
+		/* The pinholes' phase; the IPv4 search above names the gateway. */
+		if (d->due[m][1] && d->g.decided[0])
+			(void)search(d, m, 1, 1);
+	}
 }
 
 /*
@@ -362,58 +203,66 @@ choose(const struct disc *d, const struct map_conf *mc, int fam, long el)
 	return pending && el < DISC_MS ? -2 : -1;
 }
 
+/* Method m's answers for fam: pending, or still heard for another. */
+static void
+read_answers(struct disc *d, int m, int fam)
+{
+	const struct map_backend *b = mb_get((uint32_t)m);
+	char err[MAP_STR];
+	int r;
+
+	if (d->st[m][fam] != DISC_PENDING && (b->listening == NULL ||
+	    b->listening(fam) == -1))
+		return;
+	err[0] = '\0';
+	r = b->discovered(fam, &d->g, err, sizeof(err));
+	if (r == 0 || d->st[m][fam] != DISC_PENDING)
+		return;
+	if (r == 1)
+		d->st[m][fam] = DISC_OK;
+	else
+		fail(d, m, fam, err);
+}
+
 /*
  * One look at every socket; answers are taken in whatever order they
- * came. SSDP first: an IGD's description is fetched there, and answers
- * that come meanwhile are read after it, in the same look.
+ * came. Searches first (SSDP): an IGD's description is fetched there,
+ * and answers that come meanwhile are read after it, in the same look.
  */
 static void
 collect(struct disc *d, long el)
 {
-	const struct map_backend *b;
-	char err[MAP_STR];
-	int fam, i, m, r;
+	int fam, i, pass;
+	uint32_t m;
 
 	searches(d, el);
-	for (fam = 0; fam < 2; fam++) {
-		if (d->ssdp[fam] == -1)
-			continue;
-		ssdp_read(d, fam);
-		/* Resent once, in case the first was lost. */
-		if (d->ssdp[fam] != -1 && d->ssdp_sent[fam] == 1 &&
-		    loop_ms_since(&d->ssdp_t[fam]) >= 500)
-			msearch(d, fam);
-	}
-	for (i = 0; i < CONF_MAX_METHODS; i++) {
-		m = (int)mb_order[i];
-		b = mb_get((uint32_t)m);
-		for (fam = 0; b->discovered != NULL && fam < 2; fam++) {
-			err[0] = '\0';
-			if (d->st[m][fam] != DISC_PENDING ||
-			    (r = b->discovered(fam, err, sizeof(err))) == 0)
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < CONF_MAX_METHODS; i++) {
+			m = mb_order[i];
+			if ((mb_get(m)->search != NULL) != (pass == 0))
 				continue;
-			if (r == 1)
-				d->st[m][fam] = DISC_OK;
-			else
-				fail(d, m, fam, err);
+			for (fam = 0; fam < 2; fam++)
+				read_answers(d, (int)m, fam);
 		}
-	}
 }
 
 /* The sockets that answers may still come on. */
 static int
 pollset(const struct disc *d, struct pollfd *p)
 {
+	const struct map_backend *b;
 	int f, m, np = 0;
 
-	for (f = 0; f < 2; f++) {
-		if (d->ssdp[f] != -1)
-			p[np++] = (struct pollfd){ d->ssdp[f], POLLIN, 0 };
-		for (m = 0; m < CONF_MAX_METHODS; m++)
+	for (f = 0; f < 2; f++)
+		for (m = 0; m < CONF_MAX_METHODS; m++) {
+			b = mb_get((uint32_t)m);
+			if (b->listening != NULL && b->listening(f) != -1)
+				p[np++] = (struct pollfd){ b->listening(f),
+				    POLLIN, 0 };
 			if (d->fd[m][f] != -1 && d->st[m][f] == DISC_PENDING)
 				p[np++] = (struct pollfd){ d->fd[m][f], POLLIN,
 				    0 };
-	}
+		}
 	return np;
 }
 
@@ -435,7 +284,7 @@ disc_pick(struct disc *d, const struct map_conf *mc, int fam)
 			break;
 		(void)poll(p, (nfds_t)pollset(d, p), STEP_MS);
 	}
-	d->decided[fam] = 1;
+	d->g.decided[fam] = 1;
 	if (m == -1) {
 		/* Searches that can no longer matter end now. */
 		for (f = 0; f < CONF_MAX_METHODS; f++)
@@ -463,11 +312,10 @@ disc_why(const struct disc *d, int fam, char *out, size_t outlen)
 void
 disc_end(struct disc *d)
 {
-	int fam;
+	int m;
 
-	for (fam = 0; fam < 2; fam++)
-		if (d->ssdp[fam] != -1) {
-			close(d->ssdp[fam]);
-			d->ssdp[fam] = -1;
-		}
+	(void)d;
+	for (m = 0; m < CONF_MAX_METHODS; m++)
+		if (mb_get((uint32_t)m)->search_end != NULL)
+			mb_get((uint32_t)m)->search_end();
 }

@@ -87,9 +87,11 @@ epoch_went_back(uint32_t epoch)
 }
 
 static int
-natpmp_discover(int fam, const struct map_conf *mc, char *err, size_t errlen)
+natpmp_discover(int fam, const struct map_conf *mc,
+    const struct mb_burst *g, char *err, size_t errlen)
 {
 	(void)fam;	/* IPv4 only */
+	(void)g;	/* libnatpmp finds the gateway itself */
 	if (np_open)
 		natpmp_close();
 	if (initnatpmp(&np, (int)mc->has_gateway, mc->gateway.s_addr) < 0) {
@@ -108,7 +110,8 @@ natpmp_discover(int fam, const struct map_conf *mc, char *err, size_t errlen)
 }
 
 static int
-natpmp_discovered(int fam, char *err, size_t errlen)
+natpmp_discovered(int fam, const struct mb_burst *g, char *err,
+    size_t errlen)
 {
 	natpmpresp_t resp;
 	int r;
@@ -117,6 +120,7 @@ natpmp_discovered(int fam, char *err, size_t errlen)
 		return -1;
 	/* Never blocks: libnatpmp resends on its own schedule. */
 	(void)fam;
+	(void)g;
 	r = readnatpmpresponseorretry(&np, &resp);
 	if (r == NATPMP_TRYAGAIN)
 		return 0;

@@ -199,10 +199,12 @@ read_answer(struct pcp_srv *s, struct pcp_resp *resp)
 }
 
 static int
-pcp_discover(int v6, const struct map_conf *mc, char *err, size_t errlen)
+pcp_discover(int v6, const struct map_conf *mc, const struct mb_burst *g,
+    char *err, size_t errlen)
 {
 	struct pcp_srv *s = &srv[v6 != 0];
 
+	(void)g;	/* the server is found as it is asked (connect_srv) */
 	if (s->fd != -1)
 		close(s->fd);
 	memset(s, 0, sizeof(*s));
@@ -222,12 +224,13 @@ pcp_discover(int v6, const struct map_conf *mc, char *err, size_t errlen)
 }
 
 static int
-pcp_discovered(int v6, char *err, size_t errlen)
+pcp_discovered(int v6, const struct mb_burst *g, char *err, size_t errlen)
 {
 	struct pcp_srv *s = &srv[v6 != 0];
 	struct pcp_resp resp;
 	int r;
 
+	(void)g;
 	if (s->fd == -1)
 		return -1;
 	r = read_answer(s, &resp);

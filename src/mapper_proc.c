@@ -230,8 +230,9 @@ use_v4(int m)
 	rep.have_method = m >= 0;
 	igd_location[0] = '\0';
 	if (dsc.st[CONF_METHOD_UPNP][0] == DISC_OK) {
-		snprintf(igd_location, sizeof(igd_location), "%s", dsc.upnp_gw);
-		note_gw_host(dsc.upnp_gw);
+		mb_get(CONF_METHOD_UPNP)->location(igd_location,
+		    sizeof(igd_location));
+		note_gw_host(igd_location);
 	}
 	if (m < 0) {
 		disc_why(&dsc, 0, rep.err, sizeof(rep.err));

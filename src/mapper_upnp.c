@@ -6,21 +6,33 @@
  * WANIPv6FirewallControl pinholes. A pinhole must be asked for over IPv6
  * from the address it opens (the router checks), so the IPv6 side has its
  * own IGD session, found by SSDP over IPv6 unless igd_url is an IPv6 URL.
- * Discovery itself is mapper_disc.c's (our own M-SEARCH, ssdp.c); the
- * rest is the backend mb_upnp (mapper_backend.h).
+ * All of it is the backend mb_upnp (mapper_backend.h), discovery too: our
+ * own M-SEARCH (ssdp.c), sent when the burst (mapper_disc.c) says it can
+ * matter, and whose answers are believed.
+ *
+ * Only the IPv4 gateway's own answer is taken, with a location on that
+ * address (any LAN host can answer a multicast search); an IPv6 answer
+ * must come from the IPv6 default router or name the same device (USN
+ * uuid) as the gateway's. libminiupnpc only reads that device's
+ * description.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <miniupnpc/miniupnpc.h>
 #include <miniupnpc/upnpcommands.h>
 #include <miniupnpc/upnperrors.h>
 
+#include "loop.h"
 #include "mapper_backend.h"
+#include "ssdp.h"
 #include "untrusted.h"
 
 struct igd {
@@ -31,9 +43,23 @@ struct igd {
 };
 
 #define FETCH_SECONDS	3
+#define RESEND_MS	500	/* the M-SEARCH again, once, if unanswered */
 
 static struct igd v4, v6;
 static char v4_gw[MAP_STR];	/* its description's URL, escaped */
+
+/* The SSDP search of one burst, both families. */
+static struct {
+	int		fd[2];		/* -1 closed */
+	unsigned	sent[2];
+	struct timespec	t[2];
+	int		pending[2];	/* discover() said MB_LATER, not told */
+	int		res[2];		/* what discovered() tells: 1, -1, 0 */
+	char		err[2][MAP_STR];
+	char		uuid4[64];	/* the IPv4 gateway's IGD */
+	char		cand6[256];	/* an IPv6 answer waiting for uuid4 */
+	char		cand6_uuid[64];
+} ss = { .fd = { -1, -1 } };
 
 static const char *
 proto_str(uint8_t proto)
@@ -56,8 +82,7 @@ on_alarm(int sig)
 }
 
 /*
- * The IGD whose description is at url (found by mapper_disc.c or
- * configured). libminiupnpc's timeouts restart with every byte, so a
+ * The IGD whose description is at url (found by SSDP or configured). libminiupnpc's timeouts restart with every byte, so a
  * server that trickles would hold the mapper (and its STOP) for ever: an
  * alarm without SA_RESTART ends the fetch after FETCH_SECONDS in all.
  */
@@ -92,9 +117,9 @@ igd_find(struct igd *g, const char *url)
 	return 0;
 }
 
-int
-mb_upnp_open(const char *url, char *gw, size_t gwlen, char *err,
-    size_t errlen)
+/* 0, v4_gw the description's URL (escaped); -1 with err. */
+static int
+upnp_open(const char *url, char *err, size_t errlen)
 {
 	char u[96];
 
@@ -105,12 +130,12 @@ mb_upnp_open(const char *url, char *gw, size_t gwlen, char *err,
 		return -1;
 	}
 	(void)ut_clean(v4_gw, sizeof(v4_gw), v4.urls.rootdescURL, UT_MAX_IN);
-	snprintf(gw, gwlen, "%s", v4_gw);
 	return 0;
 }
 
-int
-mb_upnp_open6(const char *url)
+/* 0 when the device at url has IPv6 firewall control. */
+static int
+upnp_open6(const char *url)
 {
 	if (igd_find(&v6, url) == -1)
 		return -1;
@@ -121,6 +146,244 @@ mb_upnp_open6(const char *url)
 		return -1;
 	}
 	return 0;
+}
+
+/* An IGD's description: fam is served by UPnP (0) or not (-1, err). */
+static int
+upnp_found(int fam, const char *url, char *err, size_t errlen)
+{
+	if (fam == 0)
+		return upnp_open(url, err, errlen);
+	if (upnp_open6(url) == 0)
+		return 0;
+	snprintf(err, errlen, "UPnP: the IGD offers no IPv6 firewall control "
+	    "(IGDv2 WANIPv6FirewallControl)");
+	return -1;
+}
+
+/* What an SSDP answer found, kept until discovered() tells the burst. */
+static void
+search_found(int fam, const char *url)
+{
+	ss.res[fam] = upnp_found(fam, url, ss.err[fam], sizeof(ss.err[fam]))
+	    == 0 ? 1 : -1;
+}
+
+/* An answer for fam may still decide it. */
+static int
+search_open(int fam, const struct mb_burst *g)
+{
+	return ss.pending[fam] && ss.res[fam] == 0 && !g->decided[fam];
+}
+
+static void
+search_close(int fam)
+{
+	if (ss.fd[fam] != -1) {
+		close(ss.fd[fam]);
+		ss.fd[fam] = -1;
+	}
+}
+
+/* M-SEARCH for an IGD (IGDv2 devices answer the IGD:1 search too). */
+static void
+msearch(int fam, const struct mb_burst *g)
+{
+	struct sockaddr_storage sto;
+	socklen_t sl;
+	char buf[256];
+	size_t n;
+
+	memset(&sto, 0, sizeof(sto));
+	if (fam == 0) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&sto;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(SSDP_PORT);
+		inet_pton(AF_INET, SSDP_GROUP4, &sin->sin_addr);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&sto;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(SSDP_PORT);
+		inet_pton(AF_INET6, SSDP_GROUP6, &sin6->sin6_addr);
+		sin6->sin6_scope_id = g->ifindex6;
+		sl = sizeof(*sin6);
+	}
+	if ((n = ssdp_msearch(buf, sizeof(buf), 1, fam)) > 0)
+		(void)sendto(ss.fd[fam], buf, n, 0, (struct sockaddr *)&sto, sl);
+	ss.sent[fam]++;
+	clock_gettime(CLOCK_MONOTONIC, &ss.t[fam]);
+}
+
+/* The IPv4 answer: from the gateway, about a device at the gateway. */
+static int
+from_gateway4(const struct mb_burst *g, const struct sockaddr_in *from,
+    const struct ssdp_msg *m)
+{
+	char host[INET6_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+
+	if (!g->have_gw4 || from->sin_family != AF_INET ||
+	    from->sin_addr.s_addr != g->gw4.s_addr ||
+	    ssdp_location_host(m->location, host, sizeof(host)) == -1)
+		return 0;
+	inet_ntop(AF_INET, &g->gw4, gw, sizeof(gw));
+	return strcmp(host, gw) == 0;
+}
+
+/* An IPv6 answer waiting for the gateway's identity is judged now. */
+static void
+judge_cand6(const struct mb_burst *g)
+{
+	if (ss.cand6[0] == '\0' || ss.uuid4[0] == '\0' || !search_open(1, g))
+		return;
+	if (strcmp(ss.cand6_uuid, ss.uuid4) == 0) {
+		search_close(1);
+		search_found(1, ss.cand6);
+	}
+	ss.cand6[0] = '\0';
+}
+
+/* The IPv4 gateway's answer names its device, and may serve IPv4. */
+static void
+answer4(const struct mb_burst *g, const struct ssdp_msg *m)
+{
+	snprintf(ss.uuid4, sizeof(ss.uuid4), "%s", m->uuid);
+	search_close(0);	/* the gateway's answer is enough */
+	if (search_open(0, g))
+		search_found(0, m->location);
+	judge_cand6(g);
+}
+
+/* An IPv6 answer: 1 taken (the socket is closed), 0 read on. */
+static int
+answer6(const struct mb_burst *g, const struct sockaddr_in6 *from,
+    const struct ssdp_msg *m)
+{
+	if (g->have_gw6 && memcmp(&from->sin6_addr, &g->gw6.sin6_addr,
+	    16) == 0) {
+		search_close(1);
+		search_found(1, m->location);
+		return 1;
+	}
+	/* The router's other address? Only if the same device. */
+	if (m->uuid[0] != '\0' && ss.cand6[0] == '\0') {
+		snprintf(ss.cand6, sizeof(ss.cand6), "%s", m->location);
+		snprintf(ss.cand6_uuid, sizeof(ss.cand6_uuid), "%s", m->uuid);
+		judge_cand6(g);
+	}
+	return 0;
+}
+
+static void
+ssdp_read(int fam, const struct mb_burst *g)
+{
+	char buf[2048];
+	struct sockaddr_storage from;
+	socklen_t sl = sizeof(from);
+	struct ssdp_msg m;
+	ssize_t n;
+
+	while (ss.fd[fam] != -1 && (n = recvfrom(ss.fd[fam], buf,
+	    sizeof(buf), 0, (struct sockaddr *)&from, &sl)) > 0) {
+		sl = sizeof(from);
+		if (ssdp_parse(buf, (size_t)n, &m) == -1 || m.notify ||
+		    !m.igd || m.location[0] == '\0')
+			continue;
+		if (fam == 0) {
+			if (!from_gateway4(g, (struct sockaddr_in *)&from, &m))
+				continue;	/* not the gateway: ignored */
+			answer4(g, &m);
+			return;
+		}
+		if (answer6(g, (struct sockaddr_in6 *)&from, &m))
+			return;
+	}
+}
+
+/* igd_url serves IPv4, and IPv6 too if it is an IPv6 URL; else SSDP. */
+static int
+upnp_discover(int fam, const struct map_conf *mc, const struct mb_burst *g,
+    char *err, size_t errlen)
+{
+	int v6url = strstr(mc->igd_url, "://[") != NULL;
+
+	if (fam == 0 ? mc->igd_url[0] != '\0' : v6url)
+		return upnp_found(fam, mc->igd_url, err, errlen) == 0 ?
+		    MB_FOUND : -1;
+	if (fam == 0 && !g->have_gw4) {
+		snprintf(err, errlen, "UPnP: no default gateway");
+		return -1;
+	}
+	if (fam == 1 && !g->have_gw6) {
+		snprintf(err, errlen, "UPnP: no IPv6 default router to search "
+		    "on");
+		return -1;
+	}
+	ss.pending[fam] = 1;
+	return MB_LATER;
+}
+
+/* The SSDP search for fam, the burst allowing (or IPv4 for its uuid). */
+static int
+upnp_search(int fam, const struct mb_burst *g, char *err, size_t errlen)
+{
+	int s = -1, hops = 2;
+
+	if ((fam == 1 && !g->have_gw6) || (s = socket(fam ? AF_INET6 :
+	    AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1) {
+		ss.pending[fam] = 0;
+		snprintf(err, errlen, "UPnP: cannot search (SSDP)");
+		return -1;
+	}
+	if (fam == 1)
+		(void)setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+		    &g->ifindex6, sizeof(g->ifindex6));
+	else
+		(void)setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, &hops,
+		    sizeof(hops));
+	ss.fd[fam] = s;
+	msearch(fam, g);
+	return 0;
+}
+
+/* The answers so far; an answer for one family may settle the other. */
+static int
+upnp_discovered(int fam, const struct mb_burst *g, char *err,
+    size_t errlen)
+{
+	if (ss.fd[fam] != -1) {
+		ssdp_read(fam, g);
+		/* Resent once, in case the first was lost. */
+		if (ss.fd[fam] != -1 && ss.sent[fam] == 1 &&
+		    loop_ms_since(&ss.t[fam]) >= RESEND_MS)
+			msearch(fam, g);
+	}
+	if (!ss.pending[fam] || ss.res[fam] == 0)
+		return 0;
+	ss.pending[fam] = 0;
+	snprintf(err, errlen, "%s", ss.err[fam]);
+	return ss.res[fam];
+}
+
+static int
+upnp_listening(int fam)
+{
+	return ss.fd[fam];
+}
+
+static void
+upnp_search_end(void)
+{
+	search_close(0);
+	search_close(1);
+}
+
+static void
+upnp_location(char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s", v4_gw);
 }
 
 static int
@@ -338,6 +601,9 @@ upnp_close(void)
 	igd_close(&v4);
 	igd_close(&v6);
 	v4_gw[0] = '\0';
+	upnp_search_end();
+	memset(&ss, 0, sizeof(ss));
+	ss.fd[0] = ss.fd[1] = -1;
 }
 
 /* IPv4: the external address is asked for (the SOAP of discovery). */
@@ -403,6 +669,12 @@ const struct map_backend mb_upnp = {
 	.name = "UPnP",
 	.fams = 3,
 	.no_answer = "UPnP: no IGD answered SSDP discovery",
+	.discover = upnp_discover,
+	.discovered = upnp_discovered,
+	.search = upnp_search,
+	.listening = upnp_listening,
+	.search_end = upnp_search_end,
+	.location = upnp_location,
 	.describe = upnp_describe,
 	.map = upnp_map,
 	.renew = upnp_renew,
