@@ -31,9 +31,15 @@ backends__every_method__one_backend_that_maps_and_unmaps(void **state)
 		assert_non_null(b->describe);
 		assert_non_null(b->close);
 		assert_non_null(b->no_answer);
-		/* A method that finds its router by datagram reads the answer. */
-		assert_true((b->discover == NULL) == (b->discovered == NULL));
+		/* Every method is found through the backend (UPnP too). */
+		assert_non_null(b->discover);
+		assert_non_null(b->discovered);
+		/* A search that waits for the burst is heard and ended. */
+		assert_true((b->search == NULL) == (b->listening == NULL));
+		assert_true((b->search == NULL) == (b->search_end == NULL));
 	}
+	assert_non_null(mb_get(CONF_METHOD_UPNP)->search);
+	assert_non_null(mb_get(CONF_METHOD_UPNP)->location);
 	assert_int_equal(mb_get(CONF_METHOD_NATPMP)->fams, 1);
 	assert_int_equal(mb_get(CONF_METHOD_PCP)->fams, 3);
 	assert_int_equal(mb_get(CONF_METHOD_UPNP)->fams, 3);
@@ -46,6 +52,38 @@ backends__burst_order__datagrams_before_upnp(void **state)
 	assert_int_equal(mb_order[0], CONF_METHOD_PCP);
 	assert_int_equal(mb_order[1], CONF_METHOD_NATPMP);
 	assert_int_equal(mb_order[2], CONF_METHOD_UPNP);
+}
+
+/* Nothing is sent, no socket opened: the burst decides when to search. */
+static void
+upnp_discover__no_igd_url__search_waits_or_no_router(void **state)
+{
+	const struct map_backend *b = mb_get(CONF_METHOD_UPNP);
+	struct map_conf mc;
+	struct mb_burst g;
+	char err[MAP_STR], loc[MAP_STR];
+
+	(void)state;
+	memset(&mc, 0, sizeof(mc));
+	memset(&g, 0, sizeof(g));
+	b->close();
+	err[0] = '\0';
+	assert_int_equal(b->discover(0, &mc, &g, err, sizeof(err)), -1);
+	assert_string_equal(err, "UPnP: no default gateway");
+	assert_int_equal(b->discover(1, &mc, &g, err, sizeof(err)), -1);
+	assert_string_equal(err, "UPnP: no IPv6 default router to search on");
+	g.have_gw4 = g.have_gw6 = 1;
+	assert_int_equal(b->discover(0, &mc, &g, err, sizeof(err)), MB_LATER);
+	assert_int_equal(b->discover(1, &mc, &g, err, sizeof(err)), MB_LATER);
+	assert_int_equal(b->listening(0), -1);
+	assert_int_equal(b->listening(1), -1);
+	/* Pending, not searched: nothing to tell yet. */
+	assert_int_equal(b->discovered(0, &g, err, sizeof(err)), 0);
+	assert_int_equal(b->discovered(1, &g, err, sizeof(err)), 0);
+	b->location(loc, sizeof(loc));
+	assert_string_equal(loc, "");
+	b->search_end();
+	b->close();
 }
 
 static void
@@ -94,6 +132,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(backends__every_method__one_backend_that_maps_and_unmaps),
 		cmocka_unit_test(backends__burst_order__datagrams_before_upnp),
+		cmocka_unit_test(upnp_discover__no_igd_url__search_waits_or_no_router),
 		cmocka_unit_test(msg__sent_record__received_whole),
 		cmocka_unit_test(msg__record_longer_than_buffer__ebadmsg),
 	};
