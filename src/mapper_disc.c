@@ -269,7 +269,7 @@ pollset(const struct disc *d, struct pollfd *p)
 int
 disc_pick(struct disc *d, const struct map_conf *mc, int fam)
 {
-	struct pollfd p[2 + 2 * CONF_MAX_METHODS];
+	struct pollfd p[4 * CONF_MAX_METHODS];	/* a search, a socket */
 	long el;
 	int m, f;
 
