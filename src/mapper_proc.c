@@ -60,6 +60,8 @@ static long news_gap = NEWS_GAP_MIN;
 static int news_pending;		/* one is scheduled (next_discover) */
 static time_t refused_at[CONF_MAX_METHODS];	/* refused a mapping */
 static time_t ext_checked;		/* an announced address, verified */
+static time_t next_check;		/* a byebye: is the router still there? */
+static time_t last_check;
 
 static time_t
 mono(void)
@@ -668,6 +670,49 @@ check_router(void)
 	return 0;
 }
 
+/*
+ * After a byebye: the method in use is asked for the external address.
+ * No answer: the router is gone, and the rediscovery says so (forwards
+ * router-unreachable, asked again with backoff). An answer: it is still
+ * there or already back, so one forward is renewed, which finds out
+ * whether it forgot (a restart whose alive was lost).
+ */
+static int
+verify_router(void)
+{
+	char ext[INET6_ADDRSTRLEN];
+	const struct map_backend *b = mb_get(rep.method);
+	uint32_t i;
+
+	next_check = 0;
+	last_check = mono();
+	/* Not found yet, or looked for already; a remap news spaced out
+	 * does not wait for a router that is gone. */
+	if (!rep.have_method || (next_discover != 0 && !news_pending) ||
+	    b->rebooted == NULL)
+		return 0;
+	ext[0] = '\0';
+	switch (b->rebooted(V4, ext, sizeof(ext))) {
+	case -1:
+		mlog(1, "the router said goodbye (SSDP) and does not answer: "
+		    "looking for it again");
+		discover_and_map();
+		return -1;
+	case 1:
+		remap_all(b->reboot_news);
+		return -1;
+	}
+	set_ext4(ext);
+	for (i = 0; i < rep.nfwd; i++)
+		if (rep.fwd[i].fam[V4].state == MAP_OK) {
+			if (renew_one(i, V4) == -1)
+				return -1;
+			break;
+		}
+	report();
+	return 0;
+}
+
 /* Renewals and retries that are due. */
 static void
 run_due(void)
@@ -680,6 +725,8 @@ run_due(void)
 		discover_and_map();
 		return;
 	}
+	if (next_check != 0 && next_check <= now && verify_router() == -1)
+		return;
 	for (fam = V4; fam <= V6; fam++)
 		for (i = 0; i < rep.nfwd; i++) {
 			if (fx[i].next[fam] == 0 || fx[i].next[fam] > now)
@@ -698,6 +745,9 @@ next_due(void)
 	time_t n = next_discover;
 	uint32_t i;
 	int fam;
+
+	if (next_check != 0 && (n == 0 || next_check < n))
+		n = next_check;
 
 	for (i = 0; i < rep.nfwd; i++)
 		for (fam = V4; fam <= V6; fam++)
@@ -795,8 +845,9 @@ open_listener(uint16_t port, const char *group)
  * SSDP NOTIFYs from the gateway's address (anyone on the LAN can forge
  * that): only an alive after a byebye, a new BOOTID.UPNP.ORG or a new
  * location of the IGD in use means the router restarted, and remap_all()
- * spaces out what follows. A byebye has the router looked for again,
- * later each time.
+ * spaces out what follows. A byebye is not news but a question: a second
+ * later (at most one every NEWS_GAP_MIN) the router is asked one cheap
+ * thing, and only a router that does not answer is looked for again.
  */
 static void
 on_ssdp(void)
@@ -817,14 +868,16 @@ on_ssdp(void)
 		    ssdp_parse(buf, (size_t)n, &m) == -1 || !m.notify)
 			continue;
 		if (!m.alive) {
-			/* Going away: looked for again, as news allows. */
-			if (!router_down && next_discover == 0) {
-				time_t at = last_news + news_gap;
-
-				schedule_discover();
-				if (last_news != 0 && at > next_discover)
-					next_discover = at;
-				news_pending = 1;
+			/*
+			 * Going away: asked whether it still answers. Each
+			 * goodbye, so that one forged earlier cannot hide it;
+			 * the alive that follows is what says it restarted.
+			 */
+			if (next_check == 0) {
+				next_check = mono() + RETRY_MIN;
+				if (last_check != 0 &&
+				    next_check < last_check + NEWS_GAP_MIN)
+					next_check = last_check + NEWS_GAP_MIN;
 			}
 			router_down = 1;
 			continue;

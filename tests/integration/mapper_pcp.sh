@@ -114,18 +114,49 @@ kill "$E1" "$E2" 2>/dev/null
 # BOOTID, 20 a second for 10 s): remaps spaced by a doubling gap, not
 # one per datagram, and the forwards still work afterwards.
 : >"$LOG"
+forge_notify() {	# forge_notify byebye|alive BOOTID: from the gateway's address
+	printf 'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nNTS: ssdp:%s\r\nUSN: uuid:x\r\nLOCATION: http://%s:5000/rootDesc.xml\r\nBOOTID.UPNP.ORG: %s\r\n\r\n' \
+	    "$1" "$RTR_LAN4" "$2" |
+	    lab_exec "$RTR" socat -u - UDP4-DATAGRAM:239.255.255.250:1900,bind=$RTR_LAN4,ip-multicast-if=$RTR_LAN4 2>/dev/null
+}
 for i in $(seq 1 100); do
-	for nts in byebye alive; do
-		printf 'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nNTS: ssdp:%s\r\nUSN: uuid:x\r\nLOCATION: http://%s:5000/rootDesc.xml\r\nBOOTID.UPNP.ORG: %s\r\n\r\n' \
-		    "$nts" "$RTR_LAN4" "$i" |
-		    lab_exec "$RTR" socat -u - UDP4-DATAGRAM:239.255.255.250:1900,bind=$RTR_LAN4,ip-multicast-if=$RTR_LAN4 2>/dev/null
-	done
+	forge_notify byebye "$i"
+	forge_notify alive "$i"
 	sleep 0.1
 done
 n=$(grep -c "mapping everything again$" "$LOG")
 if [ "$n" -ge 1 ] && [ "$n" -le 5 ] && t_wait fwd_is ice-tcp ipv4 forwarded && t_wait lab_reaches_tcp $WAN4; then
 	t_pass ssdp__forged_notify_flood__few_remaps_forwards_kept
 else t_fail ssdp__forged_notify_flood__few_remaps_forwards_kept "$n remaps"; fi
+
+# Now the router really goes away, its goodbye (SSDP) sent, while a remap
+# for its news waits out the gap the flood widened: one more forged pair,
+# once the remap it asks for is done, leaves the next one pending for the
+# whole gap (16 s or more; the old code had the goodbye wait for it,
+# without a word). The goodbye is checked with one request a
+# second later, not after the gap: router-unreachable within 8 s, with
+# upnpc as the witness that the router no longer answers; mapped again,
+# not after the gap, when it is back.
+: >"$LOG"
+forge_notify byebye 1000
+forge_notify alive 1001
+T_WAIT=320 t_wait grep -q "router found" "$LOG"
+: >"$LOG"
+forge_notify byebye 1002
+forge_notify alive 1003
+T_WAIT=2 t_wait grep -q "mapping everything again in" "$LOG"
+spaced=$(grep -o "mapping everything again in [0-9]*s" "$LOG" | grep -o "[0-9]*")
+lab_miniupnpd_stop
+if T_WAIT=8 t_wait fwd_is ice-tcp ipv4 router-unreachable &&
+    grep -q "said goodbye (SSDP) and does not answer" "$LOG" &&
+    ! lab_exec "$LAN" upnpc -u "http://$RTR_LAN4:5000/rootDesc.xml" -s >/dev/null 2>&1; then
+	t_pass ssdp__goodbye_while_remap_spaced__checked_at_once_router_unreachable
+else t_fail ssdp__goodbye_while_remap_spaced__checked_at_once_router_unreachable \
+    "$(fwd ice-tcp ipv4 state), the remap for news due in '${spaced:-?}' s"; fi
+lab_miniupnpd_start >>"$LAB_DIR/router.log" 2>&1
+if t_wait fwd_is ice-tcp ipv4 forwarded && t_wait lab_reaches_tcp $WAN4; then
+	t_pass ssdp__goodbye_while_remap_spaced__router_back_mapped_again
+else t_fail ssdp__goodbye_while_remap_spaced__router_back_mapped_again "$(fwd ice-tcp ipv4 state)"; fi
 stop_daemon
 
 # PCP's mapping holder: a second host takes 7882/udp first; PCP grants
