@@ -62,6 +62,7 @@ static time_t refused_at[CONF_MAX_METHODS];	/* refused a mapping */
 static time_t ext_checked;		/* an announced address, verified */
 static time_t next_check;		/* a byebye: is the router still there? */
 static time_t last_check;
+static long check_gap = NEWS_GAP_MIN;	/* doubles while checks fail but it answers */
 
 static time_t
 mono(void)
@@ -696,12 +697,18 @@ verify_router(void)
 	case -1:
 		mlog(1, "the router said goodbye (SSDP) and does not answer: "
 		    "looking for it again");
+		/* Not news: the gap stays, the remap it spaced is this one. */
+		news_pending = 0;
 		discover_and_map();
+		/* Found after all (it answered with an error): ask less often. */
+		check_gap = rep.have_method ? (check_gap * 2 > RETRY_MAX ?
+		    RETRY_MAX : check_gap * 2) : NEWS_GAP_MIN;
 		return -1;
 	case 1:
 		remap_all(b->reboot_news);
 		return -1;
 	}
+	check_gap = NEWS_GAP_MIN;
 	set_ext4(ext);
 	for (i = 0; i < rep.nfwd; i++)
 		if (rep.fwd[i].fam[V4].state == MAP_OK) {
@@ -846,7 +853,7 @@ open_listener(uint16_t port, const char *group)
  * that): only an alive after a byebye, a new BOOTID.UPNP.ORG or a new
  * location of the IGD in use means the router restarted, and remap_all()
  * spaces out what follows. A byebye is not news but a question: a second
- * later (at most one every NEWS_GAP_MIN) the router is asked one cheap
+ * later (at most one every check_gap) the router is asked one cheap
  * thing, and only a router that does not answer is looked for again.
  */
 static void
@@ -876,8 +883,8 @@ on_ssdp(void)
 			if (next_check == 0) {
 				next_check = mono() + RETRY_MIN;
 				if (last_check != 0 &&
-				    next_check < last_check + NEWS_GAP_MIN)
-					next_check = last_check + NEWS_GAP_MIN;
+				    next_check < last_check + check_gap)
+					next_check = last_check + check_gap;
 			}
 			router_down = 1;
 			continue;
