@@ -201,13 +201,19 @@ needs_pinholes(void)
 	return 0;
 }
 
+/* A gap twice as long, up to RETRY_MAX. */
+static long
+doubled(long gap)
+{
+	return gap * 2 > RETRY_MAX ? RETRY_MAX : gap * 2;
+}
+
 /* A remap the router's news caused happens now: the next waits longer. */
 static void
 news_taken(time_t now)
 {
 	news_gap = last_news != 0 && now - last_news < RETRY_MAX ?
-	    (news_gap * 2 > RETRY_MAX ? RETRY_MAX : news_gap * 2) :
-	    NEWS_GAP_MIN;
+	    doubled(news_gap) : NEWS_GAP_MIN;
 	last_news = now;
 	news_pending = 0;
 }
@@ -687,8 +693,10 @@ verify_router(void)
 
 	next_check = 0;
 	last_check = mono();
-	/* Not found yet, or looked for already; a remap news spaced out
-	 * does not wait for a router that is gone. */
+	/*
+	 * Not found yet, or looked for already; a remap for news, spaced
+	 * out, does not wait for a router that is gone.
+	 */
 	if (!rep.have_method || (next_discover != 0 && !news_pending) ||
 	    b->rebooted == NULL)
 		return 0;
@@ -701,8 +709,7 @@ verify_router(void)
 		news_pending = 0;
 		discover_and_map();
 		/* Found after all (it answered with an error): ask less often. */
-		check_gap = rep.have_method ? (check_gap * 2 > RETRY_MAX ?
-		    RETRY_MAX : check_gap * 2) : NEWS_GAP_MIN;
+		check_gap = rep.have_method ? doubled(check_gap) : NEWS_GAP_MIN;
 		return -1;
 	case 1:
 		remap_all(b->reboot_news);

@@ -133,10 +133,10 @@ else t_fail ssdp__forged_notify_flood__few_remaps_forwards_kept "$n remaps"; fi
 # for its news waits out the gap the flood widened: one more forged pair,
 # once the remap it asks for is done, leaves the next one pending for the
 # whole gap (16 s or more; the old code had the goodbye wait for it,
-# without a word). The goodbye is checked with one request a
-# second later, not after the gap: router-unreachable within 8 s, with
-# upnpc as the witness that the router no longer answers; mapped again,
-# not after the gap, when it is back.
+# without a word). The goodbye is checked with one request a second
+# later, not after the gap: router-unreachable within 8 s, with upnpc as
+# the witness that the router no longer answers; mapped again, not after
+# the gap, when it is back.
 : >"$LOG"
 forge_notify byebye 1000
 forge_notify alive 1001
