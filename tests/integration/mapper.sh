@@ -161,7 +161,8 @@ else t_fail upnp__ipv4_only_endpoint__no_pinhole; fi
 lab_miniupnpd_reboot >>"$LAB_DIR/router.log" 2>&1
 if t_wait has_mapping "'portward ice-tcp'" && t_wait lab_reaches_tcp "[$LAN6]"; then
 	t_pass upnp__router_reboot__mappings_and_pinholes_back
-else t_fail upnp__router_reboot__mappings_and_pinholes_back "$(mappings)"; fi
+else t_fail upnp__router_reboot__mappings_and_pinholes_back \
+    "$(mappings) | mapper said: $(grep 'mapper:' "$LOG" | tail -n 4 | cut -c 1-110 | tr '\n' '|')"; fi
 
 # The router goes away for a while: degraded (the forwards may hold until
 # their lease ends), asked again with backoff and without a busy loop,
